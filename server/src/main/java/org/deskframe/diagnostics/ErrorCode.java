@@ -1,0 +1,152 @@
+package org.deskframe.diagnostics;
+
+/**
+ * Every failure Deskframe can report, with its HTTP status, its WebSocket close code, a message and a fix
+ * hint. Close-code ranges tell a client what to do: 4000-4099 reconnect with backoff, 4100-4199 obtain a new
+ * token and reconnect, 4300-4399 stop and fix the integration (the hint says how). Placeholders in
+ * {@code {braces}} are filled from the problem's details.
+ */
+public enum ErrorCode {
+
+    /** No bearer token reached the server. */
+    TOKEN_MISSING("token.missing", 401, 4100,
+            "No access token was presented.",
+            "Send the token in the 'Authorization: Bearer <token>' header (HTTP) or in the authenticate frame (WebSocket)."),
+    /** No bearer token, and the request came through a proxy that may have removed it. */
+    TOKEN_MISSING_BEHIND_PROXY("token.missing", 401, 4100,
+            "No access token was presented, and the request passed through a proxy ({proxy}).",
+            "A proxy or load balancer may have stripped the Authorization header: configure it to forward 'Authorization' unchanged."),
+    /** A token was put in the URL, where it leaks into logs and browser history. */
+    TOKEN_IN_URL("token.in_url", 400, 4300,
+            "An access token was sent in the URL, which Deskframe refuses.",
+            "Remove the token from the URL and send it in the 'Authorization: Bearer' header."),
+    /** The token is not a well-formed signed JWT. */
+    TOKEN_MALFORMED("token.malformed", 401, 4300,
+            "The access token is not a well-formed signed JWT ({reason}).",
+            "Pass the access_token value from the token response unchanged (not the refresh token, id token or a quoted string)."),
+    /** The token's header type is not at+jwt (RFC 9068). */
+    TOKEN_WRONG_TYPE("token.wrong_type", 401, 4300,
+            "The token's type is '{typ}', not an access token ('at+jwt').",
+            "Send the access_token from the token response; ID tokens and assertions are not access tokens."),
+    /** The signature does not verify with any of this region's keys. */
+    TOKEN_BAD_SIGNATURE("token.bad_signature", 401, 4300,
+            "The token's signature does not verify with this deployment's keys ({reason}).",
+            "Obtain the token from this deployment's token endpoint; a token that was edited, or signed by another server, is refused."),
+    /** The token's exp is in the past (beyond the allowed clock skew). */
+    TOKEN_EXPIRED("token.expired", 401, 4101,
+            "The access token expired at {expiredAt}.",
+            "Obtain a fresh token (your token provider should refresh before expiry) and retry."),
+    /** The token's nbf/iat is in the future (beyond the allowed clock skew). */
+    TOKEN_NOT_YET_VALID("token.not_yet_valid", 401, 4103,
+            "The access token is not valid before {notBefore}.",
+            "Check the clock of the machine that issued or uses the token; clocks must agree within {skewSeconds} seconds."),
+    /** The token (or its refresh-token family, or its authorization) was revoked. */
+    TOKEN_REVOKED("token.revoked", 401, 4102,
+            "The access token has been revoked.",
+            "Obtain a new token; if it was revoked for refresh-token reuse, the agent must sign in again."),
+    /** The token was issued by another region's (or another server's) issuer. */
+    TOKEN_WRONG_REGION("token.wrong_region", 401, 4302,
+            "The token was issued by '{tokenIssuer}', but this deployment ({region}) is '{expectedIssuer}'.",
+            "Connect to the deployment that issued the token (env '{tokenIssuer}'), or obtain the token from '{expectedIssuer}'."),
+    /** The token's audience is not this deployment's API. */
+    TOKEN_WRONG_AUDIENCE("token.wrong_audience", 401, 4304,
+            "The token's audience {audience} does not include '{expectedAudience}'.",
+            "Request the token from this deployment's token endpoint without overriding its audience."),
+    /** The token belongs to a different organisation than the one asked for. */
+    TOKEN_WRONG_ORG("token.wrong_org", 403, 4303,
+            "The token belongs to organisation '{tokenOrg}', not '{expectedOrg}'.",
+            "Use orgId '{tokenOrg}', or obtain the token with a client of organisation '{expectedOrg}'."),
+    /** The token lacks one or more scopes the widget or API needs. */
+    TOKEN_SCOPE_MISSING("token.scope_missing", 403, 4305,
+            "The token lacks scope {missing} needed by {target} (granted: {granted}).",
+            "Add {missing} to the allowed scopes of OAuth client {client} and request it when obtaining the token."),
+    /** The OAuth client that obtained the token may not embed widgets. */
+    CLIENT_EMBED_NOT_ALLOWED("client.embed_not_allowed", 403, 4306,
+            "OAuth client {client} does not have the 'embed' capability, so its tokens cannot open widgets.",
+            "Give OAuth client {client} the 'embed' capability in the admin API, or obtain tokens with a client that has it."),
+    /** The token's client is unknown or disabled. */
+    CLIENT_UNKNOWN("client.unknown", 401, 4307,
+            "OAuth client {client} is unknown or disabled.",
+            "Check the client id, or ask an admin to enable the client."),
+    /** The embedding page's origin is not on the client's allowlist. */
+    ORIGIN_NOT_ALLOWED("origin.not_allowed", 403, 4308,
+            "The page origin '{origin}' is not allowed to embed widgets for OAuth client {client} (allowed: {allowed}).",
+            "Add '{origin}' (scheme, host and port exactly) to the allowed embedding origins of OAuth client {client}."),
+    /** The agent the token is for has been disabled. */
+    AGENT_DISABLED("agent.disabled", 403, 4309,
+            "Agent {agent} is disabled.",
+            "Ask an admin of organisation {org} to enable the agent."),
+    /** The token's subject is no agent or client that exists. */
+    AGENT_UNKNOWN("agent.unknown", 401, 4310,
+            "The token's subject '{subject}' is not an agent or client of this deployment.",
+            "Obtain the token for an existing agent of the organisation."),
+    /** A widget was opened with a token issued to a client itself (client_credentials), not to an agent. */
+    TOKEN_NOT_AGENT("token.not_agent", 403, 4317,
+            "The token was issued to OAuth client {client} itself, not to an agent.",
+            "Widgets need an agent's token: obtain it with the jwt-bearer grant (sub = the agent's username) or the code flow."),
+    /** Too many failed logins or client authentications. */
+    AUTH_THROTTLED("auth.throttled", 429, 4029,
+            "Too many failed sign-in attempts for {identity}; try again in {retryAfterSeconds} seconds.",
+            "Wait and retry with the right credentials; repeated failures lengthen the wait (at most 100 failures per hour are accepted)."),
+    /** The client sent more than its allowance. */
+    RATE_LIMITED("rate.limited", 429, 4029,
+            "Rate limit exceeded: {limit}.",
+            "Slow down and retry after {retryAfterSeconds} seconds."),
+    /** No authenticate frame arrived in time. */
+    HANDSHAKE_TIMEOUT("handshake.timeout", 408, 4008,
+            "No authenticate frame arrived within {seconds} seconds of connecting.",
+            "Send {\"op\":\"authenticate\",...} as the first frame right after the socket opens."),
+    /** A frame could not be understood. */
+    PROTOCOL_BAD_FRAME("protocol.bad_frame", 400, 4311,
+            "Bad frame: {reason}.",
+            "Send frames as documented in docs/protocol.md."),
+    /** A frame exceeded the size limit. */
+    FRAME_TOO_LARGE("frame.too_large", 413, 4312,
+            "The frame is {size} bytes; the limit is {limit} bytes.",
+            "Split the content or send large files by upload, not in a frame."),
+    /** The request is invalid (a field is missing or wrong). */
+    REQUEST_INVALID("request.invalid", 400, 4313,
+            "Invalid request: {reason}.",
+            "Correct the request as described in the API documentation (/swagger-ui.html)."),
+    /** The requested resource does not exist (or is not visible to the caller). */
+    NOT_FOUND("resource.not_found", 404, 4314,
+            "{resource} not found.",
+            "Check the id; resources of other organisations are not visible."),
+    /** The resource already exists. */
+    CONFLICT("resource.conflict", 409, 4315,
+            "{resource} already exists.",
+            "Choose another id or update the existing resource."),
+    /** Requested scopes are not allowed for the client, or are unknown. */
+    SCOPE_NOT_ALLOWED("scope.not_allowed", 400, 4316,
+            "Scope {rejected} not allowed for OAuth client {client}.",
+            "{suggestion}");
+
+    private final String code;
+    private final int httpStatus;
+    private final int closeCode;
+    private final String message;
+    private final String hint;
+
+    ErrorCode(String code, int httpStatus, int closeCode, String message, String hint) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.closeCode = closeCode;
+        this.message = message;
+        this.hint = hint;
+    }
+
+    public String code() { return code; }
+    public int httpStatus() { return httpStatus; }
+    public int closeCode() { return closeCode; }
+    public String messageTemplate() { return message; }
+    public String hintTemplate() { return hint; }
+
+    /** What a client should do after this code closed its connection. */
+    public ClientAction clientAction() {
+        if (closeCode < 4100) return ClientAction.RECONNECT;
+        if (closeCode < 4200) return ClientAction.NEW_TOKEN;
+        return ClientAction.STOP;
+    }
+
+    public enum ClientAction { RECONNECT, NEW_TOKEN, STOP }
+}

@@ -1,0 +1,83 @@
+package org.deskframe.identity.internal;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import org.deskframe.identity.Agent;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.RegionSettings;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+
+/**
+ * Shapes access tokens to RFC 9068: {@code typ: at+jwt}, the region's API as {@code aud}, the agent's id as
+ * {@code sub} (the client's id for client_credentials), {@code org}, {@code region}, {@code client_id}, a
+ * space-separated {@code scope} and a 144-bit random {@code jti}. Also refuses, at issue and at every refresh,
+ * a token for a disabled agent or for an agent outside the client's organisation.
+ */
+class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RegionSettings region;
+    private final AgentDirectory agents;
+    private final ClientDirectory clients;
+    private final SigningKeyRing keys;
+
+    AccessTokenClaims(RegionSettings region, AgentDirectory agents, ClientDirectory clients, SigningKeyRing keys) {
+        this.region = region;
+        this.agents = agents;
+        this.clients = clients;
+        this.keys = keys;
+    }
+
+    @Override
+    public void customize(JwtEncodingContext ctx) {
+        ctx.getJwsHeader().keyId(keys.current().getKeyID());
+        if (!OAuth2TokenType.ACCESS_TOKEN.equals(ctx.getTokenType())) {
+            return;
+        }
+        OAuthClient client = clients.find(ctx.getRegisteredClient().getClientId())
+                .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
+        ctx.getJwsHeader().type("at+jwt");
+        var claims = ctx.getClaims();
+        claims.audience(List.of(region.apiAudience()));
+        claims.id(newJti());
+        claims.claim("client_id", client.clientId());
+        claims.claim("region", region.id());
+        claims.claim("scope", String.join(" ", ctx.getAuthorizedScopes().stream().sorted().toList()));
+        if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(ctx.getAuthorizationGrantType())) {
+            claims.subject(client.clientId());
+            if (client.orgId() != null) claims.claim("org", client.orgId());
+            return;
+        }
+        Agent agent = agents.findByUsername(ctx.getPrincipal().getName())
+                .orElseThrow(() -> denied("the signed-in agent no longer exists"));
+        if (!agent.enabled()) {
+            throw denied("agent " + agent.id() + " is disabled (agent.disabled)");
+        }
+        if (client.orgId() == null || !client.orgId().equals(agent.orgId())) {
+            throw denied("agent " + agent.username() + " does not belong to the organisation of client " + client.clientId());
+        }
+        claims.subject(agent.id());
+        claims.claim("org", agent.orgId());
+        claims.claim("preferred_username", agent.username());
+    }
+
+    private static OAuth2AuthenticationException denied(String description) {
+        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, description, null));
+    }
+
+    static String newJti() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,130 @@
+package org.deskframe.identity.internal;
+
+
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.IdentitySettings;
+import org.deskframe.identity.RegionSettings;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The OAuth 2 authorization server (Spring Security's), scoped to its own endpoints: discovery, JWKS, authorize
+ * (code + PKCE S256), token (code, client_credentials, rotating refresh tokens with reuse detection, RFC 7523 JWT
+ * bearer), revocation and introspection. Clients authenticate with a secret or private_key_jwt, behind a throttle.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfig {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcClientDirectory clients) {
+        return new RegisteredClients(clients);
+    }
+
+    @Bean
+    LedgeredAuthorizationService authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
+                                                      JdbcTokenLedger ledger, JdbcClient jdbc, TransactionTemplate tx) {
+        return new LedgeredAuthorizationService(new JdbcOAuth2AuthorizationService(jdbcTemplate, clients), ledger, jdbc, tx);
+    }
+
+    @Bean
+    OAuth2TokenGenerator<?> tokenGenerator(SigningKeyRing keys, RegionSettings region, JdbcAgentDirectory agents,
+                                           ClientDirectory clients) {
+        JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
+        jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, clients, keys));
+        return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2RefreshTokenGenerator());
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(RegionSettings region) {
+        return AuthorizationServerSettings.builder().issuer(region.issuer()).build();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, LedgeredAuthorizationService authorizations,
+                                                 OAuth2TokenGenerator<?> tokens, ClientDirectory clients,
+                                                 JdbcAgentDirectory agents, RegisteredClientRepository registered,
+                                                 RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
+                                                 FailureThrottle throttle) throws Exception {
+        JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
+        RefreshTokenReuseDetector reuse = new RefreshTokenReuseDetector(authorizations, settings.refreshReuseLeeway());
+        JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
+        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region));
+
+        http.oauth2AuthorizationServer(as -> {
+            http.securityMatcher(as.getEndpointsMatcher());
+            as.authorizationService(authorizations)
+                    .tokenGenerator(tokens)
+                    .oidc(Customizer.withDefaults())
+                    .clientAuthentication(ca -> ca
+                            .authenticationProviders(list -> {
+                                list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
+                                list.add(0, new ClientThrottleGate(throttle));
+                                list.add(privateKeyJwt);
+                            })
+                            .authenticationSuccessHandler((request, response, authentication) -> {
+                                throttle.succeeded("client:" + authentication.getName());
+                                var context = SecurityContextHolder.createEmptyContext();
+                                context.setAuthentication(authentication);
+                                SecurityContextHolder.setContext(context);
+                            })
+                            .errorResponseHandler(new TokenEndpointErrors(clients, throttle, true)))
+                    .tokenEndpoint(te -> te
+                            .accessTokenRequestConverter(new JwtBearerGrantConverter())
+                            .authenticationProviders(list -> {
+                                list.add(0, reuse);
+                                list.add(jwtBearer);
+                            })
+                            .errorResponseHandler(new TokenEndpointErrors(clients, throttle, false)));
+        });
+        http.authorizeHttpRequests(a -> a.anyRequest().authenticated());
+        http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
+        http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+                new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    /** Agent sign-in pages and everything not claimed by another chain; the login page may never be framed. */
+    @Bean
+    @Order(10)
+    SecurityFilterChain loginChain(HttpSecurity http, JdbcAgentDirectory agents, PasswordEncoder encoder,
+                                   FailureThrottle throttle) throws Exception {
+        http.authenticationProvider(new AgentLogin(agents, encoder, throttle));
+        http.authorizeHttpRequests(a -> a
+                .requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/actuator/info",
+                        "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/favicon.ico").permitAll()
+                .anyRequest().authenticated());
+        http.formLogin(Customizer.withDefaults());
+        http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'")));
+        return http.build();
+    }
+
+}

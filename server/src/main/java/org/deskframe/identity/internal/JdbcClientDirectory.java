@@ -1,0 +1,167 @@
+package org.deskframe.identity.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.Scope;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JdbcClientDirectory implements ClientDirectory {
+
+    static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials",
+            OAuthClient.GRANT_JWT_BEARER);
+    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+    static final Set<String> CAPABILITIES = Set.of(OAuthClient.CAPABILITY_EMBED);
+    private static final String COLUMNS = "client_id, org_id, name, auth_methods, grant_types, redirect_uris, scopes, "
+            + "embed_origins, capabilities, jwks, access_token_ttl_seconds, refresh_token_ttl_seconds, enabled";
+
+    private final JdbcClient jdbc;
+    private final PasswordEncoder passwords;
+    private final SecretCipher cipher;
+
+    JdbcClientDirectory(JdbcClient jdbc, PasswordEncoder passwords, SecretCipher cipher) {
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.cipher = cipher;
+    }
+
+    @Override
+    public Optional<OAuthClient> find(String clientId) {
+        return jdbc.sql("select " + COLUMNS + " from oauth_clients where client_id = ?").param(clientId).query(this::map).optional();
+    }
+
+    @Override
+    public List<OAuthClient> inOrg(String orgId) {
+        return jdbc.sql("select " + COLUMNS + " from oauth_clients where org_id = ? order by client_id").param(orgId)
+                .query(this::map).list();
+    }
+
+    /** The stored secret hash, for Spring Security's client authentication. */
+    Optional<String> secretHash(String clientId) {
+        return jdbc.sql("select secret_hash from oauth_clients where client_id = ?").param(clientId).query(String.class).optional();
+    }
+
+    @Override
+    public OAuthClient register(ClientRegistration r) {
+        Identifiers.requireValid("client id", r.clientId());
+        validate(r.grantTypes(), r.authMethods(), r.scopes(), r.capabilities(), r.embedOrigins(), r.redirectUris());
+        if (find(r.clientId()).isPresent()) throw ProblemException.of(ErrorCode.CONFLICT, Map.of("resource", "OAuth client " + r.clientId()));
+        if (r.secret() != null) validateSecret(r.secret());
+        if (r.authMethods().contains("private_key_jwt") && (r.jwks() == null || r.jwks().isBlank())) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "private_key_jwt needs the client's public keys in 'jwks'"));
+        }
+        jdbc.sql("insert into oauth_clients (client_id, org_id, name, secret_hash, secret_encrypted, auth_methods, grant_types, "
+                        + "redirect_uris, scopes, embed_origins, capabilities, jwks, access_token_ttl_seconds, "
+                        + "refresh_token_ttl_seconds, enabled, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(r.clientId(), r.orgId(), r.name() == null ? r.clientId() : r.name(),
+                        r.secret() == null ? null : passwords.encode(r.secret()),
+                        r.secret() != null && r.keepSecretForAssertions() ? cipher.encrypt(r.secret()) : null,
+                        Columns.join(r.authMethods()), Columns.join(r.grantTypes()), Columns.join(r.redirectUris()),
+                        Columns.join(r.scopes()), Columns.join(r.embedOrigins()), Columns.join(r.capabilities()), r.jwks(),
+                        seconds(r.accessTokenTtl(), Duration.ofMinutes(15)), seconds(r.refreshTokenTtl(), Duration.ofHours(8)),
+                        r.enabled(), Columns.now())
+                .update();
+        return find(r.clientId()).orElseThrow();
+    }
+
+    @Override
+    public OAuthClient update(String clientId, ClientChange c) {
+        OAuthClient cur = find(clientId).orElseThrow(() -> ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "OAuth client " + clientId)));
+        Set<String> grants = c.grantTypes() != null ? c.grantTypes() : cur.grantTypes();
+        Set<String> scopes = c.scopes() != null ? c.scopes() : cur.scopes();
+        Set<String> caps = c.capabilities() != null ? c.capabilities() : cur.capabilities();
+        Set<String> origins = c.embedOrigins() != null ? c.embedOrigins() : cur.embedOrigins();
+        Set<String> redirects = c.redirectUris() != null ? c.redirectUris() : cur.redirectUris();
+        validate(grants, cur.authMethods(), scopes, caps, origins, redirects);
+        jdbc.sql("update oauth_clients set name = ?, grant_types = ?, redirect_uris = ?, scopes = ?, embed_origins = ?, "
+                        + "capabilities = ?, jwks = ?, access_token_ttl_seconds = ?, refresh_token_ttl_seconds = ?, enabled = ? "
+                        + "where client_id = ?")
+                .params(c.name() != null ? c.name() : cur.name(), Columns.join(grants), Columns.join(redirects),
+                        Columns.join(scopes), Columns.join(origins), Columns.join(caps),
+                        c.jwks() != null ? c.jwks() : cur.jwks(),
+                        seconds(c.accessTokenTtl(), cur.accessTokenTtl()), seconds(c.refreshTokenTtl(), cur.refreshTokenTtl()),
+                        c.enabled() != null ? c.enabled() : cur.enabled(), clientId)
+                .update();
+        return find(clientId).orElseThrow();
+    }
+
+    @Override
+    public Optional<String> assertionSecret(String clientId) {
+        return jdbc.sql("select secret_encrypted from oauth_clients where client_id = ?").param(clientId)
+                .query(String.class).optional().map(cipher::decrypt);
+    }
+
+    @Override
+    public void setSecret(String clientId, String secret, boolean keepForAssertions) {
+        validateSecret(secret);
+        int n = jdbc.sql("update oauth_clients set secret_hash = ?, secret_encrypted = ? where client_id = ?")
+                .params(passwords.encode(secret), keepForAssertions ? cipher.encrypt(secret) : null, clientId).update();
+        if (n == 0) throw ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "OAuth client " + clientId));
+    }
+
+    private static void validateSecret(String secret) {
+        if (secret.length() < 32) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
+                    "client secret must be at least 32 characters (HS256 assertions need a 256-bit key)"));
+        }
+    }
+
+    private static void validate(Set<String> grants, Set<String> authMethods, Set<String> scopes, Set<String> caps,
+                                 Set<String> origins, Set<String> redirects) {
+        unknown("grant type", grants, GRANT_TYPES);
+        unknown("client authentication method", authMethods, AUTH_METHODS);
+        unknown("capability", caps, CAPABILITIES);
+        for (String scope : scopes) {
+            if (Scope.of(scope).isEmpty()) {
+                String hint = Scope.suggestionFor(scope).map(s -> " (did you mean '" + s + "'?)").orElse("");
+                throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "unknown scope '" + scope + "'" + hint
+                        + "; known scopes: " + String.join(" ", Scope.allValues())));
+            }
+        }
+        for (String origin : origins) {
+            if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "embedding origin '" + origin
+                        + "' must be scheme://host[:port] with no path, e.g. https://desk.example.com"));
+            }
+        }
+        for (String uri : redirects) {
+            if (!uri.matches("https?://[^\\s#]+") ) {
+                throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "redirect URI '" + uri
+                        + "' must be an absolute http(s) URI without a fragment"));
+            }
+        }
+    }
+
+    private static void unknown(String what, Set<String> values, Set<String> known) {
+        for (String v : values) {
+            if (!known.contains(v)) {
+                throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "unknown " + what + " '" + v
+                        + "'; known: " + String.join(" ", known.stream().sorted().toList())));
+            }
+        }
+    }
+
+    private static int seconds(Duration d, Duration fallback) {
+        return (int) (d != null ? d : fallback).toSeconds();
+    }
+
+    private OAuthClient map(ResultSet rs, int n) throws SQLException {
+        return new OAuthClient(rs.getString("client_id"), rs.getString("org_id"), rs.getString("name"),
+                Columns.split(rs.getString("auth_methods")), Columns.split(rs.getString("grant_types")),
+                Columns.split(rs.getString("redirect_uris")), Columns.split(rs.getString("scopes")),
+                Columns.split(rs.getString("embed_origins")), Columns.split(rs.getString("capabilities")),
+                rs.getString("jwks"), Duration.ofSeconds(rs.getInt("access_token_ttl_seconds")),
+                Duration.ofSeconds(rs.getInt("refresh_token_ttl_seconds")), rs.getBoolean("enabled"));
+    }
+}

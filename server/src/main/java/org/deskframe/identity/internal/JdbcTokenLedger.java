@@ -1,0 +1,43 @@
+package org.deskframe.identity.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.deskframe.identity.TokenLedger;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The access-token ledger in the database, shared by every node. */
+@Component
+class JdbcTokenLedger implements TokenLedger {
+
+    private final JdbcClient jdbc;
+
+    JdbcTokenLedger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean isRevoked(String jti) {
+        return jdbc.sql("select revoked_at from access_token_ledger where jti = ?").param(jti)
+                .query((rs, n) -> rs.getTimestamp(1) != null).optional()
+                .orElse(true);
+    }
+
+    void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
+        int updated = jdbc.sql("update access_token_ledger set revoked_at = coalesce(revoked_at, ?) where jti = ?")
+                .params(revoked ? Timestamp.from(Instant.now()) : null, jti).update();
+        if (updated == 0) {
+            jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at, revoked_at) "
+                            + "values (?, ?, ?, ?, ?, ?)")
+                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt),
+                            revoked ? Timestamp.from(Instant.now()) : null)
+                    .update();
+        }
+    }
+
+    /** Revokes every access token an authorization (a refresh-token family) ever issued. */
+    int revokeAuthorization(String authorizationId) {
+        return jdbc.sql("update access_token_ledger set revoked_at = ? where authorization_id = ? and revoked_at is null")
+                .params(Columns.now(), authorizationId).update();
+    }
+}

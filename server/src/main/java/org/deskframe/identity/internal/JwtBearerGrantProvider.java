@@ -1,0 +1,245 @@
+package org.deskframe.identity.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.Agent;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.IdentitySettings;
+import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.RegionSettings;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.ClaimAccessor;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+import org.springframework.security.oauth2.server.authorization.token.DefaultOAuth2TokenContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/**
+ * The trusted-backend grant (RFC 7523 JWT bearer): an integrator's backend, authenticated as its OAuth client, gets an
+ * access token for one of its own org's agents by presenting a short-lived assertion it signed (HS256 with its client
+ * secret, or RS256/ES256 with a key of its registered JWKS). Every refusal is {@code invalid_grant} with the reason.
+ * No refresh token is issued: the backend simply asks again.
+ */
+class JwtBearerGrantProvider implements org.springframework.security.authentication.AuthenticationProvider {
+
+    private final ClientDirectory clients;
+    private final AgentDirectory agents;
+    private final OAuth2AuthorizationService authorizations;
+    private final OAuth2TokenGenerator<? extends OAuth2Token> tokens;
+    private final RegionSettings region;
+    private final IdentitySettings settings;
+    private final JdbcClient jdbc;
+
+    JwtBearerGrantProvider(ClientDirectory clients, AgentDirectory agents, OAuth2AuthorizationService authorizations,
+                           OAuth2TokenGenerator<? extends OAuth2Token> tokens, RegionSettings region,
+                           IdentitySettings settings, JdbcClient jdbc) {
+        this.clients = clients;
+        this.agents = agents;
+        this.authorizations = authorizations;
+        this.tokens = tokens;
+        this.region = region;
+        this.settings = settings;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return JwtBearerGrantToken.class.isAssignableFrom(authentication);
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        JwtBearerGrantToken grant = (JwtBearerGrantToken) authentication;
+        if (!(grant.getPrincipal() instanceof OAuth2ClientAuthenticationToken clientAuth) || !clientAuth.isAuthenticated()) {
+            throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+        }
+        RegisteredClient registered = clientAuth.getRegisteredClient();
+        if (registered == null || !registered.getAuthorizationGrantTypes().contains(JwtBearerGrantToken.JWT_BEARER)) {
+            throw error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT, "this client may not use the jwt-bearer grant; ask an admin to add "
+                    + OAuthClient.GRANT_JWT_BEARER + " to its grant types");
+        }
+        OAuthClient client = clients.find(registered.getClientId()).orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
+
+        SignedJWT assertion;
+        JWTClaimsSet claims;
+        try {
+            assertion = SignedJWT.parse(grant.assertion());
+            claims = assertion.getJWTClaimsSet();
+        } catch (ParseException | ClassCastException e) {
+            throw invalidGrant("the assertion is not a signed JWT");
+        }
+        verifySignature(client, assertion);
+        Instant now = Instant.now();
+        checkClaims(client, claims, now);
+
+        Agent agent = agents.findByUsername(claims.getSubject())
+                .filter(a -> a.orgId().equals(client.orgId()))
+                .orElseThrow(() -> invalidGrant("sub '" + claims.getSubject() + "' is not an agent of organisation " + client.orgId()));
+        if (!agent.enabled()) {
+            throw invalidGrant("agent " + agent.id() + " is disabled (agent.disabled)");
+        }
+
+        Set<String> scopes = grant.scopes().isEmpty() ? registered.getScopes() : grant.scopes();
+        Problem scopeProblem = ScopeRejection.check(client.clientId(), scopes, registered.getScopes());
+        if (scopeProblem != null) {
+            throw error(OAuth2ErrorCodes.INVALID_SCOPE, ScopeRejection.oauthDescription(scopeProblem));
+        }
+
+        rememberAssertion(client.clientId(), claims);
+
+        Authentication agentPrincipal = UsernamePasswordAuthenticationToken.authenticated(agent.username(), null,
+                List.of(new SimpleGrantedAuthority("ROLE_AGENT")));
+        var tokenContext = DefaultOAuth2TokenContext.builder()
+                .registeredClient(registered)
+                .principal(agentPrincipal)
+                .authorizationServerContext(AuthorizationServerContextHolder.getContext())
+                .authorizedScopes(scopes)
+                .tokenType(OAuth2TokenType.ACCESS_TOKEN)
+                .authorizationGrantType(JwtBearerGrantToken.JWT_BEARER)
+                .authorizationGrant(grant)
+                .build();
+        OAuth2Token generated = tokens.generate(tokenContext);
+        if (generated == null) {
+            throw error(OAuth2ErrorCodes.SERVER_ERROR, "the access token could not be generated");
+        }
+        OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, generated.getTokenValue(),
+                generated.getIssuedAt(), generated.getExpiresAt(), scopes);
+        OAuth2Authorization.Builder authorization = OAuth2Authorization.withRegisteredClient(registered)
+                .principalName(agent.username())
+                .authorizationGrantType(JwtBearerGrantToken.JWT_BEARER)
+                .authorizedScopes(scopes)
+                .attribute(Principal.class.getName(), agentPrincipal);
+        if (generated instanceof ClaimAccessor accessor) {
+            authorization.token(accessToken, md -> md.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, accessor.getClaims()));
+        } else {
+            authorization.accessToken(accessToken);
+        }
+        authorizations.save(authorization.build());
+        return new OAuth2AccessTokenAuthenticationToken(registered, clientAuth, accessToken);
+    }
+
+    private void verifySignature(OAuthClient client, SignedJWT assertion) {
+        JWSAlgorithm alg = assertion.getHeader().getAlgorithm();
+        try {
+            JWSVerifier verifier;
+            if (JWSAlgorithm.HS256.equals(alg)) {
+                String secret = clients.assertionSecret(client.clientId()).orElseThrow(() -> invalidGrant(
+                        "this client has no secret registered for HS256 assertions; sign with RS256/ES256 and a registered JWKS"));
+                verifier = new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
+            } else if (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.ES256.equals(alg)) {
+                JWK key = clientKey(client, assertion.getHeader().getKeyID(), alg);
+                verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) key);
+            } else {
+                throw invalidGrant("assertion alg '" + alg + "' is not accepted; use HS256, RS256 or ES256");
+            }
+            if (!assertion.verify(verifier)) {
+                throw invalidGrant("the assertion signature does not verify with the client's key");
+            }
+        } catch (JOSEException e) {
+            throw invalidGrant("the assertion signature cannot be verified: " + e.getMessage());
+        }
+    }
+
+    private JWK clientKey(OAuthClient client, String kid, JWSAlgorithm alg) {
+        if (client.jwks() == null || client.jwks().isBlank()) {
+            throw invalidGrant("the client has no registered JWKS for " + alg + " assertions");
+        }
+        try {
+            List<JWK> keys = JWKSet.parse(client.jwks()).getKeys().stream()
+                    .filter(k -> kid == null || kid.equals(k.getKeyID()))
+                    .filter(k -> JWSAlgorithm.RS256.equals(alg) ? k instanceof RSAKey : k instanceof ECKey)
+                    .toList();
+            if (keys.size() != 1) {
+                throw invalidGrant(keys.isEmpty() ? "no registered key matches the assertion's kid and alg"
+                        : "several registered keys match; set 'kid' in the assertion header");
+            }
+            return keys.getFirst();
+        } catch (ParseException e) {
+            throw invalidGrant("the client's registered JWKS cannot be parsed");
+        }
+    }
+
+    private void checkClaims(OAuthClient client, JWTClaimsSet claims, Instant now) {
+        long skew = settings.clockSkew().toSeconds();
+        if (!client.clientId().equals(claims.getIssuer())) {
+            throw invalidGrant("assertion iss must be the client id '" + client.clientId() + "'");
+        }
+        List<String> aud = claims.getAudience();
+        if (aud == null || aud.stream().noneMatch(a -> a.equals(region.tokenEndpoint()) || a.equals(region.issuer()))) {
+            throw invalidGrant("assertion aud must be the token endpoint " + region.tokenEndpoint());
+        }
+        if (claims.getSubject() == null || claims.getSubject().isBlank()) {
+            throw invalidGrant("assertion sub must be the agent's username");
+        }
+        Date exp = claims.getExpirationTime();
+        if (exp == null) throw invalidGrant("assertion exp is required");
+        if (exp.toInstant().plusSeconds(skew).isBefore(now)) throw invalidGrant("the assertion expired at " + exp.toInstant());
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.toInstant().minusSeconds(skew).isAfter(now)) throw invalidGrant("the assertion is not valid before " + nbf.toInstant());
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.toInstant().minusSeconds(skew).isAfter(now)) throw invalidGrant("the assertion iat is in the future");
+        Instant start = iat != null ? iat.toInstant() : now;
+        if (exp.toInstant().isAfter(start.plus(settings.maxAssertionLifetime()).plusSeconds(skew))) {
+            throw invalidGrant("the assertion lives too long; exp may be at most " + settings.maxAssertionLifetime().toSeconds()
+                    + " seconds after iat");
+        }
+        if (claims.getJWTID() == null || claims.getJWTID().isBlank()) {
+            throw invalidGrant("assertion jti is required (each assertion is single use)");
+        }
+    }
+
+    private void rememberAssertion(String clientId, JWTClaimsSet claims) {
+        try {
+            jdbc.sql("insert into used_assertions (issuer, jti, expires_at) values (?, ?, ?)")
+                    .params(clientId, claims.getJWTID(),
+                            Timestamp.from(claims.getExpirationTime().toInstant().plus(settings.clockSkew())))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw invalidGrant("the assertion was already used (jti '" + claims.getJWTID() + "'); sign a new one for each request");
+        }
+    }
+
+    private static OAuth2AuthenticationException invalidGrant(String description) {
+        return error(OAuth2ErrorCodes.INVALID_GRANT, description);
+    }
+
+    private static OAuth2AuthenticationException error(String code, String description) {
+        String safe = description.replace('"', '\'').replace('\\', '/').replaceAll("[^\\x20-\\x7E]", "?");
+        return new OAuth2AuthenticationException(new OAuth2Error(code, safe, null));
+    }
+}

@@ -1,0 +1,94 @@
+package org.deskframe.identity.internal;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Spring Security's JDBC authorization store, plus the bookkeeping its JWTs need: every saved access token goes
+ * into the {@link JdbcTokenLedger} (so invalidating it revokes it everywhere), a rotated-away refresh token goes
+ * into the history (so its reuse can be detected), and invalidating a refresh token revokes its whole family.
+ */
+class LedgeredAuthorizationService implements OAuth2AuthorizationService {
+
+    private final OAuth2AuthorizationService delegate;
+    private final JdbcTokenLedger ledger;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+
+    LedgeredAuthorizationService(OAuth2AuthorizationService delegate, JdbcTokenLedger ledger, JdbcClient jdbc,
+                                 TransactionTemplate tx) {
+        this.delegate = delegate;
+        this.ledger = ledger;
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    @Override
+    public void save(OAuth2Authorization authorization) {
+        tx.executeWithoutResult(status -> {
+            OAuth2Authorization previous = delegate.findById(authorization.getId());
+            if (previous != null && previous.getRefreshToken() != null) {
+                String oldValue = previous.getRefreshToken().getToken().getTokenValue();
+                OAuth2Authorization.Token<OAuth2RefreshToken> now = authorization.getRefreshToken();
+                if (now == null || !now.getToken().getTokenValue().equals(oldValue)) {
+                    jdbc.sql("insert into refresh_token_history (token_hash, authorization_id, rotated_at) values (?, ?, ?)")
+                            .params(hash(oldValue), authorization.getId(), Columns.now()).update();
+                }
+            }
+            delegate.save(authorization);
+            OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+            if (access != null && access.getClaims() != null && access.getClaims().get("jti") != null) {
+                Map<String, Object> claims = access.getClaims();
+                Instant expires = access.getToken().getExpiresAt() != null ? access.getToken().getExpiresAt() : Instant.now();
+                ledger.record(String.valueOf(claims.get("jti")), authorization.getId(), authorization.getRegisteredClientId(),
+                        String.valueOf(claims.getOrDefault("sub", authorization.getPrincipalName())), expires,
+                        access.isInvalidated());
+            }
+            OAuth2Authorization.Token<OAuth2RefreshToken> refresh = authorization.getRefreshToken();
+            if (refresh != null && refresh.isInvalidated()) {
+                ledger.revokeAuthorization(authorization.getId());
+            }
+        });
+    }
+
+    @Override
+    public void remove(OAuth2Authorization authorization) {
+        tx.executeWithoutResult(status -> {
+            ledger.revokeAuthorization(authorization.getId());
+            delegate.remove(authorization);
+        });
+    }
+
+    @Override
+    public OAuth2Authorization findById(String id) {
+        return delegate.findById(id);
+    }
+
+    @Override
+    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        return delegate.findByToken(token, tokenType);
+    }
+
+    /** The authorization id a rotated-away refresh token belonged to, and when it was rotated. */
+    java.util.Optional<RotatedRefreshToken> findRotated(String refreshTokenValue) {
+        return jdbc.sql("select authorization_id, rotated_at from refresh_token_history where token_hash = ?")
+                .param(hash(refreshTokenValue))
+                .query((rs, n) -> new RotatedRefreshToken(rs.getString(1), rs.getTimestamp(2).toInstant()))
+                .optional();
+    }
+
+    record RotatedRefreshToken(String authorizationId, Instant rotatedAt) {}
+
+    static String hash(String value) {
+        return HexFormat.of().formatHex(SecretCipher.sha256(value.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,64 @@
+package org.deskframe.identity.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
+
+/**
+ * Runs before Spring's refresh-token provider: a refresh token that was already rotated away is either a client's
+ * concurrent retry (within the leeway: refused, nothing revoked) or a stolen copy (after it: the whole family, i.e.
+ * the authorization's current refresh token and every access token it issued, is revoked). Unknown tokens fall
+ * through to Spring's provider, which answers {@code invalid_grant}.
+ */
+class RefreshTokenReuseDetector implements AuthenticationProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(RefreshTokenReuseDetector.class);
+
+    private final LedgeredAuthorizationService authorizations;
+    private final Duration leeway;
+
+    RefreshTokenReuseDetector(LedgeredAuthorizationService authorizations, Duration leeway) {
+        this.authorizations = authorizations;
+        this.leeway = leeway;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return OAuth2RefreshTokenAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        String presented = ((OAuth2RefreshTokenAuthenticationToken) authentication).getRefreshToken();
+        var rotated = authorizations.findRotated(presented);
+        if (rotated.isEmpty()) {
+            return null;
+        }
+        Duration age = Duration.between(rotated.get().rotatedAt(), Instant.now());
+        if (age.compareTo(leeway) <= 0) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                    "This refresh token was rotated " + age.toSeconds() + " s ago; use the refresh token from the latest token response.", null));
+        }
+        OAuth2Authorization family = authorizations.findById(rotated.get().authorizationId());
+        if (family != null && family.getRefreshToken() != null && !family.getRefreshToken().isInvalidated()) {
+            OAuth2RefreshToken current = family.getRefreshToken().getToken();
+            authorizations.save(OAuth2Authorization.from(family)
+                    .token(current, md -> md.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, true))
+                    .build());
+        }
+        log.warn("Refresh token reuse detected for authorization {} (client {}, principal {}): token family revoked",
+                rotated.get().authorizationId(), family == null ? "?" : family.getRegisteredClientId(),
+                family == null ? "?" : family.getPrincipalName());
+        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                "Refresh token reuse detected: this token was already rotated, so its whole family has been revoked. Sign in again.", null));
+    }
+}

@@ -1,0 +1,69 @@
+package org.deskframe.identity.internal;
+
+import java.util.Map;
+import org.deskframe.identity.OAuthClient;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import java.time.Duration;
+
+/**
+ * Shows Deskframe's client registrations to Spring's authorization server. Every code flow needs PKCE, refresh
+ * tokens rotate on every use, access tokens are self-contained JWTs. Clients are read-only here: registration goes
+ * through the admin API.
+ */
+class RegisteredClients implements RegisteredClientRepository {
+
+    private final JdbcClientDirectory clients;
+
+    RegisteredClients(JdbcClientDirectory clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public void save(RegisteredClient registeredClient) {
+        throw new UnsupportedOperationException("OAuth clients are registered through the admin API");
+    }
+
+    @Override
+    public RegisteredClient findById(String id) {
+        return findByClientId(id);
+    }
+
+    @Override
+    public RegisteredClient findByClientId(String clientId) {
+        return clients.find(clientId).filter(OAuthClient::enabled).map(this::toRegistered).orElse(null);
+    }
+
+    private RegisteredClient toRegistered(OAuthClient c) {
+        RegisteredClient.Builder b = RegisteredClient.withId(c.clientId())
+                .clientId(c.clientId())
+                .clientName(c.name())
+                .clientSecret(clients.secretHash(c.clientId()).orElse(null));
+        c.authMethods().forEach(m -> b.clientAuthenticationMethod(new ClientAuthenticationMethod(m)));
+        c.grantTypes().forEach(g -> b.authorizationGrantType(new AuthorizationGrantType(g)));
+        c.redirectUris().forEach(b::redirectUri);
+        c.scopes().forEach(b::scope);
+        ClientSettings.Builder settings = ClientSettings.builder()
+                .requireProofKey(true)
+                .requireAuthorizationConsent(false)
+                .settings(s -> s.putAll(Map.of("deskframe.org", c.orgId() == null ? "" : c.orgId())));
+        if (c.authMethods().contains("private_key_jwt")) {
+            settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
+        }
+        return b.clientSettings(settings.build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+                        .accessTokenTimeToLive(c.accessTokenTtl())
+                        .refreshTokenTimeToLive(c.refreshTokenTtl())
+                        .reuseRefreshTokens(false)
+                        .authorizationCodeTimeToLive(Duration.ofMinutes(1))
+                        .build())
+                .build();
+    }
+}

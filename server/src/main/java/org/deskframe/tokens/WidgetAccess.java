@@ -1,0 +1,65 @@
+package org.deskframe.tokens;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.Widget;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a verified token may open: the checks after the token itself (agent token, organisation, the client's
+ * {@code embed} capability, the widget's scopes, the embedding origin). Returns every problem, not just the first,
+ * so one dry run tells an integrator all there is to fix. The gateway handshake runs exactly these checks.
+ */
+@Component
+public class WidgetAccess {
+
+    private final ClientDirectory clients;
+
+    WidgetAccess(ClientDirectory clients) {
+        this.clients = clients;
+    }
+
+    /**
+     * @param expectedOrg the org the embedding page says it is for (null: not checked)
+     * @param origin      the embedding page's origin (null: opened from the platform's own pages, not checked)
+     */
+    public List<Problem> problems(VerifiedToken token, Widget widget, String expectedOrg, String origin) {
+        List<Problem> problems = new ArrayList<>();
+        OAuthClient client = clients.find(token.clientId()).orElse(null);
+        if (client == null) {
+            problems.add(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", token.clientId())));
+            return problems;
+        }
+        if (!token.isAgentToken()) {
+            problems.add(Problem.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", client.clientId())));
+        }
+        if (expectedOrg != null && !expectedOrg.isBlank() && !expectedOrg.equals(token.orgId())) {
+            problems.add(Problem.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(token.orgId()), "expectedOrg", expectedOrg)));
+        }
+        if (!client.canEmbed()) {
+            problems.add(Problem.of(ErrorCode.CLIENT_EMBED_NOT_ALLOWED, Map.of("client", client.clientId())));
+        }
+        List<String> required = widget.requiredScopeValues();
+        List<String> missing = required.stream().filter(s -> !token.scopes().contains(s)).toList();
+        if (!missing.isEmpty()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("missing", missing);
+            d.put("target", "the " + widget.id() + " widget");
+            d.put("client", client.clientId());
+            d.put("required", required);
+            d.put("granted", token.scopes().stream().sorted().toList());
+            problems.add(Problem.of(ErrorCode.TOKEN_SCOPE_MISSING, d));
+        }
+        if (origin != null && !origin.isBlank() && !client.embedOrigins().contains(origin)) {
+            problems.add(Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", client.clientId(),
+                    "allowed", client.embedOrigins().stream().sorted().toList())));
+        }
+        return problems;
+    }
+}
