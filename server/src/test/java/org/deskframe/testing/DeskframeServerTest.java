@@ -1,0 +1,41 @@
+package org.deskframe.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of every {@code *IntegrationTests}: one Deskframe server (demo data, in-memory H2) on a free port, shared by
+ * all subclasses so the context starts once per test run. The issuer is {@code http://localhost:PORT}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+public abstract class DeskframeServerTest {
+
+    protected static final int PORT = freePort();
+    protected static final String BASE = "http://localhost:" + PORT;
+
+    @DynamicPropertySource
+    static void serverProperties(DynamicPropertyRegistry registry) throws IOException {
+        Path dataDir = Files.createTempDirectory("deskframe-test");
+        registry.add("server.port", () -> PORT);
+        registry.add("deskframe.region.public-url", () -> BASE);
+        registry.add("deskframe.identity.data-dir", dataDir::toString);
+        registry.add("deskframe.identity.secret-key", () -> "test-secret-key-0123456789abcdef-0123456789");
+        registry.add("deskframe.demo.extra-origins", () -> "https://desk.integrator.example");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deskframe-" + PORT + ";DB_CLOSE_DELAY=-1");
+    }
+
+    protected final TestClient http = new TestClient(BASE);
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
