@@ -17,7 +17,7 @@ public enum ErrorCode {
             "No access token was presented, and the request passed through a proxy ({proxy}).",
             "A proxy or load balancer may have stripped the Authorization header: configure it to forward 'Authorization' unchanged."),
     /** A token was put in the URL, where it leaks into logs and browser history. */
-    TOKEN_IN_URL("token.in_url", 400, 4300,
+    TOKEN_IN_URL("token.in_url", 400, 4319,
             "An access token was sent in the URL, which Deskframe refuses.",
             "Remove the token from the URL and send it in the 'Authorization: Bearer' header."),
     /** The token is not a well-formed signed JWT. */
@@ -25,11 +25,11 @@ public enum ErrorCode {
             "The access token is not a well-formed signed JWT ({reason}).",
             "Pass the access_token value from the token response unchanged (not the refresh token, id token or a quoted string)."),
     /** The token's header type is not at+jwt (RFC 9068). */
-    TOKEN_WRONG_TYPE("token.wrong_type", 401, 4300,
+    TOKEN_WRONG_TYPE("token.wrong_type", 401, 4320,
             "The token's type is '{typ}', not an access token ('at+jwt').",
             "Send the access_token from the token response; ID tokens and assertions are not access tokens."),
     /** The signature does not verify with any of this region's keys. */
-    TOKEN_BAD_SIGNATURE("token.bad_signature", 401, 4300,
+    TOKEN_BAD_SIGNATURE("token.bad_signature", 401, 4301,
             "The token's signature does not verify with this deployment's keys ({reason}).",
             "Obtain the token from this deployment's token endpoint; a token that was edited, or signed by another server, is refused."),
     /** The token's exp is in the past (beyond the allowed clock skew). */
@@ -85,13 +85,29 @@ public enum ErrorCode {
             "The token was issued to OAuth client {client} itself, not to an agent.",
             "Widgets need an agent's token: obtain it with the jwt-bearer grant (sub = the agent's username) or the code flow."),
     /** Too many failed logins or client authentications. */
-    AUTH_THROTTLED("auth.throttled", 429, 4029,
+    AUTH_THROTTLED("auth.throttled", 429, 4030,
             "Too many failed sign-in attempts for {identity}; try again in {retryAfterSeconds} seconds.",
             "Wait and retry with the right credentials; repeated failures lengthen the wait (at most 100 failures per hour are accepted)."),
     /** The client sent more than its allowance. */
     RATE_LIMITED("rate.limited", 429, 4029,
             "Rate limit exceeded: {limit}.",
             "Slow down and retry after {retryAfterSeconds} seconds."),
+    /** The server is restarting or shutting down; another node (or this one, soon) takes the session. */
+    SERVER_RESTARTING("server.restarting", 503, 4001,
+            "The server is restarting.",
+            "Reconnect (with backoff) and resume from the last sequence you received; nothing acknowledged is lost."),
+    /** The peer stopped answering heartbeats. */
+    HEARTBEAT_TIMEOUT("heartbeat.timeout", 408, 4002,
+            "No frame or pong arrived for {seconds} seconds.",
+            "Answer every {\"op\":\"ping\"} with {\"op\":\"pong\"}; the client reconnects and resumes."),
+    /** The client reads too slowly and its outbound buffer overflowed. */
+    SLOW_CONSUMER("session.slow_consumer", 503, 4003,
+            "The client did not read fast enough ({buffered} bytes waiting).",
+            "Reconnect and resume; if it repeats, the client's network or event loop is too slow."),
+    /** A refresh token belongs to another agent, org or client than the session's. */
+    REFRESH_MISMATCH("token.refresh_mismatch", 403, 4318,
+            "The refreshed token is for {got}, but this session belongs to {expected}.",
+            "Refresh with a token for the same agent, organisation and OAuth client; open a new connection for another identity."),
     /** No authenticate frame arrived in time. */
     HANDSHAKE_TIMEOUT("handshake.timeout", 408, 4008,
             "No authenticate frame arrived within {seconds} seconds of connecting.",

@@ -7,4 +7,7 @@ package org.deskframe.identity;
 public interface TokenLedger {
     /** True when the token was revoked, or when its jti was never issued by this deployment. */
     boolean isRevoked(String jti);
+
+    /** Ids of tokens revoked at or after {@code since}: the feed live sessions watch. */
+    java.util.List<String> revokedSince(java.time.Instant since);
 }

@@ -104,10 +104,6 @@ public class AccessTokenVerifier {
             throw ProblemException.of(ErrorCode.TOKEN_NOT_YET_VALID, Map.of("notBefore", notBefore.toString(),
                     "skewSeconds", skew.toSeconds()));
         }
-        String jti = claims.getJWTID();
-        if (jti == null || ledger.isRevoked(jti)) {
-            throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
-        }
         String clientId = stringClaim(claims, "client_id");
         OAuthClient client = Optional.ofNullable(clientId).flatMap(clients::find).filter(OAuthClient::enabled)
                 .orElseThrow(() -> ProblemException.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", String.valueOf(clientId))));
@@ -124,6 +120,10 @@ public class AccessTokenVerifier {
                 throw ProblemException.of(ErrorCode.AGENT_DISABLED, Map.of("agent", agent.id(), "org", agent.orgId()));
             }
             agentId = agent.id();
+        }
+        String jti = claims.getJWTID();
+        if (jti == null || ledger.isRevoked(jti)) {
+            throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
         }
         return new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,
                 scopes(claims), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp);

@@ -61,6 +61,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     SecurityFilterChain apiChain(HttpSecurity http) throws Exception {
         http.securityMatcher("/api/**");
         http.authorizeHttpRequests(a -> a
+                // The gateway authenticates in its first frame (tokens never travel in URLs or upgrade headers).
+                .requestMatchers("/api/v2/stream").permitAll()
                 .requestMatchers("/api/v2/admin/**").hasAuthority("SCOPE_admin")
                 .anyRequest().authenticated());
         http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));

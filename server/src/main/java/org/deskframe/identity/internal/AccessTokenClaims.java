@@ -48,7 +48,7 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
         ctx.getJwsHeader().type("at+jwt");
         var claims = ctx.getClaims();
-        claims.audience(List.of(region.apiAudience()));
+        claims.audience(new java.util.ArrayList<>(List.of(region.apiAudience())));
         claims.id(newJti());
         claims.claim("client_id", client.clientId());
         claims.claim("region", region.id());

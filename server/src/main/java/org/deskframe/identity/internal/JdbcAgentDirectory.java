@@ -21,10 +21,12 @@ class JdbcAgentDirectory implements AgentDirectory {
 
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
+    private final JdbcTokenLedger ledger;
 
-    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords) {
+    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords, JdbcTokenLedger ledger) {
         this.jdbc = jdbc;
         this.passwords = passwords;
+        this.ledger = ledger;
     }
 
     @Override
@@ -75,6 +77,10 @@ class JdbcAgentDirectory implements AgentDirectory {
                         Columns.join(change.roles() != null ? change.roles() : current.roles()),
                         change.enabled() != null ? change.enabled() : current.enabled(), id)
                 .update();
+        if (Boolean.FALSE.equals(change.enabled()) && current.enabled()) {
+            // Disabling takes effect at once: live tokens are revoked, and open sessions watch the revocation feed.
+            ledger.revokeSubject(id);
+        }
         return find(id).orElseThrow();
     }
 

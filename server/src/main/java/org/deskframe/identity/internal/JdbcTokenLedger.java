@@ -23,6 +23,18 @@ class JdbcTokenLedger implements TokenLedger {
                 .orElse(true);
     }
 
+    @Override
+    public java.util.List<String> revokedSince(Instant since) {
+        return jdbc.sql("select jti from access_token_ledger where revoked_at >= ?").param(Timestamp.from(since))
+                .query(String.class).list();
+    }
+
+    /** Revokes every live access token of a subject (an agent who was disabled). */
+    int revokeSubject(String subject) {
+        return jdbc.sql("update access_token_ledger set revoked_at = ? where subject = ? and revoked_at is null")
+                .params(Columns.now(), subject).update();
+    }
+
     void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
         int updated = jdbc.sql("update access_token_ledger set revoked_at = coalesce(revoked_at, ?) where jti = ?")
                 .params(revoked ? Timestamp.from(Instant.now()) : null, jti).update();

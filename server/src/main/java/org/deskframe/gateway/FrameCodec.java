@@ -1,0 +1,137 @@
+package org.deskframe.gateway;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.ProblemException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Decodes client frames strictly (a JSON object with a known {@code op} and fields of the right types and sizes)
+ * and encodes server frames. Anything else is a {@code protocol.bad_frame} that says what was wrong; the decoder
+ * never throws anything but {@link ProblemException}.
+ */
+public final class FrameCodec {
+
+    static final int MAX_ID = 100;
+    static final int MAX_TOKEN = 16_384;
+    static final int MAX_TEXT = 16_000;
+    static final int MAX_CONVERSATIONS = 1_000;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private FrameCodec() {}
+
+    public static ClientFrame decode(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw bad("the frame is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw bad("the frame must be a JSON object with an 'op' field");
+        }
+        String op = requiredString(root, "op", 40);
+        String id = optionalString(root, "id", MAX_ID);
+        return switch (op) {
+            case "authenticate" -> new ClientFrame.Authenticate(id, requiredString(root, "token", MAX_TOKEN),
+                    requiredString(root, "widget", 40), optionalString(root, "embedOrigin", 300),
+                    optionalString(root, "org", 64), positions(root, "resume", false));
+            case "refresh" -> new ClientFrame.Refresh(id, requiredString(root, "token", MAX_TOKEN));
+            case "pong" -> new ClientFrame.Pong(id);
+            case "send" -> new ClientFrame.Send(id, requiredString(root, "conversation", 64),
+                    requiredString(root, "clientMessageId", MAX_ID), requiredString(root, "text", MAX_TEXT));
+            case "resume" -> new ClientFrame.Resume(id, positions(root, "positions", true));
+            case "typing" -> new ClientFrame.Typing(id, requiredString(root, "conversation", 64));
+            case "receipt" -> {
+                String kind = requiredString(root, "kind", 20);
+                if (!kind.equals("delivered") && !kind.equals("read")) throw bad("'kind' must be 'delivered' or 'read'");
+                yield new ClientFrame.Receipt(id, requiredString(root, "conversation", 64), requiredLong(root, "seq"), kind);
+            }
+            case "start_conversation" -> new ClientFrame.StartConversation(id, stringList(root, "agents", 50),
+                    optionalString(root, "subject", 300));
+            case "list_conversations" -> new ClientFrame.ListConversations(id);
+            default -> throw bad("unknown op '" + op + "'; known: authenticate, refresh, pong, send, resume, typing, receipt, "
+                    + "start_conversation, list_conversations");
+        };
+    }
+
+    public static String encode(Map<String, ?> frame) {
+        return JSON.writeValueAsString(frame);
+    }
+
+    /** A frame with {@code op} first, then the given fields in order (nulls left out). */
+    public static Map<String, Object> frame(String op, Object... keyValues) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("op", op);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            if (keyValues[i + 1] != null) f.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return f;
+    }
+
+    private static String requiredString(JsonNode root, String field, int max) {
+        String v = optionalString(root, field, max);
+        if (v == null || v.isEmpty()) throw bad("'" + field + "' is required (a non-empty string)");
+        return v;
+    }
+
+    private static String optionalString(JsonNode root, String field, int max) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) return null;
+        if (!n.isString()) throw bad("'" + field + "' must be a string");
+        String v = n.stringValue();
+        if (v.length() > max) throw bad("'" + field + "' is longer than " + max + " characters");
+        return v;
+    }
+
+    private static long requiredLong(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw bad("'" + field + "' must be a non-negative integer");
+        }
+        return n.longValue();
+    }
+
+    private static List<String> stringList(JsonNode root, String field, int max) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isArray()) throw bad("'" + field + "' must be an array of strings");
+        if (n.size() > max) throw bad("'" + field + "' has more than " + max + " entries");
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isString() || e.stringValue().isEmpty() || e.stringValue().length() > 64) {
+                throw bad("'" + field + "' must contain non-empty strings of at most 64 characters");
+            }
+            out.add(e.stringValue());
+        }
+        return out;
+    }
+
+    private static Map<String, Long> positions(JsonNode root, String field, boolean required) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) throw bad("'" + field + "' is required: an object of conversation id to last seen sequence");
+            return Map.of();
+        }
+        if (!n.isObject()) throw bad("'" + field + "' must be an object of conversation id to last seen sequence");
+        if (n.size() > MAX_CONVERSATIONS) throw bad("'" + field + "' has more than " + MAX_CONVERSATIONS + " conversations");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (var e : n.properties()) {
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || e.getKey().length() > 64) {
+                throw bad("'" + field + "' values must be non-negative integers (the last sequence seen)");
+            }
+            out.put(e.getKey(), v.longValue());
+        }
+        return out;
+    }
+
+    static ProblemException bad(String reason) {
+        return ProblemException.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason", reason));
+    }
+}

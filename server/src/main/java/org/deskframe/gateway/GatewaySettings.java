@@ -1,0 +1,36 @@
+package org.deskframe.gateway;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * WebSocket gateway settings.
+ *
+ * @param handshakeTimeout       time allowed between connecting and the authenticate frame
+ * @param heartbeat              interval of server pings; a peer silent for twice this is closed
+ * @param maxFrameBytes          largest text frame accepted (larger ones get {@code frame.too_large})
+ * @param expiryWarning          how long before token expiry {@code token_expiring} is pushed
+ * @param expiryGrace            how long after expiry a session may still refresh before {@code token.expired} closes it
+ * @param maxConnectionsPerAgent open sessions allowed per agent across widgets
+ * @param framesPerSecond        sustained inbound frames per connection (bursts up to twice this)
+ * @param sendsPerSecondPerAgent sustained message sends per agent across its sessions (bursts up to twice this)
+ * @param sendBufferBytes        outbound bytes buffered for a slow reader before it is disconnected
+ * @param revocationPoll         how often live sessions look for revoked tokens and disabled agents
+ */
+@ConfigurationProperties("deskframe.gateway")
+public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
+                              Duration expiryGrace, int maxConnectionsPerAgent, int framesPerSecond,
+                              int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll) {
+    public GatewaySettings {
+        if (handshakeTimeout == null) handshakeTimeout = Duration.ofSeconds(5);
+        if (heartbeat == null) heartbeat = Duration.ofSeconds(25);
+        if (maxFrameBytes <= 0) maxFrameBytes = 64 * 1024;
+        if (expiryWarning == null) expiryWarning = Duration.ofSeconds(60);
+        if (expiryGrace == null) expiryGrace = Duration.ofSeconds(5);
+        if (maxConnectionsPerAgent <= 0) maxConnectionsPerAgent = 10;
+        if (framesPerSecond <= 0) framesPerSecond = 50;
+        if (sendsPerSecondPerAgent <= 0) sendsPerSecondPerAgent = 50;
+        if (sendBufferBytes <= 0) sendBufferBytes = 1024 * 1024;
+        if (revocationPoll == null) revocationPoll = Duration.ofMillis(500);
+    }
+}

@@ -1,0 +1,64 @@
+package org.deskframe.gateway;
+
+import java.util.List;
+import java.util.Map;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.Widget;
+import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.VerifiedToken;
+import org.deskframe.tokens.WidgetAccess;
+import org.springframework.stereotype.Component;
+
+/**
+ * The checks a widget's authenticate (and refresh) frame goes through: exactly those of {@code GET /api/v2/authorize}
+ * — the token itself, then what it may open — so the dry run and the real handshake can never disagree.
+ */
+@Component
+class HandshakeVerifier {
+
+    private final AccessTokenVerifier tokens;
+    private final WidgetAccess access;
+    private final AgentDirectory agents;
+
+    HandshakeVerifier(AccessTokenVerifier tokens, WidgetAccess access, AgentDirectory agents) {
+        this.tokens = tokens;
+        this.access = access;
+        this.agents = agents;
+    }
+
+    /** Either a verified token for the widget, or every problem found (the first one decides the close code). */
+    record Outcome(VerifiedToken token, Widget widget, List<Problem> problems) {
+        boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    Outcome check(String token, String widgetId, String expectedOrg, String embedOrigin) {
+        Widget widget = Widget.of(widgetId).orElse(null);
+        if (widget == null) {
+            return new Outcome(null, null, List.of(Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
+                    "unknown widget '" + widgetId + "'; known widgets: messaging, voice, video"))));
+        }
+        VerifiedToken verified;
+        try {
+            verified = tokens.verify(token);
+        } catch (ProblemException e) {
+            return new Outcome(null, widget, List.of(e.problem()));
+        }
+        return new Outcome(verified, widget, access.problems(verified, widget, expectedOrg, embedOrigin));
+    }
+
+    /** Why a live session's token was revoked: its agent was disabled, or the token (or its family) was revoked. */
+    Problem revocationCause(VerifiedToken token) {
+        if (token.agentId() != null) {
+            var agent = agents.find(token.agentId()).orElse(null);
+            if (agent == null || !agent.enabled()) {
+                return Problem.of(ErrorCode.AGENT_DISABLED, Map.of("agent", token.agentId(), "org", String.valueOf(token.orgId())));
+            }
+        }
+        return Problem.of(ErrorCode.TOKEN_REVOKED);
+    }
+}

@@ -1,0 +1,156 @@
+package org.deskframe.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.Scope;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationLog;
+import org.deskframe.messaging.Message;
+import org.deskframe.messaging.MessagePosted;
+import org.deskframe.messaging.Participant;
+import org.deskframe.messaging.ReceiptRecorded;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pushes messaging events to the open sessions of their participants. Each session keeps, per conversation, the
+ * last sequence it was sent; a message is sent only if it is the next one, a gap is filled from the log first,
+ * and anything at or below the cursor is dropped. That makes delivery to a session in-order and exactly-once no
+ * matter how live events and resume replays interleave.
+ */
+@Component
+class LiveDelivery {
+
+    private final SessionRegistry registry;
+    private final ConversationLog log;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    LiveDelivery(SessionRegistry registry, ConversationLog log) {
+        this.registry = registry;
+        this.log = log;
+    }
+
+    @EventListener
+    void on(MessagePosted event) {
+        // Off the log writer's thread: a slow socket or a gap fill must never hold up commits.
+        executor.execute(() -> {
+            for (Participant p : event.recipients()) {
+                if (p.kind() != Participant.Kind.AGENT) continue;
+                for (StreamSession s : registry.ofAgent(p.id())) {
+                    if (canRead(s)) deliver(s, event.message());
+                }
+            }
+        });
+    }
+
+    @EventListener
+    void on(ReceiptRecorded event) {
+        String frame = FrameCodec.encode(FrameCodec.frame("receipt", "conversation", event.conversationId(),
+                "participant", participant(event.participant()), "kind", event.kind(), "seq", event.seq()));
+        executor.execute(() -> broadcast(event.recipients(), frame, null));
+    }
+
+    void typing(Conversation c, Participant from, StreamSession origin) {
+        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", participant(from)));
+        broadcast(c.participants(), frame, origin);
+    }
+
+    void conversationStarted(Conversation c, StreamSession origin) {
+        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", view(c)));
+        broadcast(c.participants(), frame, origin);
+    }
+
+    /** Sends everything after {@code after} in order and moves the cursor there; returns the last sequence sent. */
+    long replay(StreamSession session, Conversation c, long after) {
+        synchronized (session) {
+            long cursor = after;
+            while (true) {
+                List<Message> page = log.read(c.id(), cursor, StreamHandler.HISTORY_PAGE);
+                for (Message m : page) {
+                    if (!sendMessage(session, m)) return cursor;
+                    cursor = m.seq();
+                }
+                if (page.size() < StreamHandler.HISTORY_PAGE) break;
+            }
+            session.cursors.put(c.id(), cursor);
+            return cursor;
+        }
+    }
+
+    void resetCursor(StreamSession session, String conversationId, long seq) {
+        synchronized (session) {
+            session.cursors.put(conversationId, seq);
+        }
+    }
+
+    void deliver(StreamSession session, Message m) {
+        synchronized (session) {
+            Long cursor = session.cursors.get(m.conversationId());
+            long from = cursor == null ? m.seq() - 1 : cursor;
+            if (m.seq() <= from) return;
+            if (m.seq() > from + 1) {
+                for (Message missed : log.read(m.conversationId(), from, (int) Math.min(m.seq() - from - 1, 10_000))) {
+                    if (missed.seq() >= m.seq()) break;
+                    if (!sendMessage(session, missed)) return;
+                    from = missed.seq();
+                }
+            }
+            if (sendMessage(session, m)) {
+                session.cursors.put(m.conversationId(), m.seq());
+            } else {
+                session.cursors.put(m.conversationId(), from);
+            }
+        }
+    }
+
+    private boolean sendMessage(StreamSession session, Message m) {
+        if (session.send(FrameCodec.encode(messageFrame(m)))) return true;
+        if (session.state != StreamSession.State.CLOSED && session.socket.isOpen()) {
+            StreamHandler.fail(session, null, Problem.of(ErrorCode.SLOW_CONSUMER, Map.of("buffered",
+                    session.socket instanceof org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator d ? d.getBufferSize() : -1)));
+        }
+        return false;
+    }
+
+    private void broadcast(List<Participant> participants, String frame, StreamSession origin) {
+        for (Participant p : participants) {
+            if (p.kind() != Participant.Kind.AGENT) continue;
+            for (StreamSession s : registry.ofAgent(p.id())) {
+                if (s != origin && canRead(s)) s.send(frame);
+            }
+        }
+    }
+
+    private static boolean canRead(StreamSession s) {
+        return s.state == StreamSession.State.READY && s.token != null && s.token.scopes().contains(Scope.MESSAGING_READ.value());
+    }
+
+    static Map<String, Object> messageFrame(Message m) {
+        return FrameCodec.frame("message", "conversation", m.conversationId(), "seq", m.seq(), "clientMessageId", m.clientMessageId(),
+                "sender", participant(m.sender()), "text", m.text(), "sentAt", m.sentAt().toString());
+    }
+
+    static Map<String, Object> participant(Participant p) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("kind", p.kind().name().toLowerCase(Locale.ROOT));
+        v.put("id", p.id());
+        return v;
+    }
+
+    static Map<String, Object> view(Conversation c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", c.id());
+        v.put("subject", c.subject());
+        v.put("state", c.state());
+        v.put("lastSeq", c.lastSeq());
+        v.put("participants", c.participants().stream().map(LiveDelivery::participant).toList());
+        v.put("createdAt", c.createdAt().toString());
+        return v;
+    }
+}

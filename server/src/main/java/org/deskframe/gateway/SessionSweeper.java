@@ -1,0 +1,107 @@
+package org.deskframe.gateway;
+
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.TokenLedger;
+import org.deskframe.tokens.VerifiedToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * One pass over every open session, a few times a second, instead of a timer per connection: handshake timeouts,
+ * heartbeats and dead peers, token expiry warnings and expiry, and the revocation feed (revoked tokens and disabled
+ * agents close their sessions within one poll interval).
+ */
+@Component
+class SessionSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionSweeper.class);
+    private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
+
+    private final SessionRegistry registry;
+    private final GatewaySettings settings;
+    private final TokenLedger ledger;
+    private final HandshakeVerifier handshake;
+    private Instant lastFeedCheck = Instant.now();
+
+    SessionSweeper(SessionRegistry registry, GatewaySettings settings, TokenLedger ledger, HandshakeVerifier handshake) {
+        this.registry = registry;
+        this.settings = settings;
+        this.ledger = ledger;
+        this.handshake = handshake;
+    }
+
+    @Scheduled(fixedDelayString = "${deskframe.gateway.revocation-poll:500ms}")
+    void sweep() {
+        long now = System.currentTimeMillis();
+        Set<String> revoked = revokedTokens();
+        long heartbeatMs = settings.heartbeat().toMillis();
+        for (StreamSession s : registry.all()) {
+            try {
+                sweep(s, now, heartbeatMs, revoked);
+            } catch (RuntimeException e) {
+                log.warn("sweeping session {} failed", s.id, e);
+            }
+        }
+    }
+
+    private void sweep(StreamSession s, long now, long heartbeatMs, Set<String> revoked) {
+        switch (s.state) {
+            case CLOSED -> { }
+            case AWAITING_AUTH -> {
+                if (now - s.openedAt > settings.handshakeTimeout().toMillis()) {
+                    StreamHandler.fail(s, null, Problem.of(ErrorCode.HANDSHAKE_TIMEOUT, Map.of("seconds", settings.handshakeTimeout().toSeconds())));
+                }
+            }
+            case READY -> {
+                VerifiedToken token = s.token;
+                if (revoked.contains(token.jti())) {
+                    Problem cause = handshake.revocationCause(token);
+                    log.info("closing session {} of agent {}: {}", s.id, token.agentId(), cause.code());
+                    StreamHandler.fail(s, null, cause);
+                    return;
+                }
+                if (now - s.lastInbound > 2 * heartbeatMs) {
+                    StreamHandler.fail(s, null, Problem.of(ErrorCode.HEARTBEAT_TIMEOUT, Map.of("seconds", 2 * heartbeatMs / 1000)));
+                    return;
+                }
+                long expiresAt = token.expiresAt().toEpochMilli();
+                if (now > expiresAt + settings.expiryGrace().toMillis()) {
+                    StreamHandler.fail(s, null, Problem.of(ErrorCode.TOKEN_EXPIRED, Map.of("expiredAt", token.expiresAt().toString())));
+                    return;
+                }
+                if (!s.expiryWarned && expiresAt - now <= settings.expiryWarning().toMillis()) {
+                    s.expiryWarned = true;
+                    s.send(FrameCodec.encode(FrameCodec.frame("token_expiring", "in", Math.max(0, (expiresAt - now) / 1000),
+                            "expiresAt", token.expiresAt().toString())));
+                }
+                if (now - s.lastPing >= heartbeatMs) {
+                    s.lastPing = now;
+                    s.send("{\"op\":\"ping\"}");
+                }
+            }
+        }
+    }
+
+    private Set<String> revokedTokens() {
+        Instant since = lastFeedCheck.minus(FEED_OVERLAP);
+        lastFeedCheck = Instant.now();
+        if (registry.size() == 0) return Set.of();
+        return new HashSet<>(ledger.revokedSince(since));
+    }
+
+    @PreDestroy
+    void closeAll() {
+        for (StreamSession s : registry.all()) {
+            StreamHandler.fail(s, null, Problem.of(ErrorCode.SERVER_RESTARTING));
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package org.deskframe.gateway;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.Scope;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationLog;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
+import org.deskframe.tokens.VerifiedToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+/**
+ * The gateway's frame loop. A connection must authenticate in its first frame; until then nothing else is
+ * accepted. Every failure is answered with an {@code error} frame from the catalogue (echoing the command's id),
+ * and failures that end the session are followed by a close frame with the catalogue's close code and the error
+ * code as reason.
+ */
+@Component
+class StreamHandler extends AbstractWebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
+    static final String SESSION_ATTRIBUTE = StreamSession.class.getName();
+    static final int HISTORY_PAGE = 500;
+
+    private final GatewaySettings settings;
+    private final HandshakeVerifier handshake;
+    private final SessionRegistry registry;
+    private final LiveDelivery delivery;
+    private final Conversations conversations;
+    private final ConversationLog conversationLog;
+    private final AgentDirectory agents;
+    private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
+
+    StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
+                  Conversations conversations, ConversationLog conversationLog, AgentDirectory agents) {
+        this.settings = settings;
+        this.handshake = handshake;
+        this.registry = registry;
+        this.delivery = delivery;
+        this.conversations = conversations;
+        this.conversationLog = conversationLog;
+        this.agents = agents;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession raw) {
+        WebSocketSession socket = new ConcurrentWebSocketSessionDecorator(raw, 10_000, settings.sendBufferBytes());
+        StreamSession session = new StreamSession(socket, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2));
+        raw.getAttributes().put(SESSION_ATTRIBUTE, session);
+        registry.opened(session);
+        Object originProblem = raw.getAttributes().get(OriginGate.PROBLEM_ATTRIBUTE);
+        if (originProblem instanceof Problem p) {
+            fail(session, null, p);
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession raw, TextMessage message) {
+        StreamSession session = session(raw);
+        if (session == null || session.state == StreamSession.State.CLOSED) return;
+        session.lastInbound = System.currentTimeMillis();
+        int size = message.getPayloadLength();
+        if (size > settings.maxFrameBytes()) {
+            fail(session, null, Problem.of(ErrorCode.FRAME_TOO_LARGE, Map.of("size", size, "limit", settings.maxFrameBytes())));
+            return;
+        }
+        if (!session.frames.tryTake()) {
+            if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
+                fail(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                        + " frames per second per connection (flood: disconnected)", "retryAfterSeconds", 5)));
+            } else if (session.rejectedFrames == 1) {
+                reply(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                        + " frames per second per connection; frames over the limit are dropped",
+                        "retryAfterSeconds", session.frames.secondsUntilNext())));
+            }
+            return;
+        }
+        session.rejectedFrames = 0;
+        ClientFrame frame;
+        try {
+            frame = FrameCodec.decode(message.getPayload());
+        } catch (ProblemException e) {
+            if (session.state == StreamSession.State.AWAITING_AUTH) {
+                fail(session, null, e.problem());
+            } else {
+                reply(session, null, e.problem());
+            }
+            return;
+        }
+        try {
+            dispatch(session, frame);
+        } catch (ProblemException e) {
+            reply(session, frame.id(), e.problem());
+        } catch (RuntimeException e) {
+            log.error("session {}: {} failed", session.id, frame.getClass().getSimpleName(), e);
+            reply(session, frame.id(), Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the server could not process this frame")));
+        }
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession raw, BinaryMessage message) {
+        StreamSession session = session(raw);
+        if (session != null) {
+            fail(session, null, Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason", "binary frames are not part of the protocol; send JSON text frames")));
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession raw, CloseStatus status) {
+        StreamSession session = session(raw);
+        if (session != null) {
+            session.state = StreamSession.State.CLOSED;
+            registry.closed(session);
+            log.debug("session {} closed: {}", session.id, status);
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession raw, Throwable exception) {
+        StreamSession session = session(raw);
+        log.debug("session {} transport error: {}", session == null ? "?" : session.id, exception.toString());
+    }
+
+    private void dispatch(StreamSession session, ClientFrame frame) {
+        if (session.state == StreamSession.State.AWAITING_AUTH && !(frame instanceof ClientFrame.Authenticate)) {
+            fail(session, frame.id(), Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
+                    "the first frame must be {\"op\":\"authenticate\",...}, not '" + opName(frame) + "'")));
+            return;
+        }
+        switch (frame) {
+            case ClientFrame.Authenticate a -> authenticate(session, a);
+            case ClientFrame.Refresh r -> refresh(session, r);
+            case ClientFrame.Pong p -> { /* lastInbound already updated */ }
+            case ClientFrame.Send s -> send(session, s);
+            case ClientFrame.Resume r -> resume(session, r.id(), r.positions());
+            case ClientFrame.Typing t -> typing(session, t);
+            case ClientFrame.Receipt r -> receipt(session, r);
+            case ClientFrame.StartConversation s -> startConversation(session, s);
+            case ClientFrame.ListConversations l -> listConversations(session, l);
+        }
+    }
+
+    private void authenticate(StreamSession session, ClientFrame.Authenticate a) {
+        if (session.state != StreamSession.State.AWAITING_AUTH) {
+            reply(session, a.id(), Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
+                    "this session is already authenticated; use {\"op\":\"refresh\"} to change its token")));
+            return;
+        }
+        HandshakeVerifier.Outcome outcome = handshake.check(a.token(), a.widget(), a.org(), a.embedOrigin());
+        if (!outcome.ok()) {
+            log.info("handshake refused: session {} widget {} origin {}: {}", session.id, a.widget(),
+                    a.embedOrigin() == null ? "(platform)" : a.embedOrigin(), outcome.problems().getFirst().toLogLine());
+            fail(session, a.id(), outcome.problems().getFirst(), outcome.problems());
+            return;
+        }
+        VerifiedToken token = outcome.token();
+        session.token = token;
+        session.widget = outcome.widget();
+        session.embedOrigin = a.embedOrigin();
+        if (!registry.bind(session, token.agentId(), settings.maxConnectionsPerAgent())) {
+            session.token = null;
+            fail(session, a.id(), Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
+                    + " open connections per agent", "retryAfterSeconds", 30)));
+            return;
+        }
+        session.state = StreamSession.State.READY;
+        var agent = agents.find(token.agentId()).orElseThrow();
+        Map<String, Object> agentView = new LinkedHashMap<>();
+        agentView.put("id", agent.id());
+        agentView.put("username", agent.username());
+        agentView.put("displayName", agent.displayName());
+        agentView.put("org", agent.orgId());
+        session.send(FrameCodec.encode(FrameCodec.frame("ready", "id", a.id(), "session", session.id,
+                "widget", session.widget.id(), "agent", agentView, "scopes", token.scopes().stream().sorted().toList(),
+                "expiresAt", token.expiresAt().toString(), "heartbeatSeconds", settings.heartbeat().toSeconds(),
+                "maxFrameBytes", settings.maxFrameBytes())));
+        log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
+                token.clientId(), session.widget.id());
+        if (!a.resume().isEmpty()) {
+            resume(session, a.id(), a.resume());
+        }
+    }
+
+    private void refresh(StreamSession session, ClientFrame.Refresh r) {
+        VerifiedToken current = session.token;
+        HandshakeVerifier.Outcome outcome = handshake.check(r.token(), session.widget.id(), current.orgId(), session.embedOrigin);
+        if (outcome.token() == null) {
+            // The new token itself is bad; the session keeps its current token until that one expires.
+            reply(session, r.id(), outcome.problems().getFirst());
+            return;
+        }
+        VerifiedToken next = outcome.token();
+        if (!java.util.Objects.equals(next.agentId(), current.agentId()) || !java.util.Objects.equals(next.orgId(), current.orgId())
+                || !next.clientId().equals(current.clientId())) {
+            fail(session, r.id(), Problem.of(ErrorCode.REFRESH_MISMATCH, Map.of(
+                    "got", "agent " + next.agentId() + " / org " + next.orgId() + " / client " + next.clientId(),
+                    "expected", "agent " + current.agentId() + " / org " + current.orgId() + " / client " + current.clientId())));
+            return;
+        }
+        if (!outcome.ok()) {
+            fail(session, r.id(), outcome.problems().getFirst(), outcome.problems());
+            return;
+        }
+        session.token = next;
+        session.expiryWarned = false;
+        session.send(FrameCodec.encode(FrameCodec.frame("refreshed", "id", r.id(), "expiresAt", next.expiresAt().toString(),
+                "scopes", next.scopes().stream().sorted().toList())));
+        log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
+    }
+
+    private void send(StreamSession session, ClientFrame.Send s) {
+        requireScope(session, Scope.MESSAGING_WRITE, "sending messages");
+        Conversation conversation = conversationOf(session, s.conversation());
+        TokenBucket bucket = agentSends.computeIfAbsent(session.agentId(),
+                k -> new TokenBucket(settings.sendsPerSecondPerAgent(), settings.sendsPerSecondPerAgent() * 2));
+        if (!bucket.tryTake()) {
+            throw ProblemException.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.sendsPerSecondPerAgent()
+                    + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", bucket.secondsUntilNext()));
+        }
+        Participant me = Participant.agent(session.agentId());
+        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {
+            if (error != null) {
+                log.warn("session {}: send to {} failed: {}", session.id, conversation.id(), error.toString());
+                reply(session, s.id(), Problem.of(ErrorCode.SERVER_RESTARTING));
+                return;
+            }
+            session.send(FrameCodec.encode(FrameCodec.frame("ack", "id", s.id(), "conversation", conversation.id(),
+                    "seq", appended.message().seq(), "clientMessageId", s.clientMessageId(), "duplicate", appended.duplicate())));
+        });
+    }
+
+    private void resume(StreamSession session, String id, Map<String, Long> positions) {
+        requireScope(session, Scope.MESSAGING_READ, "reading conversations");
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (var e : positions.entrySet()) {
+            Optional<Conversation> conversation = conversations.findFor(session.token.orgId(), Participant.agent(session.agentId()), e.getKey());
+            if (conversation.isEmpty()) {
+                results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "unknown"));
+                continue;
+            }
+            long last = conversation.get().lastSeq();
+            if (e.getValue() > last) {
+                // The client claims messages the server never stored: flag it, do not silently skip.
+                results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "position_ahead",
+                        "seq", last, "requested", e.getValue()));
+                delivery.resetCursor(session, e.getKey(), last);
+                continue;
+            }
+            long reached = delivery.replay(session, conversation.get(), e.getValue());
+            results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "ok", "seq", reached));
+        }
+        for (Map<String, Object> r : results) {
+            r.put("id", id);
+            session.send(FrameCodec.encode(r));
+        }
+    }
+
+    private void typing(StreamSession session, ClientFrame.Typing t) {
+        requireScope(session, Scope.MESSAGING_WRITE, "typing indicators");
+        Conversation conversation = conversationOf(session, t.conversation());
+        delivery.typing(conversation, Participant.agent(session.agentId()), session);
+    }
+
+    private void receipt(StreamSession session, ClientFrame.Receipt r) {
+        requireScope(session, Scope.MESSAGING_READ, "receipts");
+        Conversation conversation = conversationOf(session, r.conversation());
+        if (r.seq() > conversation.lastSeq()) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "seq " + r.seq()
+                    + " is beyond the conversation's last message (" + conversation.lastSeq() + ")"));
+        }
+        conversations.recordReceipt(conversation, Participant.agent(session.agentId()), r.kind(), r.seq());
+        session.send(FrameCodec.encode(FrameCodec.frame("receipt_ok", "id", r.id(), "conversation", conversation.id(),
+                "kind", r.kind(), "seq", r.seq())));
+    }
+
+    private void startConversation(StreamSession session, ClientFrame.StartConversation s) {
+        requireScope(session, Scope.MESSAGING_WRITE, "starting conversations");
+        String org = session.token.orgId();
+        List<Participant> others = new ArrayList<>();
+        for (String agentId : s.agents()) {
+            var agent = agents.find(agentId).filter(a -> a.orgId().equals(org))
+                    .orElseThrow(() -> ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "Agent " + agentId)));
+            others.add(Participant.agent(agent.id()));
+        }
+        Conversation c = conversations.start(org, Participant.agent(session.agentId()), others, s.subject());
+        session.send(FrameCodec.encode(FrameCodec.frame("conversation", "id", s.id(), "conversation", LiveDelivery.view(c))));
+        delivery.conversationStarted(c, session);
+    }
+
+    private void listConversations(StreamSession session, ClientFrame.ListConversations l) {
+        requireScope(session, Scope.MESSAGING_READ, "reading conversations");
+        List<Map<String, Object>> list = conversations.listFor(session.token.orgId(), Participant.agent(session.agentId()))
+                .stream().map(LiveDelivery::view).toList();
+        session.send(FrameCodec.encode(FrameCodec.frame("conversations", "id", l.id(), "conversations", list)));
+    }
+
+    private Conversation conversationOf(StreamSession session, String id) {
+        return conversations.findFor(session.token.orgId(), Participant.agent(session.agentId()), id)
+                .orElseThrow(() -> ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "Conversation " + id)));
+    }
+
+    private static void requireScope(StreamSession session, Scope scope, String what) {
+        VerifiedToken token = session.token;
+        if (!token.scopes().contains(scope.value())) {
+            throw ProblemException.of(ErrorCode.TOKEN_SCOPE_MISSING, Map.of("missing", List.of(scope.value()), "target", what,
+                    "client", token.clientId(), "required", List.of(scope.value()), "granted", token.scopes().stream().sorted().toList()));
+        }
+    }
+
+    /** An error frame that leaves the session open. */
+    static void reply(StreamSession session, String id, Problem problem) {
+        Map<String, Object> f = FrameCodec.frame("error", "id", id);
+        f.putAll(problem.toMap());
+        session.send(FrameCodec.encode(f));
+    }
+
+    /** An error frame, then the close frame with the catalogue's close code and the error code as reason. */
+    static void fail(StreamSession session, String id, Problem problem) {
+        fail(session, id, problem, List.of(problem));
+    }
+
+    static void fail(StreamSession session, String id, Problem problem, List<Problem> all) {
+        Map<String, Object> f = FrameCodec.frame("error", "id", id);
+        f.putAll(problem.toMap());
+        f.put("closeCode", problem.error().closeCode());
+        f.put("action", problem.error().clientAction().name().toLowerCase(java.util.Locale.ROOT));
+        if (all.size() > 1) f.put("problems", all.stream().map(Problem::toMap).toList());
+        session.send(FrameCodec.encode(f));
+        session.close(problem.error().closeCode(), problem.code());
+    }
+
+    private static StreamSession session(WebSocketSession raw) {
+        return (StreamSession) raw.getAttributes().get(SESSION_ATTRIBUTE);
+    }
+
+    private static String opName(ClientFrame frame) {
+        return switch (frame) {
+            case ClientFrame.Authenticate a -> "authenticate";
+            case ClientFrame.Refresh r -> "refresh";
+            case ClientFrame.Pong p -> "pong";
+            case ClientFrame.Send s -> "send";
+            case ClientFrame.Resume r -> "resume";
+            case ClientFrame.Typing t -> "typing";
+            case ClientFrame.Receipt r -> "receipt";
+            case ClientFrame.StartConversation s -> "start_conversation";
+            case ClientFrame.ListConversations l -> "list_conversations";
+        };
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}

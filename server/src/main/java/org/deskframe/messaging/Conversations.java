@@ -1,0 +1,17 @@
+package org.deskframe.messaging;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Conversations as seen by a member of an organisation. Every lookup is scoped by org and membership, and a
+ * conversation the caller may not see is indistinguishable from one that does not exist.
+ */
+public interface Conversations {
+    Conversation start(String orgId, Participant creator, List<Participant> others, String subject);
+    /** The conversation if it belongs to {@code orgId} and {@code member} takes part in it. */
+    Optional<Conversation> findFor(String orgId, Participant member, String conversationId);
+    List<Conversation> listFor(String orgId, Participant member);
+    /** Records a delivered/read receipt (monotonic: a lower seq than the stored one is ignored). */
+    void recordReceipt(Conversation conversation, Participant participant, String kind, long seq);
+}

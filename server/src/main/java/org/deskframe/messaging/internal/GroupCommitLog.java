@@ -1,0 +1,158 @@
+package org.deskframe.messaging.internal;
+
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationLog;
+import org.deskframe.messaging.Message;
+import org.deskframe.messaging.MessagePosted;
+import org.deskframe.messaging.Participant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The conversation log with group commit: sends that arrive while a commit is in flight are written together in
+ * the next transaction, then each is acknowledged. This keeps "ack only after durable" while one commit carries
+ * many messages. The sequence comes from the conversation row, locked for update, so it stays gapless across nodes.
+ * Events are published after commit, in commit order, from the single writer thread.
+ */
+@Component
+class GroupCommitLog implements ConversationLog {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
+    static final int MAX_BATCH = 256;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    GroupCommitLog(JdbcClient jdbc, TransactionTemplate tx, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.events = events;
+        this.writer = Thread.ofPlatform().name("conversation-log-writer").daemon(true).start(this::run);
+    }
+
+    private record Pending(Conversation conversation, Participant sender, String clientMessageId, String text,
+                           CompletableFuture<Appended> result) {}
+
+    @Override
+    public CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text) {
+        CompletableFuture<Appended> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(conversation, sender, clientMessageId, text, result))) {
+            result.completeExceptionally(new IllegalStateException("the message log is not accepting writes (shutting down or overloaded)"));
+        }
+        return result;
+    }
+
+    @Override
+    public List<Message> read(String conversationId, long after, int limit) {
+        return jdbc.sql("select seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
+                        + "where conversation_id = ? and seq > ? order by seq limit ?")
+                .params(conversationId, after, limit)
+                .query((rs, n) -> new Message(conversationId, rs.getLong(1), rs.getString(2),
+                        new Participant(Participant.Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)),
+                        rs.getString(5), rs.getTimestamp(6).toInstant()))
+                .list();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("conversation log writer failed a batch", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<Appended> results;
+        try {
+            results = tx.execute(s -> {
+                List<Appended> out = new ArrayList<>(batch.size());
+                for (Pending p : batch) out.add(write(p));
+                return out;
+            });
+        } catch (RuntimeException batchFailure) {
+            // One bad send must not fail its neighbours: retry each on its own.
+            for (Pending p : batch) {
+                try {
+                    Appended a = tx.execute(s -> write(p));
+                    publishAndComplete(p, a);
+                } catch (RuntimeException e) {
+                    p.result().completeExceptionally(e);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            publishAndComplete(batch.get(i), results.get(i));
+        }
+    }
+
+    private void publishAndComplete(Pending p, Appended a) {
+        if (!a.duplicate()) {
+            try {
+                events.publishEvent(new MessagePosted(p.conversation().orgId(), a.message(), p.conversation().participants()));
+            } catch (RuntimeException e) {
+                log.warn("delivering message {}#{} live failed; receivers catch up on resume", a.message().conversationId(), a.message().seq(), e);
+            }
+        }
+        p.result().complete(a);
+    }
+
+    private Appended write(Pending p) {
+        String conv = p.conversation().id();
+        String kind = JdbcConversations.kind(p.sender());
+        Optional<Message> existing = jdbc.sql("select seq, body, created_at from messages where conversation_id = ? and sender_kind = ? "
+                        + "and sender_id = ? and client_message_id = ?")
+                .params(conv, kind, p.sender().id(), p.clientMessageId())
+                .query((rs, n) -> new Message(conv, rs.getLong(1), p.clientMessageId(), p.sender(), rs.getString(2),
+                        rs.getTimestamp(3).toInstant()))
+                .optional();
+        if (existing.isPresent()) {
+            return new Appended(existing.get(), true);
+        }
+        long seq = jdbc.sql("select last_seq from conversations where id = ? for update").param(conv).query(Long.class).single() + 1;
+        jdbc.sql("update conversations set last_seq = ? where id = ?").params(seq, conv).update();
+        Instant now = Instant.now();
+        jdbc.sql("insert into messages (conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?)")
+                .params(conv, seq, p.clientMessageId(), kind, p.sender().id(), p.text(), Timestamp.from(now))
+                .update();
+        return new Appended(new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now), false);
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        writer.join(5_000);
+    }
+}

@@ -1,0 +1,108 @@
+package org.deskframe.messaging.internal;
+
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
+import org.deskframe.messaging.ReceiptRecorded;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Repository
+class JdbcConversations implements Conversations {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+
+    JdbcConversations(JdbcClient jdbc, TransactionTemplate tx, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.events = events;
+    }
+
+    @Override
+    public Conversation start(String orgId, Participant creator, List<Participant> others, String subject) {
+        String id = "c_" + randomId();
+        LinkedHashSet<Participant> members = new LinkedHashSet<>();
+        members.add(creator);
+        members.addAll(others);
+        Timestamp now = Timestamp.from(Instant.now());
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, ?, ?, 'open', 0, ?)")
+                    .params(id, orgId, subject, now).update();
+            for (Participant p : members) {
+                jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
+                        + "values (?, ?, ?, ?, 0, 0)").params(id, kind(p), p.id(), now).update();
+            }
+        });
+        return load(id).orElseThrow();
+    }
+
+    @Override
+    public Optional<Conversation> findFor(String orgId, Participant member, String conversationId) {
+        return load(conversationId).filter(c -> c.orgId().equals(orgId) && c.includes(member));
+    }
+
+    @Override
+    public List<Conversation> listFor(String orgId, Participant member) {
+        List<String> ids = jdbc.sql("select c.id from conversations c join conversation_participants p on p.conversation_id = c.id "
+                        + "where c.org_id = ? and p.kind = ? and p.participant_id = ? order by c.created_at desc, c.id")
+                .params(orgId, kind(member), member.id()).query(String.class).list();
+        List<Conversation> result = new ArrayList<>();
+        for (String id : ids) load(id).ifPresent(result::add);
+        return result;
+    }
+
+    @Override
+    public void recordReceipt(Conversation c, Participant participant, String kind, long seq) {
+        String column = switch (kind) {
+            case "delivered" -> "delivered_seq";
+            case "read" -> "read_seq";
+            default -> throw new IllegalArgumentException("receipt kind must be delivered or read");
+        };
+        int n = jdbc.sql("update conversation_participants set " + column + " = ? where conversation_id = ? and kind = ? "
+                        + "and participant_id = ? and " + column + " < ?")
+                .params(seq, c.id(), kind(participant), participant.id(), seq).update();
+        if (n > 0) {
+            events.publishEvent(new ReceiptRecorded(c.orgId(), c.id(), participant, kind, seq, c.participants()));
+        }
+    }
+
+    /** Receipt positions of every participant, for history and resume. */
+    Optional<Conversation> load(String id) {
+        record Row(String orgId, String subject, String state, long lastSeq, Instant createdAt) {}
+        Optional<Row> row = jdbc.sql("select org_id, subject, state, last_seq, created_at from conversations where id = ?").param(id)
+                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getTimestamp(5).toInstant()))
+                .optional();
+        if (row.isEmpty()) return Optional.empty();
+        List<Participant> members = jdbc.sql("select kind, participant_id from conversation_participants where conversation_id = ? "
+                        + "order by joined_at, kind, participant_id").param(id)
+                .query((rs, n) -> new Participant(Participant.Kind.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getString(2)))
+                .list();
+        Row r = row.get();
+        return Optional.of(new Conversation(id, r.orgId(), r.subject(), r.state(), r.lastSeq(), members, r.createdAt()));
+    }
+
+    static String kind(Participant p) {
+        return p.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

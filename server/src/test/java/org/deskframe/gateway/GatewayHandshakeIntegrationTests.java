@@ -1,0 +1,177 @@
+package org.deskframe.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.StreamClient;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Every handshake refusal over a real WebSocket: the error frame's code, message and hint, then the close code. */
+class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
+
+    @Test
+    void whenTokenIsGoodThenReadyCarriesAgentExpiryAndHeartbeat() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "id", "a1", "token", token, "widget", "messaging");
+            JsonNode ready = ws.next();
+            assertThat(ready.get("op").asString()).isEqualTo("ready");
+            assertThat(ready.get("id").asString()).isEqualTo("a1");
+            assertThat(ready.get("session").asString()).startsWith("s_");
+            assertThat(ready.get("agent").get("id").asString()).isEqualTo("agent1");
+            assertThat(ready.get("agent").get("org").asString()).isEqualTo("demo");
+            assertThat(ready.get("heartbeatSeconds").asInt()).isPositive();
+            assertThat(ready.get("expiresAt").asString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void whenTokenFromCustomBackendLacksMessagingWriteThenHandshakeNamesTheScopeAndTheFix() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read voice video");
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "id", "a1", "token", token, "widget", "messaging");
+            JsonNode error = ws.next();
+            assertThat(error.get("op").asString()).isEqualTo("error");
+            assertThat(error.get("id").asString()).isEqualTo("a1");
+            assertThat(error.get("code").asString()).isEqualTo("token.scope_missing");
+            assertThat(error.get("message").asString()).contains("messaging:write");
+            assertThat(error.get("hint").asString()).isEqualTo(
+                    "Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.");
+            assertThat(error.get("required").toString()).contains("messaging:read", "messaging:write");
+            assertThat(error.get("granted").toString()).contains("messaging:read").doesNotContain("messaging:write");
+            assertThat(ws.closeCode()).isEqualTo(4305);
+            assertThat(ws.closeReason()).isEqualTo("token.scope_missing");
+        }
+    }
+
+    @Test
+    void whenClientLacksEmbedCapabilityThenHandshakeSaysSo() {
+        String token = http.agentToken("demo-noembed", "agent1", "messaging:read messaging:write");
+        assertRefused(token, "messaging", null, "client.embed_not_allowed", 4306, "demo-noembed");
+    }
+
+    @Test
+    void whenEmbeddingOriginIsNotAllowedThenOriginNotAllowed() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        assertRefused(token, "messaging", "https://evil.example", "origin.not_allowed", 4308, "https://evil.example");
+    }
+
+    @Test
+    void whenEmbeddingOriginIsOnTheAllowlistThenReady() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "embedOrigin", "https://desk.integrator.example");
+            assertThat(ws.next().get("op").asString()).isEqualTo("ready");
+        }
+    }
+
+    @Test
+    void whenTokenIsGarbageThenMalformed() {
+        assertRefused("not-a-jwt", "messaging", null, "token.malformed", 4300, "three base64url parts");
+    }
+
+    @Test
+    void whenTokenSignatureIsTamperedThenBadSignature() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        String[] parts = token.split("\\.");
+        String tampered = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        assertRefused(tampered, "messaging", null, "token.bad_signature", 4301, "signature");
+    }
+
+    @Test
+    void whenTokenIsRevokedThenRevoked() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        var revoke = http.form("/oauth2/revoke", "demo-backend", "demo-backend-secret-0123456789abcdef",
+                java.util.Map.of("token", token, "token_type_hint", "access_token"));
+        assertThat(revoke.status()).isEqualTo(200);
+        assertRefused(token, "messaging", null, "token.revoked", 4102, "new token");
+    }
+
+    @Test
+    void whenOrgDoesNotMatchThenWrongOrg() {
+        String token = http.agentToken("acme-backend", "acme-agent1", "messaging:read messaging:write");
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "org", "demo");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("token.wrong_org");
+            assertThat(error.get("message").asString()).contains("acme").contains("demo");
+            assertThat(ws.closeCode()).isEqualTo(4303);
+        }
+    }
+
+    @Test
+    void whenClientCredentialsTokenOpensAWidgetThenNotAnAgent() {
+        String token = http.clientToken("demo-backend", "messaging:read messaging:write");
+        assertRefused(token, "messaging", null, "token.not_agent", 4317, "jwt-bearer");
+    }
+
+    @Test
+    void whenNoAuthenticateFrameArrivesThenHandshakeTimeout() {
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            JsonNode error = ws.next(f -> "error".equals(f.get("op").asString()), java.time.Duration.ofSeconds(15));
+            assertThat(error.get("code").asString()).isEqualTo("handshake.timeout");
+            assertThat(error.get("hint").asString()).contains("authenticate");
+            assertThat(ws.closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void whenFirstFrameIsNotAuthenticateThenBadFrame() {
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "send", "id", "x", "conversation", "c", "clientMessageId", "m", "text", "hi");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("protocol.bad_frame");
+            assertThat(error.get("message").asString()).contains("first frame must be");
+            assertThat(ws.closeCode()).isEqualTo(4311);
+        }
+    }
+
+    @Test
+    void whenUpgradeComesFromAForeignOriginThenNoSession() {
+        try (StreamClient ws = StreamClient.connect(BASE, "https://evil.example")) {
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("origin.not_allowed");
+            assertThat(ws.closeCode()).isEqualTo(4308);
+        }
+        try (StreamClient ws = StreamClient.connect(BASE, "null")) {
+            assertThat(ws.next().get("code").asString()).isEqualTo("origin.not_allowed");
+        }
+        try (StreamClient ws = StreamClient.connect(BASE, "http://localhost.evil.example:" + PORT)) {
+            assertThat(ws.next().get("code").asString()).isEqualTo("origin.not_allowed");
+        }
+    }
+
+    @Test
+    void whenUpgradeOriginIsNotEvenAnOriginThenRefusedBeforeUpgrade() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamClient.connect(BASE, BASE + ".evil.example"))
+                .hasStackTraceContaining("403");
+    }
+
+    @Test
+    void whenFrameIsTooLargeThenFrameTooLarge() {
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.send("{\"op\":\"authenticate\",\"token\":\"" + "x".repeat(70_000) + "\",\"widget\":\"messaging\"}");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("frame.too_large");
+            assertThat(ws.closeCode()).isEqualTo(4312);
+        }
+    }
+
+    private void assertRefused(String token, String widget, String embedOrigin, String code, int closeCode, String mentioned) {
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            if (embedOrigin == null) {
+                ws.sendFrame("op", "authenticate", "id", "h", "token", token, "widget", widget);
+            } else {
+                ws.sendFrame("op", "authenticate", "id", "h", "token", token, "widget", widget, "embedOrigin", embedOrigin);
+            }
+            JsonNode error = ws.next();
+            assertThat(error.get("op").asString()).isEqualTo("error");
+            assertThat(error.get("code").asString()).isEqualTo(code);
+            assertThat(error.get("message").asString() + " " + error.get("hint").asString()).contains(mentioned);
+            assertThat(error.get("closeCode").asInt()).isEqualTo(closeCode);
+            assertThat(ws.closeCode()).isEqualTo(closeCode);
+            assertThat(ws.closeReason()).isEqualTo(code);
+        }
+    }
+}

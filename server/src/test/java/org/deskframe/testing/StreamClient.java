@@ -1,0 +1,163 @@
+package org.deskframe.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A gateway client for tests over a real WebSocket (the JDK's): collects every server frame, and the close code
+ * and reason, so tests can assert exactly what a widget would see.
+ */
+public class StreamClient implements AutoCloseable {
+
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private volatile String closeReason;
+    private final WebSocket socket;
+    private final boolean autoPong;
+
+    private StreamClient(String base, String origin, boolean autoPong) {
+        this.autoPong = autoPong;
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) b.header("Origin", origin);
+        this.socket = b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/api/v2/stream"), new Listener()).join();
+    }
+
+    public static StreamClient connect(String base) {
+        return new StreamClient(base, null, true);
+    }
+
+    public static StreamClient connect(String base, String origin) {
+        return new StreamClient(base, origin, true);
+    }
+
+    public static StreamClient connectWithoutPongs(String base) {
+        return new StreamClient(base, null, false);
+    }
+
+    public StreamClient send(String json) {
+        socket.sendText(json, true).join();
+        return this;
+    }
+
+    public StreamClient sendFrame(Object... keyValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return send(TestClient.JSON.writeValueAsString(m));
+    }
+
+    /** Authenticates and returns the ready frame (fails the test with the error frame otherwise). */
+    public JsonNode authenticate(String token, String widget) {
+        sendFrame("op", "authenticate", "id", "auth-1", "token", token, "widget", widget);
+        JsonNode reply = next();
+        if (!"ready".equals(reply.get("op").asString())) {
+            throw new AssertionError("expected ready, got " + reply);
+        }
+        return reply;
+    }
+
+    /** The next frame other than ping, waiting up to 10 s. */
+    public JsonNode next() {
+        return next(f -> !"ping".equals(f.get("op").asString()), Duration.ofSeconds(10));
+    }
+
+    public JsonNode next(Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                JsonNode f = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+                if (f == null) throw new AssertionError("no matching frame within " + timeout + (closed.isDone() ? " (socket closed: " + closeCode() + " " + closeReason + ")" : ""));
+                if (match.test(f)) return f;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public JsonNode nextOp(String op) {
+        return next(f -> op.equals(f.get("op").asString()), Duration.ofSeconds(10));
+    }
+
+    public List<JsonNode> drain() {
+        List<JsonNode> out = new ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
+    /** The close code, waiting up to 10 s for the server to close. */
+    public int closeCode() {
+        try {
+            return closed.get(10, TimeUnit.SECONDS)[0];
+        } catch (Exception e) {
+            throw new AssertionError("the server did not close the socket", e);
+        }
+    }
+
+    public String closeReason() {
+        closeCode();
+        return closeReason;
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                socket.abort();
+            }
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonNode f = TestClient.JSON.readTree(partial.toString());
+                partial.setLength(0);
+                if (autoPong && "ping".equals(f.get("op").asString())) {
+                    ws.sendText("{\"op\":\"pong\"}", true);
+                }
+                frames.add(f);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeReason = reason;
+            closed.complete(new int[]{statusCode});
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closeReason = error.toString();
+            closed.complete(new int[]{1006});
+        }
+    }
+}
