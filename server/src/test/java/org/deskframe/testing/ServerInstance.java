@@ -1,0 +1,67 @@
+package org.deskframe.testing;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deskframe.DeskframeApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A Deskframe server a test starts, stops and restarts itself (for restarts, and for settings the shared server
+ * must not have, such as tiny heartbeats). Uses an H2 file database under {@code dataDir} so data survives restarts.
+ */
+public final class ServerInstance implements AutoCloseable {
+
+    private final int port;
+    private final Map<String, Object> properties;
+    private ConfigurableApplicationContext context;
+
+    public ServerInstance(Path dataDir, Map<String, Object> extra) {
+        this.port = DeskframeServerTest.freePort();
+        this.properties = new LinkedHashMap<>();
+        properties.put("server.port", port);
+        properties.put("deskframe.region.public-url", base());
+        properties.put("deskframe.identity.data-dir", dataDir.toString());
+        properties.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");
+        properties.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("deskframe").toAbsolutePath());
+        properties.put("spring.jmx.enabled", false);
+        properties.putAll(extra);
+    }
+
+    public ServerInstance start() {
+        // Command-line arguments outrank application.yml (default properties would not).
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        context = new SpringApplicationBuilder(DeskframeApplication.class).run(args);
+        return this;
+    }
+
+    public void stop() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    public ServerInstance restart() {
+        stop();
+        return start();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public String base() {
+        return "http://localhost:" + port;
+    }
+
+    public TestClient http() {
+        return new TestClient(base());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
