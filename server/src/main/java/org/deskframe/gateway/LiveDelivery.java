@@ -66,10 +66,13 @@ class LiveDelivery {
         broadcast(c.participants(), frame, origin);
     }
 
-    /** Sends everything after {@code after} in order and moves the cursor there; returns the last sequence sent. */
-    long replay(StreamSession session, Conversation c, long after) {
+    /**
+     * Sends everything after {@code after} in order and moves the cursor there; returns the last sequence sent.
+     * With {@code fromCursor}, starts at the session's cursor if live delivery has already gone further.
+     */
+    long replay(StreamSession session, Conversation c, long after, boolean fromCursor) {
         synchronized (session) {
-            long cursor = after;
+            long cursor = fromCursor ? Math.max(after, session.cursors.getOrDefault(c.id(), after)) : after;
             while (true) {
                 List<Message> page = log.read(c.id(), cursor, StreamHandler.HISTORY_PAGE);
                 for (Message m : page) {

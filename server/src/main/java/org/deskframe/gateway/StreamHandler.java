@@ -149,7 +149,7 @@ class StreamHandler extends AbstractWebSocketHandler {
             case ClientFrame.Refresh r -> refresh(session, r);
             case ClientFrame.Pong p -> { /* lastInbound already updated */ }
             case ClientFrame.Send s -> send(session, s);
-            case ClientFrame.Resume r -> resume(session, r.id(), r.positions());
+            case ClientFrame.Resume r -> resume(session, r.id(), r.positions(), false);
             case ClientFrame.Typing t -> typing(session, t);
             case ClientFrame.Receipt r -> receipt(session, r);
             case ClientFrame.StartConversation s -> startConversation(session, s);
@@ -174,13 +174,14 @@ class StreamHandler extends AbstractWebSocketHandler {
         session.token = token;
         session.widget = outcome.widget();
         session.embedOrigin = a.embedOrigin();
+        // Cursors first: a message posted while this handshake completes is then delivered after the backlog, in order.
+        a.resume().forEach(session.cursors::put);
         if (!registry.bind(session, token.agentId(), settings.maxConnectionsPerAgent())) {
             session.token = null;
             fail(session, a.id(), Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
                     + " open connections per agent", "retryAfterSeconds", 30)));
             return;
         }
-        session.state = StreamSession.State.READY;
         var agent = agents.find(token.agentId()).orElseThrow();
         Map<String, Object> agentView = new LinkedHashMap<>();
         agentView.put("id", agent.id());
@@ -191,10 +192,11 @@ class StreamHandler extends AbstractWebSocketHandler {
                 "widget", session.widget.id(), "agent", agentView, "scopes", token.scopes().stream().sorted().toList(),
                 "expiresAt", token.expiresAt().toString(), "heartbeatSeconds", settings.heartbeat().toSeconds(),
                 "maxFrameBytes", settings.maxFrameBytes())));
+        session.state = StreamSession.State.READY;
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
         if (!a.resume().isEmpty()) {
-            resume(session, a.id(), a.resume());
+            resume(session, a.id(), a.resume(), true);
         }
     }
 
@@ -246,7 +248,11 @@ class StreamHandler extends AbstractWebSocketHandler {
         });
     }
 
-    private void resume(StreamSession session, String id, Map<String, Long> positions) {
+    /**
+     * Replays each conversation after the client's position, then sends {@code caught_up}. During the handshake the
+     * replay starts at the session's cursor if live delivery already moved it (so nothing is sent twice).
+     */
+    private void resume(StreamSession session, String id, Map<String, Long> positions, boolean handshake) {
         requireScope(session, Scope.MESSAGING_READ, "reading conversations");
         List<Map<String, Object>> results = new ArrayList<>();
         for (var e : positions.entrySet()) {
@@ -263,7 +269,7 @@ class StreamHandler extends AbstractWebSocketHandler {
                 delivery.resetCursor(session, e.getKey(), last);
                 continue;
             }
-            long reached = delivery.replay(session, conversation.get(), e.getValue());
+            long reached = delivery.replay(session, conversation.get(), e.getValue(), handshake);
             results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "ok", "seq", reached));
         }
         for (Map<String, Object> r : results) {

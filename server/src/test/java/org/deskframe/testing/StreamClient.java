@@ -86,6 +86,16 @@ public class StreamClient implements AutoCloseable {
         }
     }
 
+    /** The next frame, or null if none arrives within {@code timeout}. */
+    public JsonNode poll(Duration timeout) {
+        try {
+            return frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public JsonNode nextOp(String op) {
         return next(f -> op.equals(f.get("op").asString()), Duration.ofSeconds(10));
     }

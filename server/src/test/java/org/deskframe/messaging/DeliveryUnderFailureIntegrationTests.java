@@ -1,0 +1,199 @@
+package org.deskframe.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The delivery contract under failure, on a server of its own with a file database: two agents exchange 10,000
+ * messages while their sockets are killed at random points and the server is restarted once. Each agent must
+ * receive every message exactly once, in sequence order, and every send must be stored exactly once.
+ */
+class DeliveryUnderFailureIntegrationTests {
+
+    static ServerInstance server;
+    static final String RW = "messaging:read messaging:write";
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerInstance(Files.createTempDirectory("deskframe-delivery"), Map.of(
+                "deskframe.gateway.sends-per-second-per-agent", "100000",
+                "deskframe.gateway.frames-per-second", "100000")).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** One agent's side: sends its share, reconnects with its last seen sequence after every failure. */
+    static final class AgentDriver implements Runnable {
+        final String agent;
+        final String conversation;
+        final int toSend;
+        final int total;
+        final long seed;
+        final TestClient http;
+        final AtomicInteger acked;
+        final Set<String> ackedIds = new LinkedHashSet<>();
+        final List<String> inFlight = new ArrayList<>();
+        final List<Long> received = new ArrayList<>();
+        long lastSeen;
+        int duplicates;
+        int gaps;
+        int connections;
+        int kills;
+        int nextIndex;
+        volatile Throwable failure;
+
+        AgentDriver(String agent, String conversation, int toSend, int total, long seed, TestClient http, AtomicInteger acked) {
+            this.agent = agent;
+            this.conversation = conversation;
+            this.toSend = toSend;
+            this.total = total;
+            this.seed = seed;
+            this.http = http;
+            this.acked = acked;
+        }
+
+        boolean done() {
+            return ackedIds.size() == toSend && lastSeen == total;
+        }
+
+        @Override
+        public void run() {
+            Random random = new Random(seed);
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            String token = null;
+            try {
+                while (!done() && System.nanoTime() < deadline) {
+                    StreamClient ws;
+                    try {
+                        if (token == null) token = http.agentToken("demo-backend", agent, RW);
+                        ws = StreamClient.connect(http.base());
+                        ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
+                        JsonNode ready = ws.poll(Duration.ofSeconds(5));
+                        if (ready == null || !"ready".equals(ready.get("op").asString())) {
+                            ws.abort();
+                            Thread.sleep(200);
+                            continue;
+                        }
+                    } catch (RuntimeException e) {
+                        Thread.sleep(200); // server restarting
+                        continue;
+                    }
+                    connections++;
+                    try {
+                        for (String id : inFlight) send(ws, id);
+                        while (!done() && !ws.isClosed()) {
+                            while (inFlight.size() < 32 && nextIndex < toSend) {
+                                String id = agent + "-" + nextIndex++;
+                                inFlight.add(id);
+                                send(ws, id);
+                            }
+                            JsonNode f = ws.poll(Duration.ofMillis(500));
+                            if (f == null) continue;
+                            switch (f.get("op").asString()) {
+                                case "message" -> {
+                                    long seq = f.get("seq").asLong();
+                                    if (seq <= lastSeen) duplicates++;
+                                    else if (seq != lastSeen + 1) gaps++;
+                                    else {
+                                        lastSeen = seq;
+                                        received.add(seq);
+                                    }
+                                }
+                                case "ack" -> {
+                                    String id = f.get("clientMessageId").asString();
+                                    if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
+                                }
+                                default -> { }
+                            }
+                            if (random.nextInt(1500) == 0) {
+                                kills++;
+                                ws.abort();
+                                break;
+                            }
+                        }
+                    } catch (RuntimeException socketGone) {
+                        // killed or server restarting: reconnect and resume
+                    } finally {
+                        ws.abort();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private void send(StreamClient ws, String id) {
+            ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
+        }
+    }
+
+    @Test
+    void tenThousandMessagesSurviveRandomSocketKillsAndAServerRestartWithNothingLostOrDuplicated() throws Exception {
+        TestClient http = server.http();
+        String conversation;
+        try (StreamClient a1 = StreamClient.connect(server.base())) {
+            a1.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            a1.sendFrame("op", "start_conversation", "id", "s", "agents", List.of("agent2"));
+            conversation = a1.nextOp("conversation").get("conversation").get("id").asString();
+        }
+        AtomicInteger acked = new AtomicInteger();
+        AgentDriver one = new AgentDriver("agent1", conversation, 5_000, 10_000, 1, http, acked);
+        AgentDriver two = new AgentDriver("agent2", conversation, 5_000, 10_000, 2, http, acked);
+        Thread t1 = Thread.ofPlatform().name("driver-agent1").start(one);
+        Thread t2 = Thread.ofPlatform().name("driver-agent2").start(two);
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (acked.get() < 5_000 && System.nanoTime() < deadline) Thread.sleep(20);
+        server.restart();
+        t1.join(Duration.ofMinutes(4));
+        t2.join(Duration.ofMinutes(4));
+
+        for (AgentDriver d : List.of(one, two)) {
+            assertThat(d.failure).as(d.agent + " failed").isNull();
+            assertThat(d.ackedIds).as(d.agent + " acked sends").hasSize(5_000);
+            assertThat(d.duplicates).as(d.agent + " duplicates").isZero();
+            assertThat(d.gaps).as(d.agent + " gaps").isZero();
+            assertThat(d.lastSeen).as(d.agent + " last sequence").isEqualTo(10_000);
+            assertThat(d.received).as(d.agent + " received in order").hasSize(10_000).isSorted();
+            assertThat(d.connections).as(d.agent + " reconnected").isGreaterThan(2);
+        }
+        // Stored exactly once: the log holds 10,000 messages, each client message id once.
+        String reader = http.agentToken("demo-backend", "agent1", "messaging:read");
+        Set<String> ids = new LinkedHashSet<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = http.get("/api/v2/conversations/" + conversation + "/messages?after=" + after + "&limit=500", reader).json();
+            for (JsonNode m : page.get("messages")) {
+                assertThat(m.get("seq").asLong()).isEqualTo(after + 1);
+                after = m.get("seq").asLong();
+                ids.add(m.get("clientMessageId").asString());
+            }
+            if (page.get("next").isNull()) break;
+        }
+        assertThat(after).isEqualTo(10_000);
+        assertThat(ids).hasSize(10_000);
+        System.out.printf("delivery under failure: kills agent1=%d agent2=%d, connections agent1=%d agent2=%d%n",
+                one.kills, two.kills, one.connections, two.connections);
+    }
+}
