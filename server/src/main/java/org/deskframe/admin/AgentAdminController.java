@@ -143,7 +143,7 @@ class AgentAdminController {
 
     record AgentPatch(@Size(max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String displayName,
                       @Email @Size(max = 320) String email,
-                      @Size(min = 1) Set<@Pattern(regexp = ROLE, message = ROLE_RULE) String> roles,
+                      @Size(min = 1, message = "must not be empty") Set<@Pattern(regexp = ROLE, message = ROLE_RULE) String> roles,
                       Boolean enabled) {}
 
     record NewPassword(@NotBlank @Size(min = 8, max = 72) String password) {}

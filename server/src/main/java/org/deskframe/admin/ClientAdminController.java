@@ -237,7 +237,7 @@ class ClientAdminController {
 
     record ClientPatch(
             @Size(max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,
-            @Size(min = 1) Set<String> grantTypes,
+            @Size(min = 1, message = "must not be empty") Set<String> grantTypes,
             Set<@Pattern(regexp = OAuthClient.REDIRECT_URI_PATTERN, message = "must be an absolute http(s) URI without a fragment") String> redirectUris,
             Set<String> allowedScopes,
             Set<@Pattern(regexp = OAuthClient.EMBED_ORIGIN_PATTERN, message = "must be scheme://host[:port] with no path") String> allowedEmbeddingOrigins,
