@@ -2,6 +2,7 @@ package org.deskframe.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -25,6 +26,7 @@ import org.deskframe.identity.Org;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -38,7 +40,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** Agents of an organisation. Passwords go in, never out: no response carries a password or its hash. */
 @RestController
-@RequestMapping("/api/v2/admin/orgs/{orgId}/agents")
+@RequestMapping(path = "/api/v2/admin/orgs/{orgId}/agents", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: agents", description = "People who answer conversations and calls, within one organisation.")
 @SecurityRequirement(name = AdminApiDocs.ADMIN_TOKEN, scopes = "admin")
 class AgentAdminController {
@@ -58,13 +60,14 @@ class AgentAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "List the organisation's agents")
+    @Operation(operationId = "listAgents", summary = "List the organisation's agents")
     List<AgentView> list(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId) {
         return agents.inOrg(boundary.org(caller, orgId).id()).stream().map(AgentView::of).toList();
     }
 
     @PostMapping
-    @Operation(summary = "Create an agent; without a password it can only get tokens through a trusted backend (jwt-bearer)")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createAgent", summary = "Create an agent; without a password it can only get tokens through a trusted backend (jwt-bearer)")
     ResponseEntity<AgentView> create(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                      @Valid @RequestBody NewAgentRequest body) {
         Org org = boundary.org(caller, orgId);
@@ -81,13 +84,13 @@ class AgentAdminController {
     }
 
     @GetMapping("/{agentId}")
-    @Operation(summary = "Get an agent")
+    @Operation(operationId = "getAgent", summary = "Get an agent")
     AgentView get(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @PathVariable String agentId) {
         return AgentView.of(agent(caller, orgId, agentId));
     }
 
     @PatchMapping("/{agentId}")
-    @Operation(summary = "Change an agent's display name, email, roles or enabled flag (absent fields stay as they are)",
+    @Operation(operationId = "updateAgent", summary = "Change an agent's display name, email, roles or enabled flag (absent fields stay as they are)",
             description = "Disabling an agent takes effect at once: its existing tokens are refused with agent.disabled.")
     AgentView update(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @PathVariable String agentId,
                      @Valid @RequestBody AgentPatch body) {
@@ -98,7 +101,8 @@ class AgentAdminController {
     }
 
     @PutMapping("/{agentId}/password")
-    @Operation(summary = "Set an agent's sign-in password")
+    @ApiResponse(responseCode = "204", description = "Done")
+    @Operation(operationId = "setAgentPassword", summary = "Set an agent's sign-in password")
     ResponseEntity<Void> setPassword(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                      @PathVariable String agentId, @Valid @RequestBody NewPassword body) {
         Agent agent = agent(caller, orgId, agentId);

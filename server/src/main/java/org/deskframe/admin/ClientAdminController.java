@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -34,6 +35,7 @@ import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -49,7 +51,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * server and returned exactly once, by the call that created them; no other response and no log line carries them.
  */
 @RestController
-@RequestMapping("/api/v2/admin/orgs/{orgId}/clients")
+@RequestMapping(path = "/api/v2/admin/orgs/{orgId}/clients", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: OAuth clients", description = "Client registrations: grants, scopes, embedding origins, the embed capability, keys and secrets.")
 @SecurityRequirement(name = AdminApiDocs.ADMIN_TOKEN, scopes = "admin")
 class ClientAdminController {
@@ -70,13 +72,14 @@ class ClientAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "List the organisation's OAuth clients (never with secrets)")
+    @Operation(operationId = "listClients", summary = "List the organisation's OAuth clients (never with secrets)")
     List<ClientView> list(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId) {
         return clients.inOrg(boundary.org(caller, orgId).id()).stream().map(ClientAdminController::view).toList();
     }
 
     @PostMapping
-    @Operation(summary = "Register an OAuth client; the response carries its generated secret, shown only this once")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createClient", summary = "Register an OAuth client; the response carries its generated secret, shown only this once")
     ResponseEntity<CreatedClient> create(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                          @Valid @RequestBody NewClient body) {
         Org org = boundary.org(caller, orgId);
@@ -98,13 +101,13 @@ class ClientAdminController {
     }
 
     @GetMapping("/{clientId}")
-    @Operation(summary = "Get an OAuth client (never with its secret)")
+    @Operation(operationId = "getClient", summary = "Get an OAuth client (never with its secret)")
     ClientView get(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @PathVariable String clientId) {
         return view(client(caller, orgId, clientId));
     }
 
     @PatchMapping("/{clientId}")
-    @Operation(summary = "Change an OAuth client (absent fields stay as they are; a set replaces the whole set)",
+    @Operation(operationId = "updateClient", summary = "Change an OAuth client (absent fields stay as they are; a set replaces the whole set)",
             description = "Disabling a client takes effect at once: its tokens are refused with client.unknown.")
     ClientView update(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @PathVariable String clientId,
                       @Valid @RequestBody ClientPatch body) {
@@ -120,7 +123,7 @@ class ClientAdminController {
     }
 
     @PostMapping("/{clientId}/secret")
-    @Operation(summary = "Replace the client's secret with a new generated one, returned only this once",
+    @Operation(operationId = "rotateClientSecret", summary = "Replace the client's secret with a new generated one, returned only this once",
             description = "The old secret stops working at once; tokens already issued stay valid until they expire. "
                     + "forAssertions keeps the secret encrypted so it can verify HS256 jwt-bearer assertions; "
                     + "when absent, the client keeps its current mode.")

@@ -2,6 +2,7 @@ package org.deskframe.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -15,6 +16,7 @@ import org.deskframe.identity.OrgDirectory;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -26,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
-@RequestMapping("/api/v2/admin/orgs")
+@RequestMapping(path = "/api/v2/admin/orgs", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: organisations", description = "Tenants of this deployment. Creating one is for the deployment admin only.")
 @SecurityRequirement(name = AdminApiDocs.ADMIN_TOKEN, scopes = "admin")
 class OrgAdminController {
@@ -42,13 +44,14 @@ class OrgAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "List organisations: every one for the deployment admin, its own for an org admin")
+    @Operation(operationId = "listOrgs", summary = "List organisations: every one for the deployment admin, its own for an org admin")
     List<OrgView> list(@Parameter(hidden = true) VerifiedToken caller) {
         return boundary.visibleOrgs(caller).stream().map(OrgView::of).toList();
     }
 
     @PostMapping
-    @Operation(summary = "Create an organisation in this deployment's region (deployment admin only)")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createOrg", summary = "Create an organisation in this deployment's region (deployment admin only)")
     ResponseEntity<OrgView> create(@Parameter(hidden = true) VerifiedToken caller, @Valid @RequestBody NewOrg body) {
         boundary.requireDeploymentAdmin(caller, "create organisations");
         Org org = orgs.create(body.id(), body.name().strip());
@@ -58,13 +61,13 @@ class OrgAdminController {
     }
 
     @GetMapping("/{orgId}")
-    @Operation(summary = "Get an organisation")
+    @Operation(operationId = "getOrg", summary = "Get an organisation")
     OrgView get(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId) {
         return OrgView.of(boundary.org(caller, orgId));
     }
 
     @PatchMapping("/{orgId}")
-    @Operation(summary = "Rename an organisation")
+    @Operation(operationId = "updateOrg", summary = "Rename an organisation")
     OrgView update(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @Valid @RequestBody OrgChange body) {
         Org org = boundary.org(caller, orgId);
         Org renamed = orgs.rename(org.id(), body.name().strip());

@@ -2,6 +2,7 @@ package org.deskframe.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -16,6 +17,7 @@ import org.deskframe.identity.QueueDirectory;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
-@RequestMapping("/api/v2/admin/orgs/{orgId}/queues")
+@RequestMapping(path = "/api/v2/admin/orgs/{orgId}/queues", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: queues", description = "Routing queues of an organisation.")
 @SecurityRequirement(name = AdminApiDocs.ADMIN_TOKEN, scopes = "admin")
 class QueueAdminController {
@@ -43,13 +45,14 @@ class QueueAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "List the organisation's queues")
+    @Operation(operationId = "listQueues", summary = "List the organisation's queues")
     List<QueueView> list(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId) {
         return queues.inOrg(boundary.org(caller, orgId).id()).stream().map(QueueView::of).toList();
     }
 
     @PostMapping
-    @Operation(summary = "Create a queue")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createQueue", summary = "Create a queue")
     ResponseEntity<QueueView> create(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                      @Valid @RequestBody NewQueue body) {
         Org org = boundary.org(caller, orgId);
@@ -60,13 +63,14 @@ class QueueAdminController {
     }
 
     @GetMapping("/{queueId}")
-    @Operation(summary = "Get a queue")
+    @Operation(operationId = "getQueue", summary = "Get a queue")
     QueueView get(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId, @PathVariable String queueId) {
         return QueueView.of(queue(caller, orgId, queueId));
     }
 
     @DeleteMapping("/{queueId}")
-    @Operation(summary = "Delete a queue")
+    @ApiResponse(responseCode = "204", description = "Done")
+    @Operation(operationId = "deleteQueue", summary = "Delete a queue")
     ResponseEntity<Void> delete(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                 @PathVariable String queueId) {
         Queue queue = queue(caller, orgId, queueId);

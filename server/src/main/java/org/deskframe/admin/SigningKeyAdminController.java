@@ -10,13 +10,14 @@ import org.deskframe.identity.SigningKeys;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
-@RequestMapping("/api/v2/admin/signing-keys")
+@RequestMapping(path = "/api/v2/admin/signing-keys", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: signing keys", description = "The region's token-signing keys, as published at /oauth2/jwks.")
 @SecurityRequirement(name = AdminApiDocs.ADMIN_TOKEN, scopes = "admin")
 class SigningKeyAdminController {
@@ -32,14 +33,14 @@ class SigningKeyAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "Key ids published in the JWKS: the current signing key first, then the previous one")
+    @Operation(operationId = "listSigningKeys", summary = "Key ids published in the JWKS: the current signing key first, then the previous one")
     PublishedKeys published(@Parameter(hidden = true) VerifiedToken caller) {
         boundary.requireClientToken(caller);
         return PublishedKeys.now(keys);
     }
 
     @PostMapping("/rotate")
-    @Operation(summary = "Start signing with a new key (deployment admin only)",
+    @Operation(operationId = "rotateSigningKey", summary = "Start signing with a new key (deployment admin only)",
             description = "The previous key stays published, so tokens signed before the rotation verify until they expire. "
                     + "Rotating twice within one token lifetime makes the oldest tokens fail with token.bad_signature.")
     Rotated rotate(@Parameter(hidden = true) VerifiedToken caller) {

@@ -406,6 +406,9 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
                 http.send("PATCH", ADMIN + "/orgs/demo/clients/" + missing, demoAdmin, json("enabled", false)), "acme-backend", missing);
         assertSameNotFound(http.send("POST", ADMIN + "/orgs/demo/clients/acme-backend/secret", demoAdmin, null),
                 http.send("POST", ADMIN + "/orgs/demo/clients/" + missing + "/secret", demoAdmin, null), "acme-backend", missing);
+        // The deployment admin client belongs to no org, so no org path reaches it.
+        assertSameNotFound(http.send("POST", ADMIN + "/orgs/demo/clients/deskframe-admin/secret", demoAdmin, null),
+                http.send("POST", ADMIN + "/orgs/demo/clients/" + missing + "/secret", demoAdmin, null), "deskframe-admin", missing);
 
         String deployment = deploymentAdminToken();
         assertThat(http.get(ADMIN + "/orgs/acme/queues/acme-support", deployment).status()).isEqualTo(200);
@@ -500,6 +503,9 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
         assertThat(paths.has(ADMIN + "/signing-keys/rotate")).isTrue();
         assertThat(paths.get(ADMIN + "/orgs").get("get").path("parameters").toString()).doesNotContain("jti");
         assertThat(docs.json().get("components").get("securitySchemes").has("adminToken")).isTrue();
+        JsonNode createClient = paths.get(ADMIN + "/orgs/{orgId}/clients").get("post");
+        assertThat(createClient.get("operationId").asString()).isEqualTo("createClient");
+        assertThat(createClient.get("responses").has("201")).isTrue();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
