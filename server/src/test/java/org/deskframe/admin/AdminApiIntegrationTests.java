@@ -25,12 +25,16 @@ import org.deskframe.testing.DeskframeServerTest;
 import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The admin API against the shared test server. Every test creates its own ids (the server and its data are shared
  * with other test classes); demo data is only read, or probed by calls that must change nothing.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AdminApiIntegrationTests extends DeskframeServerTest {
 
     private static final String ADMIN = "/api/v2/admin";
@@ -210,6 +214,21 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
         assertInvalid(http.send("PATCH", agents + "/" + agent, admin, json("displayName", "   ")), "displayName");
     }
 
+    @Test
+    void whenABodyCannotBeReadThenNeitherTheResponseNorTheLogQuotesIt(CapturedOutput log) {
+        String admin = deploymentAdminToken();
+        String org = newOrg(admin);
+        String agent = ADMIN + "/orgs/" + org + "/agents/" + newAgent(admin, org);
+
+        Reply unquoted = http.send("PUT", agent + "/password", admin, "{\"password\": hunter2-unquoted}");
+        assertInvalid(unquoted, "not valid JSON");
+        Reply wrongType = http.send("PATCH", agent, admin, "{\"enabled\": \"maybe-hunter3\"}");
+        assertInvalid(wrongType, "'enabled'");
+
+        assertThat(unquoted.body() + wrongType.body()).doesNotContain("hunter");
+        assertThat(log.getAll()).contains("request.invalid").doesNotContain("hunter2-unquoted").doesNotContain("maybe-hunter3");
+    }
+
     // ---- queues --------------------------------------------------------------------------------------------------
 
     @Test
@@ -236,7 +255,7 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
     // ---- OAuth clients -------------------------------------------------------------------------------------------
 
     @Test
-    void whenAClientIsCreatedThenItsSecretIsReturnedOnceAndNeverAgain() {
+    void whenAClientIsCreatedThenItsSecretIsReturnedOnceAndNeverAgain(CapturedOutput log) {
         String admin = deploymentAdminToken();
         String org = newOrg(admin);
         String client = unique("svc");
@@ -256,6 +275,7 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
             assertThat(reply.body()).doesNotContain(secret).doesNotContainIgnoringCase("secret\"");
         }
         assertThat(clientToken(client, secret, "presence").status()).isEqualTo(200);
+        assertThat(log.getAll()).contains("registered OAuth client " + client).doesNotContain(secret);
     }
 
     @Test
