@@ -135,7 +135,15 @@ public enum ErrorCode {
     /** Requested scopes are not allowed for the client, or are unknown. */
     SCOPE_NOT_ALLOWED("scope.not_allowed", 400, 4316,
             "Scope {rejected} not allowed for OAuth client {client}.",
-            "{suggestion}");
+            "{suggestion}"),
+    /** An organisation's admin client asked for something only the deployment administrator may do. */
+    ADMIN_DEPLOYMENT_ONLY("admin.deployment_only", 403, 4330,
+            "Only the deployment administrator may {operation}; OAuth client {client} administers organisation {org} only.",
+            "Call this with a token of the deployment admin client (the one with no organisation, see deskframe.identity.bootstrap-admin-client-id)."),
+    /** The admin API was called with an agent's token that carries scope admin. */
+    ADMIN_CLIENT_TOKEN_REQUIRED("admin.client_token_required", 403, 4331,
+            "The admin API takes an admin client's own token, but this token was issued to agent {agent} through OAuth client {client}.",
+            "Obtain the token with grant_type=client_credentials and scope admin, authenticating as the admin client itself.");
 
     private final String code;
     private final int httpStatus;

@@ -27,6 +27,8 @@ public abstract class DeskframeServerTest {
         registry.add("deskframe.identity.secret-key", () -> "test-secret-key-0123456789abcdef-0123456789");
         registry.add("deskframe.demo.extra-origins", () -> "https://desk.integrator.example");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deskframe-" + PORT + ";DB_CLOSE_DELAY=-1");
+        registry.add("deskframe.identity.bootstrap-admin-client-id", () -> "deskframe-admin");
+        registry.add("deskframe.identity.bootstrap-admin-client-secret", () -> "test-bootstrap-admin-secret-0123456789abcdef");
     }
 
     protected final TestClient http = new TestClient(BASE);

@@ -19,10 +19,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcClientDirectory implements ClientDirectory {
 
-    static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials",
-            OAuthClient.GRANT_JWT_BEARER);
-    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
-    static final Set<String> CAPABILITIES = Set.of(OAuthClient.CAPABILITY_EMBED);
     private static final String COLUMNS = "client_id, org_id, name, auth_methods, grant_types, redirect_uris, scopes, "
             + "embed_origins, capabilities, jwks, access_token_ttl_seconds, refresh_token_ttl_seconds, enabled";
 
@@ -119,9 +115,9 @@ class JdbcClientDirectory implements ClientDirectory {
 
     private static void validate(Set<String> grants, Set<String> authMethods, Set<String> scopes, Set<String> caps,
                                  Set<String> origins, Set<String> redirects) {
-        unknown("grant type", grants, GRANT_TYPES);
-        unknown("client authentication method", authMethods, AUTH_METHODS);
-        unknown("capability", caps, CAPABILITIES);
+        unknown("grant type", grants, OAuthClient.GRANT_TYPES);
+        unknown("client authentication method", authMethods, OAuthClient.AUTH_METHODS);
+        unknown("capability", caps, OAuthClient.CAPABILITIES);
         for (String scope : scopes) {
             if (Scope.of(scope).isEmpty()) {
                 String hint = Scope.suggestionFor(scope).map(s -> " (did you mean '" + s + "'?)").orElse("");
@@ -130,13 +126,13 @@ class JdbcClientDirectory implements ClientDirectory {
             }
         }
         for (String origin : origins) {
-            if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+            if (!origin.matches(OAuthClient.EMBED_ORIGIN_PATTERN)) {
                 throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "embedding origin '" + origin
                         + "' must be scheme://host[:port] with no path, e.g. https://desk.example.com"));
             }
         }
         for (String uri : redirects) {
-            if (!uri.matches("https?://[^\\s#]+") ) {
+            if (!uri.matches(OAuthClient.REDIRECT_URI_PATTERN)) {
                 throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "redirect URI '" + uri
                         + "' must be an absolute http(s) URI without a fragment"));
             }
