@@ -45,4 +45,22 @@ public final class GeneratedDocs {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The note under the title of every generated markdown file: where it comes from and how to render it again. */
+    public static String header(String source, String test) {
+        return "> Generated from `" + source + "` by `" + test + "`, which fails while this file and the code differ.\n"
+                + "> Do not edit it by hand: after changing the code, render it again with\n"
+                + "> `mvn -B -pl server test -Dtest=" + test + " -D" + WRITE_PROPERTY + "=true`.\n";
+    }
+
+    /** Text for a markdown table cell: pipes, angle brackets and asterisks escaped, kept on one line. */
+    public static String cell(String text) {
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+                .replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+    }
+
+    /** Inline code for a table cell. */
+    public static String code(String text) {
+        return "`" + text.replace("|", "\\|") + "`";
+    }
 }
