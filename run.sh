@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAR=server/target/deskframe-server-0.1.0-SNAPSHOT.jar
+JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
 if [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; then
   echo "Building Deskframe..."
   mvn -B -q -DskipTests -pl server -am package

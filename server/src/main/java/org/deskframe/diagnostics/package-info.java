@@ -3,5 +3,5 @@
  * widget, CLI, log), is an {@link org.deskframe.diagnostics.ErrorCode} rendered as a {@link org.deskframe.diagnostics.Problem}.
  * Depends on nothing else in Deskframe.
  */
-@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN)
+@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN, allowedDependencies = {})
 package org.deskframe.diagnostics;

@@ -33,7 +33,7 @@ public abstract class DeskframeServerTest {
 
     protected final TestClient http = new TestClient(BASE);
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

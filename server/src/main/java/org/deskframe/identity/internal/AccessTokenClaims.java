@@ -1,6 +1,7 @@
 package org.deskframe.identity.internal;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.deskframe.identity.Agent;
@@ -48,7 +49,9 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
         ctx.getJwsHeader().type("at+jwt");
         var claims = ctx.getClaims();
-        claims.audience(new java.util.ArrayList<>(List.of(region.apiAudience())));
+        // A mutable ArrayList, not List.of: the claims are stored with the authorization, and Spring Security's JSON
+        // allow-list refuses to read immutable JDK collections back (revocation, introspection and refresh read them).
+        claims.audience(new ArrayList<>(List.of(region.apiAudience())));
         claims.id(newJti());
         claims.claim("client_id", client.clientId());
         claims.claim("region", region.id());

@@ -1,0 +1,136 @@
+package org.deskframe.diagnostics;
+
+import static org.deskframe.testing.GeneratedDocs.cell;
+import static org.deskframe.testing.GeneratedDocs.code;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deskframe.diagnostics.ErrorCode.ClientAction;
+import org.deskframe.testing.GeneratedDocs;
+
+/**
+ * Renders {@code docs/errors.md} from {@link ErrorCode}. The close-code ranges and the meaning of each placeholder are
+ * written here, next to the renderer, and {@link ErrorCatalogueTests} checks them against the catalogue.
+ */
+final class ErrorCatalogueDoc {
+
+    /** The same pattern {@link Problem} fills: {@code {name}}. */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+    record CloseRange(int from, int to, ClientAction action, String meaning) {
+        boolean contains(int closeCode) {
+            return closeCode >= from && closeCode <= to;
+        }
+    }
+
+    static final List<CloseRange> CLOSE_RANGES = List.of(
+            new CloseRange(4000, 4099, ClientAction.RECONNECT, "Transient: reconnect with backoff (honour `retryAfterSeconds` when present)."),
+            new CloseRange(4100, 4199, ClientAction.NEW_TOKEN, "The token is missing, expired, not yet valid or revoked: call `getAccessToken` for a new one, then reconnect."),
+            new CloseRange(4300, 4399, ClientAction.STOP, "The integration is wrong: do not retry; show the message and fix what the hint says."));
+
+    /** What each placeholder in a message or hint is filled with. */
+    static final Map<String, String> PLACEHOLDERS = placeholders();
+
+    private static Map<String, String> placeholders() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("agent", "the agent's id");
+        p.put("allowed", "the values that are allowed (origins or scopes), space-separated");
+        p.put("audience", "the token's `aud` values");
+        p.put("client", "the OAuth client id");
+        p.put("expectedAudience", "this deployment's API audience (`<public URL>/api`)");
+        p.put("expectedIssuer", "this deployment's issuer (its public URL)");
+        p.put("expectedOrg", "the organisation that was expected (the agent's, or the one asked for)");
+        p.put("expiredAt", "the token's `exp`, as an ISO-8601 instant");
+        p.put("granted", "the scopes the token carries");
+        p.put("identity", "the username or client id whose sign-ins failed");
+        p.put("limit", "the limit that was exceeded (a rate, or a size in bytes)");
+        p.put("missing", "the scopes the token lacks");
+        p.put("notBefore", "the token's `nbf` (or `iat`), as an ISO-8601 instant");
+        p.put("org", "the organisation id");
+        p.put("origin", "the embedding page's origin");
+        p.put("proxy", "why a proxy is suspected (the forwarding header seen)");
+        p.put("reason", "what exactly is wrong");
+        p.put("region", "this deployment's region id");
+        p.put("rejected", "the requested scopes that were refused");
+        p.put("resource", "the kind and id of the resource");
+        p.put("retryAfterSeconds", "seconds to wait before retrying");
+        p.put("seconds", "the handshake timeout in seconds");
+        p.put("size", "the frame's size in bytes");
+        p.put("skewSeconds", "the clock skew tolerated, in seconds");
+        p.put("subject", "the token's `sub`");
+        p.put("suggestion", "the fix, worked out for the request (for example the scope that was probably meant)");
+        p.put("target", "the widget or API that needs the scope");
+        p.put("tokenIssuer", "the token's `iss`");
+        p.put("tokenOrg", "the token's `org`");
+        p.put("typ", "the token's header `typ`, or `(none)`");
+        return p;
+    }
+
+    private ErrorCatalogueDoc() {}
+
+    static Set<String> placeholdersOf(ErrorCode error) {
+        Set<String> names = new TreeSet<>();
+        for (String template : List.of(error.messageTemplate(), error.hintTemplate())) {
+            Matcher m = PLACEHOLDER.matcher(template);
+            while (m.find()) names.add(m.group(1));
+        }
+        return names;
+    }
+
+    static String render() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Error catalogue\n\n");
+        md.append(GeneratedDocs.header("server/src/main/java/org/deskframe/diagnostics/ErrorCode.java", "ErrorCatalogueTests"));
+        md.append("""
+
+                Every failure Deskframe reports has one entry here, and every path reports it the same way: the HTTP
+                body (`{"code", "message", "hint", ...details}`, with the HTTP status below and, for token failures,
+                an RFC 6750 `WWW-Authenticate` header), the gateway's `{"op":"error", ...}` frame followed by a close
+                frame with the close code below, the widget and the browser console (debug), and the server log.
+                Placeholders in `{braces}` are filled from the details of the failure (see the last table).
+
+                ## What a client does after a close code
+
+                | close codes | client action | what to do |
+                | --- | --- | --- |
+                """);
+        for (CloseRange range : CLOSE_RANGES) {
+            md.append("| ").append(range.from()).append("–").append(range.to()).append(" | ").append(code(range.action().name()))
+                    .append(" | ").append(range.meaning()).append(" |\n");
+        }
+        md.append("""
+
+                ## Codes
+
+                Codes that share a name (such as `token.missing`) are variants of one failure with a more specific
+                message; clients treat them alike.
+
+                | code | HTTP | close | client action | message | hint |
+                | --- | --- | --- | --- | --- | --- |
+                """);
+        for (ErrorCode error : ErrorCode.values()) {
+            md.append("| ").append(code(error.code()))
+                    .append(" | ").append(error.httpStatus())
+                    .append(" | ").append(error.closeCode())
+                    .append(" | ").append(code(error.clientAction().name()))
+                    .append(" | ").append(cell(error.messageTemplate()))
+                    .append(" | ").append(cell(error.hintTemplate()))
+                    .append(" |\n");
+        }
+        md.append("""
+
+                ## Placeholders
+
+                | placeholder | filled with |
+                | --- | --- |
+                """);
+        new TreeSet<>(PLACEHOLDERS.keySet()).forEach(name ->
+                md.append("| ").append(code("{" + name + "}")).append(" | ").append(PLACEHOLDERS.get(name)).append(" |\n"));
+        return md.toString();
+    }
+}
