@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.deskframe.diagnostics.ErrorCode;
-import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.Scope;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
@@ -113,12 +111,7 @@ class LiveDelivery {
     }
 
     private boolean sendMessage(StreamSession session, Message m) {
-        if (session.send(FrameCodec.encode(messageFrame(m)))) return true;
-        if (session.state != StreamSession.State.CLOSED && session.socket.isOpen()) {
-            StreamHandler.fail(session, null, Problem.of(ErrorCode.SLOW_CONSUMER, Map.of("buffered",
-                    session.socket instanceof org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator d ? d.getBufferSize() : -1)));
-        }
-        return false;
+        return session.send(FrameCodec.encode(messageFrame(m)));
     }
 
     private void broadcast(List<Participant> participants, String frame, StreamSession origin) {

@@ -1,6 +1,5 @@
 package org.deskframe.gateway;
 
-import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -21,7 +20,7 @@ import org.springframework.stereotype.Component;
  * agents close their sessions within one poll interval).
  */
 @Component
-class SessionSweeper {
+class SessionSweeper implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SessionSweeper.class);
     private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
@@ -98,10 +97,34 @@ class SessionSweeper {
         return new HashSet<>(ledger.revokedSince(since));
     }
 
-    @PreDestroy
-    void closeAll() {
+    private volatile boolean running;
+
+    /** Accepting sessions; false once shutdown began. */
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * First thing at shutdown (highest phase, before the web server's graceful wait): every session is told
+     * {@code server.restarting} (4001) so its client reconnects elsewhere and resumes, instead of the graceful
+     * shutdown waiting on open sockets.
+     */
+    @Override
+    public void stop() {
+        running = false;
         for (StreamSession s : registry.all()) {
             StreamHandler.fail(s, null, Problem.of(ErrorCode.SERVER_RESTARTING));
         }
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }

@@ -46,10 +46,13 @@ class StreamHandler extends AbstractWebSocketHandler {
     private final Conversations conversations;
     private final ConversationLog conversationLog;
     private final AgentDirectory agents;
+    private final SessionSweeper lifecycle;
     private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
-                  Conversations conversations, ConversationLog conversationLog, AgentDirectory agents) {
+                  Conversations conversations, ConversationLog conversationLog, AgentDirectory agents,
+                  SessionSweeper lifecycle) {
+        this.lifecycle = lifecycle;
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
@@ -68,6 +71,8 @@ class StreamHandler extends AbstractWebSocketHandler {
         Object originProblem = raw.getAttributes().get(OriginGate.PROBLEM_ATTRIBUTE);
         if (originProblem instanceof Problem p) {
             fail(session, null, p);
+        } else if (!lifecycle.isRunning()) {
+            fail(session, null, Problem.of(ErrorCode.SERVER_RESTARTING));
         }
     }
 

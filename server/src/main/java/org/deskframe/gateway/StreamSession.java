@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.Widget;
 import org.deskframe.tokens.VerifiedToken;
@@ -49,13 +50,18 @@ final class StreamSession {
         this.lastPing = openedAt;
     }
 
-    /** Sends a frame; false if the socket is gone or its buffer overflowed (the caller closes it as a slow consumer). */
+    /**
+     * Sends a frame; false if the socket is gone. A reader too slow for its send buffer is closed here, whoever was
+     * sending ({@code session.slow_consumer}, 4003: reconnect and resume): the buffer is full, so the close frame's
+     * reason carries the code instead of an error frame, and nothing is ever dropped silently.
+     */
     boolean send(String json) {
         if (state == State.CLOSED || !socket.isOpen()) return false;
         try {
             socket.sendMessage(new TextMessage(json));
             return true;
         } catch (SessionLimitExceededException e) {
+            close(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.code());
             return false;
         } catch (IOException | IllegalStateException e) {
             return false;

@@ -50,6 +50,7 @@ class DeliveryUnderFailureIntegrationTests {
         final long seed;
         final TestClient http;
         final AtomicInteger acked;
+        final java.util.concurrent.atomic.AtomicBoolean restarted;
         final Set<String> ackedIds = new LinkedHashSet<>();
         final List<String> inFlight = new ArrayList<>();
         final List<Long> received = new ArrayList<>();
@@ -58,10 +59,13 @@ class DeliveryUnderFailureIntegrationTests {
         int gaps;
         int connections;
         int kills;
+        int stalls;
         int nextIndex;
         volatile Throwable failure;
 
-        AgentDriver(String agent, String conversation, int toSend, int total, long seed, TestClient http, AtomicInteger acked) {
+        AgentDriver(String agent, String conversation, int toSend, int total, long seed, TestClient http, AtomicInteger acked,
+                    java.util.concurrent.atomic.AtomicBoolean restarted) {
+            this.restarted = restarted;
             this.agent = agent;
             this.conversation = conversation;
             this.toSend = toSend;
@@ -78,7 +82,7 @@ class DeliveryUnderFailureIntegrationTests {
         @Override
         public void run() {
             Random random = new Random(seed);
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             String token = null;
             try {
                 while (!done() && System.nanoTime() < deadline) {
@@ -100,14 +104,26 @@ class DeliveryUnderFailureIntegrationTests {
                     connections++;
                     try {
                         for (String id : inFlight) send(ws, id);
+                        long lastFrame = System.nanoTime();
                         while (!done() && !ws.isClosed()) {
-                            while (inFlight.size() < 32 && nextIndex < toSend) {
+                            // The first half is sent before the restart, the second half after it.
+                            int limit = restarted.get() ? toSend : toSend / 2;
+                            while (inFlight.size() < 32 && nextIndex < limit) {
                                 String id = agent + "-" + nextIndex++;
                                 inFlight.add(id);
                                 send(ws, id);
                             }
                             JsonNode f = ws.poll(Duration.ofMillis(500));
-                            if (f == null) continue;
+                            if (f == null) {
+                                // The server pings every 25 s; an open socket that is silent for 10 s while messages
+                                // are still owed means delivery stalled - a failure, counted, then resumed.
+                                if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
+                                    stalls++;
+                                    break;
+                                }
+                                continue;
+                            }
+                            lastFrame = System.nanoTime();
                             switch (f.get("op").asString()) {
                                 case "message" -> {
                                     long seq = f.get("seq").asLong();
@@ -158,14 +174,18 @@ class DeliveryUnderFailureIntegrationTests {
             conversation = a1.nextOp("conversation").get("conversation").get("id").asString();
         }
         AtomicInteger acked = new AtomicInteger();
-        AgentDriver one = new AgentDriver("agent1", conversation, 5_000, 10_000, 1, http, acked);
-        AgentDriver two = new AgentDriver("agent2", conversation, 5_000, 10_000, 2, http, acked);
+        var restarted = new java.util.concurrent.atomic.AtomicBoolean();
+        AgentDriver one = new AgentDriver("agent1", conversation, 5_000, 10_000, 1, http, acked, restarted);
+        AgentDriver two = new AgentDriver("agent2", conversation, 5_000, 10_000, 2, http, acked, restarted);
         Thread t1 = Thread.ofPlatform().name("driver-agent1").start(one);
         Thread t2 = Thread.ofPlatform().name("driver-agent2").start(two);
 
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (acked.get() < 5_000 && System.nanoTime() < deadline) Thread.sleep(20);
+        long restartStart = System.nanoTime();
         server.restart();
+        long restartMillis = (System.nanoTime() - restartStart) / 1_000_000;
+        restarted.set(true);
         t1.join(Duration.ofMinutes(4));
         t2.join(Duration.ofMinutes(4));
 
@@ -174,9 +194,10 @@ class DeliveryUnderFailureIntegrationTests {
             assertThat(d.ackedIds).as(d.agent + " acked sends").hasSize(5_000);
             assertThat(d.duplicates).as(d.agent + " duplicates").isZero();
             assertThat(d.gaps).as(d.agent + " gaps").isZero();
+            assertThat(d.stalls).as(d.agent + " stalled deliveries").isZero();
             assertThat(d.lastSeen).as(d.agent + " last sequence").isEqualTo(10_000);
             assertThat(d.received).as(d.agent + " received in order").hasSize(10_000).isSorted();
-            assertThat(d.connections).as(d.agent + " reconnected").isGreaterThan(2);
+            assertThat(d.connections).as(d.agent + " reconnected after kills and the restart").isGreaterThan(d.kills + 1);
         }
         // Stored exactly once: the log holds 10,000 messages, each client message id once.
         String reader = http.agentToken("demo-backend", "agent1", "messaging:read");
@@ -193,7 +214,63 @@ class DeliveryUnderFailureIntegrationTests {
         }
         assertThat(after).isEqualTo(10_000);
         assertThat(ids).hasSize(10_000);
-        System.out.printf("delivery under failure: kills agent1=%d agent2=%d, connections agent1=%d agent2=%d%n",
-                one.kills, two.kills, one.connections, two.connections);
+        System.out.printf("delivery under failure: kills agent1=%d agent2=%d, connections agent1=%d agent2=%d, restart %d ms%n",
+                one.kills, two.kills, one.connections, two.connections, restartMillis);
+    }
+
+    @Test
+    void aHundredInPlaceTokenRefreshesWhileMessagesFlowLoseNothingAndNeverReconnect() throws Exception {
+        TestClient http = server.http();
+        try (StreamClient sender = StreamClient.connect(server.base()); StreamClient receiver = StreamClient.connect(server.base())) {
+            sender.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            receiver.authenticate(http.agentToken("demo-backend", "agent2", RW), "messaging");
+            sender.sendFrame("op", "start_conversation", "id", "s", "agents", List.of("agent2"));
+            String conversation = sender.nextOp("conversation").get("conversation").get("id").asString();
+            receiver.nextOp("conversation");
+
+            int messages = 2_000;
+            Thread sending = Thread.ofPlatform().start(() -> {
+                for (int i = 1; i <= messages; i++) {
+                    sender.sendFrame("op", "send", "conversation", conversation, "clientMessageId", "flow-" + i, "text", "m" + i);
+                    if (i % 20 == 0) {
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            });
+            // Tokens are fetched ahead so the refreshes interleave densely with the message flow.
+            List<String> fresh = new ArrayList<>();
+            for (int i = 0; i < 100; i++) fresh.add(http.agentToken("demo-backend", "agent2", RW));
+            int refreshed = 0;
+            long expected = 1;
+            List<Long> seqs = new ArrayList<>();
+            int next = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while ((expected <= messages || refreshed < 100) && System.nanoTime() < deadline) {
+                if (next < fresh.size() && next <= refreshed) {
+                    receiver.sendFrame("op", "refresh", "id", "r" + next, "token", fresh.get(next));
+                    next++;
+                }
+                JsonNode f = receiver.poll(Duration.ofSeconds(5));
+                assertThat(f).as("frames keep flowing").isNotNull();
+                switch (f.get("op").asString()) {
+                    case "message" -> {
+                        seqs.add(f.get("seq").asLong());
+                        expected++;
+                    }
+                    case "refreshed" -> refreshed++;
+                    case "error" -> throw new AssertionError("unexpected error frame " + f);
+                    default -> { }
+                }
+            }
+            sending.join();
+            assertThat(refreshed).isEqualTo(100);
+            assertThat(seqs).hasSize(messages).isSorted().doesNotHaveDuplicates();
+            assertThat(seqs.getLast()).isEqualTo(messages);
+            assertThat(receiver.isClosed()).as("no reconnect was needed").isFalse();
+        }
     }
 }
