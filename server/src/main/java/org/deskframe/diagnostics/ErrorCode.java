@@ -102,7 +102,7 @@ public enum ErrorCode {
             "Answer every {\"op\":\"ping\"} with {\"op\":\"pong\"}; the client reconnects and resumes."),
     /** The client reads too slowly and its outbound buffer overflowed. */
     SLOW_CONSUMER("session.slow_consumer", 503, 4003,
-            "The client did not read fast enough ({buffered} bytes waiting).",
+            "The client did not read fast enough; its send buffer is full.",
             "Reconnect and resume; if it repeats, the client's network or event loop is too slow."),
     /** A refresh token belongs to another agent, org or client than the session's. */
     REFRESH_MISMATCH("token.refresh_mismatch", 403, 4318,

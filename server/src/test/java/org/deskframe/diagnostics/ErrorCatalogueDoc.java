@@ -42,6 +42,8 @@ final class ErrorCatalogueDoc {
         p.put("allowed", "the values that are allowed (origins or scopes), space-separated");
         p.put("audience", "the token's `aud` values");
         p.put("client", "the OAuth client id");
+        p.put("expected", "the agent, organisation and client the session belongs to");
+        p.put("got", "the agent, organisation and client of the refreshed token");
         p.put("expectedAudience", "this deployment's API audience (`<public URL>/api`)");
         p.put("expectedIssuer", "this deployment's issuer (its public URL)");
         p.put("expectedOrg", "the organisation that was expected (the agent's, or the one asked for)");
@@ -59,7 +61,7 @@ final class ErrorCatalogueDoc {
         p.put("rejected", "the requested scopes that were refused");
         p.put("resource", "the kind and id of the resource");
         p.put("retryAfterSeconds", "seconds to wait before retrying");
-        p.put("seconds", "the handshake timeout in seconds");
+        p.put("seconds", "the timeout that passed, in seconds (handshake or heartbeat)");
         p.put("size", "the frame's size in bytes");
         p.put("skewSeconds", "the clock skew tolerated, in seconds");
         p.put("subject", "the token's `sub`");
