@@ -53,6 +53,7 @@ final class ErrorCatalogueDoc {
         p.put("limit", "the limit that was exceeded (a rate, or a size in bytes)");
         p.put("missing", "the scopes the token lacks");
         p.put("notBefore", "the token's `nbf` (or `iat`), as an ISO-8601 instant");
+        p.put("operation", "the deployment-wide operation that was refused");
         p.put("org", "the organisation id");
         p.put("origin", "the embedding page's origin");
         p.put("proxy", "why a proxy is suspected (the forwarding header seen)");
