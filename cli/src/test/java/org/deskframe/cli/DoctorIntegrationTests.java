@@ -1,0 +1,163 @@
+package org.deskframe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.Map;
+import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code deskframe doctor} and {@code deskframe admin} against real platforms (two, for the wrong-env case). */
+class DoctorIntegrationTests {
+
+    static final String ALL_WIDGET_SCOPES = "messaging:read messaging:write voice video";
+    static final String ADMIN_SECRET = "doctor-test-admin-secret-0123456789abcdef";
+    static ServerInstance platform;
+    static ServerInstance otherPlatform;
+
+    record Run(int exitCode, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = new ServerInstance(Files.createTempDirectory("doctor-it"), Map.of(
+                "deskframe.identity.bootstrap-admin-client-id", "deskframe-admin",
+                "deskframe.identity.bootstrap-admin-client-secret", ADMIN_SECRET)).start();
+        otherPlatform = new ServerInstance(Files.createTempDirectory("doctor-it-other"), Map.of()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+        if (otherPlatform != null) otherPlatform.close();
+    }
+
+    static Run deskframe(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DeskframeCli.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String token(String scopes) {
+        return platform.http().agentToken("demo-backend", "agent1", scopes);
+    }
+
+    @Test
+    void whenEverythingIsRightThenEveryWidgetIsReadyAndTheExitCodeIsZero() {
+        String token = token(ALL_WIDGET_SCOPES);
+        Run run = deskframe("doctor", "--env", platform.base(), "--token", token, "--origin", "http://localhost:8081", "--org", "demo");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out())
+                .contains("✓ issuer equals env")
+                .contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend (embed capability)")
+                .contains("✓ messaging: ready (session s_")
+                .contains("✓ voice: ready").contains("✓ video: ready")
+                .contains("Result: all 3 widget(s) can start")
+                .doesNotContain("✗")
+                .doesNotContain(token);
+    }
+
+    @Test
+    void whenTheTokenLacksMessagingWriteThenTheCodeTheScopeAndTheFixAreNamed() {
+        String token = token("messaging:read voice video");
+        Run run = deskframe("doctor", "--env", platform.base(), "--token", token, "--origin", "http://localhost:8081");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+        assertThat(run.out())
+                .contains("✗ messaging: refused, close code 4305")
+                .contains("token.scope_missing: The token lacks scope messaging:write")
+                .contains("fix: Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.")
+                .contains("✓ voice: ready")
+                .contains("Result: 1 of 3 widget(s) cannot start: messaging.")
+                .doesNotContain(token);
+    }
+
+    @Test
+    void whenTheOriginIsForeignThenOriginNotAllowed() {
+        Run run = deskframe("doctor", "--env", platform.base(), "--token", token(ALL_WIDGET_SCOPES), "--origin", "https://evil.example",
+                "--widgets", "messaging", "--ascii");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+        assertThat(run.out()).contains("[FAIL] messaging: refused, close code 4308")
+                .contains("origin.not_allowed: The page origin 'https://evil.example' is not allowed")
+                .contains("fix: Add 'https://evil.example'")
+                .contains("Result: 1 of 1 widget(s) cannot start: messaging.");
+    }
+
+    @Test
+    void whenTheEnvIsAnotherDeploymentThenTheIssuerMismatchIsNamed() {
+        Run run = deskframe("doctor", "--env", otherPlatform.base(), "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+        assertThat(run.out())
+                .contains("✓ issuer equals env")
+                .contains("✗ issuer mismatch: the token was issued by " + platform.base() + ", but env " + otherPlatform.base()
+                        + " is " + otherPlatform.base())
+                .contains("--env " + platform.base())
+                .contains("token.wrong_region")
+                .contains("Result: 1 of 1 widget(s) cannot start: messaging.");
+    }
+
+    @Test
+    void whenTheEnvIsNotTheIssuerSpellingThenTheMismatchIsNamed() {
+        String sameServerOtherName = platform.base().replace("localhost", "127.0.0.1");
+        Run run = deskframe("doctor", "--env", sameServerOtherName, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+        assertThat(run.out()).contains("✗ issuer mismatch: env is " + sameServerOtherName + " but the deployment's issuer is " + platform.base())
+                .contains("fix: Use --env " + platform.base());
+    }
+
+    @Test
+    void whenTheEnvIsUnreachableThenTheMessageSaysSoWithoutAStackTrace() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        Run run = deskframe("doctor", "--env", "http://127.0.0.1:" + deadPort, "--token", "x.y.z", "--timeout", "3");
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_UNREACHABLE);
+        assertThat(run.out()).contains("✗ env http://127.0.0.1:" + deadPort + " is unreachable")
+                .contains("env.unreachable: http://127.0.0.1:" + deadPort + " is unreachable: connection refused")
+                .contains("fix: Check --env")
+                .contains("Result: cannot reach http://127.0.0.1:" + deadPort)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void whenTheTokenIsMissingThenUsageError() {
+        Run run = deskframe("doctor", "--env", platform.base());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--token");
+    }
+
+    @Test
+    void adminListsOrgsAndAgents() {
+        Run orgs = deskframe("admin", "orgs", "list", "--env", platform.base(), "--client-id", "deskframe-admin",
+                "--client-secret", ADMIN_SECRET);
+        assertThat(orgs.exitCode()).as(orgs.all()).isZero();
+        assertThat(orgs.out()).contains("id").contains("demo").contains("Demo Org").contains("acme");
+
+        Run orgAdmin = deskframe("admin", "orgs", "list", "--env", platform.base(), "--client-id", "demo-admin",
+                "--client-secret", "demo-admin" + TestClient.DEMO_SECRET_SUFFIX);
+        assertThat(orgAdmin.out()).contains("demo").doesNotContain("acme");
+
+        Run agents = deskframe("admin", "agents", "list", "--org", "demo", "--env", platform.base(), "--client-id",
+                "deskframe-admin", "--client-secret", ADMIN_SECRET, "--json");
+        assertThat(agents.exitCode()).as(agents.all()).isZero();
+        assertThat(agents.out()).contains("\"username\" : \"agent1\"").contains("\"username\" : \"agent2\"");
+    }
+
+    @Test
+    void adminWithAWrongSecretSaysWhy() {
+        Run run = deskframe("admin", "orgs", "list", "--env", platform.base(), "--client-id", "deskframe-admin",
+                "--client-secret", "wrong");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("no admin token for client deskframe-admin (HTTP 401)").contains("invalid_client");
+    }
+}
