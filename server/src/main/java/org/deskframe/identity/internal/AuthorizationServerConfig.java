@@ -19,9 +19,13 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2DeviceCodeAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
@@ -83,7 +87,8 @@ class AuthorizationServerConfig {
             http.securityMatcher(as.getEndpointsMatcher());
             as.authorizationService(authorizations)
                     .tokenGenerator(tokens)
-                    .oidc(Customizer.withDefaults())
+                    .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(DiscoveryMetadata::oauth))
+                    .oidc(oidc -> oidc.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(DiscoveryMetadata::openId)))
                     .clientAuthentication(ca -> ca
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
@@ -98,8 +103,13 @@ class AuthorizationServerConfig {
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, true)))
                     .tokenEndpoint(te -> te
+                            // Only the grants Deskframe supports: no token exchange, no device flow.
+                            .accessTokenRequestConverters(list -> list.removeIf(c -> c instanceof OAuth2TokenExchangeAuthenticationConverter
+                                    || c instanceof OAuth2DeviceCodeAuthenticationConverter))
                             .accessTokenRequestConverter(new JwtBearerGrantConverter())
                             .authenticationProviders(list -> {
+                                list.removeIf(p -> p instanceof OAuth2TokenExchangeAuthenticationProvider
+                                        || p instanceof OAuth2DeviceCodeAuthenticationProvider);
                                 list.add(0, reuse);
                                 list.add(jwtBearer);
                             })
