@@ -94,10 +94,10 @@ abstract class AuthorizationServerTest extends DeskframeServerTest {
         return new ClientSecretBasic(new ClientID(clientId), new Secret(secret));
     }
 
-    /** A throwaway agent of {@code org}, enabled, whose password is {@code <username>-pass-0123}. */
+    /** A throwaway agent of {@code org}, enabled, whose password is {@code <username>-pass-0123} (id differs from username). */
     Agent newAgent(String org) {
         String username = unique("agent");
-        return agents.create(new AgentDirectory.NewAgent(username, org, username, username + "@" + org + ".example",
+        return agents.create(new AgentDirectory.NewAgent(unique("id"), org, username, username + "@" + org + ".example",
                 "Test " + username, password(username), Set.of("agent"), true));
     }
 

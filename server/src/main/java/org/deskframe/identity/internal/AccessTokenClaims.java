@@ -1,6 +1,7 @@
 package org.deskframe.identity.internal;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.deskframe.identity.Agent;
@@ -48,7 +49,8 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
         ctx.getJwsHeader().type("at+jwt");
         var claims = ctx.getClaims();
-        claims.audience(List.of(region.apiAudience()));
+        // A mutable list: the JDBC authorization store reads claims back only as allow-listed types (not List.of).
+        claims.audience(new ArrayList<>(List.of(region.apiAudience())));
         claims.id(newJti());
         claims.claim("client_id", client.clientId());
         claims.claim("region", region.id());

@@ -20,6 +20,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -79,7 +80,6 @@ class AuthorizationServerConfig {
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
                                                  FailureThrottle throttle) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
-        RefreshTokenReuseDetector reuse = new RefreshTokenReuseDetector(authorizations, settings.refreshReuseLeeway());
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
         privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region));
 
@@ -92,8 +92,9 @@ class AuthorizationServerConfig {
                     .clientAuthentication(ca -> ca
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
-                                list.add(0, new ClientThrottleGate(throttle));
                                 list.add(privateKeyJwt);
+                                // Each provider behind the gate: ProviderManager would let a later one override a refusal.
+                                list.replaceAll(p -> new ClientThrottleGate(throttle, p));
                             })
                             .authenticationSuccessHandler((request, response, authentication) -> {
                                 throttle.succeeded("client:" + authentication.getName());
@@ -110,7 +111,8 @@ class AuthorizationServerConfig {
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof OAuth2TokenExchangeAuthenticationProvider
                                         || p instanceof OAuth2DeviceCodeAuthenticationProvider);
-                                list.add(0, reuse);
+                                list.replaceAll(p -> p instanceof OAuth2RefreshTokenAuthenticationProvider
+                                        ? new RefreshTokenReuseDetector(p, authorizations, settings.refreshReuseLeeway()) : p);
                                 list.add(jwtBearer);
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, false)));
@@ -132,7 +134,7 @@ class AuthorizationServerConfig {
                 .requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/actuator/info",
                         "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/favicon.ico").permitAll()
                 .anyRequest().authenticated());
-        http.formLogin(Customizer.withDefaults());
+        http.formLogin(form -> form.failureHandler(new AgentSignInFailures()));
         http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'")));
         return http.build();
     }
