@@ -7,6 +7,8 @@ import org.deskframe.identity.RegionSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,6 +18,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
@@ -25,6 +30,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.web.authentication.JwtClientAssertionAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2DeviceCodeAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
@@ -32,6 +38,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Refr
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -81,7 +88,7 @@ class AuthorizationServerConfig {
                                                  FailureThrottle throttle) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
-        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region));
+        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
 
         http.oauth2AuthorizationServer(as -> {
             http.securityMatcher(as.getEndpointsMatcher());
@@ -90,6 +97,8 @@ class AuthorizationServerConfig {
                     .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(DiscoveryMetadata::oauth))
                     .oidc(oidc -> oidc.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(DiscoveryMetadata::openId)))
                     .clientAuthentication(ca -> ca
+                            .authenticationConverters(list -> list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
+                                    ? new ClientAssertionClientId(c) : c))
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
                                 list.add(privateKeyJwt);
@@ -119,8 +128,17 @@ class AuthorizationServerConfig {
         });
         http.authorizeHttpRequests(a -> a.anyRequest().authenticated());
         http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
-        http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-                new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        // Only a browser asking for HTML is sent to the login page; an API client without credentials (curl sends
+        // Accept: */*) gets the token endpoint's 401 invalid_client.
+        MediaTypeRequestMatcher browsers = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        browsers.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        TokenEndpointErrors tokenErrors = new TokenEndpointErrors(clients, throttle, false);
+        http.exceptionHandling(e -> e
+                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browsers)
+                .defaultAuthenticationEntryPointFor((request, response, ex) -> tokenErrors.onAuthenticationFailure(request, response,
+                        new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
+                                "Client authentication is required: send the client id and secret with HTTP Basic, or a private_key_jwt client assertion.",
+                                null))), PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/**")));
         return http.build();
     }
 
