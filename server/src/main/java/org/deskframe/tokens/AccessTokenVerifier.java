@@ -31,6 +31,7 @@ import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,15 +53,22 @@ public class AccessTokenVerifier {
     private final Duration skew;
     private final Clock clock;
 
+    @Autowired
     AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
                         AgentDirectory agents, IdentitySettings settings) {
+        this(region, keys, ledger, clients, agents, settings, Clock.systemUTC());
+    }
+
+    /** With a given clock, for tests of the time checks. */
+    AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
+                        AgentDirectory agents, IdentitySettings settings, Clock clock) {
         this.region = region;
         this.keys = keys;
         this.ledger = ledger;
         this.clients = clients;
         this.agents = agents;
         this.skew = settings.clockSkew();
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     public VerifiedToken verify(String token) {
@@ -105,7 +113,10 @@ public class AccessTokenVerifier {
                     "skewSeconds", skew.toSeconds()));
         }
         String jti = claims.getJWTID();
-        if (jti == null || ledger.isRevoked(jti)) {
+        if (jti == null || jti.isBlank()) {
+            throw malformed("the token has no jti claim");
+        }
+        if (ledger.isRevoked(jti)) {
             throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
         }
         String clientId = stringClaim(claims, "client_id");

@@ -24,6 +24,8 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
@@ -96,6 +98,12 @@ class AuthorizationServerConfig {
                     .tokenGenerator(tokens)
                     .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(DiscoveryMetadata::oauth))
                     .oidc(oidc -> oidc.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(DiscoveryMetadata::openId)))
+                    .authorizationEndpoint(ae -> ae.authenticationProviders(list -> list.forEach(p -> {
+                        if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                            codeRequests.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                    .andThen(new AgentOrganisationCheck(agents, clients)));
+                        }
+                    })))
                     .clientAuthentication(ca -> ca
                             .authenticationConverters(list -> list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
                                     ? new ClientAssertionClientId(c) : c))
