@@ -64,6 +64,9 @@ class DiscoveryIntegrationTests extends AuthorizationServerTest {
         assertThat(oidc.getTokenEndpointAuthMethods()).containsExactlyInAnyOrderElementsOf(AUTH_METHODS);
         assertThat(oidc.getCodeChallengeMethods()).containsExactly(CodeChallengeMethod.S256);
         assertThat(oidc.getIDTokenJWSAlgs()).containsExactly(JWSAlgorithm.RS256);
+        assertThat(oidc.getScopes().toStringList()).as("no ID tokens are issued").doesNotContain("openid")
+                .containsExactlyInAnyOrderElementsOf(Scope.allValues());
+        assertThat(oidc.getUserInfoEndpointURI()).isNull();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.deskframe.identity.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.identity.OAuthClient;
@@ -11,7 +10,7 @@ import org.springframework.security.oauth2.server.authorization.oidc.OidcProvide
 /**
  * Makes both discovery documents (RFC 8414 and OpenID) advertise what this server really does, instead of everything
  * Spring's authorization server could do: the four grants Deskframe supports, client authentication by secret or
- * {@code private_key_jwt}, PKCE with S256 only, Deskframe's scopes, and no mTLS, DPoP or device flow.
+ * {@code private_key_jwt}, PKCE with S256 only, Deskframe's scopes, and no mTLS, DPoP, device flow or ID tokens.
  */
 final class DiscoveryMetadata {
 
@@ -28,13 +27,17 @@ final class DiscoveryMetadata {
         });
     }
 
-    /** OpenID discovery keeps {@code openid} among its scopes (OpenID Connect Discovery requires it to be listed). */
+    /**
+     * The OpenID document serves libraries that only know OpenID discovery (issuer, endpoints, JWKS). Deskframe issues
+     * no ID tokens (no client may be granted {@code openid}), so it advertises neither that scope nor the user-info and
+     * logout endpoints, which need an ID token or the {@code openid} scope.
+     */
     static void openId(OidcProviderConfiguration.Builder metadata) {
         metadata.claims(claims -> {
             restrict(claims);
-            List<String> scopes = new ArrayList<>(List.of("openid"));
-            scopes.addAll(Scope.allValues());
-            claims.put("scopes_supported", scopes);
+            claims.put("scopes_supported", Scope.allValues());
+            claims.remove("userinfo_endpoint");
+            claims.remove("end_session_endpoint");
         });
     }
 
