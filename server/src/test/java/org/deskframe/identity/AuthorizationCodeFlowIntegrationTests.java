@@ -87,6 +87,17 @@ class AuthorizationCodeFlowIntegrationTests extends AuthorizationServerTest {
     }
 
     @Test
+    void anAuthorizationRequestIsSentToSignInWhateverTheBrowserAccepts() {
+        String request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, new com.nimbusds.oauth2.sdk.pkce.CodeVerifier())
+                .build().toURI().toString().substring(BASE.length());
+
+        Reply reply = http.get(request, null, "Accept", "*/*");
+
+        assertThat(reply.status()).isEqualTo(302);
+        assertThat(reply.header("Location")).endsWith("/login");
+    }
+
+    @Test
     void theLoginPageMayNotBeFramed() {
         AgentBrowser.Page login = new AgentBrowser(BASE).get(java.net.URI.create(BASE + "/login"));
         assertThat(login.status()).isEqualTo(200);

@@ -7,7 +7,6 @@ import org.deskframe.identity.RegionSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -136,17 +135,17 @@ class AuthorizationServerConfig {
         });
         http.authorizeHttpRequests(a -> a.anyRequest().authenticated());
         http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
-        // Only a browser asking for HTML is sent to the login page; an API client without credentials (curl sends
-        // Accept: */*) gets the token endpoint's 401 invalid_client.
-        MediaTypeRequestMatcher browsers = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
-        browsers.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        // A POST to the token, revocation or introspection endpoint without client credentials is 401 invalid_client
+        // (it used to be redirected to the login page, since curl and most libraries accept */*). Browsers are sent
+        // to the login page.
         TokenEndpointErrors tokenErrors = new TokenEndpointErrors(clients, throttle, false);
         http.exceptionHandling(e -> e
-                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browsers)
                 .defaultAuthenticationEntryPointFor((request, response, ex) -> tokenErrors.onAuthenticationFailure(request, response,
                         new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
                                 "Client authentication is required: send the client id and secret with HTTP Basic, or a private_key_jwt client assertion.",
-                                null))), PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/**")));
+                                null))), PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/**"))
+                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
         return http.build();
     }
 
