@@ -72,6 +72,32 @@ class CodeFlowHardeningIntegrationTests extends AuthorizationServerTest {
         assertThat(refused.error()).isIn("invalid_grant", "invalid_request");
     }
 
+    // --- Scopes ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void whenTheAuthorizationRequestAsksForANearMissScopeThenTheRightOneIsSuggested() {
+        Agent agent = newAgent("demo");
+        AuthorizationRequest request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, new CodeVerifier())
+                .scope(new com.nimbusds.oauth2.sdk.Scope("messages:read")).build();
+
+        AuthorizationErrorResponse error = errorAtRedirectUri(request, agent);
+
+        assertThat(error.getErrorObject().getCode()).isEqualTo("invalid_scope");
+        assertThat(error.getErrorObject().getDescription()).contains("messages:read").contains("did you mean 'messaging:read'");
+    }
+
+    @Test
+    void whenTheAuthorizationRequestAsksForAScopeTheClientMayNotHaveThenItIsNamed() {
+        Agent agent = newAgent("demo");
+        AuthorizationRequest request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, new CodeVerifier())
+                .scope(new com.nimbusds.oauth2.sdk.Scope("messaging:read", "admin")).build();
+
+        AuthorizationErrorResponse error = errorAtRedirectUri(request, agent);
+
+        assertThat(error.getErrorObject().getCode()).isEqualTo("invalid_scope");
+        assertThat(error.getErrorObject().getDescription()).contains("admin").contains("demo-backend");
+    }
+
     // --- Redirect URIs --------------------------------------------------------------------------------------------
 
     @ParameterizedTest

@@ -24,7 +24,6 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
@@ -99,8 +98,7 @@ class AuthorizationServerConfig {
                     .oidc(oidc -> oidc.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(DiscoveryMetadata::openId)))
                     .authorizationEndpoint(ae -> ae.authenticationProviders(list -> list.forEach(p -> {
                         if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
-                            codeRequests.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                    .andThen(new AgentOrganisationCheck(agents, clients)));
+                            codeRequests.setAuthenticationValidator(new AuthorizationRequestChecks(agents, clients));
                         }
                     })))
                     .clientAuthentication(ca -> ca
