@@ -38,14 +38,14 @@ class ConversationHistoryController {
 
     @GetMapping
     @Operation(summary = "The caller's conversations, newest first")
-    Map<String, Object> list(VerifiedToken token) {
+    Map<String, Object> list(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token) {
         Participant me = member(token);
         return Map.of("conversations", conversations.listFor(token.orgId(), me).stream().map(ConversationHistoryController::view).toList());
     }
 
     @GetMapping("/{id}/messages")
     @Operation(summary = "Messages with seq > after, in sequence order; page with the last seq returned")
-    Map<String, Object> messages(VerifiedToken token, @PathVariable String id, @RequestParam(defaultValue = "0") long after,
+    Map<String, Object> messages(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token, @PathVariable String id, @RequestParam(defaultValue = "0") long after,
                                  @RequestParam(defaultValue = "100") int limit) {
         Participant me = member(token);
         if (after < 0 || limit < 1 || limit > MAX_LIMIT) {
