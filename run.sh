@@ -10,4 +10,4 @@ if [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JA
   echo "Building Deskframe..."
   mvn -B -q -DskipTests -pl server -am package
 fi
-exec "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$JAR" "$@"
+exec "$JAVA_HOME/bin/java" -jar "$JAR" "$@"

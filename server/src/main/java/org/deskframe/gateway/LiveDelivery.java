@@ -1,8 +1,6 @@
 package org.deskframe.gateway;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,17 +48,17 @@ class LiveDelivery {
     @EventListener
     void on(ReceiptRecorded event) {
         String frame = FrameCodec.encode(FrameCodec.frame("receipt", "conversation", event.conversationId(),
-                "participant", participant(event.participant()), "kind", event.kind(), "seq", event.seq()));
+                "participant", event.participant().view(), "kind", event.kind(), "seq", event.seq()));
         executor.execute(() -> broadcast(event.recipients(), frame, null));
     }
 
     void typing(Conversation c, Participant from, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", participant(from)));
+        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", from.view()));
         broadcast(c.participants(), frame, origin);
     }
 
     void conversationStarted(Conversation c, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", view(c)));
+        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", c.view()));
         broadcast(c.participants(), frame, origin);
     }
 
@@ -128,25 +126,8 @@ class LiveDelivery {
     }
 
     static Map<String, Object> messageFrame(Message m) {
-        return FrameCodec.frame("message", "conversation", m.conversationId(), "seq", m.seq(), "clientMessageId", m.clientMessageId(),
-                "sender", participant(m.sender()), "text", m.text(), "sentAt", m.sentAt().toString());
-    }
-
-    static Map<String, Object> participant(Participant p) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("kind", p.kind().name().toLowerCase(Locale.ROOT));
-        v.put("id", p.id());
-        return v;
-    }
-
-    static Map<String, Object> view(Conversation c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", c.id());
-        v.put("subject", c.subject());
-        v.put("state", c.state());
-        v.put("lastSeq", c.lastSeq());
-        v.put("participants", c.participants().stream().map(LiveDelivery::participant).toList());
-        v.put("createdAt", c.createdAt().toString());
-        return v;
+        Map<String, Object> f = FrameCodec.frame("message");
+        f.putAll(m.view());
+        return f;
     }
 }
