@@ -25,24 +25,38 @@ class LiveDelivery {
 
     private final SessionRegistry registry;
     private final ConversationLog log;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    LiveDelivery(SessionRegistry registry, ConversationLog log) {
+    LiveDelivery(SessionRegistry registry, ConversationLog log, org.springframework.context.ApplicationEventPublisher events) {
         this.registry = registry;
         this.log = log;
+        this.events = events;
     }
 
     @EventListener
     void on(MessagePosted event) {
         // Off the log writer's thread: a slow socket or a gap fill must never hold up commits.
-        executor.execute(() -> {
-            for (Participant p : event.recipients()) {
-                if (p.kind() != Participant.Kind.AGENT) continue;
-                for (StreamSession s : registry.ofAgent(p.id())) {
-                    if (canRead(s)) deliver(s, event.message());
-                }
+        executor.execute(() -> deliverToLocalSessions(event.message(), event.recipients()));
+    }
+
+    /** Delivers a message to this node's sessions of its recipients (from this node's log or another node's). */
+    void deliverToLocalSessions(Message message, List<Participant> recipients) {
+        for (Participant p : recipients) {
+            if (p.kind() != Participant.Kind.AGENT) continue;
+            for (StreamSession s : registry.ofAgent(p.id())) {
+                if (canRead(s)) deliver(s, message);
             }
-        });
+        }
+    }
+
+    /** Sends a frame to this node's sessions of these agents (a frame another node fanned out). */
+    void sendToLocalSessions(List<String> agents, String frame) {
+        for (String agent : agents) {
+            for (StreamSession s : registry.ofAgent(agent)) {
+                if (canRead(s)) s.send(frame);
+            }
+        }
     }
 
     @EventListener
@@ -113,12 +127,13 @@ class LiveDelivery {
     }
 
     private void broadcast(List<Participant> participants, String frame, StreamSession origin) {
-        for (Participant p : participants) {
-            if (p.kind() != Participant.Kind.AGENT) continue;
-            for (StreamSession s : registry.ofAgent(p.id())) {
+        List<String> agents = participants.stream().filter(p -> p.kind() == Participant.Kind.AGENT).map(Participant::id).toList();
+        for (String agent : agents) {
+            for (StreamSession s : registry.ofAgent(agent)) {
                 if (s != origin && canRead(s)) s.send(frame);
             }
         }
+        events.publishEvent(new ClusterFrame(agents, frame));
     }
 
     private static boolean canRead(StreamSession s) {
