@@ -90,9 +90,10 @@ test('tokenFrom accepts a string or a token response, and nothing else', () => {
 
 test('debugLine has a timestamp, widget and session, and redacts anything named like a token', () => {
   const line = debugLine('authenticate sent', {widget: 'messaging', session: 's-1', token: 'eyJ.secret.sig',
-    accessToken: 'x', tokenExpiresIn: '300s', code: 'token.expired'}, new Date('2026-11-27T10:00:00.123Z'));
+    accessToken: 'x', refresh_token: 'y', tokenExpiresIn: '300s', needsToken: true, code: 'token.expired'},
+  new Date('2026-11-27T10:00:00.123Z'));
   assert.equal(line, '[deskframe 2026-11-27T10:00:00.123Z messaging session=s-1] authenticate sent '
-    + 'token=(redacted) accessToken=(redacted) tokenExpiresIn=300s code=token.expired');
+    + 'token=(redacted) accessToken=(redacted) refresh_token=(redacted) tokenExpiresIn=300s needsToken=true code=token.expired');
   assert.ok(!line.includes('eyJ'));
 });
 

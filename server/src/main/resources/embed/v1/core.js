@@ -100,7 +100,8 @@ export function tokenFrom(value) {
   return null;
 }
 
-const SECRET_KEYS = /token|assertion|secret|password|authorization/i;
+/** Field names whose values are credentials (a debug line writes '(redacted)' instead). */
+const SECRET_KEYS = /^(token|access_?token|refresh_?token|id_?token|assertion|(client_?)?secret|password|authorization)$/i;
 
 /**
  * One debug line: '[deskframe 2026-11-27T10:00:00.123Z messaging session=s-1] step key=value ...'. Fields whose name
@@ -110,7 +111,7 @@ export function debugLine(step, {widget, session, ...fields} = {}, now = new Dat
   const where = [widget, session ? `session=${session}` : null].filter(Boolean).join(' ');
   const rest = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${SECRET_KEYS.test(k) && !/^(tokenExpiresIn|tokenExpiresAt)$/.test(k) ? '(redacted)' : format(v)}`)
+    .map(([k, v]) => `${k}=${SECRET_KEYS.test(k) ? '(redacted)' : format(v)}`)
     .join(' ');
   return `[deskframe ${now.toISOString()}${where ? ' ' + where : ''}] ${step}${rest ? ' ' + rest : ''}`;
 }

@@ -252,7 +252,7 @@ export class EmbeddingClient {
       this._log('error', {widget, session: data.session, code: data.error?.code, action: data.error?.action});
       this._emit('error', {widget, error: next.error});
     } else if (data.state !== previous.state) {
-      this._log(data.state, {widget, session: data.session});
+      this._log(`state ${data.state}`, {widget, session: data.session});
     }
     this._settle();
   }

@@ -40,11 +40,14 @@ export class WidgetBridge {
     this.post({type: 'event', name, detail});
   }
 
-  /** A debug step: to this frame's console and to the embedding page (which prints it only with debug: true). */
+  /**
+   * A debug step, sent to the embedding page, which prints it with its own steps in one timeline; a widget page opened
+   * on its own prints it here.
+   */
   log(step, fields = {}) {
     if (!this.debug) return;
-    console.debug(debugLine(step, {widget: this.widget, session: this.session, ...fields}));
-    this.post({type: 'log', step, session: this.session, fields});
+    if (this.embedded) this.post({type: 'log', step, session: this.session, fields});
+    else console.debug(debugLine(step, {widget: this.widget, session: this.session, ...fields}));
   }
 }
 

@@ -84,6 +84,11 @@ export class GatewaySession {
     });
   }
 
+  /** Sends a frame that has no reply (typing); dropped when not connected. */
+  notify(frame) {
+    if (this.state === 'ready' && this.ws) this.ws.send(JSON.stringify(frame));
+  }
+
   close() {
     this.state = 'stopped';
     clearTimeout(this.retryTimer);

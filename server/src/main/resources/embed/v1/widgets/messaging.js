@@ -115,7 +115,7 @@ function onConversation(c, selectIt) {
   upsertConversation(c);
   renderList();
   bridge.event('conversation', {conversation: {id: c.id, subject: c.subject, participants: c.participants}});
-  if (selectIt || !state.selected) select(c.id, selectIt);
+  if (selectIt) select(c.id, true);
 }
 
 function onMessage(m) {
@@ -292,7 +292,7 @@ function renderShell() {
       const conv = state.selected;
       if (conv && Date.now() - state.lastTypingSent > TYPING_SEND_EVERY_MS) {
         state.lastTypingSent = Date.now();
-        gateway.command({op: 'typing', conversation: conv}).catch(() => {});
+        gateway.notify({op: 'typing', conversation: conv});
       }
     }}),
   h('button', {type: 'submit', class: 'df-send'}, 'Send'));
@@ -323,6 +323,7 @@ function submitComposer() {
   const text = box.value.trim();
   if (!text || !state.selected) return;
   box.value = '';
+  state.lastTypingSent = 0; // a sent message ends the typing; the next keystroke signals it again
   sendMessage(state.selected, text);
 }
 
