@@ -116,6 +116,7 @@ final class InMemoryIdentity {
 
     static final class Ledger implements TokenLedger {
         private final Map<String, Boolean> revokedByJti = new ConcurrentHashMap<>();
+        private final Map<String, java.time.Instant> revokedAt = new ConcurrentHashMap<>();
 
         void issued(String jti) {
             revokedByJti.put(jti, false);
@@ -123,11 +124,17 @@ final class InMemoryIdentity {
 
         void revoke(String jti) {
             revokedByJti.put(jti, true);
+            revokedAt.put(jti, java.time.Instant.now());
         }
 
         @Override
         public boolean isRevoked(String jti) {
             return revokedByJti.getOrDefault(jti, true);
+        }
+
+        @Override
+        public List<String> revokedSince(java.time.Instant since) {
+            return revokedAt.entrySet().stream().filter(e -> !e.getValue().isBefore(since)).map(Map.Entry::getKey).toList();
         }
     }
 
