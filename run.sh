@@ -82,7 +82,7 @@ cat <<EOF
 
 EOF
 
-"$JAVA" -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$SERVER_JAR" "$@" &
+"$JAVA" -jar "$SERVER_JAR" "$@" &
 PLATFORM_PID=$!
 set +e
 wait "$PLATFORM_PID"

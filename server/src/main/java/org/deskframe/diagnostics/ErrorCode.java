@@ -136,6 +136,14 @@ public enum ErrorCode {
     SCOPE_NOT_ALLOWED("scope.not_allowed", 400, 4316,
             "Scope {rejected} not allowed for OAuth client {client}.",
             "{suggestion}"),
+    /** The embedding page's token provider ({@code getAccessToken}) threw, or returned no token. */
+    PROVIDER_FAILED("provider.failed", 424, 4321,
+            "The token provider (getAccessToken) {reason}.",
+            "Make getAccessToken return (a promise of) the access_token string your backend obtained; check the backend endpoint it calls and that backend's log."),
+    /** The embedding client could not reach the deployment named by {@code env} (its embed discovery did not answer). */
+    ENV_UNREACHABLE("env.unreachable", 503, 4004,
+            "The Deskframe deployment at '{env}' did not answer ({reason}).",
+            "Check the env option (the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running; the client retries with backoff."),
     /** An organisation's admin client asked for something only the deployment administrator may do. */
     ADMIN_DEPLOYMENT_ONLY("admin.deployment_only", 403, 4330,
             "Only the deployment administrator may {operation}; OAuth client {client} administers organisation {org} only.",

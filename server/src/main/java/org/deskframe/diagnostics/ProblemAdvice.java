@@ -19,11 +19,28 @@ class ProblemAdvice {
         HttpProblems.write(response, e.problem());
     }
 
+    /**
+     * An unreadable body is described by field and position, never by content: bodies carry passwords and keys, and
+     * the parser's own message quotes the offending token.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     void unreadable(HttpMessageNotReadableException e, HttpServletResponse response) throws IOException {
-        String reason = e.getMostSpecificCause().getMessage();
-        if (reason != null && reason.length() > 300) reason = reason.substring(0, 300) + "...";
-        HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the body is not valid JSON for this endpoint: " + reason)));
+        HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", describe(e))));
+    }
+
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException json) {
+                String field = json.getPath().stream()
+                        .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+                if (!field.isEmpty()) return "'" + field + "' has a value of the wrong type or format";
+                tools.jackson.core.TokenStreamLocation at = json.getLocation();
+                return at == null || at.getLineNr() < 0 ? "the body is not valid JSON"
+                        : "the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            }
+        }
+        return "the body is missing or is not JSON";
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)

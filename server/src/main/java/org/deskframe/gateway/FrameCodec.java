@@ -39,10 +39,11 @@ public final class FrameCodec {
         String op = requiredString(root, "op", 40);
         String id = optionalString(root, "id", MAX_ID);
         return switch (op) {
-            case "authenticate" -> new ClientFrame.Authenticate(id, requiredString(root, "token", MAX_TOKEN),
+            // A missing token is not a framing error: the handshake answers token.missing with its hint.
+            case "authenticate" -> new ClientFrame.Authenticate(id, optionalString(root, "token", MAX_TOKEN),
                     requiredString(root, "widget", 40), optionalString(root, "embedOrigin", 300),
                     optionalString(root, "org", 64), positions(root, "resume", false));
-            case "refresh" -> new ClientFrame.Refresh(id, requiredString(root, "token", MAX_TOKEN));
+            case "refresh" -> new ClientFrame.Refresh(id, optionalString(root, "token", MAX_TOKEN));
             case "pong" -> new ClientFrame.Pong(id);
             case "send" -> new ClientFrame.Send(id, requiredString(root, "conversation", 64),
                     requiredString(root, "clientMessageId", MAX_ID), requiredString(root, "text", MAX_TEXT));

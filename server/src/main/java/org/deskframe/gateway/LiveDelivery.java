@@ -1,8 +1,6 @@
 package org.deskframe.gateway;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,40 +25,54 @@ class LiveDelivery {
 
     private final SessionRegistry registry;
     private final ConversationLog log;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    LiveDelivery(SessionRegistry registry, ConversationLog log) {
+    LiveDelivery(SessionRegistry registry, ConversationLog log, org.springframework.context.ApplicationEventPublisher events) {
         this.registry = registry;
         this.log = log;
+        this.events = events;
     }
 
     @EventListener
     void on(MessagePosted event) {
         // Off the log writer's thread: a slow socket or a gap fill must never hold up commits.
-        executor.execute(() -> {
-            for (Participant p : event.recipients()) {
-                if (p.kind() != Participant.Kind.AGENT) continue;
-                for (StreamSession s : registry.ofAgent(p.id())) {
-                    if (canRead(s)) deliver(s, event.message());
-                }
+        executor.execute(() -> deliverToLocalSessions(event.message(), event.recipients()));
+    }
+
+    /** Delivers a message to this node's sessions of its recipients (from this node's log or another node's). */
+    void deliverToLocalSessions(Message message, List<Participant> recipients) {
+        for (Participant p : recipients) {
+            if (p.kind() != Participant.Kind.AGENT) continue;
+            for (StreamSession s : registry.ofAgent(p.id())) {
+                if (canRead(s)) deliver(s, message);
             }
-        });
+        }
+    }
+
+    /** Sends a frame to this node's sessions of these agents (a frame another node fanned out). */
+    void sendToLocalSessions(List<String> agents, String frame) {
+        for (String agent : agents) {
+            for (StreamSession s : registry.ofAgent(agent)) {
+                if (canRead(s)) s.send(frame);
+            }
+        }
     }
 
     @EventListener
     void on(ReceiptRecorded event) {
         String frame = FrameCodec.encode(FrameCodec.frame("receipt", "conversation", event.conversationId(),
-                "participant", participant(event.participant()), "kind", event.kind(), "seq", event.seq()));
+                "participant", event.participant().view(), "kind", event.kind(), "seq", event.seq()));
         executor.execute(() -> broadcast(event.recipients(), frame, null));
     }
 
     void typing(Conversation c, Participant from, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", participant(from)));
+        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", from.view()));
         broadcast(c.participants(), frame, origin);
     }
 
     void conversationStarted(Conversation c, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", view(c)));
+        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", c.view()));
         broadcast(c.participants(), frame, origin);
     }
 
@@ -115,12 +127,13 @@ class LiveDelivery {
     }
 
     private void broadcast(List<Participant> participants, String frame, StreamSession origin) {
-        for (Participant p : participants) {
-            if (p.kind() != Participant.Kind.AGENT) continue;
-            for (StreamSession s : registry.ofAgent(p.id())) {
+        List<String> agents = participants.stream().filter(p -> p.kind() == Participant.Kind.AGENT).map(Participant::id).toList();
+        for (String agent : agents) {
+            for (StreamSession s : registry.ofAgent(agent)) {
                 if (s != origin && canRead(s)) s.send(frame);
             }
         }
+        events.publishEvent(new ClusterFrame(agents, frame));
     }
 
     private static boolean canRead(StreamSession s) {
@@ -128,25 +141,8 @@ class LiveDelivery {
     }
 
     static Map<String, Object> messageFrame(Message m) {
-        return FrameCodec.frame("message", "conversation", m.conversationId(), "seq", m.seq(), "clientMessageId", m.clientMessageId(),
-                "sender", participant(m.sender()), "text", m.text(), "sentAt", m.sentAt().toString());
-    }
-
-    static Map<String, Object> participant(Participant p) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("kind", p.kind().name().toLowerCase(Locale.ROOT));
-        v.put("id", p.id());
-        return v;
-    }
-
-    static Map<String, Object> view(Conversation c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", c.id());
-        v.put("subject", c.subject());
-        v.put("state", c.state());
-        v.put("lastSeq", c.lastSeq());
-        v.put("participants", c.participants().stream().map(LiveDelivery::participant).toList());
-        v.put("createdAt", c.createdAt().toString());
-        return v;
+        Map<String, Object> f = FrameCodec.frame("message");
+        f.putAll(m.view());
+        return f;
     }
 }

@@ -311,14 +311,14 @@ class StreamHandler extends AbstractWebSocketHandler {
             others.add(Participant.agent(agent.id()));
         }
         Conversation c = conversations.start(org, Participant.agent(session.agentId()), others, s.subject());
-        session.send(FrameCodec.encode(FrameCodec.frame("conversation", "id", s.id(), "conversation", LiveDelivery.view(c))));
+        session.send(FrameCodec.encode(FrameCodec.frame("conversation", "id", s.id(), "conversation", c.view())));
         delivery.conversationStarted(c, session);
     }
 
     private void listConversations(StreamSession session, ClientFrame.ListConversations l) {
         requireScope(session, Scope.MESSAGING_READ, "reading conversations");
         List<Map<String, Object>> list = conversations.listFor(session.token.orgId(), Participant.agent(session.agentId()))
-                .stream().map(LiveDelivery::view).toList();
+                .stream().map(Conversation::view).toList();
         session.send(FrameCodec.encode(FrameCodec.frame("conversations", "id", l.id(), "conversations", list)));
     }
 

@@ -8,6 +8,14 @@ public record Participant(Kind kind, String id) {
         return new Participant(Kind.AGENT, id);
     }
 
+    /** The JSON shape used by the protocol and the history API: {@code {"kind":"agent","id":"agent1"}}. */
+    public java.util.Map<String, Object> view() {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        v.put("id", id);
+        return v;
+    }
+
     public String key() {
         return kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + id;
     }

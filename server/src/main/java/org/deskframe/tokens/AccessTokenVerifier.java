@@ -31,13 +31,15 @@ import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Checks an access token in a fixed order and stops at the first failure with its exact catalogue code: shape,
  * type ({@code at+jwt}), issuer (a token of another region is named as such, before its signature, which this
  * region cannot verify), signature, audience, expiry and not-before (with the configured clock skew), revocation,
- * then the client and the agent as they are now. HTTP APIs, the widget dry run and the gateway all use it.
+ * then the client and the agent as they are now (a disabled agent is named as such, though disabling also
+ * revokes its tokens), and last revocation. HTTP APIs, the widget dry run and the gateway all use it.
  */
 @Component
 public class AccessTokenVerifier {
@@ -52,15 +54,22 @@ public class AccessTokenVerifier {
     private final Duration skew;
     private final Clock clock;
 
+    @Autowired
     AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
                         AgentDirectory agents, IdentitySettings settings) {
+        this(region, keys, ledger, clients, agents, settings, Clock.systemUTC());
+    }
+
+    /** With a given clock, for tests of the time checks. */
+    AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
+                        AgentDirectory agents, IdentitySettings settings, Clock clock) {
         this.region = region;
         this.keys = keys;
         this.ledger = ledger;
         this.clients = clients;
         this.agents = agents;
         this.skew = settings.clockSkew();
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     public VerifiedToken verify(String token) {
@@ -122,7 +131,10 @@ public class AccessTokenVerifier {
             agentId = agent.id();
         }
         String jti = claims.getJWTID();
-        if (jti == null || ledger.isRevoked(jti)) {
+        if (jti == null || jti.isBlank()) {
+            throw malformed("the token has no jti claim");
+        }
+        if (ledger.isRevoked(jti)) {
             throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
         }
         return new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,

@@ -83,7 +83,9 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         String header = request.getHeader("Authorization");
         if (header == null) return null;
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ProblemJwtException(ProblemException.of(ErrorCode.TOKEN_MALFORMED, Map.of("reason",
+            // An AuthenticationException, unlike ProblemJwtException: the resolver runs outside the decoder, where
+            // anything else escapes the filter as a 500.
+            throw new BearerHeaderException(Problem.of(ErrorCode.TOKEN_MALFORMED, Map.of("reason",
                     "the Authorization header does not use the Bearer scheme")));
         }
         return header.substring(7).trim();
@@ -93,6 +95,7 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProblemJwtException p) return p.problem();
             if (t instanceof TokenInUrlException) return Problem.of(ErrorCode.TOKEN_IN_URL);
+            if (t instanceof BearerHeaderException b) return b.problem();
         }
         if (request.getHeader("Authorization") == null) {
             String proxy = proxyEvidence(request);
@@ -148,6 +151,19 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         ProblemJwtException(ProblemException e) {
             super(e.problem().code(), e);
             this.problem = e.problem();
+        }
+
+        Problem problem() {
+            return problem;
+        }
+    }
+
+    static final class BearerHeaderException extends org.springframework.security.oauth2.server.resource.InvalidBearerTokenException {
+        private final transient Problem problem;
+
+        BearerHeaderException(Problem problem) {
+            super(problem.code());
+            this.problem = problem;
         }
 
         Problem problem() {

@@ -40,7 +40,7 @@ class TokenCheckController {
 
     @GetMapping("/tokens/me")
     @Operation(summary = "Who the presented token is for: agent, org, region, client, scopes, issue and expiry times")
-    Map<String, Object> me(VerifiedToken token) {
+    Map<String, Object> me(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agent", token.agentId() == null ? null : agents.find(token.agentId())
                 .map(a -> Map.of("id", a.id(), "username", a.username(), "displayName", a.displayName(), "enabled", a.enabled()))
@@ -61,7 +61,7 @@ class TokenCheckController {
 
     @GetMapping("/authorize")
     @Operation(summary = "Dry run of the widget handshake checks, per widget, listing every problem with its fix")
-    Map<String, Object> authorize(VerifiedToken token,
+    Map<String, Object> authorize(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token,
                                   @RequestParam(defaultValue = "messaging,voice,video") String widgets,
                                   @RequestParam(required = false) String origin,
                                   @RequestParam(required = false) String org) {

@@ -47,6 +47,7 @@ final class ErrorCatalogueDoc {
         p.put("expectedAudience", "this deployment's API audience (`<public URL>/api`)");
         p.put("expectedIssuer", "this deployment's issuer (its public URL)");
         p.put("expectedOrg", "the organisation that was expected (the agent's, or the one asked for)");
+        p.put("env", "the deployment URL the embedding page passed as `env`");
         p.put("expiredAt", "the token's `exp`, as an ISO-8601 instant");
         p.put("granted", "the scopes the token carries");
         p.put("identity", "the username or client id whose sign-ins failed");

@@ -158,6 +158,69 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
+    @Test
+    void whenAuthenticateCarriesNoTokenThenTokenMissing() {
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "id", "h", "widget", "messaging");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("token.missing");
+            assertThat(error.get("hint").asString()).contains("authenticate frame");
+            assertThat(ws.closeCode()).isEqualTo(4100);
+        }
+    }
+
+    @Test
+    void whenTokenExpiredThenTokenExpiredNamingWhen() {
+        java.time.Instant now = java.time.Instant.now();
+        String token = org.deskframe.identity.internal.TokenMinter.of(context, BASE)
+                .agentToken("exp-" + System.nanoTime(), now.minusSeconds(1000), now.minusSeconds(120), "at+jwt", c -> c);
+        assertRefused(token, "messaging", null, "token.expired", 4101, "expired at");
+    }
+
+    @Test
+    void whenTokenIsNotYetValidThenNotYetValidNamingTheClocks() {
+        java.time.Instant later = java.time.Instant.now().plusSeconds(600);
+        String token = org.deskframe.identity.internal.TokenMinter.of(context, BASE)
+                .agentToken("nbf-" + System.nanoTime(), later, later.plusSeconds(900), "at+jwt", c -> c);
+        assertRefused(token, "messaging", null, "token.not_yet_valid", 4103, "clock");
+    }
+
+    @Test
+    void whenTokenComesFromAnotherRegionThenWrongRegionNamingBothIssuers() {
+        java.time.Instant now = java.time.Instant.now();
+        String token = org.deskframe.identity.internal.TokenMinter.stranger("https://eu.deskframe.example")
+                .agentToken("region-" + System.nanoTime(), now, now.plusSeconds(600), "at+jwt", c -> c);
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("token.wrong_region");
+            assertThat(error.get("message").asString()).contains("https://eu.deskframe.example").contains(BASE);
+            assertThat(error.get("hint").asString()).contains("https://eu.deskframe.example");
+            assertThat(ws.closeCode()).isEqualTo(4302);
+        }
+    }
+
+    @Test
+    void whenTokenIsNotAnAccessTokenThenWrongType() {
+        java.time.Instant now = java.time.Instant.now();
+        String token = org.deskframe.identity.internal.TokenMinter.of(context, BASE)
+                .agentToken("typ-" + System.nanoTime(), now, now.plusSeconds(600), "JWT", c -> c);
+        assertRefused(token, "messaging", null, "token.wrong_type", 4320, "at+jwt");
+    }
+
+    @Test
+    void whenAgentIsDisabledThenTheHandshakeSaysSo() {
+        var agents = context.getBean(org.deskframe.identity.AgentDirectory.class);
+        String id = "ws-disabled-" + System.nanoTime();
+        agents.create(new org.deskframe.identity.AgentDirectory.NewAgent(id, "demo", id, null, "Disabled", null, java.util.Set.of("agent"), true));
+        String token = http.agentToken("demo-backend", id, "messaging:read messaging:write");
+        agents.update(id, new org.deskframe.identity.AgentDirectory.AgentChange(null, null, null, false));
+        assertRefused(token, "messaging", null, "agent.disabled", 4309, "enable the agent");
+    }
+
     private void assertRefused(String token, String widget, String embedOrigin, String code, int closeCode, String mentioned) {
         try (StreamClient ws = StreamClient.connect(BASE)) {
             if (embedOrigin == null) {

@@ -25,6 +25,8 @@ public abstract class DeskframeServerTest {
         registry.add("deskframe.region.public-url", () -> BASE);
         registry.add("deskframe.identity.data-dir", dataDir::toString);
         registry.add("deskframe.identity.secret-key", () -> "test-secret-key-0123456789abcdef-0123456789");
+        // Short enough that refresh-token reuse detection can be tested without long waits.
+        registry.add("deskframe.identity.refresh-reuse-leeway", () -> "2s");
         registry.add("deskframe.demo.extra-origins", () -> "https://desk.integrator.example");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deskframe-" + PORT + ";DB_CLOSE_DELAY=-1");
         registry.add("deskframe.identity.bootstrap-admin-client-id", () -> "deskframe-admin");

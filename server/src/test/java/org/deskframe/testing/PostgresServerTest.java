@@ -49,6 +49,8 @@ public abstract class PostgresServerTest {
         p.put("spring.datasource.hikari.maximum-pool-size", 5);
         p.put("spring.flyway.schemas", SCHEMA);
         p.put("spring.flyway.default-schema", SCHEMA);
+        // Scaled-out mode: live delivery between nodes over the local Redis.
+        p.put("deskframe.cluster.redis-url", "redis://127.0.0.1:6379");
         return p;
     }
 

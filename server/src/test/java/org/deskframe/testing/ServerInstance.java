@@ -18,7 +18,7 @@ public final class ServerInstance implements AutoCloseable {
     private ConfigurableApplicationContext context;
 
     public ServerInstance(Path dataDir, Map<String, Object> extra) {
-        this.port = DeskframeServerTest.freePort();
+        this.port = extra.containsKey("server.port") ? Integer.parseInt(String.valueOf(extra.get("server.port"))) : DeskframeServerTest.freePort();
         this.properties = new LinkedHashMap<>();
         properties.put("server.port", port);
         properties.put("deskframe.region.public-url", base());
@@ -50,6 +50,10 @@ public final class ServerInstance implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    public int port() {
+        return port;
     }
 
     public String base() {

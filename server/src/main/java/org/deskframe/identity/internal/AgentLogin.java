@@ -6,7 +6,6 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -48,9 +47,10 @@ class AgentLogin implements AuthenticationProvider {
         String key = "agent:" + authentication.getName();
         var wait = throttle.retryAfter(key);
         if (wait.isPresent()) {
+            long seconds = Math.max(1, wait.get().toSeconds());
             Problem p = Problem.of(ErrorCode.AUTH_THROTTLED, Map.of("identity", authentication.getName(),
-                    "retryAfterSeconds", Math.max(1, wait.get().toSeconds())));
-            throw new LockedException(p.code() + ": " + p.message());
+                    "retryAfterSeconds", seconds));
+            throw new AgentSignInFailures.Throttled(p, seconds);
         }
         try {
             Authentication result = passwords.authenticate(authentication);

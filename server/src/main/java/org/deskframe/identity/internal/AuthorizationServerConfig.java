@@ -7,6 +7,7 @@ import org.deskframe.identity.RegionSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,17 +17,27 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.web.authentication.JwtClientAssertionAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2DeviceCodeAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -75,20 +86,28 @@ class AuthorizationServerConfig {
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
                                                  FailureThrottle throttle) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
-        RefreshTokenReuseDetector reuse = new RefreshTokenReuseDetector(authorizations, settings.refreshReuseLeeway());
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
-        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region));
+        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
 
         http.oauth2AuthorizationServer(as -> {
             http.securityMatcher(as.getEndpointsMatcher());
             as.authorizationService(authorizations)
                     .tokenGenerator(tokens)
-                    .oidc(Customizer.withDefaults())
+                    .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(DiscoveryMetadata::oauth))
+                    .oidc(oidc -> oidc.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(DiscoveryMetadata::openId)))
+                    .authorizationEndpoint(ae -> ae.authenticationProviders(list -> list.forEach(p -> {
+                        if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                            codeRequests.setAuthenticationValidator(new AuthorizationRequestChecks(agents, clients));
+                        }
+                    })))
                     .clientAuthentication(ca -> ca
+                            .authenticationConverters(list -> list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
+                                    ? new ClientAssertionClientId(c) : c))
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
-                                list.add(0, new ClientThrottleGate(throttle));
                                 list.add(privateKeyJwt);
+                                // Each provider behind the gate: ProviderManager would let a later one override a refusal.
+                                list.replaceAll(p -> new ClientThrottleGate(throttle, p));
                             })
                             .authenticationSuccessHandler((request, response, authentication) -> {
                                 throttle.succeeded("client:" + authentication.getName());
@@ -98,17 +117,32 @@ class AuthorizationServerConfig {
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, true)))
                     .tokenEndpoint(te -> te
+                            // Only the grants Deskframe supports: no token exchange, no device flow.
+                            .accessTokenRequestConverters(list -> list.removeIf(c -> c instanceof OAuth2TokenExchangeAuthenticationConverter
+                                    || c instanceof OAuth2DeviceCodeAuthenticationConverter))
                             .accessTokenRequestConverter(new JwtBearerGrantConverter())
                             .authenticationProviders(list -> {
-                                list.add(0, reuse);
+                                list.removeIf(p -> p instanceof OAuth2TokenExchangeAuthenticationProvider
+                                        || p instanceof OAuth2DeviceCodeAuthenticationProvider);
+                                list.replaceAll(p -> p instanceof OAuth2RefreshTokenAuthenticationProvider
+                                        ? new RefreshTokenReuseDetector(p, authorizations, settings.refreshReuseLeeway()) : p);
                                 list.add(jwtBearer);
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, false)));
         });
         http.authorizeHttpRequests(a -> a.anyRequest().authenticated());
         http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
-        http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-                new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        // A POST to the token, revocation or introspection endpoint without client credentials is 401 invalid_client
+        // (it used to be redirected to the login page, since curl and most libraries accept */*). Browsers are sent
+        // to the login page.
+        TokenEndpointErrors tokenErrors = new TokenEndpointErrors(clients, throttle, false);
+        http.exceptionHandling(e -> e
+                .defaultAuthenticationEntryPointFor((request, response, ex) -> tokenErrors.onAuthenticationFailure(request, response,
+                        new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
+                                "Client authentication is required: send the client id and secret with HTTP Basic, or a private_key_jwt client assertion.",
+                                null))), PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/**"))
+                .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
         return http.build();
     }
 
@@ -122,7 +156,7 @@ class AuthorizationServerConfig {
                 .requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/actuator/info",
                         "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/favicon.ico").permitAll()
                 .anyRequest().authenticated());
-        http.formLogin(Customizer.withDefaults());
+        http.formLogin(form -> form.failureHandler(new AgentSignInFailures()));
         http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'")));
         return http.build();
     }

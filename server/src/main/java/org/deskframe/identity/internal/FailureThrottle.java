@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  * Throttles password guessing per identity (an agent's username, a client id): after a few consecutive failures
  * each further attempt must wait exponentially longer (capped at five minutes), and at most
  * {@code failuresPerHour} failures are accepted in any hour. A success clears the backoff but not the hourly count.
- * State is per node; with N nodes an attacker gets at most N times the allowance.
+ * State is per node; with N nodes an attacker gets at most N times the allowance. Identities without a failure in
+ * the last hour are forgotten, so guessing with ever new names cannot grow the state without bound.
  */
 @Component
 class FailureThrottle {
@@ -22,10 +23,12 @@ class FailureThrottle {
     static final int FREE_FAILURES = 5;
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration WINDOW = Duration.ofHours(1);
+    private static final int SWEEP_THRESHOLD = 10_000;
 
     private final int failuresPerHour;
     private final Clock clock;
     private final ConcurrentHashMap<String, Record> records = new ConcurrentHashMap<>();
+    private volatile int sweepAt = SWEEP_THRESHOLD;
 
     @org.springframework.beans.factory.annotation.Autowired
     FailureThrottle(IdentitySettings settings) {
@@ -58,13 +61,37 @@ class FailureThrottle {
     }
 
     void failed(String identity) {
-        Record r = records.computeIfAbsent(identity, k -> new Record());
-        synchronized (r) {
-            Instant now = clock.instant();
-            r.prune(now);
-            r.failures.addLast(now);
-            r.consecutive++;
+        Instant now = clock.instant();
+        records.compute(identity, (k, r) -> {
+            Record record = r == null ? new Record() : r;
+            synchronized (record) {
+                record.prune(now);
+                record.failures.addLast(now);
+                record.consecutive++;
+            }
+            return record;
+        });
+        if (records.size() > sweepAt) {
+            sweep(now);
         }
+    }
+
+    /** Forgets identities whose failures are all older than the window (their backoff is long over too). */
+    private synchronized void sweep(Instant now) {
+        for (String identity : records.keySet()) {
+            records.computeIfPresent(identity, (k, r) -> {
+                synchronized (r) {
+                    r.prune(now);
+                    return r.failures.isEmpty() ? null : r;
+                }
+            });
+        }
+        sweepAt = Math.max(SWEEP_THRESHOLD, records.size() * 2);
+    }
+
+    /** How many identities are being tracked (for tests). */
+    int trackedIdentities() {
+        return records.size();
     }
 
     void succeeded(String identity) {

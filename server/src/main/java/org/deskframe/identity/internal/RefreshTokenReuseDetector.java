@@ -9,31 +9,33 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 
 /**
- * Runs before Spring's refresh-token provider: a refresh token that was already rotated away is either a client's
+ * Wraps Spring's refresh-token provider: a refresh token that was already rotated away is either a client's
  * concurrent retry (within the leeway: refused, nothing revoked) or a stolen copy (after it: the whole family, i.e.
- * the authorization's current refresh token and every access token it issued, is revoked). Unknown tokens fall
- * through to Spring's provider, which answers {@code invalid_grant}.
+ * the authorization's current tokens and every access token it issued, is revoked). Any other token goes to Spring's
+ * provider. It wraps rather than precedes it because {@code ProviderManager} would let the next provider's bare
+ * {@code invalid_grant} replace this one's explanation.
  */
 class RefreshTokenReuseDetector implements AuthenticationProvider {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshTokenReuseDetector.class);
 
+    private final AuthenticationProvider refreshTokens;
     private final LedgeredAuthorizationService authorizations;
     private final Duration leeway;
 
-    RefreshTokenReuseDetector(LedgeredAuthorizationService authorizations, Duration leeway) {
+    RefreshTokenReuseDetector(AuthenticationProvider refreshTokens, LedgeredAuthorizationService authorizations, Duration leeway) {
+        this.refreshTokens = refreshTokens;
         this.authorizations = authorizations;
         this.leeway = leeway;
     }
 
     @Override
     public boolean supports(Class<?> authentication) {
-        return OAuth2RefreshTokenAuthenticationToken.class.isAssignableFrom(authentication);
+        return OAuth2RefreshTokenAuthenticationToken.class.isAssignableFrom(authentication) && refreshTokens.supports(authentication);
     }
 
     @Override
@@ -41,7 +43,7 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
         String presented = ((OAuth2RefreshTokenAuthenticationToken) authentication).getRefreshToken();
         var rotated = authorizations.findRotated(presented);
         if (rotated.isEmpty()) {
-            return null;
+            return refreshTokens.authenticate(authentication);
         }
         Duration age = Duration.between(rotated.get().rotatedAt(), Instant.now());
         if (age.compareTo(leeway) <= 0) {
@@ -49,11 +51,11 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
                     "This refresh token was rotated " + age.toSeconds() + " s ago; use the refresh token from the latest token response.", null));
         }
         OAuth2Authorization family = authorizations.findById(rotated.get().authorizationId());
-        if (family != null && family.getRefreshToken() != null && !family.getRefreshToken().isInvalidated()) {
-            OAuth2RefreshToken current = family.getRefreshToken().getToken();
-            authorizations.save(OAuth2Authorization.from(family)
-                    .token(current, md -> md.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, true))
-                    .build());
+        if (family != null) {
+            OAuth2Authorization.Builder revoked = OAuth2Authorization.from(family);
+            if (family.getRefreshToken() != null) revoked.invalidate(family.getRefreshToken().getToken());
+            if (family.getAccessToken() != null) revoked.invalidate(family.getAccessToken().getToken());
+            authorizations.save(revoked.build());
         }
         log.warn("Refresh token reuse detected for authorization {} (client {}, principal {}): token family revoked",
                 rotated.get().authorizationId(), family == null ? "?" : family.getRegisteredClientId(),

@@ -69,6 +69,7 @@ class TokenEndpointErrors implements AuthenticationFailureHandler {
         } else {
             if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
                 status = 401;
+                response.setHeader("WWW-Authenticate", "Basic realm=\"deskframe\"");
                 if (clientAuthentication && clientId.isPresent() && presentedCredentials(request)) {
                     throttle.failed("client:" + clientId.get());
                 }
@@ -108,6 +109,7 @@ class TokenEndpointErrors implements AuthenticationFailureHandler {
                 return Optional.empty();
             }
         }
-        return Optional.ofNullable(request.getParameter("client_id"));
+        String formClientId = request.getParameter("client_id");
+        return formClientId != null ? Optional.of(formClientId) : ClientAssertionClientId.subject(request);
     }
 }

@@ -38,14 +38,14 @@ class ConversationHistoryController {
 
     @GetMapping
     @Operation(summary = "The caller's conversations, newest first")
-    Map<String, Object> list(VerifiedToken token) {
+    Map<String, Object> list(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token) {
         Participant me = member(token);
-        return Map.of("conversations", conversations.listFor(token.orgId(), me).stream().map(ConversationHistoryController::view).toList());
+        return Map.of("conversations", conversations.listFor(token.orgId(), me).stream().map(Conversation::view).toList());
     }
 
     @GetMapping("/{id}/messages")
     @Operation(summary = "Messages with seq > after, in sequence order; page with the last seq returned")
-    Map<String, Object> messages(VerifiedToken token, @PathVariable String id, @RequestParam(defaultValue = "0") long after,
+    Map<String, Object> messages(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token, @PathVariable String id, @RequestParam(defaultValue = "0") long after,
                                  @RequestParam(defaultValue = "100") int limit) {
         Participant me = member(token);
         if (after < 0 || limit < 1 || limit > MAX_LIMIT) {
@@ -57,7 +57,7 @@ class ConversationHistoryController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("conversation", c.id());
         body.put("lastSeq", c.lastSeq());
-        body.put("messages", page.stream().map(ConversationHistoryController::view).toList());
+        body.put("messages", page.stream().map(Message::view).toList());
         body.put("next", page.size() == limit ? page.getLast().seq() : null);
         return body;
     }
@@ -72,25 +72,5 @@ class ConversationHistoryController {
             throw ProblemException.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", token.clientId()));
         }
         return Participant.agent(token.agentId());
-    }
-
-    static Map<String, Object> view(Message m) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("seq", m.seq());
-        v.put("clientMessageId", m.clientMessageId());
-        v.put("sender", Map.of("kind", m.sender().kind().name().toLowerCase(java.util.Locale.ROOT), "id", m.sender().id()));
-        v.put("text", m.text());
-        v.put("sentAt", m.sentAt().toString());
-        return v;
-    }
-
-    static Map<String, Object> view(Conversation c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", c.id());
-        v.put("subject", c.subject());
-        v.put("state", c.state());
-        v.put("lastSeq", c.lastSeq());
-        v.put("participants", c.participants().stream().map(p -> Map.of("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT), "id", p.id())).toList());
-        return v;
     }
 }

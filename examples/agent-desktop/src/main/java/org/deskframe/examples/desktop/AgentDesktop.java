@@ -108,6 +108,7 @@ public final class AgentDesktop implements AutoCloseable {
                 case "/app.js" -> requireMethod(ex, "GET", () -> resource(ex, "desktop/app.js", "text/javascript; charset=utf-8"));
                 case "/desktop.css" -> requireMethod(ex, "GET", () -> resource(ex, "desktop/desktop.css", "text/css; charset=utf-8"));
                 case "/healthz" -> send(ex, 200, "text/plain; charset=utf-8", "ok");
+                case "/favicon.ico" -> send(ex, 204, "image/x-icon", "");
                 default -> send(ex, 404, "text/plain; charset=utf-8", "Not found");
             }
         } catch (RuntimeException e) {

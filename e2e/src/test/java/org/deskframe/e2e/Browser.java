@@ -1,0 +1,52 @@
+package org.deskframe.e2e;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Debian's Chromium driven by Playwright, without Playwright's own browser download (see shared/STACK.md). Each
+ * agent gets its own browser context, like two people on two machines.
+ */
+final class Browser implements AutoCloseable {
+
+    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
+
+    private final Playwright playwright;
+    private final com.microsoft.playwright.Browser browser;
+
+    Browser() {
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true).setArgs(ARGS));
+    }
+
+    /** A page in a fresh context, with every console line (its own and its iframes') collected. */
+    AgentPage open(String url) {
+        BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 760));
+        Page page = context.newPage();
+        List<String> console = new CopyOnWriteArrayList<>();
+        page.onConsoleMessage(m -> console.add(m.text()));
+        page.navigate(url);
+        return new AgentPage(context, page, console);
+    }
+
+    record AgentPage(BrowserContext context, Page page, List<String> console) implements AutoCloseable {
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+        playwright.close();
+    }
+}

@@ -1,0 +1,76 @@
+package org.deskframe.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.deskframe.DeskframeApplication;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A real Deskframe server for the browser tests (demo data, in-memory H2), started the way an operator starts it, with
+ * the agent desktop's origin among the demo clients' allowed embedding origins.
+ */
+final class Platform implements AutoCloseable {
+
+    static final String SECRET_SUFFIX = "-secret-0123456789abcdef";
+
+    final int port = freePort();
+    private final ConfigurableApplicationContext context;
+
+    Platform(String desktopOrigin, Map<String, Object> extra) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("deskframe-e2e");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", port);
+        p.put("deskframe.region.public-url", base());
+        p.put("deskframe.identity.data-dir", dataDir);
+        p.put("deskframe.identity.secret-key", "e2e-secret-key-0123456789abcdef-0123456789");
+        p.put("spring.datasource.url", "jdbc:h2:mem:deskframe-e2e-" + port + ";DB_CLOSE_DELAY=-1");
+        p.put("spring.jmx.enabled", false);
+        p.put("deskframe.demo.extra-origins", desktopOrigin);
+        p.putAll(extra);
+        // Command-line arguments outrank application.yml; default properties would not.
+        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        context = new SpringApplicationBuilder(DeskframeApplication.class).run(args);
+    }
+
+    String base() {
+        return "http://localhost:" + port;
+    }
+
+    /** A client like demo-backend whose access tokens live only {@code ttl}, for the expiry test. */
+    void registerShortLivedClient(String clientId, Duration ttl, Set<String> origins) {
+        ClientDirectory clients = context.getBean(ClientDirectory.class);
+        if (clients.find(clientId).isPresent()) return;
+        clients.register(new ClientDirectory.ClientRegistration(clientId, "demo", "E2E short-lived tokens",
+                clientId + SECRET_SUFFIX, true, Set.of("client_secret_basic"), Set.of(OAuthClient.GRANT_JWT_BEARER),
+                Set.of(), Set.of("messaging:read", "messaging:write", "voice", "video"), origins,
+                Set.of(OAuthClient.CAPABILITY_EMBED), null, ttl, Duration.ofHours(1), true));
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

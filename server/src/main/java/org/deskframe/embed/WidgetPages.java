@@ -1,0 +1,123 @@
+package org.deskframe.embed;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.Widget;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The page each widget iframe loads: {@code /embed/v1/widgets/{widget}?client=...}. Its CSP {@code frame-ancestors}
+ * lists exactly the allowed embedding origins of the named OAuth client, so only those pages can frame it; an unknown
+ * or disabled client gets {@code 'none'} and a page that says why. The page itself holds no data: its script waits
+ * for the token by postMessage from the embedding page.
+ */
+@RestController
+class WidgetPages {
+
+    private final ClientDirectory clients;
+
+    WidgetPages(ClientDirectory clients) {
+        this.clients = clients;
+    }
+
+    @GetMapping(value = "/embed/v1/widgets/{widget:[a-z]+}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> page(@PathVariable String widget, @RequestParam(required = false) String client,
+                                HttpServletRequest request) {
+        Optional<Widget> w = Widget.of(widget);
+        if (w.isEmpty()) {
+            return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Widget '" + widget
+                    + "' (known widgets: messaging, voice, video)")), request);
+        }
+        if (client == null || client.isBlank()) {
+            return error(HttpStatus.BAD_REQUEST, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
+                    "the widget URL must name the OAuth client whose tokens it will use: ?client=<client id>")), request);
+        }
+        Optional<OAuthClient> found = clients.find(client).filter(OAuthClient::enabled);
+        if (found.isEmpty()) {
+            return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", client)), request);
+        }
+        String ancestors = found.get().embedOrigins().stream().sorted().collect(Collectors.joining(" "));
+        return ResponseEntity.ok()
+                .header("Content-Security-Policy", policy(request, ancestors.isEmpty() ? "'none'" : ancestors))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .cacheControl(CacheControl.noCache())
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .body(html(w.get()));
+    }
+
+    static String policy(HttpServletRequest request, String frameAncestors) {
+        String host = request.getServerName() + (request.getServerPort() > 0 ? ":" + request.getServerPort() : "");
+        String ws = ("https".equals(request.getScheme()) ? "wss://" : "ws://") + host;
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + ws
+                + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
+    }
+
+    private static String html(Widget widget) {
+        String script = widget == Widget.MESSAGING ? "messaging.js" : "unavailable.js";
+        String title = switch (widget) {
+            case MESSAGING -> "Deskframe messaging";
+            case VOICE -> "Deskframe voice";
+            case VIDEO -> "Deskframe video";
+        };
+        return """
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>%s</title>
+                <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
+                <script type="module" src="/embed/v1/widgets/%s"></script>
+                </head>
+                <body>
+                <main id="app" class="df-widget df-%s" data-widget="%s" aria-label="%s" aria-busy="true">
+                <p class="df-loading" role="status">Loading…</p>
+                </main>
+                </body>
+                </html>
+                """.formatted(title, script, widget.id(), widget.id(), title);
+    }
+
+    private static ResponseEntity<String> error(HttpStatus status, Problem problem, HttpServletRequest request) {
+        String page = """
+                <!doctype html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Deskframe widget unavailable</title>
+                <link rel="stylesheet" href="/embed/v1/widgets/widget.css"></head>
+                <body>
+                <main class="df-widget">
+                <section class="df-error" role="alert">
+                <h1>This widget cannot be shown</h1>
+                <p class="df-error-message">%s</p>
+                <p class="df-error-hint"><strong>Fix:</strong> %s</p>
+                <p class="df-error-code">Error code: <code>%s</code></p>
+                </section>
+                </main>
+                </body>
+                </html>
+                """.formatted(HtmlUtils.htmlEscape(problem.message()), HtmlUtils.htmlEscape(problem.hint()),
+                HtmlUtils.htmlEscape(problem.code()));
+        return ResponseEntity.status(status)
+                .header("Content-Security-Policy", policy(request, "'none'"))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Deskframe-Error", problem.code())
+                .cacheControl(CacheControl.noStore())
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .body(page);
+    }
+}

@@ -1,0 +1,61 @@
+package org.deskframe.identity.internal;
+
+import java.util.function.Consumer;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+
+/**
+ * Checks an authorization request: Spring's checks (redirect URI, scopes, PKCE), with an {@code invalid_scope} that
+ * names the rejected scopes and the right ones instead of "OAuth 2.0 Parameter: scope"; then, once the agent has
+ * signed in, that the agent belongs to the client's organisation ({@code access_denied} otherwise, so no code is
+ * issued; token issuance checks it again in {@link AccessTokenClaims}).
+ */
+class AuthorizationRequestChecks implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
+
+    private final Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> springChecks =
+            new OAuth2AuthorizationCodeRequestAuthenticationValidator();
+    private final AgentDirectory agents;
+    private final ClientDirectory clients;
+
+    AuthorizationRequestChecks(AgentDirectory agents, ClientDirectory clients) {
+        this.agents = agents;
+        this.clients = clients;
+    }
+
+    @Override
+    public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        String clientId = context.getRegisteredClient().getClientId();
+        try {
+            springChecks.accept(context);
+        } catch (OAuth2AuthorizationCodeRequestAuthenticationException e) {
+            Problem scopes = OAuth2ErrorCodes.INVALID_SCOPE.equals(e.getError().getErrorCode())
+                    ? ScopeRejection.check(clientId, request.getScopes(), context.getRegisteredClient().getScopes()) : null;
+            if (scopes == null) throw e;
+            throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
+                    ScopeRejection.oauthDescription(scopes), null), request);
+        }
+        if (!(request.getPrincipal() instanceof Authentication agent) || !agent.isAuthenticated()
+                || agent instanceof AnonymousAuthenticationToken) {
+            return; // not signed in yet: the login page comes first
+        }
+        String clientOrg = clients.find(clientId).map(OAuthClient::orgId).orElse(null);
+        boolean sameOrg = clientOrg != null && agents.findByUsername(agent.getName())
+                .map(a -> a.orgId().equals(clientOrg)).orElse(false);
+        if (!sameOrg) {
+            throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
+                    "agent " + agent.getName() + " does not belong to the organisation of client " + clientId
+                            + "; sign in with an agent of that organisation", null), request);
+        }
+    }
+}

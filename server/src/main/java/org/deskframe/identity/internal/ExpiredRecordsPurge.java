@@ -1,0 +1,45 @@
+package org.deskframe.identity.internal;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes what can no longer matter: used assertions past their expiry (a replay would fail on exp anyway), ledger
+ * rows of tokens expired for a day (an expired token is refused before the ledger is asked), authorizations whose
+ * every token has expired, and rotated refresh-token hashes older than any refresh token can live.
+ */
+@Component
+class ExpiredRecordsPurge {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiredRecordsPurge.class);
+    static final Duration MARGIN = Duration.ofDays(1);
+    static final Duration REFRESH_HISTORY = Duration.ofDays(31);
+
+    private final JdbcClient jdbc;
+
+    ExpiredRecordsPurge(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
+    void purge() {
+        purge(Instant.now());
+    }
+
+    int purge(Instant now) {
+        Timestamp margin = Timestamp.from(now.minus(MARGIN));
+        int n = jdbc.sql("delete from used_assertions where expires_at < ?").param(Timestamp.from(now)).update();
+        n += jdbc.sql("delete from access_token_ledger where expires_at < ?").param(margin).update();
+        n += jdbc.sql("delete from oauth2_authorization where coalesce(refresh_token_expires_at, access_token_expires_at, "
+                + "authorization_code_expires_at) < ?").param(margin).update();
+        n += jdbc.sql("delete from refresh_token_history where rotated_at < ?").param(Timestamp.from(now.minus(REFRESH_HISTORY))).update();
+        if (n > 0) log.info("purged {} expired identity records", n);
+        return n;
+    }
+}

@@ -1,0 +1,70 @@
+// The error catalogue codes that EmbeddingClient reports or acts on itself: a mirror of the server's one catalogue
+// (org.deskframe.diagnostics.ErrorCode, docs/errors.md). EmbedCodesMirrorTests reads the JSON between the markers
+// below and fails the build when an entry differs from the server's; keep it strict JSON.
+
+/** What a client does after a close code, by range. Codes below 4000 (1006 and so on) are transport failures. */
+export const CLOSE_RANGES = /* ranges:begin */ [
+  {"from": 4000, "to": 4099, "action": "reconnect"},
+  {"from": 4100, "to": 4199, "action": "new_token"},
+  {"from": 4300, "to": 4399, "action": "stop"}
+] /* ranges:end */;
+
+/** Code -> close code, and the message and hint templates for the codes the client raises before any server answers. */
+export const CODES = /* codes:begin */ {
+  "token.missing": {"close": 4100},
+  "token.malformed": {"close": 4300,
+    "message": "The access token is not a well-formed signed JWT ({reason}).",
+    "hint": "Pass the access_token value from the token response unchanged (not the refresh token, id token or a quoted string)."},
+  "token.expired": {"close": 4101},
+  "token.revoked": {"close": 4102},
+  "token.wrong_region": {"close": 4302,
+    "message": "The token was issued by '{tokenIssuer}', but this deployment ({region}) is '{expectedIssuer}'.",
+    "hint": "Connect to the deployment that issued the token (env '{tokenIssuer}'), or obtain the token from '{expectedIssuer}'."},
+  "token.wrong_org": {"close": 4303,
+    "message": "The token belongs to organisation '{tokenOrg}', not '{expectedOrg}'.",
+    "hint": "Use orgId '{tokenOrg}', or obtain the token with a client of organisation '{expectedOrg}'."},
+  "token.scope_missing": {"close": 4305},
+  "token.refresh_mismatch": {"close": 4318},
+  "client.unknown": {"close": 4307},
+  "client.embed_not_allowed": {"close": 4306},
+  "origin.not_allowed": {"close": 4308},
+  "provider.failed": {"close": 4321,
+    "message": "The token provider (getAccessToken) {reason}.",
+    "hint": "Make getAccessToken return (a promise of) the access_token string your backend obtained; check the backend endpoint it calls and that backend's log."},
+  "env.unreachable": {"close": 4004,
+    "message": "The Deskframe deployment at '{env}' did not answer ({reason}).",
+    "hint": "Check the env option (the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running; the client retries with backoff."},
+  "server.restarting": {"close": 4001},
+  "heartbeat.timeout": {"close": 4002},
+  "handshake.timeout": {"close": 4008},
+  "rate.limited": {"close": 4029}
+} /* codes:end */;
+
+/** 'reconnect' | 'new_token' | 'stop' for a WebSocket close code. */
+export function actionForClose(closeCode) {
+  if (typeof closeCode !== 'number' || closeCode < 4000) return 'reconnect';
+  const range = CLOSE_RANGES.find(r => closeCode >= r.from && closeCode <= r.to);
+  return range ? range.action : 'stop';
+}
+
+/** The action for a catalogue code (unknown codes stop: the integration should look at them). */
+export function actionForCode(code) {
+  const entry = CODES[code];
+  return entry ? actionForClose(entry.close) : 'stop';
+}
+
+/**
+ * A problem in the shape the server sends ({code, message, hint, closeCode, action, ...details}), rendered from the
+ * mirrored templates. Lists are joined with spaces, as the server does.
+ */
+export function problem(code, details = {}) {
+  const entry = CODES[code];
+  if (!entry || !entry.message) throw new Error(`no client-side template for ${code}`);
+  const fill = t => t.replace(/\{([A-Za-z]+)\}/g, (m, name) => {
+    const v = details[name];
+    if (v === undefined || v === null) return m;
+    return Array.isArray(v) ? (v.length ? v.join(' ') : '(none)') : String(v);
+  });
+  return {code, message: fill(entry.message), hint: fill(entry.hint), closeCode: entry.close,
+    action: actionForClose(entry.close), ...details};
+}

@@ -1,0 +1,134 @@
+// The pure logic of EmbeddingClient and the widgets, with no DOM: token payload decoding, pre-checks, backoff with
+// jitter, refresh timing, URLs and debug lines. Unit-tested with `node --test` (server/src/test/js).
+import {problem} from './codes.js';
+
+export const WIDGETS = Object.freeze(['messaging', 'voice', 'video']);
+
+/** The origin of an env option: 'https://x.example', 'x.example' (https assumed), 'http://127.0.0.1:8080/'. */
+export function envOrigin(env) {
+  if (typeof env !== 'string' || !env.trim()) throw new TypeError("env must be the deployment's base URL, e.g. 'https://deskframe.example.com'");
+  let s = env.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
+    s = (/^(localhost|127\.0\.0\.1)(:|$)/.test(s) ? 'http://' : 'https://') + s;
+  }
+  const u = new URL(s);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`env must be an http(s) URL, not ${u.protocol}`);
+  return u.origin;
+}
+
+function base64UrlDecode(part) {
+  const b64 = part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4);
+  const binary = atob(b64);
+  const bytes = Uint8Array.from(binary, c => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The payload of a JWT, decoded but NOT verified (the server verifies; the client only reads iss, org, client_id, exp
+ * to check the obvious early). Throws a token.malformed problem for anything that is not a three-part JWT.
+ */
+export function decodeTokenPayload(token) {
+  if (typeof token !== 'string' || !token) throw problem('token.malformed', {reason: 'the token is empty'});
+  const parts = token.split('.');
+  if (parts.length !== 3) {
+    throw problem('token.malformed', {reason: `expected three dot-separated parts, found ${parts.length}`});
+  }
+  let payload;
+  try {
+    payload = JSON.parse(base64UrlDecode(parts[1]));
+  } catch {
+    throw problem('token.malformed', {reason: 'the payload is not base64url-encoded JSON'});
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw problem('token.malformed', {reason: 'the payload is not a JSON object'});
+  }
+  return payload;
+}
+
+/**
+ * What the client checks before connecting, given the decoded payload and the env's embed discovery
+ * ({issuer, region}): the issuer (region) first, then the organisation. Returns a problem or null.
+ */
+export function precheck(payload, env, orgId) {
+  if (payload.iss !== env.issuer) {
+    return problem('token.wrong_region', {tokenIssuer: String(payload.iss), region: env.region, expectedIssuer: env.issuer});
+  }
+  if (orgId && payload.org !== orgId) {
+    return problem('token.wrong_org', {tokenOrg: String(payload.org), expectedOrg: orgId});
+  }
+  return null;
+}
+
+/**
+ * Delay before reconnect attempt n (0-based): exponential from base to max, with "equal jitter" (between half and
+ * all of it) so that many widgets dropped at once do not come back at once.
+ */
+export function backoffDelay(attempt, {base = 500, max = 30000, random = Math.random} = {}) {
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + random() * ceiling / 2);
+}
+
+/**
+ * Milliseconds from now until the token should be refreshed: a quarter of its lifetime before expiry, at least 2 s
+ * and at most 60 s before (the gateway warns 60 s before by default). Null when the token has no exp.
+ */
+export function refreshDelay(payload, nowMs = Date.now()) {
+  if (typeof payload.exp !== 'number') return null;
+  const expMs = payload.exp * 1000;
+  const lifetime = typeof payload.iat === 'number' ? expMs - payload.iat * 1000 : 15 * 60 * 1000;
+  const margin = Math.min(60000, Math.max(2000, lifetime / 4));
+  return Math.max(0, Math.round(expMs - margin - nowMs));
+}
+
+/** The URL of a widget page. It carries the client id, org and the embedding page's origin, never a token. */
+export function widgetUrl(origin, widget, {client, org, parentOrigin, debug}) {
+  const u = new URL(`/embed/v1/widgets/${encodeURIComponent(widget)}`, origin);
+  u.searchParams.set('client', client);
+  if (org) u.searchParams.set('org', org);
+  u.searchParams.set('parent', parentOrigin);
+  if (debug) u.searchParams.set('debug', '1');
+  return u.toString();
+}
+
+/** What getAccessToken may return: a token string, or a token response object. Anything else is null. */
+export function tokenFrom(value) {
+  if (typeof value === 'string') return value.trim() || null;
+  if (value && typeof value === 'object') {
+    const t = value.access_token ?? value.accessToken ?? value.token;
+    return typeof t === 'string' && t.trim() ? t.trim() : null;
+  }
+  return null;
+}
+
+/** Field names whose values are credentials (a debug line writes '(redacted)' instead). */
+const SECRET_KEYS = /^(token|access_?token|refresh_?token|id_?token|assertion|(client_?)?secret|password|authorization)$/i;
+
+/**
+ * One debug line: '[deskframe 2026-11-27T10:00:00.123Z messaging session=s-1] step key=value ...'. Fields whose name
+ * looks secret are written as '(redacted)', so a token can never reach the console through a log call.
+ */
+export function debugLine(step, {widget, session, ...fields} = {}, now = new Date()) {
+  const where = [widget, session ? `session=${session}` : null].filter(Boolean).join(' ');
+  const rest = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${SECRET_KEYS.test(k) ? '(redacted)' : format(v)}`)
+    .join(' ');
+  return `[deskframe ${now.toISOString()}${where ? ' ' + where : ''}] ${step}${rest ? ' ' + rest : ''}`;
+}
+
+function format(v) {
+  if (typeof v === 'string') return /\s/.test(v) ? JSON.stringify(v) : v;
+  return JSON.stringify(v);
+}
+
+/** Unread messages of a conversation: those after what this agent has read, not counting its own. */
+export function unreadCount(messages, readSeq, me) {
+  return messages.filter(m => m.seq > readSeq && !(m.sender && m.sender.kind === 'agent' && m.sender.id === me)).length;
+}
+
+/** The page of history before the oldest loaded message: {after, limit} for GET .../messages, or null at the start. */
+export function earlierPage(oldestSeq, pageSize = 50) {
+  if (oldestSeq <= 1) return null;
+  const after = Math.max(0, oldestSeq - 1 - pageSize);
+  return {after, limit: oldestSeq - 1 - after};
+}

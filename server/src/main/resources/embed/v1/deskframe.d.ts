@@ -1,0 +1,118 @@
+// Type declarations for /embed/v1/deskframe.js (Deskframe EmbeddingClient). See docs/embedding.md.
+
+export type WidgetName = 'messaging' | 'voice' | 'video';
+export type WidgetState = 'loading' | 'connecting' | 'ready' | 'not_enabled' | 'error';
+export type ClientAction = 'reconnect' | 'new_token' | 'stop';
+
+/** A catalogue error (docs/errors.md): the same code, message and hint the server logs and the widget shows. */
+export interface DeskframeProblem {
+  code: string;
+  message: string;
+  hint: string;
+  action: ClientAction;
+  closeCode?: number;
+  /** token.scope_missing: the scopes the token lacks, needs and has. */
+  missing?: string[];
+  required?: string[];
+  granted?: string[];
+  client?: string;
+  origin?: string;
+  allowed?: string[];
+  reason?: string;
+}
+
+export interface AgentView {
+  id: string;
+  username: string;
+  displayName: string;
+  org: string;
+}
+
+export interface WidgetStatus {
+  state: WidgetState;
+  error?: DeskframeProblem;
+  /** The gateway session id, also in the server log. */
+  session?: string;
+  agent?: AgentView;
+  /** Why a widget is not enabled (voice and video until calls support). */
+  notice?: string;
+}
+
+export type Status = Partial<Record<WidgetName, WidgetStatus>>;
+
+export type TokenValue = string | { access_token: string } | { accessToken: string };
+
+export interface EmbeddingClientOptions {
+  /** The organisation the agent belongs to; checked against the token's `org` claim before connecting. */
+  orgId: string;
+  /** The deployment's base URL (https://deskframe.example.com) or host. */
+  env: string;
+  /** A fixed access token (cannot be refreshed); give getAccessToken instead for sessions longer than one token. */
+  token?: string;
+  /** Returns (a promise of) an access token from your backend; called at start and again before expiry. */
+  getAccessToken?: (context: { reason: string }) => TokenValue | Promise<TokenValue>;
+  /** Where the widgets go: an element, a selector, or one element/selector per widget. */
+  container: Element | string | Partial<Record<WidgetName, Element | string>>;
+  /** Default ['messaging']. */
+  widgets?: WidgetName[];
+  /** Log every step to the console with timestamps and session ids (never a token). */
+  debug?: boolean;
+  /** Called with every event. */
+  onEvent?: (event: DeskframeEvent) => void;
+  /** CSS custom properties for the widgets, e.g. {'--df-accent': '#b00020'}. */
+  theme?: Record<`--df-${string}`, string>;
+}
+
+interface EventBase<T extends string> {
+  type: T;
+  /** ISO-8601 time the client emitted the event. */
+  at: string;
+  widget?: WidgetName;
+}
+
+export interface MessageView {
+  conversation: string;
+  seq: number;
+  sender: { kind: 'agent' | 'customer' | 'queue'; id: string };
+  text: string;
+  sentAt: string;
+  clientMessageId: string;
+  /** Sent by this agent (from this or another of its sessions). */
+  own: boolean;
+}
+
+export type DeskframeEvent =
+  | (EventBase<'ready'> & { session: string; agent: AgentView })
+  | (EventBase<'error'> & { error: DeskframeProblem })
+  | (EventBase<'tokenRefreshed'> & { expiresAt: string; scopes: string[]; session: string })
+  | (EventBase<'tokenExpiring'> & { in: number; expiresAt: string })
+  | (EventBase<'message'> & MessageView)
+  | (EventBase<'conversation'> & { conversation: { id: string; subject?: string; participants: { kind: string; id: string }[] } })
+  | (EventBase<'presence'> & Record<string, unknown>)
+  | (EventBase<'disconnected'> & { code: string; closeCode: number; action: ClientAction; retryInMs: number })
+  | (EventBase<'reconnected'> & { session: string; attempts: number });
+
+export type EventType = DeskframeEvent['type'];
+export type EventOf<T extends EventType> = Extract<DeskframeEvent, { type: T }>;
+
+export class DeskframeError extends Error {
+  readonly code: string;
+  readonly hint: string;
+  readonly problem: DeskframeProblem & { widget?: WidgetName };
+}
+
+export class EmbeddingClient {
+  constructor(options: EmbeddingClientOptions);
+  /** Resolves with status() when every widget is ready (or not enabled); rejects with a DeskframeError on a stop error. */
+  readonly ready: Promise<Status>;
+  status(): Status;
+  on<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+  off<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): void;
+  /** Calls getAccessToken and refreshes every live widget session in place. */
+  refreshToken(): Promise<void>;
+  destroy(): void;
+}
+
+export const CODES: Record<string, { close: number; message?: string; hint?: string }>;
+export function actionForClose(closeCode: number): ClientAction;
+export function actionForCode(code: string): ClientAction;

@@ -1,0 +1,447 @@
+// Deskframe EmbeddingClient: mounts Deskframe widgets (messaging, voice, video) in iframes served by the platform and
+// hands them the integrator's access token by postMessage with an exact target origin. No build step: import it from
+// the platform, e.g. import {EmbeddingClient} from 'https://deskframe.example.com/embed/v1/deskframe.js'.
+// The postMessage contract, events and status shapes are documented in docs/embedding.md.
+import {CODES, actionForCode, problem} from './codes.js';
+import {WIDGETS, backoffDelay, debugLine, decodeTokenPayload, envOrigin, precheck, refreshDelay, tokenFrom,
+  widgetUrl} from './core.js';
+
+export {CODES, actionForClose, actionForCode} from './codes.js';
+
+const EVENTS = ['ready', 'error', 'tokenRefreshed', 'tokenExpiring', 'message', 'conversation', 'presence',
+  'disconnected', 'reconnected'];
+const SETTLED = new Set(['ready', 'not_enabled']);
+const HELLO_TIMEOUT_MS = 15000;
+
+/** An Error that carries a catalogue problem: {code, message, hint, closeCode, action, widget?}. */
+export class DeskframeError extends Error {
+  constructor(p) {
+    super(`${p.code}: ${p.message} Fix: ${p.hint}`);
+    this.name = 'DeskframeError';
+    Object.assign(this, {code: p.code, hint: p.hint, problem: p});
+  }
+}
+
+export class EmbeddingClient {
+  /**
+   * @param {object} options
+   * @param {string} options.orgId        the organisation the agent belongs to (checked against the token's org)
+   * @param {string} options.env          the deployment's base URL (or host)
+   * @param {string} [options.token]      a fixed access token (no refresh possible), or:
+   * @param {Function} [options.getAccessToken] returns (a promise of) an access token; called at start and before expiry
+   * @param {Element|string|object} options.container  element or selector holding the widgets, or {widget: element}
+   * @param {string[]} [options.widgets]  which widgets to mount (default ['messaging'])
+   * @param {boolean} [options.debug]     log every step to the console (never a token)
+   * @param {Function} [options.onEvent]  called with every event ({type, widget?, ...})
+   * @param {object} [options.theme]      CSS custom properties for the widgets, e.g. {'--df-accent': '#b00020'}
+   */
+  constructor(options = {}) {
+    const {orgId, env, token, getAccessToken, container, widgets = ['messaging'], debug = false, onEvent, theme} = options;
+    if (!orgId) throw new TypeError('orgId is required');
+    if (!token && typeof getAccessToken !== 'function') throw new TypeError('token or getAccessToken is required');
+    for (const w of widgets) if (!WIDGETS.includes(w)) throw new TypeError(`unknown widget '${w}' (known: ${WIDGETS.join(', ')})`);
+    this._orgId = orgId;
+    this._env = env;
+    this._origin = envOrigin(env);
+    this._fixedToken = token || null;
+    this._provider = getAccessToken || null;
+    this._container = container;
+    this._widgets = [...new Set(widgets)];
+    this._debug = !!debug;
+    this._theme = theme && typeof theme === 'object' ? {...theme} : undefined;
+    this._onEvent = typeof onEvent === 'function' ? onEvent : null;
+    this._listeners = new Map(EVENTS.map(e => [e, new Set()]));
+    this._frames = new Map();        // widget -> {iframe, wrapper, needsToken, session, helloTimer}
+    this._status = Object.fromEntries(this._widgets.map(w => [w, {state: 'loading'}]));
+    this._token = null;
+    this._payload = null;
+    this._refreshTimer = null;
+    this._refreshing = null;
+    this._destroyed = false;
+    this._onMessage = e => this._receive(e);
+    this.ready = new Promise((resolve, reject) => { this._resolveReady = resolve; this._rejectReady = reject; });
+    this.ready.catch(() => {}); // a rejection is also an 'error' event; do not make it an unhandled one
+    this._log('create', {widgets: this._widgets.join(','), env: this._origin, org: orgId,
+      provider: this._provider ? 'getAccessToken' : 'fixed token'});
+    this._start();
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on(type, listener) {
+    if (!this._listeners.has(type)) throw new TypeError(`unknown event '${type}' (known: ${EVENTS.join(', ')})`);
+    this._listeners.get(type).add(listener);
+    return () => this._listeners.get(type).delete(listener);
+  }
+
+  off(type, listener) {
+    this._listeners.get(type)?.delete(listener);
+  }
+
+  /** Per widget: {state: 'loading'|'connecting'|'ready'|'not_enabled'|'error', error?, session?, agent?}. */
+  status() {
+    return JSON.parse(JSON.stringify(this._status));
+  }
+
+  /** Obtains a new token from getAccessToken and refreshes every live widget session in place (no reconnect). */
+  refreshToken() {
+    return this._refresh('requested');
+  }
+
+  /** Unmounts the widgets, closes their sessions and stops every timer. */
+  destroy() {
+    if (this._destroyed) return;
+    this._destroyed = true;
+    clearTimeout(this._refreshTimer);
+    clearTimeout(this._envTimer);
+    window.removeEventListener('message', this._onMessage);
+    for (const [widget, f] of this._frames) {
+      clearTimeout(f.helloTimer);
+      this._post(widget, {type: 'destroy'});
+      f.wrapper.remove();
+    }
+    this._frames.clear();
+    this._log('destroyed');
+  }
+
+  // ---- start-up -------------------------------------------------------------------------------------------------
+
+  async _start() {
+    const t0 = performance.now();
+    let token;
+    try {
+      token = await this._obtainToken('start');
+    } catch (p) {
+      return this._failAll(p);
+    }
+    let payload;
+    try {
+      payload = decodeTokenPayload(token);
+    } catch (p) {
+      return this._failAll(p);
+    }
+    this._token = token;
+    this._payload = payload;
+    const env = await this._discover(payload.client_id);
+    if (!env || this._destroyed) return;
+    const mismatch = precheck(payload, env, this._orgId);
+    if (mismatch) return this._failAll(mismatch);
+    if (env.embed && env.embed.problems.length) return this._failAll(withAction(env.embed.problems[0]));
+    this._log('pre-checks passed', {issuer: env.issuer, region: env.region, client: payload.client_id,
+      ms: Math.round(performance.now() - t0)});
+    window.addEventListener('message', this._onMessage);
+    for (const widget of this._widgets) this._mount(widget, payload.client_id);
+    this._scheduleRefresh();
+  }
+
+  async _discover(clientId, attempt = 0) {
+    const url = new URL('/embed/v1/env', this._origin);
+    if (clientId) url.searchParams.set('client', clientId);
+    url.searchParams.set('origin', location.origin);
+    try {
+      const r = await fetch(url, {mode: 'cors', credentials: 'omit', cache: 'no-store'});
+      if (!r.ok) throw new Error(`HTTP ${r.status} from ${url.pathname}`);
+      const env = await r.json();
+      if (!env || typeof env.issuer !== 'string') throw new Error('the answer is not a Deskframe embed discovery');
+      this._log('env reachable', {issuer: env.issuer, region: env.region});
+      if (attempt > 0) this._setAll({state: 'loading'});
+      return env;
+    } catch (e) {
+      if (this._destroyed) return null;
+      const p = problem('env.unreachable', {env: this._env, reason: String(e && e.message || e)});
+      const delay = backoffDelay(attempt);
+      this._log('env unreachable', {reason: p.reason, retryInMs: delay, attempt});
+      this._setAll({state: 'error', error: errorView(p)});
+      if (attempt === 0) this._emit('error', {error: errorView(p)});
+      return new Promise(resolve => {
+        this._envTimer = setTimeout(() => resolve(this._discover(clientId, attempt + 1)), delay);
+      });
+    }
+  }
+
+  _mount(widget, clientId) {
+    const wrapper = document.createElement('div');
+    wrapper.className = `deskframe-widget deskframe-${widget}`;
+    wrapper.dataset.widget = widget;
+    const iframe = document.createElement('iframe');
+    iframe.title = `Deskframe ${widget}`;
+    iframe.src = widgetUrl(this._origin, widget, {client: clientId, org: this._orgId, parentOrigin: location.origin,
+      debug: this._debug});
+    iframe.allow = widget === 'messaging' ? '' : 'microphone; camera; autoplay';
+    iframe.referrerPolicy = 'no-referrer';
+    iframe.style.cssText = 'border:0;width:100%;height:100%;display:block';
+    iframe.addEventListener('load', () => this._log('iframe loaded', {widget}));
+    wrapper.append(iframe);
+    this._parentFor(widget).append(wrapper);
+    const helloTimer = setTimeout(() => {
+      if (this._status[widget].state === 'loading') {
+        this._log('widget page did not answer', {widget, afterMs: HELLO_TIMEOUT_MS,
+          note: 'blocked by frame-ancestors, a network error or a content blocker?'});
+      }
+    }, HELLO_TIMEOUT_MS);
+    this._frames.set(widget, {iframe, wrapper, needsToken: false, session: null, helloTimer});
+    this._log('iframe mounted', {widget, src: iframe.src});
+  }
+
+  _parentFor(widget) {
+    const c = this._container;
+    const resolve = x => typeof x === 'string' ? document.querySelector(x) : x;
+    if (c && !(c instanceof Element) && typeof c === 'object' && c[widget]) return resolve(c[widget]);
+    const el = resolve(c);
+    if (!(el instanceof Element)) throw new TypeError('container must be an element, a selector, or {widget: element}');
+    return el;
+  }
+
+  // ---- postMessage ----------------------------------------------------------------------------------------------
+
+  _receive(event) {
+    if (event.origin !== this._origin) return;
+    const entry = [...this._frames].find(([, f]) => f.iframe.contentWindow === event.source);
+    const data = event.data;
+    if (!entry || !data || data.deskframe !== 1) return;
+    const [widget, frame] = entry;
+    switch (data.type) {
+      case 'hello':
+        clearTimeout(frame.helloTimer);
+        frame.needsToken = !!data.needsToken;
+        this._log('widget page ready', {widget, needsToken: frame.needsToken});
+        if (frame.needsToken) {
+          this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme});
+          this._log('token handed over', {widget, tokenExpiresIn: this._expiresIn()});
+        }
+        break;
+      case 'status':
+        this._updateStatus(widget, data);
+        break;
+      case 'needToken':
+        this._log('widget needs a new token', {widget, reason: data.reason});
+        this._refresh(data.reason || 'new_token', {reconnecting: widget});
+        break;
+      case 'event':
+        this._widgetEvent(widget, frame, data);
+        break;
+      case 'log':
+        if (this._debug) console.debug(debugLine(data.step, {widget, session: data.session, ...data.fields}));
+        break;
+    }
+  }
+
+  _post(widget, message) {
+    const f = this._frames.get(widget);
+    // The exact origin of the platform: the browser delivers it only if the iframe still shows the platform's page.
+    if (f && f.iframe.contentWindow) f.iframe.contentWindow.postMessage({deskframe: 1, ...message}, this._origin);
+  }
+
+  _updateStatus(widget, data) {
+    const previous = this._status[widget];
+    const next = {state: data.state};
+    if (data.error) next.error = errorView(data.error);
+    if (data.session) next.session = data.session;
+    if (data.agent) next.agent = data.agent;
+    if (data.notice) next.notice = data.notice;
+    this._status[widget] = next;
+    const f = this._frames.get(widget);
+    if (f && data.session) f.session = data.session;
+    if (data.state === 'ready' && previous.state !== 'ready') {
+      this._log('ready', {widget, session: data.session});
+      // 'ready' once per widget; coming back after a drop is 'reconnected' (sent by the widget).
+      if (f && !f.everReady) {
+        f.everReady = true;
+        this._emit('ready', {widget, session: data.session, agent: data.agent});
+      }
+    } else if (data.state === 'error') {
+      this._log('error', {widget, session: data.session, code: data.error?.code, action: data.error?.action});
+      this._emit('error', {widget, error: next.error});
+    } else if (data.state !== previous.state) {
+      this._log(`state ${data.state}`, {widget, session: data.session});
+    }
+    this._settle();
+  }
+
+  _widgetEvent(widget, frame, data) {
+    const detail = {widget, ...(data.detail || {})};
+    switch (data.name) {
+      case 'tokenExpiring':
+        this._log('token expiring', {widget, session: frame.session, in: detail.in});
+        this._emit('tokenExpiring', detail);
+        this._refresh('expiring');
+        break;
+      case 'tokenRefreshed':
+        this._log('token refreshed in place', {widget, session: frame.session, expiresAt: detail.expiresAt});
+        this._emit('tokenRefreshed', detail);
+        break;
+      case 'disconnected':
+        this._log('disconnected', {widget, session: frame.session, code: detail.code, action: detail.action,
+          retryInMs: detail.retryInMs});
+        this._emit('disconnected', detail);
+        break;
+      case 'reconnected':
+        this._log('reconnected', {widget, session: detail.session, attempts: detail.attempts});
+        this._emit('reconnected', detail);
+        break;
+      default:
+        if (EVENTS.includes(data.name)) this._emit(data.name, detail);
+    }
+  }
+
+  // ---- tokens ---------------------------------------------------------------------------------------------------
+
+  async _obtainToken(reason) {
+    if (this._fixedToken) return this._fixedToken;
+    const t0 = performance.now();
+    this._log('calling getAccessToken', {reason});
+    let value;
+    try {
+      value = await this._provider({reason});
+    } catch (e) {
+      const p = problem('provider.failed', {reason: `threw: ${String(e && e.message || e).slice(0, 200)}`});
+      this._log('getAccessToken failed', {code: p.code, reason: p.reason});
+      throw p;
+    }
+    const token = tokenFrom(value);
+    if (!token) {
+      const p = problem('provider.failed', {reason: `returned ${value === '' ? 'an empty string' : value === undefined ? 'nothing' : 'no token (' + typeof value + ')'}`});
+      this._log('getAccessToken failed', {code: p.code, reason: p.reason});
+      throw p;
+    }
+    this._log('token obtained', {reason, ms: Math.round(performance.now() - t0), tokenExpiresIn: expiresIn(token)});
+    return token;
+  }
+
+  /** Single flight: concurrent triggers (timer, token_expiring from each widget, refreshToken()) share one refresh. */
+  _refresh(reason, {reconnecting} = {}) {
+    if (this._destroyed) return Promise.resolve();
+    if (this._refreshing) {
+      if (reconnecting) this._refreshing.then(() => this._handTokenForReconnect(reconnecting), () => {});
+      return this._refreshing;
+    }
+    this._refreshing = (async () => {
+      clearTimeout(this._refreshTimer);
+      if (!this._provider) {
+        this._log('cannot refresh a fixed token', {reason});
+        if (reconnecting) this._handTokenForReconnect(reconnecting);
+        return;
+      }
+      let token;
+      try {
+        token = await this._obtainToken(reason);
+      } catch (p) {
+        this._emit('error', {error: errorView(p)});
+        this._scheduleRefresh(Math.min(backoffDelay(this._refreshFailures = (this._refreshFailures || 0) + 1), 10000));
+        if (reconnecting) this._handTokenForReconnect(reconnecting);
+        return;
+      }
+      this._refreshFailures = 0;
+      let payload;
+      try {
+        payload = decodeTokenPayload(token);
+      } catch (p) {
+        this._emit('error', {error: errorView(p)});
+        return;
+      }
+      if (token === this._token) {
+        // The provider still hands out the same token (its cache has not refreshed yet): ask again shortly.
+        this._log('provider returned the current token; asking again soon', {reason});
+        this._scheduleRefresh(Math.max(1000, Math.min(5000, refreshDelay(payload) / 4 || 1000)));
+        if (reconnecting) this._handTokenForReconnect(reconnecting);
+        return;
+      }
+      this._token = token;
+      this._payload = payload;
+      for (const [widget, f] of this._frames) {
+        if (!f.needsToken) continue;
+        if (widget === reconnecting) {
+          this._handTokenForReconnect(widget);
+        } else {
+          this._post(widget, {type: 'refresh', token});
+          this._log('refresh sent', {widget, session: f.session, tokenExpiresIn: this._expiresIn()});
+        }
+      }
+      this._scheduleRefresh();
+    })().finally(() => { this._refreshing = null; });
+    return this._refreshing;
+  }
+
+  _handTokenForReconnect(widget) {
+    this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme});
+    this._log('token handed over for reconnect', {widget, tokenExpiresIn: this._expiresIn()});
+  }
+
+  _scheduleRefresh(delay) {
+    clearTimeout(this._refreshTimer);
+    if (this._destroyed || !this._provider || !this._payload) return;
+    const ms = delay ?? refreshDelay(this._payload);
+    if (ms === null) return;
+    this._log('refresh scheduled', {inMs: ms});
+    this._refreshTimer = setTimeout(() => this._refresh('scheduled'), ms);
+  }
+
+  _expiresIn() {
+    return this._payload && typeof this._payload.exp === 'number'
+      ? `${Math.round(this._payload.exp - Date.now() / 1000)}s` : undefined;
+  }
+
+  // ---- state ----------------------------------------------------------------------------------------------------
+
+  _failAll(p) {
+    const error = errorView(p);
+    this._log('error', {code: error.code, action: error.action});
+    this._setAll({state: 'error', error});
+    this._emit('error', {error});
+    this._settle();
+  }
+
+  _setAll(s) {
+    for (const w of this._widgets) this._status[w] = {...s};
+  }
+
+  _settle() {
+    const states = Object.values(this._status);
+    if (states.every(s => SETTLED.has(s.state))) {
+      this._resolveReady(this.status());
+      return;
+    }
+    const stop = Object.entries(this._status).find(([, s]) => s.state === 'error' && s.error && s.error.action === 'stop');
+    if (stop) {
+      const [widget, s] = stop;
+      this._rejectReady(new DeskframeError({...s.error, widget}));
+    }
+  }
+
+  _emit(type, detail) {
+    const event = {type, at: new Date().toISOString(), ...detail};
+    for (const l of this._listeners.get(type) || []) {
+      try { l(event); } catch (e) { console.error('deskframe: an event listener threw', e); }
+    }
+    if (this._onEvent) {
+      try { this._onEvent(event); } catch (e) { console.error('deskframe: onEvent threw', e); }
+    }
+  }
+
+  _log(step, fields = {}) {
+    if (this._debug) console.debug(debugLine(step, fields));
+  }
+}
+
+/** The error as status() and events show it. */
+function errorView(p) {
+  const {code, message, hint} = p;
+  const view = {code, message, hint, action: p.action || actionForCode(code)};
+  for (const k of ['closeCode', 'missing', 'required', 'granted', 'client', 'origin', 'allowed', 'reason']) {
+    if (p[k] !== undefined) view[k] = p[k];
+  }
+  return view;
+}
+
+function withAction(p) {
+  const entry = CODES[p.code];
+  return {...p, closeCode: entry ? entry.close : undefined, action: actionForCode(p.code)};
+}
+
+function expiresIn(token) {
+  try {
+    const p = decodeTokenPayload(token);
+    return typeof p.exp === 'number' ? `${Math.round(p.exp - Date.now() / 1000)}s` : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+// Voice and video widgets until calls support lands: a clear "not enabled yet" state, not an error. They need no
+// token, so EmbeddingClient does not send them one.
+import {WidgetBridge} from './bridge.js';
+import {h} from './dom.js';
+
+const app = document.getElementById('app');
+const widget = app.dataset.widget;
+const bridge = new WidgetBridge(widget, {needsToken: false});
+const name = widget === 'video' ? 'Video calls' : 'Voice calls';
+const notice = `${name} are not enabled yet on this Deskframe deployment.`;
+app.replaceChildren(h('section', {class: 'df-unavailable', role: 'status', 'aria-live': 'polite'},
+  h('h2', {}, name),
+  h('p', {}, notice),
+  h('p', {class: 'df-muted'}, 'They arrive with calls support; nothing needs fixing in your integration.')));
+app.removeAttribute('aria-busy');
+bridge.log('not enabled', {notice});
+bridge.status('not_enabled', {notice});

@@ -1,0 +1,118 @@
+package org.deskframe.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import java.time.Duration;
+import org.deskframe.testing.TestClient.Reply;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * Refresh tokens rotate on every use; presenting a rotated one again is either a client's concurrent retry (within
+ * the leeway: refused, nothing revoked) or a stolen copy (after it: the whole family is revoked, access tokens too).
+ * The test server runs with a 2 s leeway.
+ */
+class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
+
+    @Value("${deskframe.identity.refresh-reuse-leeway}")
+    Duration leeway;
+
+    @Test
+    void everyRefreshReturnsANewAccessTokenAndANewRefreshToken() {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        Exchange second = refresh("demo-backend", first.refreshToken());
+        Exchange third = refresh("demo-backend", second.refreshToken());
+
+        assertThat(second.ok()).as(second.http().getBody()).isTrue();
+        assertThat(third.ok()).as(third.http().getBody()).isTrue();
+        assertThat(second.refreshToken()).isNotNull().isNotEqualTo(first.refreshToken());
+        assertThat(third.refreshToken()).isNotNull().isNotEqualTo(second.refreshToken());
+        assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
+        assertThat(third.accessToken().getScope().toStringList()).containsExactlyInAnyOrder("messaging:read", "messaging:write");
+        assertThat(third.http().getHeaderValue("Cache-Control")).contains("no-store");
+        assertThat(http.get("/api/v2/tokens/me", third.accessToken().getValue()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void whenARotatedRefreshTokenIsReplayedWithinTheLeewayThenItIsRefusedAndNothingIsRevoked() {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        Exchange second = refresh("demo-backend", first.refreshToken());
+
+        Exchange replay = refresh("demo-backend", first.refreshToken());
+
+        assertThat(replay.error()).isEqualTo("invalid_grant");
+        assertThat(replay.errorDescription()).contains("latest");
+        assertThat(http.get("/api/v2/tokens/me", first.accessToken().getValue()).status()).isEqualTo(200);
+        assertThat(http.get("/api/v2/tokens/me", second.accessToken().getValue()).status()).isEqualTo(200);
+        assertThat(refresh("demo-backend", second.refreshToken()).ok()).as("the current refresh token still works").isTrue();
+    }
+
+    @Test
+    void whenARotatedRefreshTokenIsReplayedAfterTheLeewayThenTheWholeFamilyIsRevoked() throws InterruptedException {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        Exchange second = refresh("demo-backend", first.refreshToken());
+        Exchange third = refresh("demo-backend", second.refreshToken());
+        Thread.sleep(leeway.plusMillis(1500).toMillis());
+
+        Exchange replay = refresh("demo-backend", first.refreshToken());
+
+        assertThat(replay.error()).isEqualTo("invalid_grant");
+        assertThat(replay.errorDescription()).containsIgnoringCase("reuse");
+        assertThat(refresh("demo-backend", third.refreshToken()).error()).as("the current refresh token is revoked").isEqualTo("invalid_grant");
+        for (Exchange issued : new Exchange[] {first, second, third}) {
+            Reply me = http.get("/api/v2/tokens/me", issued.accessToken().getValue());
+            assertThat(me.status()).isEqualTo(401);
+            assertThat(me.json().get("code").asString()).isEqualTo("token.revoked");
+        }
+    }
+
+    @Test
+    void aFamilyRevokedForReuseLeavesTheAgentsOtherSessionsAlone() throws InterruptedException {
+        Agent agent = newAgent("demo");
+        Exchange stolen = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        Exchange otherSession = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        refresh("demo-backend", stolen.refreshToken());
+        Thread.sleep(leeway.plusMillis(1500).toMillis());
+
+        assertThat(refresh("demo-backend", stolen.refreshToken()).error()).isEqualTo("invalid_grant");
+
+        assertThat(http.get("/api/v2/tokens/me", otherSession.accessToken().getValue()).status()).isEqualTo(200);
+        assertThat(refresh("demo-backend", otherSession.refreshToken()).ok()).isTrue();
+    }
+
+    @Test
+    void aRefreshTokenIsBoundToItsClient() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        assertThat(refresh("demo-noembed", tokens.refreshToken()).error()).isEqualTo("invalid_grant");
+        assertThat(refresh("acme-backend", tokens.refreshToken()).error()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void whenTheAgentHasBeenDisabledThenRefreshIsRefused() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        agents.update(agent.id(), new AgentDirectory.AgentChange(null, null, null, false));
+
+        Exchange refused = refresh("demo-backend", tokens.refreshToken());
+
+        assertThat(refused.error()).isEqualTo("invalid_grant");
+        assertThat(refused.errorDescription()).contains("disabled");
+    }
+
+    @Test
+    void anUnknownRefreshTokenIsRefused() {
+        assertThat(refresh("demo-backend", new RefreshToken()).error()).isEqualTo("invalid_grant");
+    }
+
+    private static Exchange refresh(String clientId, RefreshToken refreshToken) {
+        return token(basic(clientId), new RefreshTokenGrant(refreshToken), null);
+    }
+}

@@ -1,0 +1,167 @@
+package org.deskframe.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.oauth2.sdk.JWTBearerGrant;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Token;
+import org.deskframe.testing.TestClient.Reply;
+import org.junit.jupiter.api.Test;
+
+/** RFC 7009 revocation takes effect at once for every check Deskframe makes; RFC 7662 introspection agrees. */
+class RevocationIntegrationTests extends AuthorizationServerTest {
+
+    @Test
+    void aRevokedAccessTokenIsRefusedAtOnce() throws Exception {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        String accessToken = tokens.accessToken().getValue();
+        assertThat(http.get("/api/v2/tokens/me", accessToken).status()).isEqualTo(200);
+
+        assertThat(revoke(basic("demo-backend"), tokens.accessToken()).getStatusCode()).isEqualTo(200);
+
+        assertRevoked(accessToken);
+    }
+
+    @Test
+    void revokingAnAccessTokenLeavesItsRefreshTokenUsable() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        revoke(basic("demo-backend"), tokens.accessToken());
+
+        Exchange refreshed = token(basic("demo-backend"), new RefreshTokenGrant(tokens.refreshToken()), null);
+        assertThat(refreshed.ok()).isTrue();
+        assertThat(http.get("/api/v2/tokens/me", refreshed.accessToken().getValue()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAccessTokenFromTheJwtBearerGrantCanBeRevoked() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = token(basic("demo-backend"),
+                new JWTBearerGrant(hs256Assertion("demo-backend", assertionClaims("demo-backend", agent.username()).build())), null);
+
+        assertThat(revoke(basic("demo-backend"), tokens.accessToken()).getStatusCode()).isEqualTo(200);
+
+        assertRevoked(tokens.accessToken().getValue());
+    }
+
+    @Test
+    void revokingARefreshTokenRevokesItsWholeFamilyAtOnce() {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        Exchange second = token(basic("demo-backend"), new RefreshTokenGrant(first.refreshToken()), null);
+
+        assertThat(revoke(basic("demo-backend"), second.refreshToken()).getStatusCode()).isEqualTo(200);
+
+        assertThat(token(basic("demo-backend"), new RefreshTokenGrant(second.refreshToken()), null).error()).isEqualTo("invalid_grant");
+        assertRevoked(first.accessToken().getValue());
+        assertRevoked(second.accessToken().getValue());
+    }
+
+    @Test
+    void aClientCannotRevokeAnotherClientsToken() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        HTTPResponse refused = revoke(basic("demo-noembed"), tokens.accessToken());
+
+        assertThat(refused.getStatusCode()).isBetween(400, 401);
+        assertThat(http.get("/api/v2/tokens/me", tokens.accessToken().getValue()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void revokingAnUnknownTokenIsNotAnError() {
+        assertThat(revoke(basic("demo-backend"), new BearerAccessToken()).getStatusCode()).isEqualTo(200);
+        assertThat(revoke(basic("demo-backend"), new RefreshToken()).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void revocationNeedsClientAuthentication() {
+        Reply reply = http.form("/oauth2/revoke", null, null, java.util.Map.of("token", "anything"));
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.json().get("error").asString()).isEqualTo("invalid_client");
+    }
+
+    // --- introspection --------------------------------------------------------------------------------------------
+
+    @Test
+    void introspectionDescribesAnActiveAccessToken() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        TokenIntrospectionSuccessResponse info = introspect(basic("demo-backend"), tokens.accessToken());
+
+        assertThat(info.isActive()).isTrue();
+        assertThat(info.getSubject().getValue()).isEqualTo(agent.id());
+        assertThat(info.getClientID().getValue()).isEqualTo("demo-backend");
+        assertThat(info.getScope().toStringList()).containsExactlyInAnyOrder("messaging:read", "messaging:write");
+        assertThat(info.getIssuer().getValue()).isEqualTo(BASE);
+        assertThat(info.getExpirationTime()).isInTheFuture();
+    }
+
+    @Test
+    void introspectionReportsARevokedAccessTokenAsInactive() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        revoke(basic("demo-backend"), tokens.accessToken());
+
+        assertThat(introspect(basic("demo-backend"), tokens.accessToken()).isActive()).isFalse();
+    }
+
+    @Test
+    void introspectionReportsRefreshTokensActiveUntilRotatedOrRevoked() {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        assertThat(introspect(basic("demo-backend"), first.refreshToken()).isActive()).isTrue();
+
+        Exchange second = token(basic("demo-backend"), new RefreshTokenGrant(first.refreshToken()), null);
+        assertThat(introspect(basic("demo-backend"), first.refreshToken()).isActive()).as("rotated away").isFalse();
+
+        revoke(basic("demo-backend"), second.refreshToken());
+        assertThat(introspect(basic("demo-backend"), second.refreshToken()).isActive()).as("revoked").isFalse();
+        assertThat(introspect(basic("demo-backend"), second.accessToken()).isActive()).as("family revoked").isFalse();
+    }
+
+    @Test
+    void introspectionReportsAnUnknownTokenAsInactive() {
+        assertThat(introspect(basic("demo-backend"), new BearerAccessToken()).isActive()).isFalse();
+    }
+
+    private void assertRevoked(String accessToken) {
+        Reply me = http.get("/api/v2/tokens/me", accessToken);
+        assertThat(me.status()).isEqualTo(401);
+        assertThat(me.json().get("code").asString()).isEqualTo("token.revoked");
+        assertThat(me.json().get("hint").asString()).isNotBlank();
+        assertThat(me.header("WWW-Authenticate")).startsWith("Bearer").contains("error=\"invalid_token\"");
+    }
+
+    private static HTTPResponse revoke(ClientAuthentication client, Token token) {
+        try {
+            return new TokenRevocationRequest(metadata().getRevocationEndpointURI(), client, token).toHTTPRequest().send();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static TokenIntrospectionSuccessResponse introspect(ClientAuthentication client, Token token) {
+        try {
+            HTTPResponse http = new TokenIntrospectionRequest(metadata().getIntrospectionEndpointURI(), client, token)
+                    .toHTTPRequest().send();
+            TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(http);
+            if (!response.indicatesSuccess()) throw new AssertionError("introspection failed: " + http.getBody());
+            return response.toSuccessResponse();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.deskframe.identity.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class FailureThrottleTests {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final FailureThrottle throttle = new FailureThrottle(100, clock);
+
+    @Test
+    void fiveFailuresAreFreeThenTheWaitDoublesWithEachFailure() {
+        fail("agent:a", 5);
+        assertThat(throttle.retryAfter("agent:a")).contains(Duration.ofSeconds(1));
+
+        clock.advance(Duration.ofSeconds(1));
+        fail("agent:a", 1);
+        assertThat(throttle.retryAfter("agent:a")).contains(Duration.ofSeconds(2));
+
+        clock.advance(Duration.ofSeconds(2));
+        fail("agent:a", 1);
+        assertThat(throttle.retryAfter("agent:a")).contains(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theWaitIsCappedAtFiveMinutes() {
+        fail("agent:a", 40);
+        assertThat(throttle.retryAfter("agent:a")).contains(FailureThrottle.MAX_BACKOFF);
+    }
+
+    @Test
+    void aSuccessClearsTheWaitButNotTheHourlyCount() {
+        FailureThrottle strict = new FailureThrottle(6, clock);
+        for (int i = 0; i < 6; i++) strict.failed("client:c");
+        strict.succeeded("client:c");
+
+        assertThat(strict.retryAfter("client:c")).as("hourly cap still applies").isPresent();
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(strict.retryAfter("client:c")).isEmpty();
+    }
+
+    @Test
+    void identitiesAreThrottledIndependently() {
+        fail("agent:a", 10);
+        assertThat(throttle.retryAfter("agent:b")).isEmpty();
+    }
+
+    @Test
+    void identitiesWithoutRecentFailuresAreForgotten() {
+        for (int i = 0; i < 10_001; i++) throttle.failed("agent:guess-" + i);
+        clock.advance(Duration.ofMinutes(61));
+
+        for (int i = 0; i < 20_001; i++) throttle.failed("agent:new-guess-" + i);
+
+        assertThat(throttle.trackedIdentities()).as("the hour-old guesses were dropped").isLessThanOrEqualTo(20_001);
+        assertThat(throttle.retryAfter("agent:guess-1")).isEmpty();
+    }
+
+    private void fail(String identity, int times) {
+        for (int i = 0; i < times; i++) throttle.failed(identity);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+// Unit tests of EmbeddingClient's pure logic (no DOM): run by `node --test` from the Maven build (server/pom.xml).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {backoffDelay, debugLine, decodeTokenPayload, earlierPage, envOrigin, precheck, refreshDelay, tokenFrom,
+  unreadCount, widgetUrl} from '../../main/resources/embed/v1/core.js';
+
+const b64url = o => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = payload => `${b64url({alg: 'RS256', typ: 'at+jwt'})}.${b64url(payload)}.c2ln`;
+
+test('envOrigin accepts a base URL, a host, or a URL with a path, and keeps only the origin', () => {
+  assert.equal(envOrigin('http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
+  assert.equal(envOrigin('https://deskframe.example.com/some/path/'), 'https://deskframe.example.com');
+  assert.equal(envOrigin('deskframe.example.com'), 'https://deskframe.example.com');
+  assert.equal(envOrigin('localhost:8080'), 'http://localhost:8080');
+  assert.throws(() => envOrigin(''), TypeError);
+  assert.throws(() => envOrigin('ftp://x.example'), TypeError);
+});
+
+test('decodeTokenPayload reads the claims without verifying, including non-ASCII text', () => {
+  const p = decodeTokenPayload(jwt({iss: 'http://localhost:8080', org: 'demo', client_id: 'demo-backend', name: 'Zoë'}));
+  assert.equal(p.iss, 'http://localhost:8080');
+  assert.equal(p.org, 'demo');
+  assert.equal(p.client_id, 'demo-backend');
+  assert.equal(p.name, 'Zoë');
+});
+
+test('decodeTokenPayload names what is wrong with a malformed token as token.malformed', () => {
+  for (const [bad, reason] of [['', /empty/], ['abc', /three dot-separated parts, found 1/], ['a.!!!.c', /base64url/],
+    [`a.${Buffer.from('[1]').toString('base64url')}.c`, /JSON object/]]) {
+    assert.throws(() => decodeTokenPayload(bad), e => e.code === 'token.malformed' && reason.test(e.message) && e.action === 'stop');
+  }
+});
+
+test('precheck reports the issuer first as token.wrong_region with both issuers and the fix', () => {
+  const env = {issuer: 'https://eu.deskframe.example', region: 'eu'};
+  const p = precheck({iss: 'https://us.deskframe.example', org: 'acme'}, env, 'demo');
+  assert.equal(p.code, 'token.wrong_region');
+  assert.equal(p.closeCode, 4302);
+  assert.equal(p.action, 'stop');
+  assert.equal(p.message, "The token was issued by 'https://us.deskframe.example', but this deployment (eu) is 'https://eu.deskframe.example'.");
+  assert.match(p.hint, /env 'https:\/\/us.deskframe.example'/);
+});
+
+test('precheck reports an org mismatch as token.wrong_org, and passes a matching token', () => {
+  const env = {issuer: 'http://localhost:8080', region: 'local'};
+  const p = precheck({iss: 'http://localhost:8080', org: 'acme'}, env, 'demo');
+  assert.equal(p.code, 'token.wrong_org');
+  assert.equal(p.message, "The token belongs to organisation 'acme', not 'demo'.");
+  assert.equal(p.hint, "Use orgId 'acme', or obtain the token with a client of organisation 'demo'.");
+  assert.equal(precheck({iss: 'http://localhost:8080', org: 'demo'}, env, 'demo'), null);
+});
+
+test('backoffDelay grows exponentially up to the cap, with jitter between half and all of it', () => {
+  assert.equal(backoffDelay(0, {random: () => 0}), 250);
+  assert.equal(backoffDelay(0, {random: () => 1}), 500);
+  assert.equal(backoffDelay(3, {random: () => 1}), 4000);
+  assert.equal(backoffDelay(3, {random: () => 0}), 2000);
+  assert.equal(backoffDelay(20, {random: () => 1}), 30000);
+  assert.equal(backoffDelay(1000, {random: () => 0}), 15000);
+  const samples = new Set(Array.from({length: 50}, () => backoffDelay(4)));
+  assert.ok(samples.size > 10, 'jitter spreads reconnects');
+  for (const d of samples) assert.ok(d >= 4000 && d <= 8000, `${d} within [4000, 8000]`);
+});
+
+test('refreshDelay refreshes a quarter of the lifetime before expiry, between 2 s and 60 s before', () => {
+  const now = 1_000_000_000_000;
+  const iat = now / 1000;
+  assert.equal(refreshDelay({iat, exp: iat + 900}, now), 840_000); // 15 min token: 60 s before
+  assert.equal(refreshDelay({iat, exp: iat + 20}, now), 15_000);   // 20 s token: 5 s before
+  assert.equal(refreshDelay({iat, exp: iat + 4}, now), 2_000);     // very short: at least 2 s before
+  assert.equal(refreshDelay({iat: iat - 100, exp: iat - 1}, now), 0);
+  assert.equal(refreshDelay({}, now), null);
+});
+
+test('widgetUrl carries client, org and the parent origin, never a token', () => {
+  const u = new URL(widgetUrl('http://localhost:8080', 'messaging', {client: 'demo-backend', org: 'demo',
+    parentOrigin: 'http://localhost:8081', debug: true}));
+  assert.equal(u.origin, 'http://localhost:8080');
+  assert.equal(u.pathname, '/embed/v1/widgets/messaging');
+  assert.deepEqual([...u.searchParams.keys()].sort(), ['client', 'debug', 'org', 'parent']);
+  assert.equal(u.searchParams.get('parent'), 'http://localhost:8081');
+});
+
+test('tokenFrom accepts a string or a token response, and nothing else', () => {
+  assert.equal(tokenFrom(' abc '), 'abc');
+  assert.equal(tokenFrom({access_token: 'x'}), 'x');
+  assert.equal(tokenFrom({accessToken: 'y'}), 'y');
+  for (const v of [undefined, null, '', '  ', 42, {}, {access_token: ''}]) assert.equal(tokenFrom(v), null);
+});
+
+test('debugLine has a timestamp, widget and session, and redacts anything named like a token', () => {
+  const line = debugLine('authenticate sent', {widget: 'messaging', session: 's-1', token: 'eyJ.secret.sig',
+    accessToken: 'x', refresh_token: 'y', tokenExpiresIn: '300s', needsToken: true, code: 'token.expired'},
+  new Date('2026-11-27T10:00:00.123Z'));
+  assert.equal(line, '[deskframe 2026-11-27T10:00:00.123Z messaging session=s-1] authenticate sent '
+    + 'token=(redacted) accessToken=(redacted) refresh_token=(redacted) tokenExpiresIn=300s needsToken=true code=token.expired');
+  assert.ok(!line.includes('eyJ'));
+});
+
+test('earlierPage asks for the messages just before the oldest loaded one', () => {
+  assert.deepEqual(earlierPage(120, 50), {after: 69, limit: 50});
+  assert.deepEqual(earlierPage(20, 50), {after: 0, limit: 19});
+  assert.equal(earlierPage(1, 50), null);
+});
+
+test('unreadCount counts others\' messages after the read position', () => {
+  const msgs = [1, 2, 3, 4].map(seq => ({seq, sender: {kind: 'agent', id: seq === 3 ? 'me' : 'other'}}));
+  assert.equal(unreadCount(msgs, 1, 'me'), 2);
+  assert.equal(unreadCount(msgs, 4, 'me'), 0);
+});
