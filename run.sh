@@ -12,9 +12,10 @@ JAVA="$JAVA_HOME/bin/java"
 SERVER_PORT="${SERVER_PORT:-8080}"
 DESKTOP_PORT="${DESKTOP_PORT:-8081}"
 export SERVER_PORT DESKTOP_PORT
-PLATFORM_URL="http://localhost:$SERVER_PORT"
+PLATFORM_URL="${DESKFRAME_REGION_PUBLIC_URL:-http://localhost:$SERVER_PORT}"
 DESKTOP_URL="${DESKTOP_PUBLIC_URL:-http://localhost:$DESKTOP_PORT}"
-# The platform allows the desktop's origin to embed the demo client's widgets; the desktop talks to this platform.
+# The platform allows the desktop's origin to embed the demo client's widgets; the desktop talks to this platform
+# (its public URL, which is the token issuer the page's EmbeddingClient compares env with).
 export DESKFRAME_DEMO_DESKTOPURL="${DESKFRAME_DEMO_DESKTOPURL:-$DESKTOP_URL}"
 export DESKFRAME_ENV="${DESKFRAME_ENV:-$PLATFORM_URL}"
 
