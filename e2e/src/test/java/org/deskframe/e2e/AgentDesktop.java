@@ -42,18 +42,25 @@ final class AgentDesktop implements AutoCloseable {
 
     final int port;
     final List<String> issuedTokens = new CopyOnWriteArrayList<>();
-    private final String platform;
+    private volatile String platform;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    AgentDesktop(String platform, int port) throws IOException {
-        this.platform = platform;
-        this.port = port;
-        server = HttpServer.create(new InetSocketAddress(port), 64);
+    /**
+     * Binds at once on a port the system picks (so nothing can take it before the platform, which must know this
+     * origin when it starts, is up); {@link #platform(String)} then points the desktop at the platform.
+     */
+    AgentDesktop() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(0), 64);
+        this.port = server.getAddress().getPort();
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/desktop", this::page);
         server.createContext("/token", this::token);
         server.start();
+    }
+
+    void platform(String base) {
+        this.platform = base;
     }
 
     /** The desktop's origin as the platform knows it (its allowed embedding origin). */

@@ -36,12 +36,12 @@ class EmbeddingBrowserIntegrationTests {
     @BeforeAll
     void start() throws Exception {
         PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        int desktopPort = Platform.freePort();
         // The desktop's port must be known before the platform seeds the demo clients' allowed origins.
-        platform = new Platform("http://localhost:" + desktopPort, Map.of(
+        desktop = new AgentDesktop();
+        platform = new Platform("http://localhost:" + desktop.port, Map.of(
                 "deskframe.gateway.expiry-warning", "10s",
                 "deskframe.gateway.max-connections-per-agent", "50"));
-        desktop = new AgentDesktop(platform.base(), desktopPort);
+        desktop.platform(platform.base());
         platform.registerShortLivedClient("e2e-short", SHORT_TTL, Set.of(desktop.origin()));
         browser = new Browser();
     }

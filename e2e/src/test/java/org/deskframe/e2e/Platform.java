@@ -2,7 +2,6 @@ package org.deskframe.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,11 +65,8 @@ final class Platform implements AutoCloseable {
         context.close();
     }
 
+    /** A free port below the ephemeral range, which outgoing connections may take while the server starts. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.deskframe.testing.DeskframeServerTest.freePort();
     }
 }

@@ -35,11 +35,21 @@ public abstract class DeskframeServerTest {
 
     protected final TestClient http = new TestClient(BASE);
 
+    /**
+     * A free port below the kernel's ephemeral range (32768+): a server starts seconds after its port is chosen, and a
+     * port from the ephemeral range may meanwhile be taken by any outgoing connection (database, Redis, HTTP clients).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                s.setReuseAddress(true);
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }

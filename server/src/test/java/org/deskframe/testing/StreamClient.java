@@ -68,7 +68,7 @@ public class StreamClient implements AutoCloseable {
 
     /** The next frame other than ping, waiting up to 10 s. */
     public JsonNode next() {
-        return next(f -> !"ping".equals(f.get("op").asString()), Duration.ofSeconds(10));
+        return next(f -> !"ping".equals(f.get("op").asString()), Duration.ofSeconds(30));
     }
 
     public JsonNode next(Predicate<JsonNode> match, Duration timeout) {
@@ -97,7 +97,7 @@ public class StreamClient implements AutoCloseable {
     }
 
     public JsonNode nextOp(String op) {
-        return next(f -> op.equals(f.get("op").asString()), Duration.ofSeconds(10));
+        return next(f -> op.equals(f.get("op").asString()), Duration.ofSeconds(30));
     }
 
     public List<JsonNode> drain() {
