@@ -29,10 +29,16 @@ final class Browser implements AutoCloseable {
 
     /** A page in a fresh context, with every console line (its own and its iframes') collected. */
     AgentPage open(String url) {
+        return open(url, page -> { });
+    }
+
+    /** Like {@link #open(String)}, with {@code beforeNavigate} run on the new page first (to attach listeners). */
+    AgentPage open(String url, java.util.function.Consumer<Page> beforeNavigate) {
         BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 760));
         Page page = context.newPage();
         List<String> console = new CopyOnWriteArrayList<>();
         page.onConsoleMessage(m -> console.add(m.text()));
+        beforeNavigate.accept(page);
         page.navigate(url);
         return new AgentPage(context, page, console);
     }

@@ -1,0 +1,261 @@
+package org.deskframe.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.FrameLocator;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.deskframe.e2e.Browser.AgentPage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real example agent desktop ({@code examples/agent-desktop}) in headless Chromium, as a person uses it: sign in
+ * on its login page, let its page embed the widgets with EmbeddingClient (tokens from its own
+ * {@code POST /api/access-token}, behind its session cookie and CSRF header), and message another agent signed in
+ * in another browser context. The platform allows the desktop's origin the way {@code ./run.sh} does
+ * ({@code deskframe.demo.desktop-url}); a second desktop instance on a port the platform does not list plays the
+ * desktop deployed on an origin nobody added to the OAuth client.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExampleDesktopBrowserIntegrationTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Platform platform;
+    private ExampleDesktop desktop;
+    private ExampleDesktop unlisted;
+    private Browser browser;
+
+    @BeforeAll
+    void start() {
+        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+        int desktopPort = Platform.freePort();
+        String desktopOrigin = "http://localhost:" + desktopPort;
+        platform = new Platform(desktopOrigin, Map.of(
+                "deskframe.demo.desktop-url", desktopOrigin,
+                "deskframe.demo.extra-origins", "",
+                "deskframe.gateway.max-connections-per-agent", "50"));
+        desktop = new ExampleDesktop(platform.base(), desktopPort);
+        assertThat(desktop.origin()).isEqualTo(desktopOrigin);
+        int unlistedPort;
+        do {
+            unlistedPort = Platform.freePort();
+        } while (unlistedPort == desktopPort || unlistedPort == platform.port);
+        unlisted = new ExampleDesktop(platform.base(), unlistedPort);
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (unlisted != null) unlisted.close();
+        if (desktop != null) desktop.close();
+        if (platform != null) platform.close();
+    }
+
+    @Test
+    void twoAgentsSignInToTheExampleDesktopInTwoBrowsersAndMessageEachOtherBothWays() throws Exception {
+        List<Response> tokenResponses = new CopyOnWriteArrayList<>();
+        try (AgentPage one = signIn(desktop.origin(), "agent1", tokenResponses); AgentPage two = signIn(desktop.origin(), "agent2", tokenResponses)) {
+            awaitState(one.page(), "messaging", "ready");
+            awaitState(two.page(), "messaging", "ready");
+            for (AgentPage p : List.of(one, two)) {
+                assertThat(p.page().locator("#widget-status [data-widget=messaging] .state")).hasAttribute("data-state", "ready");
+                assertThat(messaging(p.page()).locator("#df-connection")).hasText("Connected");
+                assertThat(status(p.page(), "voice")).containsEntry("state", "not_enabled");
+                assertThat(status(p.page(), "video")).containsEntry("state", "not_enabled");
+            }
+            assertThat(agentOf(one.page())).isEqualTo("agent1");
+            assertThat(agentOf(two.page())).isEqualTo("agent2");
+
+            FrameLocator m1 = messaging(one.page());
+            FrameLocator m2 = messaging(two.page());
+            m1.locator("#df-new-agents").fill("agent2");
+            m1.locator("#df-new-subject").fill("Refund for order 981");
+            m1.locator("#df-new-subject").press("Enter");
+            assertThat(m1.locator("#df-title")).hasText("Refund for order 981");
+            send(m1, "Hi agent2, can you take the refund for order 981?");
+
+            Locator atTwo = m2.locator("button.df-conversation", new FrameLocator.LocatorOptions().setHasText("Refund for order 981"));
+            assertThat(atTwo).isVisible();
+            atTwo.click();
+            assertThat(message(m2, "Hi agent2, can you take the refund for order 981?")).isVisible();
+
+            send(m2, "Sure agent1, taking it now.");
+            assertThat(message(m1, "Sure agent1, taking it now.")).isVisible();
+            send(m1, "Thanks!");
+            assertThat(message(m2, "Thanks!")).isVisible();
+            assertThat(message(m1, "Hi agent2, can you take the refund for order 981?").locator(".df-receipt")).hasText("✓✓ read");
+
+            assertThat(one.page().evaluate("() => deskframe.ready.then(s => s.messaging.state)")).isEqualTo("ready");
+
+            // Every token the desktop's backend handed its pages stays out of the console (debug is on for both).
+            List<String> tokens = new ArrayList<>();
+            for (Response r : tokenResponses) {
+                if (r.status() != 200) continue;
+                try {
+                    tokens.add(JSON.readTree(r.text()).get("access_token").asString());
+                } catch (PlaywrightException gone) {
+                    // A response of the page before the ?debug=1 navigation: Chromium no longer has its body.
+                }
+            }
+            assertThat(tokens).isNotEmpty();
+            assertThat(one.console()).anyMatch(l -> l.startsWith("[deskframe ") && l.contains("token obtained"));
+            for (AgentPage p : List.of(one, two)) {
+                for (String line : p.console()) {
+                    for (String token : tokens) assertThat(line).as("a console line contains an access token").doesNotContain(token);
+                }
+            }
+
+            Path png = Path.of("target", "screenshots", "example-desktop.png");
+            one.page().screenshot(new Page.ScreenshotOptions().setPath(png));
+            assertThat(Files.size(png)).isPositive();
+            Path committed = docs().resolve("images/desktop.png");
+            if (Boolean.getBoolean("deskframe.docs.write") || !Files.exists(committed)) {
+                // The README's screenshot comes from the real desktop; like every generated doc it is rewritten on
+                // request only, so a build does not dirty the work tree.
+                Files.createDirectories(committed.getParent());
+                Files.copy(png, committed, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    void theExampleDesktopServedFromAnOriginNotOnTheClientsAllowlistIsRefusedWithOriginNotAllowed() {
+        String origin = unlisted.origin();
+        try (AgentPage page = signIn(origin, "agent1", new CopyOnWriteArrayList<>())) {
+            awaitState(page.page(), "messaging", "error");
+            Map<String, Object> error = error(page.page(), "messaging");
+            assertThat(error).containsEntry("code", "origin.not_allowed").containsEntry("origin", origin);
+            String message = (String) error.get("message");
+            String hint = (String) error.get("hint");
+            assertThat(message).startsWith("The page origin '" + origin + "' is not allowed to embed widgets for OAuth client demo-backend");
+            assertThat(hint).contains("Add '" + origin + "'");
+            assertThat(page.page().evaluate("() => deskframe.ready.then(() => 'resolved', e => e.code)")).isEqualTo("origin.not_allowed");
+
+            // What the person at the desktop sees: the code, the message and the fix, in the page's notice and in the
+            // messaging widget's status line (the client refuses before mounting any widget iframe).
+            Locator notice = page.page().locator("#notice");
+            assertThat(notice).isVisible();
+            assertThat(notice).containsText("origin.not_allowed");
+            assertThat(notice).containsText(hint);
+            Locator line = page.page().locator("#widget-status [data-widget=messaging] .state");
+            assertThat(line).hasAttribute("data-state", "error");
+            assertThat(line).containsText("origin.not_allowed: " + message);
+            assertThat(line).containsText(hint);
+            assertThat(page.page().locator("iframe")).hasCount(0);
+        }
+    }
+
+    @Test
+    void whenTheDesktopRefusesItsTokenEndpointAfterASignOutInAnotherTabARefreshReportsProviderFailed() {
+        try (AgentPage page = signIn(desktop.origin(), "agent1", new CopyOnWriteArrayList<>())) {
+            awaitState(page.page(), "messaging", "ready");
+            String session = (String) status(page.page(), "messaging").get("session");
+            page.page().evaluate("() => { window.errors = []; deskframe.on('error', e => window.errors.push(e.error)); }");
+
+            // Another tab of the same browser: sign out, and in again (a new desktop session, so the first tab's CSRF
+            // token no longer matches and the desktop's /api/access-token refuses it with 403).
+            Page other = page.context().newPage();
+            other.navigate(desktop.origin() + "/");
+            other.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(other).hasURL(desktop.origin() + "/login");
+            fillLogin(other, "agent1");
+            assertThat(other).hasURL(desktop.origin() + "/");
+
+            page.page().evaluate("() => deskframe.refreshToken()");
+            awaitTrue(page.page(), "() => window.errors.length > 0");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> error = (Map<String, Object>) page.page().evaluate("() => window.errors[0]");
+            assertThat(error).containsEntry("code", "provider.failed");
+            assertThat((String) error.get("message")).startsWith("The token provider (getAccessToken) threw: The desktop backend could not get a token (csrf)");
+            assertThat((String) error.get("hint")).startsWith("Make getAccessToken return");
+            // The live session keeps its current token meanwhile: the refusal does not tear the widget down.
+            assertThat(status(page.page(), "messaging")).containsEntry("state", "ready").containsEntry("session", session);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** A fresh browser context (its own cookie jar) signed in to the desktop at {@code origin} through its login page. */
+    private AgentPage signIn(String origin, String user, List<Response> tokenResponses) {
+        AgentPage p = browser.open(origin + "/", page -> page.onResponse(r -> {
+            if (r.url().endsWith("/api/access-token")) tokenResponses.add(r);
+        }));
+        assertThat(p.page()).hasURL(origin + "/login");
+        fillLogin(p.page(), user);
+        assertThat(p.page()).hasURL(origin + "/");
+        assertThat(p.page().locator("header .who")).containsText("Signed in as " + user);
+        // The desktop's debug switch, as a person would add it: every step of EmbeddingClient in the console.
+        p.page().navigate(origin + "/?debug=1");
+        return p;
+    }
+
+    private static void fillLogin(Page page, String user) {
+        page.getByLabel("Username").fill(user);
+        page.getByLabel("Password").fill(ExampleDesktop.password(user));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    private static FrameLocator messaging(Page page) {
+        return page.frameLocator("iframe[title='Deskframe messaging']");
+    }
+
+    private static Locator message(FrameLocator m, String text) {
+        // Whole text (Pattern.quote's \Q...\E has no JavaScript equivalent, so escape by hand).
+        String escaped = text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+        Locator exactText = m.locator(".df-text", new FrameLocator.LocatorOptions().setHasText(Pattern.compile("^" + escaped + "$")));
+        return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHas(exactText));
+    }
+
+    private static void send(FrameLocator m, String text) {
+        Locator box = m.locator("#df-composer-text");
+        box.fill(text);
+        box.press("Enter");
+    }
+
+    private static void awaitState(Page page, String widget, String state) {
+        awaitTrue(page, "() => window.deskframe && window.deskframe.status()['" + widget + "'].state === '" + state + "'");
+    }
+
+    private static void awaitTrue(Page page, String expression) {
+        page.waitForFunction(expression, null, new Page.WaitForFunctionOptions().setTimeout(20_000));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(Page page, String widget) {
+        return (Map<String, Object>) page.evaluate("w => window.deskframe.status()[w]", widget);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> error(Page page, String widget) {
+        return (Map<String, Object>) status(page, widget).get("error");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String agentOf(Page page) {
+        return (String) ((Map<String, Object>) status(page, "messaging").get("agent")).get("username");
+    }
+
+    private static Path docs() {
+        String configured = System.getProperty("deskframe.docs");
+        return configured != null ? Path.of(configured) : Path.of("..", "docs");
+    }
+}
