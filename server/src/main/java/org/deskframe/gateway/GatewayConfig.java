@@ -30,6 +30,14 @@ class GatewayConfig implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, PATH)
+                .setHandshakeHandler(new DefaultHandshakeHandler(jettyUpgrade(settings)))
+                .addInterceptors(originGate)
+                .setAllowedOriginPatterns("*");
+    }
+
+    /** Jetty's WebSocket settings for the gateway; the bench echo endpoint uses the same, so it is a fair baseline. */
+    static JettyRequestUpgradeStrategy jettyUpgrade(GatewaySettings settings) {
         JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
         jetty.addWebSocketConfigurer(c -> {
             c.setMaxTextMessageSize(Math.max(settings.maxFrameBytes() * 4L, 256 * 1024));
@@ -38,9 +46,6 @@ class GatewayConfig implements WebSocketConfigurer {
             c.setInputBufferSize(4096);
             c.setOutputBufferSize(4096);
         });
-        registry.addHandler(handler, PATH)
-                .setHandshakeHandler(new DefaultHandshakeHandler(jetty))
-                .addInterceptors(originGate)
-                .setAllowedOriginPatterns("*");
+        return jetty;
     }
 }
