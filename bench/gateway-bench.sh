@@ -8,7 +8,8 @@
 #   bench/gateway-bench.sh idle       [driver options]   heap/RSS/CPU per idle authenticated session at 10k and 19.5k
 #   bench/gateway-bench.sh idle-echo  [driver options]   the same for the bare echo endpoint (the stack's floor)
 #
-# Environment: JAVA_HOME (default Temurin 25), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
+# Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
+# compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
 # BENCH_DB=postgres to run the server on the local PostgreSQL (127.0.0.1:5432/test, a schema of its own, dropped after).
 # Results: bench/results/<time>-<scenario>.json (+ .log with the server's output, + heap histograms for idle).
 set -euo pipefail
@@ -22,8 +23,8 @@ case "$SCENARIO" in
 esac
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
-if [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; then
+JAR=${BENCH_JAR:-server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar}
+if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; then
   echo "Building the server..."
   mvn -B -q -DskipTests -pl server -am package
 fi

@@ -415,9 +415,10 @@ function heap(pid) {
   const total = /^Total\s+(\d+)\s+(\d+)/m.exec(hist);
   const info = jcmd(pid, 'GC.heap_info');
   const used = /used (\d+)K/.exec(info);
+  const committed = /committed (\d+)K/.exec(info);
   const classes = new Map();
   for (const m of hist.matchAll(/^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/gm)) classes.set(m[3], { count: Number(m[1]), bytes: Number(m[2]) });
-  return { liveBytes: Number(total[2]), usedKb: Number(used?.[1]), classes, histogram: hist };
+  return { liveBytes: Number(total[2]), usedKb: Number(used?.[1]), committedKb: Number(committed?.[1]), classes, histogram: hist };
 }
 
 function histogramDiff(before, after, n, top = 25) {
@@ -491,7 +492,7 @@ async function idleScenario() {
   const base = { ...procStat(pid), heap: heap(pid) };
   const histDir = args.out ? args.out.replace(/\.json$/, '') : null;
   if (histDir) { fs.mkdirSync(histDir, { recursive: true }); fs.writeFileSync(`${histDir}/histogram-0.txt`, base.heap.histogram); }
-  console.log(`baseline: live heap ${(base.heap.liveBytes / 1048576).toFixed(1)} MiB, RSS ${(base.rssKb / 1024).toFixed(1)} MiB, ${base.threads} threads, ${base.fds} fds`);
+  console.log(`baseline: live heap ${(base.heap.liveBytes / 1048576).toFixed(1)} MiB (committed ${(base.heap.committedKb / 1024).toFixed(0)} MiB), RSS ${(base.rssKb / 1024).toFixed(1)} MiB, ${base.threads} threads, ${base.fds} fds`);
   const results = [];
   let previous = 0;
   for (const level of levels) {
@@ -512,7 +513,7 @@ async function idleScenario() {
     const h = heap(pid);
     const after = procStat(pid);
     const n = opened.open;
-    const diff = histogramDiff(base.heap, h, n);
+    const diff = histogramDiff(base.heap, h, n, 80);
     if (histDir) {
       fs.writeFileSync(`${histDir}/histogram-${n}.txt`, h.histogram);
       fs.writeFileSync(`${histDir}/histogram-diff-${n}.json`, JSON.stringify(diff, null, 2));
@@ -522,6 +523,9 @@ async function idleScenario() {
       pingsAnswered: st.pings, openSeconds, connectsPerSecond: accepted / openSeconds,
       heapPerConnBytes: (h.liveBytes - base.heap.liveBytes) / n,
       rssPerConnBytes: ((after.rssKb - base.rssKb) * 1024) / n,
+      // RSS outside the Java heap: what the process holds besides the heap G1 chose to commit (direct buffers, etc.).
+      nonHeapRssPerConnBytes: ((after.rssKb - base.rssKb - (h.committedKb - base.heap.committedKb)) * 1024) / n,
+      committedHeapMiB: h.committedKb / 1024,
       idleCpuUsPerConnPerS: ((idleEnd.cpuMs - idleStart.cpuMs) * 1000) / idleWall / n,
       cpuUsPerAcceptedConn: ((afterOpen.cpuMs - before.cpuMs) * 1000) / accepted,
       liveHeapMiB: h.liveBytes / 1048576, rssMiB: after.rssKb / 1024, threads: after.threads, fds: after.fds, idleSeconds: idleWall,
@@ -529,16 +533,19 @@ async function idleScenario() {
     };
     results.push(r);
     console.log(`${target} ${n} open (${opened.failed} failed, ${st.closedByServer} closed by the server, ${st.open} still open after ${idleWall.toFixed(0)} s idle): `
-      + `heap ${(r.heapPerConnBytes / 1024).toFixed(2)} KB/conn, RSS ${(r.rssPerConnBytes / 1024).toFixed(2)} KB/conn, `
+      + `heap ${(r.heapPerConnBytes / 1024).toFixed(2)} KB/conn, RSS ${(r.rssPerConnBytes / 1024).toFixed(2)} KB/conn `
+      + `(outside the heap ${(r.nonHeapRssPerConnBytes / 1024).toFixed(2)}), `
       + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s`);
     console.log('  largest heap growth per connection (bytes): ' + diff.top.slice(0, 10)
       .map((c) => `${c.name} ${c.perConnection.toFixed(0)} (${c.countPerConnection.toFixed(2)}×)`).join(', '));
   }
   await workers.stop();
-  console.log(table(['stack', 'connections', 'failed', 'heap KB/conn', 'RSS KB/conn', 'idle CPU µs/s/conn', 'CPU µs/accepted conn', 'conn/s', 'live heap MiB', 'RSS MiB'],
-    results.map((r) => [target, r.open, r.failed + r.closedByServer, (r.heapPerConnBytes / 1024).toFixed(2), (r.rssPerConnBytes / 1024).toFixed(2),
-      r.idleCpuUsPerConnPerS.toFixed(2), r.cpuUsPerAcceptedConn.toFixed(0), r.connectsPerSecond.toFixed(0), r.liveHeapMiB.toFixed(1), r.rssMiB.toFixed(1)])));
-  writeOut({ scenario: 'idle', target, baseline: { liveBytes: base.heap.liveBytes, rssKb: base.rssKb, threads: base.threads, fds: base.fds }, results });
+  console.log(table(['stack', 'connections', 'failed', 'heap KB/conn', 'RSS KB/conn', 'RSS outside heap KB/conn', 'idle CPU µs/s/conn',
+    'CPU µs/accepted conn', 'conn/s', 'live heap MiB', 'committed heap MiB', 'RSS MiB'],
+  results.map((r) => [target, r.open, r.failed + r.closedByServer, (r.heapPerConnBytes / 1024).toFixed(2), (r.rssPerConnBytes / 1024).toFixed(2),
+    (r.nonHeapRssPerConnBytes / 1024).toFixed(2), r.idleCpuUsPerConnPerS.toFixed(2), r.cpuUsPerAcceptedConn.toFixed(0), r.connectsPerSecond.toFixed(0),
+    r.liveHeapMiB.toFixed(1), r.committedHeapMiB.toFixed(0), r.rssMiB.toFixed(1)])));
+  writeOut({ scenario: 'idle', target, baseline: { liveBytes: base.heap.liveBytes, committedKb: base.heap.committedKb, rssKb: base.rssKb, threads: base.threads, fds: base.fds }, results });
 }
 
 // A worker process: holds its share of idle connections, answers pings.
