@@ -7,6 +7,7 @@
 #   bench/gateway-bench.sh latency    [driver options]   message latency at 200 and 1000 msg/s, gateway vs. echo
 #   bench/gateway-bench.sh idle       [driver options]   heap/RSS/CPU per idle authenticated session at 10k and 19.5k
 #   bench/gateway-bench.sh idle-echo  [driver options]   the same for the bare echo endpoint (the stack's floor)
+#   bench/gateway-bench.sh idle-echo-core [options]      the echo upgraded by Jetty's core handler, outside the servlet layer
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
 # compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
@@ -18,8 +19,8 @@ ROOT=$PWD
 SCENARIO=${1:-}
 shift || true
 case "$SCENARIO" in
-  handshake|latency|idle|idle-echo) ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  handshake|latency|idle|idle-echo|idle-echo-core) ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -69,6 +70,8 @@ case "$SCENARIO" in
     DRIVER=(--target=gateway) ;;
   idle-echo)
     DRIVER=(--target=echo) ;;
+  idle-echo-core)
+    DRIVER=(--target=echo-core) ;;
 esac
 
 SERVER_PID=""
@@ -98,6 +101,6 @@ curl -fsS "$BASE/actuator/health" >/dev/null || { echo "server not healthy after
 echo "Server up (JVM pid $SERVER_PID, open-file limit $(awk '/Max open files/ {print $4}' /proc/$SERVER_PID/limits))"
 
 DRIVER_SCENARIO=$SCENARIO
-[ "$SCENARIO" = idle-echo ] && DRIVER_SCENARIO=idle
+case "$SCENARIO" in idle-*) DRIVER_SCENARIO=idle ;; esac
 timeout 1500 node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
 echo "Results: $OUT.json"

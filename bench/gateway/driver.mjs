@@ -24,6 +24,7 @@ const BASE = args.base ?? 'http://127.0.0.1:8080';
 const WS_BASE = BASE.replace(/^http/, 'ws');
 const GATEWAY = `${WS_BASE}/api/v2/stream`;
 const ECHO = `${WS_BASE}/api/v2/bench/echo`;
+const ECHO_CORE = `${WS_BASE}/api/v2/bench/echo-core`; // the same echo, upgraded by Jetty's core handler (no servlet layer)
 const CLIENT = 'demo-backend';
 const CLIENT_SECRET = `${CLIENT}-secret-0123456789abcdef`; // demo mode's fixed secret (never in production)
 const SCOPES = 'messaging:read messaging:write';
@@ -308,7 +309,9 @@ async function latencyGateway(pairs, rate, seconds, warmup) {
   };
   await steady(rate, warmup, sendOne);
   measuring = true;
+  const cpu0 = args.pid ? procStat(Number(args.pid)).cpuMs : NaN;
   const took = await steady(rate, seconds, sendOne);
+  const serverCpuUsPerMsg = args.pid ? ((procStat(Number(args.pid)).cpuMs - cpu0) * 1000) / measured : NaN;
   const deadline = nowMs() + 5000;
   while (nowMs() < deadline && [...sentAt.keys()].some((id) => !received.has(id))) await sleep(50);
   let lost = 0;
@@ -320,7 +323,7 @@ async function latencyGateway(pairs, rate, seconds, warmup) {
     if (n > 1) dup += n - 1;
   }
   if (lost > 0) console.log(`unreceived by sender: ${JSON.stringify(lostBy)}`);
-  return { label: 'gateway', rate, achieved: measured / took, errors, lost, duplicated: dup, outOfOrder,
+  return { label: 'gateway', rate, achieved: measured / took, serverCpuUsPerMsg, errors, lost, duplicated: dup, outOfOrder,
     ack: summary(ackLat), ...summary(lat) };
 }
 
@@ -347,10 +350,12 @@ async function latencyEcho(conns, rate, seconds, warmup) {
   await steady(rate, warmup, sendOne);
   measuring = true;
   const before = n;
+  const cpu0 = args.pid ? procStat(Number(args.pid)).cpuMs : NaN;
   const took = await steady(rate, seconds, sendOne);
+  const serverCpuUsPerMsg = args.pid ? ((procStat(Number(args.pid)).cpuMs - cpu0) * 1000) / (n - before) : NaN;
   const deadline = nowMs() + 5000;
   while (nowMs() < deadline && sentAt.size > 0) await sleep(50);
-  return { label: 'echo', rate, achieved: (n - before) / took, errors: 0, lost: sentAt.size, duplicated: 0, outOfOrder: 0, ...summary(lat) };
+  return { label: 'echo', rate, achieved: (n - before) / took, serverCpuUsPerMsg, errors: 0, lost: sentAt.size, duplicated: 0, outOfOrder: 0, ...summary(lat) };
 }
 
 async function latencyScenario() {
@@ -380,11 +385,11 @@ async function latencyScenario() {
     const base = x.label === 'gateway' ? results[k - 1] : null;
     return [x.label, x.rate, f1(x.achieved), x.n, f1(x.p50), f1(x.p90), f1(x.p99), f1(x.max),
       base ? ratio(x.p50, base.p50) : '', base ? ratio(x.p99, base.p99) : '',
-      x.ack ? `${f1(x.ack.p50)} / ${f1(x.ack.p99)}` : '', `${x.lost}/${x.duplicated}/${x.outOfOrder}/${x.errors}`];
+      x.ack ? `${f1(x.ack.p50)} / ${f1(x.ack.p99)}` : '', x.serverCpuUsPerMsg.toFixed(0), `${x.lost}/${x.duplicated}/${x.outOfOrder}/${x.errors}`];
   });
   console.log(`${nPairs} pairs of agents, one conversation each, both sides sending in turn; ${seconds} s measured per rate after ${warmup} s warm-up; 100-character text`);
   console.log(table(['endpoint', 'rate /s', 'achieved /s', 'messages', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'gw/echo p50', 'gw/echo p99',
-    'ack p50 / p99 ms', 'lost/dup/order/err'], rows));
+    'ack p50 / p99 ms', 'server CPU µs/msg', 'lost/dup/order/err'], rows));
   for (const p of pairs) { p.a.ws.close(); p.b.ws.close(); }
   for (const c of echo) c.ws.close();
   writeOut({ scenario: 'latency', pairs: nPairs, seconds, warmup, results });
@@ -556,7 +561,7 @@ function worker() {
   let pings = 0;
   let index = 0; // how many this worker has opened so far (its k-th connection has global number k*of + index)
   const open1 = (g) => new Promise((resolve) => {
-    const url = cfg.target === 'gateway' ? GATEWAY : ECHO;
+    const url = { gateway: GATEWAY, echo: ECHO, 'echo-core': ECHO_CORE }[cfg.target];
     const ws = new WebSocket(url, { perMessageDeflate: false, localAddress: cfg.localAddress });
     const timer = setTimeout(() => { ws.terminate(); resolve('timeout'); }, 30_000);
     let ready = false;

@@ -6,7 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -14,6 +18,8 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter;
+import org.springframework.web.socket.adapter.jetty.JettyWebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
@@ -31,6 +37,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 class BenchEchoConfig implements WebSocketConfigurer {
 
     static final String PATH = "/api/v2/bench/echo";
+    /** The same echo handler, upgraded by Jetty's core WebSocket handler in front of the servlet layer. */
+    static final String CORE_PATH = "/api/v2/bench/echo-core";
 
     private final GatewaySettings settings;
 
@@ -43,6 +51,27 @@ class BenchEchoConfig implements WebSocketConfigurer {
         registry.addHandler(new Echo(settings.heartbeat().toMillis()), PATH)
                 .setHandshakeHandler(new DefaultHandshakeHandler(GatewayConfig.jettyUpgrade(settings)))
                 .setAllowedOriginPatterns("*");
+    }
+
+    /**
+     * The same Spring handler mounted outside the servlet layer (no DispatcherServlet, no security filter chain):
+     * shows what the servlet-level upgrade costs per idle connection.
+     */
+    @Bean
+    JettyServerCustomizer benchEchoCore() {
+        Echo echo = new Echo(settings.heartbeat().toMillis());
+        return server -> {
+            WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
+                container.setIdleTimeout(settings.heartbeat().multipliedBy(3));
+                container.setInputBufferSize(4096);
+                container.setOutputBufferSize(4096);
+                container.setMaxTextMessageSize(Math.max(settings.maxFrameBytes() * 4L, 256 * 1024));
+                container.addMapping(CORE_PATH, (request, response, callback) ->
+                        new JettyWebSocketHandlerAdapter(echo, new JettyWebSocketSession(new HashMap<>())));
+            });
+            upgrade.setHandler(server.getHandler());
+            server.setHandler(upgrade);
+        };
     }
 
     static final class Echo extends TextWebSocketHandler {
