@@ -82,7 +82,7 @@ cleanup() {
     kill -9 "$SERVER_PID" 2>/dev/null || true
   fi
   rm -rf "$DATA"
-  if [ -n "$SCHEMA" ]; then psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $SCHEMA cascade" >/dev/null || true; fi
+  if [ -n "$SCHEMA" ]; then PGOPTIONS='--client-min-messages=warning' psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $SCHEMA cascade" >/dev/null || true; fi
 }
 trap cleanup EXIT
 
