@@ -24,7 +24,6 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * The gateway's frame loop. A connection must authenticate in its first frame; until then nothing else is
@@ -64,8 +63,10 @@ class StreamHandler extends AbstractWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession raw) {
-        WebSocketSession socket = new ConcurrentWebSocketSessionDecorator(raw, 10_000, settings.sendBufferBytes());
-        StreamSession session = new StreamSession(socket, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2));
+        // StreamSession serialises writes itself (no ConcurrentWebSocketSessionDecorator: ~400 bytes less per idle
+        // session, and a slow reader is closed with the catalogue's 4003 rather than the decorator's 4500).
+        StreamSession session = new StreamSession(raw, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2),
+                settings.sendBufferBytes());
         raw.getAttributes().put(SESSION_ATTRIBUTE, session);
         registry.opened(session);
         Object originProblem = raw.getAttributes().get(OriginGate.PROBLEM_ATTRIBUTE);

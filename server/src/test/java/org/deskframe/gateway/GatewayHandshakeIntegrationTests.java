@@ -149,6 +149,15 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void theBenchmarkEchoEndpointIsOffUnlessTurnedOn() {
+        // deskframe.bench.echo-endpoint is not set here: the path is neither mounted nor open to anonymous callers.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create(BASE.replaceFirst("^http", "ws") + "/api/v2/bench/echo"),
+                                new java.net.http.WebSocket.Listener() {}).join())
+                .hasStackTraceContaining("401");
+    }
+
+    @Test
     void whenFrameIsTooLargeThenFrameTooLarge() {
         try (StreamClient ws = StreamClient.connect(BASE)) {
             ws.send("{\"op\":\"authenticate\",\"token\":\"" + "x".repeat(70_000) + "\",\"widget\":\"messaging\"}");

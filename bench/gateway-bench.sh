@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Gateway load benchmarks, on demand. Starts its own Deskframe server (the exec jar, H2 in a temporary data dir, demo
+# data, the bench-only echo endpoint on) on a free port of 127.0.0.1, runs one scenario of bench/gateway/driver.mjs
+# against it, stops the server by its JVM's process id and removes the data dir. Every scenario is bounded.
+#
+#   bench/gateway-bench.sh handshake  [driver options]   handshakes/s and p50/p99, gateway vs. bare echo
+#   bench/gateway-bench.sh latency    [driver options]   message latency at 200 and 1000 msg/s, gateway vs. echo
+#   bench/gateway-bench.sh idle       [driver options]   heap/RSS/CPU per idle authenticated session at 10k and 19.5k
+#   bench/gateway-bench.sh idle-echo  [driver options]   the same for the bare echo endpoint (the stack's floor)
+#   bench/gateway-bench.sh idle-echo-core [options]      the echo upgraded by Jetty's core handler, outside the servlet layer
+#
+# Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
+# compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
+# BENCH_DB=postgres to run the server on the local PostgreSQL (127.0.0.1:5432/test, a schema of its own, dropped after).
+# Results: bench/results/<time>-<scenario>.json (+ .log with the server's output, + heap histograms for idle).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCENARIO=${1:-}
+shift || true
+case "$SCENARIO" in
+  handshake|latency|idle|idle-echo|idle-echo-core) ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
+esac
+
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAR=${BENCH_JAR:-server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar}
+if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; then
+  echo "Building the server..."
+  mvn -B -q -DskipTests -pl server -am package
+fi
+if [ ! -d bench/node_modules/ws ]; then
+  (cd bench && npm ci --no-audit --no-fund --silent)
+fi
+
+mkdir -p bench/results
+STAMP=$(date +%Y%m%d-%H%M%S)
+OUT="bench/results/$STAMP-$SCENARIO"
+DATA=$(mktemp -d /tmp/deskframe-bench.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+
+PROPS=(
+  --server.port="$PORT" --server.address=127.0.0.1
+  --deskframe.region.public-url="$BASE"
+  --deskframe.identity.data-dir="$DATA"
+  --deskframe.identity.secret-key=bench-secret-key-0123456789abcdef-0123456789
+  --deskframe.demo.enabled=true
+  --deskframe.bench.echo-endpoint=true
+  --spring.jmx.enabled=false
+)
+SCHEMA=""
+if [ "${BENCH_DB:-h2}" = postgres ]; then
+  SCHEMA="bench_$(date +%s)_$$"
+  psql -h 127.0.0.1 -U postgres -d test -qc "create schema $SCHEMA" >/dev/null
+  PROPS+=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA"
+          --spring.datasource.username=postgres --spring.datasource.password=)
+else
+  PROPS+=(--spring.datasource.url="jdbc:h2:file:$DATA/deskframe")
+fi
+DRIVER=()
+case "$SCENARIO" in
+  handshake)
+    # Handshakes come from two agents at up to 32 at a time: lift the per-agent connection limit.
+    PROPS+=(--deskframe.gateway.max-connections-per-agent=100000) ;;
+  latency)
+    # The defaults (50 sends/s per agent, 50 frames/s per connection) would refuse the load itself.
+    PROPS+=(--deskframe.gateway.sends-per-second-per-agent=100000 --deskframe.gateway.frames-per-second=100000) ;;
+  idle)
+    DRIVER=(--target=gateway) ;;
+  idle-echo)
+    DRIVER=(--target=echo) ;;
+  idle-echo-core)
+    DRIVER=(--target=echo-core) ;;
+esac
+
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$DATA"
+  if [ -n "$SCHEMA" ]; then PGOPTIONS='--client-min-messages=warning' psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $SCHEMA cascade" >/dev/null || true; fi
+}
+trap cleanup EXIT
+
+echo "Starting the server on $BASE (log: $OUT.log)"
+# Started directly (not through a subshell) so $! is the JVM's own process id.
+# MaxHeapFreeRatio=100: the full GCs the idle scenario forces (to weigh live objects) must not shrink the heap, or RSS
+# would drop by whatever G1 gives back and "RSS per connection" would say nothing.
+"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-4g}" -XX:MaxHeapFreeRatio=100 -jar "$JAR" "${PROPS[@]}" >"$OUT.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+  if curl -fsS "$BASE/actuator/health" >/dev/null 2>&1; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT.log"; tail -20 "$OUT.log"; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$BASE/actuator/health" >/dev/null || { echo "server not healthy after 60 s"; exit 1; }
+echo "Server up (JVM pid $SERVER_PID, open-file limit $(awk '/Max open files/ {print $4}' /proc/$SERVER_PID/limits))"
+
+DRIVER_SCENARIO=$SCENARIO
+case "$SCENARIO" in idle-*) DRIVER_SCENARIO=idle ;; esac
+timeout 1500 node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
+echo "Results: $OUT.json"
