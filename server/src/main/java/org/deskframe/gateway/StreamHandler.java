@@ -46,6 +46,7 @@ class StreamHandler extends AbstractWebSocketHandler {
     private final ConversationLog conversationLog;
     private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
+    private final java.util.concurrent.Executor ackSender = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
@@ -243,7 +244,8 @@ class StreamHandler extends AbstractWebSocketHandler {
                     + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", bucket.secondsUntilNext()));
         }
         Participant me = Participant.agent(session.agentId());
-        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {
+        // Acks leave on a virtual thread: a socket that blocks on write must never hold up the log's commits.
+        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenCompleteAsync((appended, error) -> {
             if (error != null) {
                 log.warn("session {}: send to {} failed: {}", session.id, conversation.id(), error.toString());
                 reply(session, s.id(), Problem.of(ErrorCode.SERVER_RESTARTING));
@@ -251,7 +253,7 @@ class StreamHandler extends AbstractWebSocketHandler {
             }
             session.send(FrameCodec.encode(FrameCodec.frame("ack", "id", s.id(), "conversation", conversation.id(),
                     "seq", appended.message().seq(), "clientMessageId", s.clientMessageId(), "duplicate", appended.duplicate())));
-        });
+        }, ackSender);
     }
 
     /**
