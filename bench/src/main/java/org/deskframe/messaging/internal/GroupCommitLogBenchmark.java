@@ -101,7 +101,8 @@ public class GroupCommitLogBenchmark {
                     .params(id, Timestamp.from(now)).update();
             convs.add(new Conversation(id, "demo", null, "open", 0, List.of(a, b), now));
         }
-        log = new GroupCommitLog(jdbc, new TransactionTemplate(new JdbcTransactionManager(dataSource)), e -> events.incrementAndGet());
+        log = new GroupCommitLog(jdbc, new org.springframework.jdbc.core.JdbcTemplate(dataSource),
+                new TransactionTemplate(new JdbcTransactionManager(dataSource)), e -> events.incrementAndGet());
     }
 
     @TearDown(Level.Trial)

@@ -36,14 +36,17 @@ class GroupCommitLog implements ConversationLog {
     static final int MAX_BATCH = 256;
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean running = true;
 
-    GroupCommitLog(JdbcClient jdbc, TransactionTemplate tx, ApplicationEventPublisher events) {
+    GroupCommitLog(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, TransactionTemplate tx,
+                   ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.tx = tx;
         this.events = events;
         this.writer = Thread.ofPlatform().name("conversation-log-writer").daemon(true).start(this::run);
@@ -95,16 +98,12 @@ class GroupCommitLog implements ConversationLog {
     private void commit(List<Pending> batch) {
         List<Appended> results;
         try {
-            results = tx.execute(s -> {
-                List<Appended> out = new ArrayList<>(batch.size());
-                for (Pending p : batch) out.add(write(p));
-                return out;
-            });
+            results = tx.execute(s -> writeAll(batch));
         } catch (RuntimeException batchFailure) {
             // One bad send must not fail its neighbours: retry each on its own.
             for (Pending p : batch) {
                 try {
-                    Appended a = tx.execute(s -> write(p));
+                    Appended a = tx.execute(s -> writeAll(List.of(p)).getFirst());
                     publishAndComplete(p, a);
                 } catch (RuntimeException e) {
                     p.result().completeExceptionally(e);
@@ -128,26 +127,72 @@ class GroupCommitLog implements ConversationLog {
         p.result().complete(a);
     }
 
-    private Appended write(Pending p) {
-        String conv = p.conversation().id();
-        String kind = JdbcConversations.kind(p.sender());
-        Optional<Message> existing = jdbc.sql("select seq, body, created_at from messages where conversation_id = ? and sender_kind = ? "
-                        + "and sender_id = ? and client_message_id = ?")
-                .params(conv, kind, p.sender().id(), p.clientMessageId())
-                .query((rs, n) -> new Message(conv, rs.getLong(1), p.clientMessageId(), p.sender(), rs.getString(2),
-                        rs.getTimestamp(3).toInstant()))
-                .optional();
-        if (existing.isPresent()) {
-            return new Appended(existing.get(), true);
+    /**
+     * Writes a group in one transaction with a handful of statements per conversation instead of four per message:
+     * lock the conversation row (which serialises writers across nodes), look up the group's client ids already
+     * stored, hand out the next sequences, update the row once, insert the new messages as one JDBC batch.
+     * Returns one result per pending send, in order.
+     */
+    private List<Appended> writeAll(List<Pending> batch) {
+        Appended[] results = new Appended[batch.size()];
+        java.util.Map<String, List<Integer>> byConversation = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byConversation.computeIfAbsent(batch.get(i).conversation().id(), k -> new ArrayList<>()).add(i);
         }
-        long seq = jdbc.sql("select last_seq from conversations where id = ? for update").param(conv).query(Long.class).single() + 1;
-        jdbc.sql("update conversations set last_seq = ? where id = ?").params(seq, conv).update();
+        List<Object[]> inserts = new ArrayList<>(batch.size());
         Instant now = Instant.now();
-        jdbc.sql("insert into messages (conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?)")
-                .params(conv, seq, p.clientMessageId(), kind, p.sender().id(), p.text(), Timestamp.from(now))
-                .update();
-        return new Appended(new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now), false);
+        Timestamp stamp = Timestamp.from(now);
+        for (var entry : byConversation.entrySet()) {
+            String conv = entry.getKey();
+            List<Integer> indexes = entry.getValue();
+            long seq = jdbc.sql("select last_seq from conversations where id = ? for update").param(conv).query(Long.class).single();
+            java.util.Map<String, Message> stored = storedWithClientIds(conv, indexes.stream().map(i -> batch.get(i)).toList());
+            long first = seq;
+            for (int i : indexes) {
+                Pending p = batch.get(i);
+                String key = idempotencyKey(p.sender(), p.clientMessageId());
+                Message existing = stored.get(key);
+                if (existing != null) {
+                    results[i] = new Appended(existing, true);
+                    continue;
+                }
+                Message m = new Message(conv, ++seq, p.clientMessageId(), p.sender(), p.text(), now);
+                stored.put(key, m); // a retry inside the same group is a duplicate of this one
+                results[i] = new Appended(m, false);
+                inserts.add(new Object[]{conv, seq, p.clientMessageId(), JdbcConversations.kind(p.sender()), p.sender().id(), p.text(), stamp});
+            }
+            if (seq != first) {
+                jdbc.sql("update conversations set last_seq = ? where id = ?").params(seq, conv).update();
+            }
+        }
+        if (!inserts.isEmpty()) {
+            jdbcTemplate.batchUpdate("insert into messages (conversation_id, seq, client_message_id, sender_kind, sender_id, body, "
+                    + "created_at) values (?, ?, ?, ?, ?, ?, ?)", inserts);
+        }
+        return java.util.Arrays.asList(results);
+    }
+
+    /** Messages of this conversation already stored under the group's client ids, by sender and client id. */
+    private java.util.Map<String, Message> storedWithClientIds(String conv, List<Pending> group) {
+        List<String> ids = group.stream().map(Pending::clientMessageId).distinct().toList();
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        List<Object> params = new ArrayList<>(ids.size() + 1);
+        params.add(conv);
+        params.addAll(ids);
+        java.util.Map<String, Message> stored = new java.util.HashMap<>();
+        jdbc.sql("select seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
+                        + "where conversation_id = ? and client_message_id in (" + marks + ")")
+                .params(params)
+                .query((rs, n) -> new Message(conv, rs.getLong(1), rs.getString(2),
+                        new Participant(Participant.Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)),
+                        rs.getString(5), rs.getTimestamp(6).toInstant()))
+                .list()
+                .forEach(m -> stored.put(idempotencyKey(m.sender(), m.clientMessageId()), m));
+        return stored;
+    }
+
+    private static String idempotencyKey(Participant sender, String clientMessageId) {
+        return sender.key() + "\u0000" + clientMessageId;
     }
 
     @PreDestroy
