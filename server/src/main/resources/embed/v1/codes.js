@@ -33,7 +33,7 @@ export const CODES = /* codes:begin */ {
     "hint": "Make getAccessToken return (a promise of) the access_token string your backend obtained; check the backend endpoint it calls and that backend's log."},
   "env.unreachable": {"close": 4004,
     "message": "The Deskframe deployment at '{env}' did not answer ({reason}).",
-    "hint": "Check the env option (the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running; the client retries with backoff."},
+    "hint": "Check env (EmbeddingClient's env option, doctor's --env: the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running and reachable from here; EmbeddingClient retries with backoff."},
   "server.restarting": {"close": 4001},
   "heartbeat.timeout": {"close": 4002},
   "handshake.timeout": {"close": 4008},

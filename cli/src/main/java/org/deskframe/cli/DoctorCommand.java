@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deskframe.cli.Checklist.Problem;
 import org.deskframe.cli.Checklist.Section;
@@ -77,8 +78,7 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             issuer = discover(http, discovery, base);
         } catch (PlatformHttp.Unreachable e) {
-            Checklist.fail(discovery, "env " + base + " is unreachable", new Problem("env.unreachable", e.getMessage(),
-                    "Check --env (scheme, host and port) and that the Deskframe platform is running and reachable from here."));
+            Checklist.fail(discovery, "env " + base + " is unreachable", unreachable(base, e));
             list.print(out, ascii);
             out.println();
             out.println("Result: cannot reach " + base + "; nothing else was checked.");
@@ -90,8 +90,7 @@ final class DoctorCommand implements Callable<Integer> {
             checkToken(http, list.section("Token"), issuer);
             checkWidgets(http, list.section("Widget checks (GET /api/v2/authorize)"), wanted);
         } catch (PlatformHttp.Unreachable e) {
-            Checklist.fail(list.section("Connection"), "lost the connection to " + base, new Problem("env.unreachable", e.getMessage(),
-                    "Check that the platform is still running."));
+            Checklist.fail(list.section("Connection"), "lost the connection to " + base, unreachable(base, e));
         }
         Section handshakes = list.section("Gateway handshake (" + GatewayHandshake.streamUri(base) + ", no Origin header"
                 + (origin != null ? ", embedOrigin " + origin : "") + ")");
@@ -121,8 +120,8 @@ final class DoctorCommand implements Callable<Integer> {
         String issuer = meta.text("issuer");
         if (meta.status() != 200 || issuer == null) {
             Checklist.fail(s, base + path + " answers HTTP " + meta.status() + " without authorization-server metadata",
-                    new Problem("env.not_deskframe", "No OAuth authorization server metadata at " + base + path + ".",
-                            "--env must be the Deskframe deployment's base URL (scheme, host, port; no path)."));
+                    Catalogue.problem("env.not_deskframe", Map.of("env", base, "reason", "GET " + path + " answered HTTP "
+                            + meta.status() + (meta.json() == null ? " without JSON" : " without an issuer"))));
             return null;
         }
         Checklist.pass(s, base + path + " answers (issuer " + issuer + ", token endpoint " + meta.text("token_endpoint") + ")");
@@ -130,10 +129,7 @@ final class DoctorCommand implements Callable<Integer> {
             Checklist.pass(s, "issuer equals env");
         } else {
             Checklist.fail(s, "issuer mismatch: env is " + base + " but the deployment's issuer is " + issuer,
-                    new Problem("env.issuer_mismatch", "The deployment at " + base + " calls itself " + issuer
-                            + "; tokens carry that issuer and EmbeddingClient compares it with env exactly.",
-                            "Use --env " + issuer + " (and env: '" + issuer + "' in EmbeddingClient), or set the deployment's"
-                                    + " deskframe.region.public-url to " + base + "."));
+                    Catalogue.problem("env.issuer_mismatch", Map.of("env", base, "expectedIssuer", issuer)));
         }
         return issuer;
     }
@@ -145,10 +141,11 @@ final class DoctorCommand implements Callable<Integer> {
         } else if (issuer != null && claims.hasNonNull("iss") && !DeskframeCli.stripSlash(claims.get("iss").asString())
                 .equals(DeskframeCli.stripSlash(issuer))) {
             String tokenIssuer = claims.get("iss").asString();
+            // The server's own check, done before it: the same code, message and fix the gateway will send.
+            String region = http.get("/embed/v1/env", null).text("region");
             Checklist.fail(s, "issuer mismatch: the token was issued by " + tokenIssuer + ", but env " + env + " is " + issuer,
-                    new Problem("token.wrong_region", "The token comes from another deployment (or region) than --env.",
-                            "Check against the deployment that issued it (--env " + tokenIssuer + "), or obtain the token from "
-                                    + issuer + "/oauth2/token."));
+                    Catalogue.problem("token.wrong_region", Map.of("tokenIssuer", tokenIssuer,
+                            "region", region != null ? region : "region unknown", "expectedIssuer", issuer)));
         }
         Answer me = http.get("/api/v2/tokens/me", token);
         if (me.status() == 200 && me.json() != null) {
@@ -211,10 +208,14 @@ final class DoctorCommand implements Callable<Integer> {
                             + (e.hasNonNull("action") ? ", client action " + e.get("action").asString() : ""),
                     new Problem(e.path("code").asString(null), e.path("message").asString(null), e.path("hint").asString(null)));
         } else {
-            Checklist.fail(s, widget + ": no handshake", new Problem("handshake.failed", r.failure(),
-                    "Check that " + GatewayHandshake.streamUri(base) + " is reachable (proxies must pass WebSocket upgrades)."));
+            Checklist.fail(s, widget + ": no handshake", Catalogue.problem("handshake.failed",
+                    Map.of("stream", GatewayHandshake.streamUri(base), "reason", r.failure())));
         }
         return false;
+    }
+
+    private static Problem unreachable(String base, PlatformHttp.Unreachable e) {
+        return Catalogue.problem("env.unreachable", Map.of("env", base, "reason", e.reason()));
     }
 
     private static Problem problem(Answer a) {

@@ -70,7 +70,7 @@ final class GatewayHandshake {
             }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new Result(null, null, 0, "could not open " + streamUri(env) + ": " + PlatformHttp.describe(cause));
+            return new Result(null, null, 0, "the connection failed: " + PlatformHttp.describe(cause));
         }
         try {
             Map<String, Object> auth = new LinkedHashMap<>();

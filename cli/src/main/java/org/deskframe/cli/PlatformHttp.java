@@ -27,10 +27,17 @@ final class PlatformHttp {
         }
     }
 
-    /** The platform could not be reached at all. */
+    /** The platform could not be reached at all; {@link #reason()} says how (refused, timed out...). */
     static final class Unreachable extends Exception {
-        Unreachable(String message, Throwable cause) {
-            super(message, cause);
+        private final String reason;
+
+        Unreachable(String env, String reason, Throwable cause) {
+            super(env + " is unreachable: " + reason, cause);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
         }
     }
 
@@ -74,10 +81,10 @@ final class PlatformHttp {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), parse(r.body()), r.body());
         } catch (IOException e) {
-            throw new Unreachable(env + " is unreachable: " + describe(e), e);
+            throw new Unreachable(env, describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted while calling " + env, e);
+            throw new Unreachable(env, "interrupted while calling it", e);
         }
     }
 
@@ -85,13 +92,13 @@ final class PlatformHttp {
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
-                return "timed out (" + t.getClass().getSimpleName() + ")";
+                return "timed out: " + t.getClass().getSimpleName();
             }
-            if (t instanceof java.net.ConnectException) return "connection refused (ConnectException: nothing listens there)";
+            if (t instanceof java.net.ConnectException) return "connection refused: nothing listens there";
             if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-                return "unknown host (" + t.getClass().getSimpleName() + ")";
+                return "unknown host: " + t.getClass().getSimpleName();
             }
-            if (t instanceof javax.net.ssl.SSLException) return "TLS failed (" + t.getMessage() + ")";
+            if (t instanceof javax.net.ssl.SSLException) return "TLS failed: " + t.getMessage();
         }
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) t = t.getCause();

@@ -2,9 +2,13 @@ package org.deskframe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 import org.deskframe.testing.ServerInstance;
@@ -100,8 +104,8 @@ class DoctorIntegrationTests {
                 .contains("✓ issuer equals env")
                 .contains("✗ issuer mismatch: the token was issued by " + platform.base() + ", but env " + otherPlatform.base()
                         + " is " + otherPlatform.base())
-                .contains("--env " + platform.base())
-                .contains("token.wrong_region")
+                .contains("token.wrong_region: The token was issued by '" + platform.base() + "', but this deployment (")
+                .contains("fix: Connect to the deployment that issued the token (env '" + platform.base() + "')")
                 .contains("Result: 1 of 1 widget(s) cannot start: messaging.");
     }
 
@@ -111,7 +115,8 @@ class DoctorIntegrationTests {
         Run run = deskframe("doctor", "--env", sameServerOtherName, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
         assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
         assertThat(run.out()).contains("✗ issuer mismatch: env is " + sameServerOtherName + " but the deployment's issuer is " + platform.base())
-                .contains("fix: Use --env " + platform.base());
+                .contains("env.issuer_mismatch: The deployment at '" + sameServerOtherName + "' calls itself '" + platform.base() + "'")
+                .contains("fix: Use '" + platform.base() + "' as env");
     }
 
     @Test
@@ -123,10 +128,62 @@ class DoctorIntegrationTests {
         Run run = deskframe("doctor", "--env", "http://127.0.0.1:" + deadPort, "--token", "x.y.z", "--timeout", "3");
         assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_UNREACHABLE);
         assertThat(run.out()).contains("✗ env http://127.0.0.1:" + deadPort + " is unreachable")
-                .contains("env.unreachable: http://127.0.0.1:" + deadPort + " is unreachable: connection refused")
-                .contains("fix: Check --env")
+                .contains("env.unreachable: The Deskframe deployment at 'http://127.0.0.1:" + deadPort
+                        + "' did not answer (connection refused: nothing listens there).")
+                .contains("fix: Check env (EmbeddingClient's env option, doctor's --env")
                 .contains("Result: cannot reach http://127.0.0.1:" + deadPort)
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void whenTheEnvIsNotDeskframeThenEnvNotDeskframeIsNamed() throws Exception {
+        HttpServer other = fakeServer(false);
+        try {
+            String base = "http://127.0.0.1:" + other.getAddress().getPort();
+            Run run = deskframe("doctor", "--env", base, "--token", "x.y.z", "--widgets", "messaging", "--timeout", "3");
+            assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+            assertThat(run.out()).contains("env.not_deskframe: '" + base + "' answers, but not as a Deskframe deployment"
+                    + " (GET /.well-known/oauth-authorization-server answered HTTP 404 without JSON).")
+                    .contains("fix: Set env (EmbeddingClient's env option, doctor's --env) to the Deskframe deployment's base URL");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
+    void whenTheGatewayCannotBeOpenedThenHandshakeFailedIsNamed() throws Exception {
+        HttpServer noGateway = fakeServer(true);
+        try {
+            String base = "http://127.0.0.1:" + noGateway.getAddress().getPort();
+            Run run = deskframe("doctor", "--env", base, "--token", "x.y.z", "--widgets", "messaging", "--timeout", "3");
+            assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+            assertThat(run.out()).contains("✓ issuer equals env")
+                    .contains("handshake.failed: The gateway WebSocket ws://127.0.0.1:" + noGateway.getAddress().getPort()
+                            + "/api/v2/stream could not be opened or did not answer (the connection failed: ")
+                    .contains("fix: Check that ws://127.0.0.1:" + noGateway.getAddress().getPort() + "/api/v2/stream is reachable");
+        } finally {
+            noGateway.stop(0);
+        }
+    }
+
+    /** A server that answers 404 to everything, except (with {@code metadata}) the discovery, naming itself. */
+    private static HttpServer fakeServer(boolean metadata) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            byte[] body = "{\"issuer\":\"%s\",\"token_endpoint\":\"%s/oauth2/token\"}".formatted(base, base)
+                    .getBytes(StandardCharsets.UTF_8);
+            if (metadata && exchange.getRequestURI().getPath().equals("/.well-known/oauth-authorization-server")) {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } else {
+                exchange.sendResponseHeaders(404, -1);
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @Test

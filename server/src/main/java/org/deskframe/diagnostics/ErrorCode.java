@@ -84,6 +84,30 @@ public enum ErrorCode {
     TOKEN_NOT_AGENT("token.not_agent", 403, 4317,
             "The token was issued to OAuth client {client} itself, not to an agent.",
             "Widgets need an agent's token: obtain it with the jwt-bearer grant (sub = the agent's username) or the code flow."),
+    /** A jwt-bearer assertion is not a well-formed JWT, or one of its claims is missing, wrong or out of its time window. */
+    ASSERTION_INVALID("assertion.invalid", 400, 4332,
+            "The jwt-bearer assertion is refused: {reason}.",
+            "Build each assertion as docs/oauth.md describes: iss = the client id '{client}', aud = '{tokenEndpoint}', sub = the agent's username, a new jti, iat = now and exp at most {maxLifetimeSeconds} seconds later (the backend's clock must be within {skewSeconds} seconds of the server's)."),
+    /** A jwt-bearer assertion's signature does not verify with the client's secret or registered keys. */
+    ASSERTION_BAD_SIGNATURE("assertion.bad_signature", 400, 4333,
+            "The jwt-bearer assertion's signature does not verify ({reason}).",
+            "Sign the assertion with OAuth client {client}'s secret (HS256) or with a private key whose public key is in the client's registered JWKS (RS256 or ES256, with 'kid' set when the JWKS has several keys)."),
+    /** A jwt-bearer assertion's jti was already used: assertions are single use. */
+    ASSERTION_REPLAYED("assertion.replayed", 400, 4334,
+            "The jwt-bearer assertion with jti '{jti}' was already used.",
+            "Sign a new assertion, with a new jti, for every token request, retries included."),
+    /** A grant (jwt-bearer, authorization code, refresh) named an agent outside the OAuth client's organisation. */
+    GRANT_AGENT_NOT_IN_ORG("grant.agent_not_in_org", 400, 4335,
+            "'{subject}' is not an agent of organisation {org}, the organisation of OAuth client {client}.",
+            "Obtain tokens only for agents of organisation {org} (the assertion's sub or the signed-in username), or use an OAuth client of the agent's organisation."),
+    /** A refresh token that was rotated moments ago came back: a concurrent refresh; nothing is revoked. */
+    REFRESH_ROTATED("refresh.rotated", 400, 4104,
+            "This refresh token was rotated {rotatedSecondsAgo} seconds ago, by a concurrent refresh; nothing was revoked.",
+            "Use the refresh token from the latest token response, and refresh each agent's tokens one request at a time."),
+    /** A refresh token that was rotated earlier came back: a stolen copy is assumed and its whole family is revoked. */
+    REFRESH_REUSED("refresh.reused", 400, 4105,
+            "Refresh token reuse detected: this token was rotated {rotatedSecondsAgo} seconds ago, so its whole family (its refresh and access tokens) has been revoked.",
+            "The agent must sign in again; keep only the latest refresh token and never present one twice (a reused copy means it leaked)."),
     /** Too many failed logins or client authentications. */
     AUTH_THROTTLED("auth.throttled", 429, 4030,
             "Too many failed sign-in attempts for {identity}; try again in {retryAfterSeconds} seconds.",
@@ -143,7 +167,19 @@ public enum ErrorCode {
     /** The embedding client could not reach the deployment named by {@code env} (its embed discovery did not answer). */
     ENV_UNREACHABLE("env.unreachable", 503, 4004,
             "The Deskframe deployment at '{env}' did not answer ({reason}).",
-            "Check the env option (the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running; the client retries with backoff."),
+            "Check env (EmbeddingClient's env option, doctor's --env: the deployment's base URL, e.g. https://deskframe.example.com) and that the deployment is running and reachable from here; EmbeddingClient retries with backoff."),
+    /** The URL given as the deployment answers, but not as a Deskframe deployment (no authorization-server metadata). */
+    ENV_NOT_DESKFRAME("env.not_deskframe", 404, 4322,
+            "'{env}' answers, but not as a Deskframe deployment ({reason}).",
+            "Set env (EmbeddingClient's env option, doctor's --env) to the Deskframe deployment's base URL: scheme, host and port, no path."),
+    /** The deployment answers under another name than its issuer, the name its tokens and links carry. */
+    ENV_ISSUER_MISMATCH("env.issuer_mismatch", 400, 4323,
+            "The deployment at '{env}' calls itself '{expectedIssuer}' (its issuer, which its tokens carry), not '{env}'.",
+            "Use '{expectedIssuer}' as env (EmbeddingClient's env option, doctor's --env), or, if '{env}' is the deployment's public URL, set its deskframe.region.public-url to '{env}'."),
+    /** The gateway WebSocket could not be opened, or did not answer the authenticate frame. */
+    HANDSHAKE_FAILED("handshake.failed", 503, 4005,
+            "The gateway WebSocket {stream} could not be opened or did not answer ({reason}).",
+            "Check that {stream} is reachable from here and that proxies and load balancers pass WebSocket upgrades (the Upgrade and Connection headers); clients retry with backoff."),
     /** An organisation's admin client asked for something only the deployment administrator may do. */
     ADMIN_DEPLOYMENT_ONLY("admin.deployment_only", 403, 4330,
             "Only the deployment administrator may {operation}; OAuth client {client} administers organisation {org} only.",

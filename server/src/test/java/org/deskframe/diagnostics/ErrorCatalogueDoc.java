@@ -47,28 +47,33 @@ final class ErrorCatalogueDoc {
         p.put("expectedAudience", "this deployment's API audience (`<public URL>/api`)");
         p.put("expectedIssuer", "this deployment's issuer (its public URL)");
         p.put("expectedOrg", "the organisation that was expected (the agent's, or the one asked for)");
-        p.put("env", "the deployment URL the embedding page passed as `env`");
+        p.put("env", "the deployment URL the client was given (`env` of `EmbeddingClient`, `--env` of `deskframe doctor`)");
         p.put("expiredAt", "the token's `exp`, as an ISO-8601 instant");
         p.put("granted", "the scopes the token carries");
+        p.put("jti", "the assertion's `jti`");
+        p.put("maxLifetimeSeconds", "the longest an assertion may live, from `iat` to `exp`, in seconds");
         p.put("identity", "the username or client id whose sign-ins failed");
         p.put("limit", "the limit that was exceeded (a rate, or a size in bytes)");
         p.put("missing", "the scopes the token lacks");
         p.put("notBefore", "the token's `nbf` (or `iat`), as an ISO-8601 instant");
         p.put("operation", "the deployment-wide operation that was refused");
-        p.put("org", "the organisation id");
+        p.put("org", "the organisation id (for a grant: the OAuth client's organisation)");
         p.put("origin", "the embedding page's origin");
         p.put("proxy", "why a proxy is suspected (the forwarding header seen)");
         p.put("reason", "what exactly is wrong");
         p.put("region", "this deployment's region id");
         p.put("rejected", "the requested scopes that were refused");
         p.put("resource", "the kind and id of the resource");
+        p.put("rotatedSecondsAgo", "how long ago the presented refresh token was rotated, in seconds");
         p.put("retryAfterSeconds", "seconds to wait before retrying");
         p.put("seconds", "the timeout that passed, in seconds (handshake or heartbeat)");
         p.put("size", "the frame's size in bytes");
         p.put("skewSeconds", "the clock skew tolerated, in seconds");
-        p.put("subject", "the token's `sub`");
+        p.put("stream", "the gateway WebSocket URL (`ws(s)://<env>/api/v2/stream`)");
+        p.put("subject", "the token's `sub`, or the username an assertion or a sign-in named");
         p.put("suggestion", "the fix, worked out for the request (for example the scope that was probably meant)");
         p.put("target", "the widget or API that needs the scope");
+        p.put("tokenEndpoint", "this deployment's token endpoint (`<public URL>/oauth2/token`), an assertion's `aud`");
         p.put("tokenIssuer", "the token's `iss`");
         p.put("tokenOrg", "the token's `org`");
         p.put("typ", "the token's header `typ`, or `(none)`");
@@ -112,7 +117,10 @@ final class ErrorCatalogueDoc {
                 ## Codes
 
                 Codes that share a name (such as `token.missing`) are variants of one failure with a more specific
-                message; clients treat them alike.
+                message; clients treat them alike. The token endpoint (`/oauth2/token`) sends its codes next to the
+                RFC 6749 `error` and `error_description`, with RFC 6749's status (400, 401 for `invalid_client`, 429
+                when throttled) rather than the HTTP column (see [oauth.md](oauth.md)). The `env.*` and
+                `handshake.failed` codes are raised by clients (`EmbeddingClient`, `deskframe doctor`), not the server.
 
                 | code | HTTP | close | client action | message | hint |
                 | --- | --- | --- | --- | --- | --- |

@@ -141,7 +141,20 @@ abstract class AuthorizationServerTest extends DeskframeServerTest {
         String errorDescription() {
             return response.toErrorResponse().getErrorObject().getDescription();
         }
+
+        /** The catalogue code next to the OAuth error ({@code assertion.invalid}...), or null when the body has none. */
+        String code() {
+            return field("code");
+        }
+
+        /** A top-level text field of the JSON error body ({@code message}, {@code hint}...), or null. */
+        String field(String name) {
+            tools.jackson.databind.JsonNode node = EXCHANGE_JSON.readTree(http.getBody()).get(name);
+            return node == null || node.isNull() ? null : node.asString();
+        }
     }
+
+    private static final tools.jackson.databind.json.JsonMapper EXCHANGE_JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     static Exchange token(ClientAuthentication client, AuthorizationGrant grant, Scope scope) {
         TokenRequest request = new TokenRequest(tokenEndpoint(), client, grant, scope);

@@ -115,7 +115,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         SignedJWT forged = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), assertionClaims("demo-backend", agent.username()).build());
         forged.sign(new MACSigner("not-the-client-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
 
-        assertRefused(basicDemo(), forged, "signature");
+        assertRefused(basicDemo(), forged, "assertion.bad_signature", "signature");
     }
 
     @Test
@@ -127,7 +127,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         JWTClaimsSet swapped = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet()).subject(victim.username()).build();
         SignedJWT tampered = new SignedJWT(parts[0], Base64URL.encode(swapped.toString()), parts[2]);
 
-        assertRefused(basicDemo(), tampered, "signature");
+        assertRefused(basicDemo(), tampered, "assertion.bad_signature", "signature");
     }
 
     @Test
@@ -140,6 +140,8 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(reply.json().get("code").asString()).isEqualTo("assertion.invalid");
+        assertThat(reply.json().get("message").asString()).contains("not a signed JWT");
     }
 
     @Test
@@ -149,7 +151,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         JWTClaimsSet claims = assertionClaims("demo-backend", agent.username())
                 .issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(120))).build();
 
-        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "expired");
+        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "assertion.invalid", "expired");
     }
 
     @Test
@@ -157,7 +159,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         Agent agent = newAgent("demo");
         JWTClaimsSet claims = assertionClaims("demo-backend", agent.username()).audience("https://other.example/oauth2/token").build();
 
-        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "aud");
+        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "assertion.invalid", "aud");
     }
 
     @Test
@@ -165,7 +167,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         Agent agent = newAgent("demo");
         JWTClaimsSet claims = assertionClaims("demo-noembed", agent.username()).build();
 
-        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "iss");
+        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "assertion.invalid", "iss");
     }
 
     @Test
@@ -173,7 +175,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         Agent agent = newAgent("demo");
         JWTClaimsSet claims = assertionClaims("demo-backend", agent.username()).jwtID(null).build();
 
-        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "jti");
+        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "assertion.invalid", "jti");
     }
 
     @Test
@@ -182,21 +184,21 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         SignedJWT assertion = hs256Assertion("demo-backend", assertionClaims("demo-backend", agent.username()).build());
         assertThat(token(basicDemo(), new JWTBearerGrant(assertion), MESSAGING).ok()).isTrue();
 
-        assertRefused(basicDemo(), assertion, "already used");
+        assertRefused(basicDemo(), assertion, "assertion.replayed", "already used");
     }
 
     @Test
     void anAssertionForAnAgentOfAnotherOrganisationIsRefused() {
         SignedJWT assertion = hs256Assertion("acme-backend", assertionClaims("acme-backend", "agent1").build());
 
-        assertRefused(basic("acme-backend"), assertion, "not an agent of organisation acme");
+        assertRefused(basic("acme-backend"), assertion, "grant.agent_not_in_org", "not an agent of organisation acme");
     }
 
     @Test
     void anAssertionForAnUnknownAgentIsRefused() {
         SignedJWT assertion = hs256Assertion("demo-backend", assertionClaims("demo-backend", unique("nobody")).build());
 
-        assertRefused(basicDemo(), assertion, "sub");
+        assertRefused(basicDemo(), assertion, "grant.agent_not_in_org", "sub");
     }
 
     @Test
@@ -205,7 +207,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         agents.update(agent.id(), new AgentDirectory.AgentChange(null, null, null, false));
         SignedJWT assertion = hs256Assertion("demo-backend", assertionClaims("demo-backend", agent.username()).build());
 
-        assertRefused(basicDemo(), assertion, "disabled");
+        assertRefused(basicDemo(), assertion, "agent.disabled", "disabled");
     }
 
     @Test
@@ -215,7 +217,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         JWTClaimsSet claims = assertionClaims("demo-backend", agent.username())
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1)))).build();
 
-        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "too long");
+        assertRefused(basicDemo(), hs256Assertion("demo-backend", claims), "assertion.invalid", "too long");
     }
 
     @Test
@@ -228,7 +230,7 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         SignedJWT assertion = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
                 assertionClaims(client.clientId(), agent.username()).build(), attacker);
 
-        assertRefused(basic(client.clientId()), assertion, "signature");
+        assertRefused(basic(client.clientId()), assertion, "assertion.bad_signature", "signature");
     }
 
     @Test
@@ -280,11 +282,21 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
         return basic("demo-backend");
     }
 
-    private static void assertRefused(com.nimbusds.oauth2.sdk.auth.ClientAuthentication client, SignedJWT assertion, String reason) {
+    /**
+     * RFC 6749 {@code invalid_grant} (status 400, a printable-ASCII {@code error_description} naming the reason) and,
+     * next to it, the catalogue's {@code code}, {@code message} and {@code hint}.
+     */
+    private static void assertRefused(com.nimbusds.oauth2.sdk.auth.ClientAuthentication client, SignedJWT assertion,
+                                      String code, String reason) {
         Exchange refused = token(client, new JWTBearerGrant(assertion), MESSAGING);
         assertThat(refused.http().getStatusCode()).isEqualTo(400);
         assertThat(refused.error()).isEqualTo("invalid_grant");
-        assertThat(refused.errorDescription()).as("error_description names the reason").containsIgnoringCase(reason);
+        assertThat(refused.errorDescription()).as("error_description names the reason").containsIgnoringCase(reason)
+                .matches("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+        assertThat(refused.code()).as(refused.http().getBody()).isEqualTo(code);
+        assertThat(refused.field("message")).isNotBlank();
+        assertThat(refused.errorDescription()).startsWith(refused.field("message").substring(0, 20));
+        assertThat(refused.field("hint")).isNotBlank();
     }
 
     private static SignedJWT sign(JWSHeader header, JWTClaimsSet claims, RSAKey key) throws JOSEException {

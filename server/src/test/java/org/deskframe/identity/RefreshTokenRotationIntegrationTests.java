@@ -47,6 +47,8 @@ class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
 
         assertThat(replay.error()).isEqualTo("invalid_grant");
         assertThat(replay.errorDescription()).contains("latest");
+        assertThat(replay.code()).isEqualTo("refresh.rotated");
+        assertThat(replay.field("hint")).contains("latest token response");
         assertThat(http.get("/api/v2/tokens/me", first.accessToken().getValue()).status()).isEqualTo(200);
         assertThat(http.get("/api/v2/tokens/me", second.accessToken().getValue()).status()).isEqualTo(200);
         assertThat(refresh("demo-backend", second.refreshToken()).ok()).as("the current refresh token still works").isTrue();
@@ -64,6 +66,8 @@ class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
 
         assertThat(replay.error()).isEqualTo("invalid_grant");
         assertThat(replay.errorDescription()).containsIgnoringCase("reuse");
+        assertThat(replay.code()).isEqualTo("refresh.reused");
+        assertThat(replay.field("hint")).contains("sign in again");
         assertThat(refresh("demo-backend", third.refreshToken()).error()).as("the current refresh token is revoked").isEqualTo("invalid_grant");
         for (Exchange issued : new Exchange[] {first, second, third}) {
             Reply me = http.get("/api/v2/tokens/me", issued.accessToken().getValue());
@@ -105,6 +109,8 @@ class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
 
         assertThat(refused.error()).isEqualTo("invalid_grant");
         assertThat(refused.errorDescription()).contains("disabled");
+        assertThat(refused.code()).isEqualTo("agent.disabled");
+        assertThat(refused.field("agent")).isEqualTo(agent.id());
     }
 
     @Test

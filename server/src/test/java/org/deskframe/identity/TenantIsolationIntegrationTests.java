@@ -18,6 +18,7 @@ class TenantIsolationIntegrationTests extends AuthorizationServerTest {
 
         assertThat(refused.error()).isEqualTo("invalid_grant");
         assertThat(refused.errorDescription()).contains("agent1").contains("acme");
+        assertThat(refused.code()).isEqualTo("grant.agent_not_in_org");
     }
 
     @Test
@@ -26,6 +27,7 @@ class TenantIsolationIntegrationTests extends AuthorizationServerTest {
                 new JWTBearerGrant(hs256Assertion("demo-backend", assertionClaims("demo-backend", "acme-agent1").build())), null);
 
         assertThat(refused.error()).isEqualTo("invalid_grant");
+        assertThat(refused.code()).isEqualTo("grant.agent_not_in_org");
     }
 
     @Test
@@ -38,7 +40,8 @@ class TenantIsolationIntegrationTests extends AuthorizationServerTest {
         assertThat(flow.response().indicatesSuccess()).as("no code for another org's agent: " + flow.landing().location()).isFalse();
         AuthorizationErrorResponse error = flow.response().toErrorResponse();
         assertThat(error.getErrorObject().getCode()).isEqualTo("access_denied");
-        assertThat(error.getErrorObject().getDescription()).contains(agent.username()).contains("acme-backend");
+        assertThat(error.getErrorObject().getDescription()).startsWith("grant.agent_not_in_org: ")
+                .contains(agent.username()).contains("acme-backend");
         assertThat(error.getState()).isEqualTo(flow.request().getState());
     }
 

@@ -279,8 +279,8 @@ public final class AgentTokenBroker {
                 if (!e.isTransient() && "invalid_grant".equals(e.error().orElse(null))) {
                     // The refresh token is dead (expired, revoked, or rotated away): only a new sign-in helps.
                     refreshTokens.remove(key.agent());
-                    log.log(Level.WARNING, "The refresh token of agent {0} was refused ({1}); the agent must sign in again",
-                            key.agent(), e.serverMessage());
+                    log.log(Level.WARNING, "The refresh token of agent {0} was refused ({1}: {2}); the agent must sign in again",
+                            key.agent(), e.code().orElse("invalid_grant"), e.serverMessage());
                 }
                 throw e;
             }

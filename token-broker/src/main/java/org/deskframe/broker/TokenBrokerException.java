@@ -50,7 +50,12 @@ public class TokenBrokerException extends RuntimeException {
     /** The OAuth error ({@code invalid_grant}, {@code invalid_scope}, {@code invalid_client}...), if the server sent one. */
     public Optional<String> error() { return Optional.ofNullable(error); }
 
-    /** Deskframe's catalogue code ({@code scope.not_allowed}, {@code auth.throttled}...), if the server sent one. */
+    /**
+     * Deskframe's catalogue code, if the server sent one: {@code scope.not_allowed}, {@code auth.throttled}, and for
+     * {@code invalid_grant} {@code assertion.invalid}, {@code assertion.bad_signature}, {@code assertion.replayed},
+     * {@code grant.agent_not_in_org}, {@code agent.disabled}, {@code refresh.rotated}, {@code refresh.reused}
+     * (docs/errors.md).
+     */
     public Optional<String> code() { return Optional.ofNullable(code); }
 
     /** What went wrong: the catalogue message, or the OAuth {@code error_description}, or what the broker saw. */

@@ -99,7 +99,10 @@ class AgentTokenBrokerIntegrationTests {
         assertThatThrownBy(() -> broker.token("acme-agent1", "messaging:read"))
                 .isInstanceOfSatisfying(TokenBrokerException.class, e -> {
                     assertThat(e.error()).contains("invalid_grant");
+                    assertThat(e.code()).contains("grant.agent_not_in_org");
                     assertThat(e.serverMessage()).contains("acme-agent1").contains("demo");
+                    assertThat(e.hint()).get().asString().contains("organisation demo");
+                    assertThat(e.getMessage()).contains("[grant.agent_not_in_org]");
                     assertThat(e.isTransient()).isFalse();
                 });
     }
@@ -154,6 +157,7 @@ class AgentTokenBrokerIntegrationTests {
         Reply old = http.form("/oauth2/token", "demo-backend", SECRET, Map.of("grant_type", "refresh_token", "refresh_token", firstRefresh));
         assertThat(old.status()).isEqualTo(400);
         assertThat(old.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(old.json().get("code").asString()).isEqualTo("refresh.rotated");
         broker.invalidate("agent2");
         assertThat(broker.token("agent2", "messaging:read", "messaging:write").value()).isNotEqualTo(second.value());
         assertThat(store.find("agent2")).isPresent().get().isNotEqualTo(secondRefresh);

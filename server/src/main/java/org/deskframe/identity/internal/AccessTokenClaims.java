@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
 import org.deskframe.identity.ClientDirectory;
@@ -11,7 +13,6 @@ import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -21,7 +22,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * Shapes access tokens to RFC 9068: {@code typ: at+jwt}, the region's API as {@code aud}, the agent's id as
  * {@code sub} (the client's id for client_credentials), {@code org}, {@code region}, {@code client_id}, a
  * space-separated {@code scope} and a 144-bit random {@code jti}. Also refuses, at issue and at every refresh,
- * a token for a disabled agent or for an agent outside the client's organisation.
+ * a token for a vanished agent ({@code agent.unknown}), a disabled agent ({@code agent.disabled}) or an agent outside
+ * the client's organisation ({@code grant.agent_not_in_org}), as {@code invalid_grant} carrying the problem.
  */
 class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -61,21 +63,23 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             if (client.orgId() != null) claims.claim("org", client.orgId());
             return;
         }
-        Agent agent = agents.findByUsername(ctx.getPrincipal().getName())
-                .orElseThrow(() -> denied("the signed-in agent no longer exists"));
+        String username = ctx.getPrincipal().getName();
+        Agent agent = agents.findByUsername(username)
+                .orElseThrow(() -> denied(ErrorCode.AGENT_UNKNOWN, Map.of("subject", username)));
         if (!agent.enabled()) {
-            throw denied("agent " + agent.id() + " is disabled (agent.disabled)");
+            throw denied(ErrorCode.AGENT_DISABLED, Map.of("agent", agent.id(), "org", agent.orgId()));
         }
         if (client.orgId() == null || !client.orgId().equals(agent.orgId())) {
-            throw denied("agent " + agent.username() + " does not belong to the organisation of client " + client.clientId());
+            throw denied(ErrorCode.GRANT_AGENT_NOT_IN_ORG, Map.of("subject", agent.username(),
+                    "org", String.valueOf(client.orgId()), "client", client.clientId()));
         }
         claims.subject(agent.id());
         claims.claim("org", agent.orgId());
         claims.claim("preferred_username", agent.username());
     }
 
-    private static OAuth2AuthenticationException denied(String description) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, description, null));
+    private static OAuth2AuthenticationException denied(ErrorCode error, Map<String, ?> details) {
+        return CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, error, details);
     }
 
     static String newJti() {

@@ -1,6 +1,8 @@
 package org.deskframe.identity.internal;
 
+import java.util.Map;
 import java.util.function.Consumer;
+import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.AgentDirectory;
 import org.deskframe.identity.ClientDirectory;
@@ -18,7 +20,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * Checks an authorization request: Spring's checks (redirect URI, scopes, PKCE), with an {@code invalid_scope} that
  * names the rejected scopes and the right ones instead of "OAuth 2.0 Parameter: scope"; then, once the agent has
  * signed in, that the agent belongs to the client's organisation ({@code access_denied} otherwise, so no code is
- * issued; token issuance checks it again in {@link AccessTokenClaims}).
+ * issued, with an {@code error_description} that starts with {@code grant.agent_not_in_org:}; token issuance checks it
+ * again in {@link AccessTokenClaims}).
  */
 class AuthorizationRequestChecks implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
 
@@ -53,9 +56,11 @@ class AuthorizationRequestChecks implements Consumer<OAuth2AuthorizationCodeRequ
         boolean sameOrg = clientOrg != null && agents.findByUsername(agent.getName())
                 .map(a -> a.orgId().equals(clientOrg)).orElse(false);
         if (!sameOrg) {
+            // A redirect carries no JSON body: the description starts with the catalogue code, then message and fix.
+            Problem p = Problem.of(ErrorCode.GRANT_AGENT_NOT_IN_ORG, Map.of("subject", agent.getName(),
+                    "org", String.valueOf(clientOrg), "client", clientId));
             throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
-                    "agent " + agent.getName() + " does not belong to the organisation of client " + clientId
-                            + "; sign in with an agent of that organisation", null), request);
+                    p.code() + ": " + ScopeRejection.oauthDescription(p), null), request);
         }
     }
 }

@@ -16,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.sql.Timestamp;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
@@ -52,7 +55,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 /**
  * The trusted-backend grant (RFC 7523 JWT bearer): an integrator's backend, authenticated as its OAuth client, gets an
  * access token for one of its own org's agents by presenting a short-lived assertion it signed (HS256 with its client
- * secret, or RS256/ES256 with a key of its registered JWKS). Every refusal is {@code invalid_grant} with the reason.
+ * secret, or RS256/ES256 with a key of its registered JWKS). Every refusal of the assertion or its agent is
+ * {@code invalid_grant} carrying a catalogue problem ({@code assertion.invalid}, {@code assertion.bad_signature},
+ * {@code assertion.replayed}, {@code grant.agent_not_in_org}, {@code agent.disabled}).
  * No refresh token is issued: the backend simply asks again.
  */
 class JwtBearerGrantProvider implements org.springframework.security.authentication.AuthenticationProvider {
@@ -101,17 +106,20 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
             assertion = SignedJWT.parse(grant.assertion());
             claims = assertion.getJWTClaimsSet();
         } catch (ParseException | ClassCastException e) {
-            throw invalidGrant("the assertion is not a signed JWT");
+            throw invalid(client, "it is not a signed JWT (a compact JWS with three dot-separated parts)");
         }
         verifySignature(client, assertion);
         Instant now = Instant.now();
         checkClaims(client, claims, now);
 
+        // An unknown username and another organisation's agent get the same answer: no probing of other organisations.
         Agent agent = agents.findByUsername(claims.getSubject())
                 .filter(a -> a.orgId().equals(client.orgId()))
-                .orElseThrow(() -> invalidGrant("sub '" + claims.getSubject() + "' is not an agent of organisation " + client.orgId()));
+                .orElseThrow(() -> CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.GRANT_AGENT_NOT_IN_ORG,
+                        Map.of("subject", claims.getSubject(), "org", String.valueOf(client.orgId()), "client", client.clientId())));
         if (!agent.enabled()) {
-            throw invalidGrant("agent " + agent.id() + " is disabled (agent.disabled)");
+            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.AGENT_DISABLED,
+                    Map.of("agent", agent.id(), "org", agent.orgId()));
         }
 
         Set<String> scopes = grant.scopes().isEmpty() ? registered.getScopes() : grant.scopes();
@@ -120,7 +128,7 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
             throw error(OAuth2ErrorCodes.INVALID_SCOPE, ScopeRejection.oauthDescription(scopeProblem));
         }
 
-        rememberAssertion(client.clientId(), claims);
+        rememberAssertion(client, claims);
 
         Authentication agentPrincipal = UsernamePasswordAuthenticationToken.authenticated(agent.username(), null,
                 List.of(new SimpleGrantedAuthority("ROLE_AGENT")));
@@ -158,26 +166,27 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         try {
             JWSVerifier verifier;
             if (JWSAlgorithm.HS256.equals(alg)) {
-                String secret = clients.assertionSecret(client.clientId()).orElseThrow(() -> invalidGrant(
-                        "this client has no secret registered for HS256 assertions; sign with RS256/ES256 and a registered JWKS"));
+                String secret = clients.assertionSecret(client.clientId()).orElseThrow(() -> badSignature(client,
+                        "the client has no secret for HS256 assertions; sign with RS256 or ES256 and a key of a registered JWKS"));
                 verifier = new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
             } else if (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.ES256.equals(alg)) {
                 JWK key = clientKey(client, assertion.getHeader().getKeyID(), alg);
                 verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) key);
             } else {
-                throw invalidGrant("assertion alg '" + alg + "' is not accepted; use HS256, RS256 or ES256");
+                throw badSignature(client, "alg '" + alg + "' is not accepted; use HS256, RS256 or ES256");
             }
             if (!assertion.verify(verifier)) {
-                throw invalidGrant("the assertion signature does not verify with the client's key");
+                throw badSignature(client, alg + " signature does not verify with the client's "
+                        + (JWSAlgorithm.HS256.equals(alg) ? "secret" : "registered key"));
             }
         } catch (JOSEException e) {
-            throw invalidGrant("the assertion signature cannot be verified: " + e.getMessage());
+            throw badSignature(client, "the signature cannot be verified: " + e.getMessage());
         }
     }
 
     private JWK clientKey(OAuthClient client, String kid, JWSAlgorithm alg) {
         if (client.jwks() == null || client.jwks().isBlank()) {
-            throw invalidGrant("the client has no registered JWKS for " + alg + " assertions");
+            throw badSignature(client, "the client has no registered JWKS for " + alg + " assertions");
         }
         try {
             List<JWK> keys = JWKSet.parse(client.jwks()).getKeys().stream()
@@ -185,57 +194,71 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
                     .filter(k -> JWSAlgorithm.RS256.equals(alg) ? k instanceof RSAKey : k instanceof ECKey)
                     .toList();
             if (keys.size() != 1) {
-                throw invalidGrant(keys.isEmpty() ? "no registered key matches the assertion's kid and alg"
+                throw badSignature(client, keys.isEmpty() ? "no registered key matches the assertion's kid '" + kid + "' and alg " + alg
                         : "several registered keys match; set 'kid' in the assertion header");
             }
             return keys.getFirst();
         } catch (ParseException e) {
-            throw invalidGrant("the client's registered JWKS cannot be parsed");
+            throw badSignature(client, "the client's registered JWKS cannot be parsed");
         }
     }
 
     private void checkClaims(OAuthClient client, JWTClaimsSet claims, Instant now) {
         long skew = settings.clockSkew().toSeconds();
         if (!client.clientId().equals(claims.getIssuer())) {
-            throw invalidGrant("assertion iss must be the client id '" + client.clientId() + "'");
+            throw invalid(client, "iss is '" + claims.getIssuer() + "', not the client id '" + client.clientId() + "'");
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.stream().noneMatch(a -> a.equals(region.tokenEndpoint()) || a.equals(region.issuer()))) {
-            throw invalidGrant("assertion aud must be the token endpoint " + region.tokenEndpoint());
+            throw invalid(client, "aud " + (aud == null || aud.isEmpty() ? "is missing" : aud + " does not include")
+                    + " the token endpoint '" + region.tokenEndpoint() + "'");
         }
         if (claims.getSubject() == null || claims.getSubject().isBlank()) {
-            throw invalidGrant("assertion sub must be the agent's username");
+            throw invalid(client, "sub is missing (it names the agent, by username)");
         }
         Date exp = claims.getExpirationTime();
-        if (exp == null) throw invalidGrant("assertion exp is required");
-        if (exp.toInstant().plusSeconds(skew).isBefore(now)) throw invalidGrant("the assertion expired at " + exp.toInstant());
+        if (exp == null) throw invalid(client, "exp is missing");
+        if (exp.toInstant().plusSeconds(skew).isBefore(now)) throw invalid(client, "it expired at " + exp.toInstant());
         Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && nbf.toInstant().minusSeconds(skew).isAfter(now)) throw invalidGrant("the assertion is not valid before " + nbf.toInstant());
+        if (nbf != null && nbf.toInstant().minusSeconds(skew).isAfter(now)) {
+            throw invalid(client, "it is not valid before " + nbf.toInstant() + " (nbf)");
+        }
         Date iat = claims.getIssueTime();
-        if (iat != null && iat.toInstant().minusSeconds(skew).isAfter(now)) throw invalidGrant("the assertion iat is in the future");
+        if (iat != null && iat.toInstant().minusSeconds(skew).isAfter(now)) {
+            throw invalid(client, "its iat " + iat.toInstant() + " is in the future");
+        }
         Instant start = iat != null ? iat.toInstant() : now;
         if (exp.toInstant().isAfter(start.plus(settings.maxAssertionLifetime()).plusSeconds(skew))) {
-            throw invalidGrant("the assertion lives too long; exp may be at most " + settings.maxAssertionLifetime().toSeconds()
-                    + " seconds after iat");
+            throw invalid(client, "it lives too long: exp is " + Duration.between(start, exp.toInstant()).toSeconds()
+                    + " seconds after " + (iat != null ? "iat" : "now") + ", more than " + settings.maxAssertionLifetime().toSeconds());
         }
         if (claims.getJWTID() == null || claims.getJWTID().isBlank()) {
-            throw invalidGrant("assertion jti is required (each assertion is single use)");
+            throw invalid(client, "jti is missing (each assertion is single use)");
         }
     }
 
-    private void rememberAssertion(String clientId, JWTClaimsSet claims) {
+    private void rememberAssertion(OAuthClient client, JWTClaimsSet claims) {
         try {
             jdbc.sql("insert into used_assertions (issuer, jti, expires_at) values (?, ?, ?)")
-                    .params(clientId, claims.getJWTID(),
+                    .params(client.clientId(), claims.getJWTID(),
                             Timestamp.from(claims.getExpirationTime().toInstant().plus(settings.clockSkew())))
                     .update();
         } catch (DuplicateKeyException e) {
-            throw invalidGrant("the assertion was already used (jti '" + claims.getJWTID() + "'); sign a new one for each request");
+            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_REPLAYED,
+                    Map.of("jti", claims.getJWTID()));
         }
     }
 
-    private static OAuth2AuthenticationException invalidGrant(String description) {
-        return error(OAuth2ErrorCodes.INVALID_GRANT, description);
+    /** {@code assertion.invalid}: the details name the rules (with this deployment's values) next to the reason. */
+    private OAuth2AuthenticationException invalid(OAuthClient client, String reason) {
+        return CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_INVALID, Map.of(
+                "reason", reason, "client", client.clientId(), "tokenEndpoint", region.tokenEndpoint(),
+                "maxLifetimeSeconds", settings.maxAssertionLifetime().toSeconds(), "skewSeconds", settings.clockSkew().toSeconds()));
+    }
+
+    private static OAuth2AuthenticationException badSignature(OAuthClient client, String reason) {
+        return CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_BAD_SIGNATURE,
+                Map.of("reason", reason, "client", client.clientId()));
     }
 
     private static OAuth2AuthenticationException error(String code, String description) {

@@ -2,20 +2,21 @@ package org.deskframe.identity.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import org.deskframe.diagnostics.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 
 /**
  * Wraps Spring's refresh-token provider: a refresh token that was already rotated away is either a client's
- * concurrent retry (within the leeway: refused, nothing revoked) or a stolen copy (after it: the whole family, i.e.
- * the authorization's current tokens and every access token it issued, is revoked). Any other token goes to Spring's
+ * concurrent retry (within the leeway: {@code refresh.rotated}, nothing revoked) or a stolen copy (after it:
+ * {@code refresh.reused}, and the whole family, i.e. the authorization's current tokens and every access token it
+ * issued, is revoked). Any other token goes to Spring's
  * provider. It wraps rather than precedes it because {@code ProviderManager} would let the next provider's bare
  * {@code invalid_grant} replace this one's explanation.
  */
@@ -47,8 +48,8 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
         }
         Duration age = Duration.between(rotated.get().rotatedAt(), Instant.now());
         if (age.compareTo(leeway) <= 0) {
-            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-                    "This refresh token was rotated " + age.toSeconds() + " s ago; use the refresh token from the latest token response.", null));
+            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.REFRESH_ROTATED,
+                    Map.of("rotatedSecondsAgo", age.toSeconds()));
         }
         OAuth2Authorization family = authorizations.findById(rotated.get().authorizationId());
         if (family != null) {
@@ -60,7 +61,7 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
         log.warn("Refresh token reuse detected for authorization {} (client {}, principal {}): token family revoked",
                 rotated.get().authorizationId(), family == null ? "?" : family.getRegisteredClientId(),
                 family == null ? "?" : family.getPrincipalName());
-        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-                "Refresh token reuse detected: this token was already rotated, so its whole family has been revoked. Sign in again.", null));
+        throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.REFRESH_REUSED,
+                Map.of("rotatedSecondsAgo", age.toSeconds()));
     }
 }

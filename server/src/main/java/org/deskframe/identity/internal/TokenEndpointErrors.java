@@ -25,8 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes token-endpoint and client-authentication errors as RFC 6749 JSON ({@code error}, {@code error_description})
  * plus Deskframe's {@code code}, {@code message} and {@code hint}: an {@code invalid_scope} names the rejected scopes
- * and the right ones, a throttled client gets 429 with Retry-After, a failed client authentication counts against
- * that client's throttle.
+ * and the right ones, a throttled client gets 429 with Retry-After, a refusal raised as a {@link CatalogueOAuth2Error}
+ * (every {@code invalid_grant} of the jwt-bearer, refresh and code grants) carries its problem, and a failed client
+ * authentication counts against that client's throttle. The HTTP status stays RFC 6749's (400, 401 for
+ * {@code invalid_client}) whatever the catalogue's HTTP column says.
  */
 class TokenEndpointErrors implements AuthenticationFailureHandler {
 
@@ -76,6 +78,9 @@ class TokenEndpointErrors implements AuthenticationFailureHandler {
             }
             body.put("error", error.getErrorCode());
             if (error.getDescription() != null) body.put("error_description", error.getDescription());
+            if (error instanceof CatalogueOAuth2Error catalogued && catalogued.problem() != null) {
+                body.putAll(catalogued.problem().toMap());
+            }
         }
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
