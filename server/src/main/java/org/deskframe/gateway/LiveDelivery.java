@@ -45,7 +45,7 @@ class LiveDelivery {
         for (Participant p : recipients) {
             if (p.kind() != Participant.Kind.AGENT) continue;
             for (StreamSession s : registry.ofAgent(p.id())) {
-                if (canRead(s)) deliver(s, message);
+                deliver(s, message);
             }
         }
     }
@@ -54,7 +54,7 @@ class LiveDelivery {
     void sendToLocalSessions(List<String> agents, String frame) {
         for (String agent : agents) {
             for (StreamSession s : registry.ofAgent(agent)) {
-                if (canRead(s)) s.send(frame);
+                sendIfReadable(s, frame);
             }
         }
     }
@@ -104,6 +104,7 @@ class LiveDelivery {
 
     void deliver(StreamSession session, Message m) {
         synchronized (session) {
+            if (!canRead(session)) return;
             Long cursor = session.cursors.get(m.conversationId());
             long from = cursor == null ? m.seq() - 1 : cursor;
             if (m.seq() <= from) return;
@@ -130,10 +131,16 @@ class LiveDelivery {
         List<String> agents = participants.stream().filter(p -> p.kind() == Participant.Kind.AGENT).map(Participant::id).toList();
         for (String agent : agents) {
             for (StreamSession s : registry.ofAgent(agent)) {
-                if (s != origin && canRead(s)) s.send(frame);
+                if (s != origin) sendIfReadable(s, frame);
             }
         }
         events.publishEvent(new ClusterFrame(agents, frame));
+    }
+
+    private static void sendIfReadable(StreamSession s, String frame) {
+        synchronized (s) {
+            if (canRead(s)) s.send(frame);
+        }
     }
 
     private static boolean canRead(StreamSession s) {

@@ -195,11 +195,16 @@ class StreamHandler extends AbstractWebSocketHandler {
         agentView.put("username", agent.username());
         agentView.put("displayName", agent.displayName());
         agentView.put("org", agent.orgId());
-        session.send(FrameCodec.encode(FrameCodec.frame("ready", "id", a.id(), "session", session.id,
+        String ready = FrameCodec.encode(FrameCodec.frame("ready", "id", a.id(), "session", session.id,
                 "widget", session.widget.id(), "agent", agentView, "scopes", token.scopes().stream().sorted().toList(),
                 "expiresAt", token.expiresAt().toString(), "heartbeatSeconds", settings.heartbeat().toSeconds(),
-                "maxFrameBytes", settings.maxFrameBytes())));
-        session.state = StreamSession.State.READY;
+                "maxFrameBytes", settings.maxFrameBytes()));
+        // Pushes take the same lock and check READY inside it: none can overtake `ready`, and none is lost once the
+        // client has seen `ready` (one that came earlier happened before the session existed, as far as it knows).
+        synchronized (session) {
+            session.state = StreamSession.State.READY;
+            session.send(ready);
+        }
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
         if (!a.resume().isEmpty()) {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GroupCommitLog implements ConversationLog {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
+    /** Larger groups only lengthen the statements (the idempotency lookup has four parameters per send). */
     static final int MAX_BATCH = 256;
 
     private final JdbcClient jdbc;
@@ -128,71 +128,84 @@ class GroupCommitLog implements ConversationLog {
     }
 
     /**
-     * Writes a group in one transaction with a handful of statements per conversation instead of four per message:
-     * lock the conversation row (which serialises writers across nodes), look up the group's client ids already
-     * stored, hand out the next sequences, update the row once, insert the new messages as one JDBC batch.
-     * Returns one result per pending send, in order.
+     * Writes a group in one transaction with four round trips whatever its size: lock the group's conversation rows
+     * (in id order, so writers on several nodes never deadlock; the lock is what keeps sequences gapless across
+     * nodes), look up the client ids already stored, insert the new messages as one JDBC batch, and move each
+     * conversation's last sequence in another. Returns one result per pending send, in order.
      */
     private List<Appended> writeAll(List<Pending> batch) {
+        List<String> conversations = batch.stream().map(p -> p.conversation().id()).distinct().sorted().toList();
+        java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
+        jdbc.sql("select id, last_seq from conversations where id in (" + marks(conversations.size()) + ") order by id for update")
+                .params(new ArrayList<Object>(conversations))
+                .query((rs, n) -> lastSeq.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        java.util.Map<String, Message> stored = alreadyStored(batch);
         Appended[] results = new Appended[batch.size()];
-        java.util.Map<String, List<Integer>> byConversation = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            byConversation.computeIfAbsent(batch.get(i).conversation().id(), k -> new ArrayList<>()).add(i);
-        }
         List<Object[]> inserts = new ArrayList<>(batch.size());
         Instant now = Instant.now();
         Timestamp stamp = Timestamp.from(now);
-        for (var entry : byConversation.entrySet()) {
-            String conv = entry.getKey();
-            List<Integer> indexes = entry.getValue();
-            long seq = jdbc.sql("select last_seq from conversations where id = ? for update").param(conv).query(Long.class).single();
-            java.util.Map<String, Message> stored = storedWithClientIds(conv, indexes.stream().map(i -> batch.get(i)).toList());
-            long first = seq;
-            for (int i : indexes) {
-                Pending p = batch.get(i);
-                String key = idempotencyKey(p.sender(), p.clientMessageId());
-                Message existing = stored.get(key);
-                if (existing != null) {
-                    results[i] = new Appended(existing, true);
-                    continue;
-                }
-                Message m = new Message(conv, ++seq, p.clientMessageId(), p.sender(), p.text(), now);
-                stored.put(key, m); // a retry inside the same group is a duplicate of this one
-                results[i] = new Appended(m, false);
-                inserts.add(new Object[]{conv, seq, p.clientMessageId(), JdbcConversations.kind(p.sender()), p.sender().id(), p.text(), stamp});
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            String conv = p.conversation().id();
+            String key = idempotencyKey(conv, p.sender(), p.clientMessageId());
+            Message existing = stored.get(key);
+            if (existing != null) {
+                results[i] = new Appended(existing, true);
+                continue;
             }
-            if (seq != first) {
-                jdbc.sql("update conversations set last_seq = ? where id = ?").params(seq, conv).update();
-            }
+            Long last = lastSeq.get(conv);
+            if (last == null) throw new IllegalStateException("conversation " + conv + " does not exist");
+            long seq = last + 1;
+            lastSeq.put(conv, seq);
+            Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now);
+            stored.put(key, m); // a retry inside the same group is a duplicate of this one
+            results[i] = new Appended(m, false);
+            inserts.add(new Object[]{conv, seq, p.clientMessageId(), JdbcConversations.kind(p.sender()), p.sender().id(), p.text(), stamp});
         }
         if (!inserts.isEmpty()) {
             jdbcTemplate.batchUpdate("insert into messages (conversation_id, seq, client_message_id, sender_kind, sender_id, body, "
                     + "created_at) values (?, ?, ?, ?, ?, ?, ?)", inserts);
+            List<Object[]> updates = new ArrayList<>();
+            for (String conv : conversations) {
+                if (inserts.stream().anyMatch(r -> r[0].equals(conv))) updates.add(new Object[]{lastSeq.get(conv), conv});
+            }
+            jdbcTemplate.batchUpdate("update conversations set last_seq = ? where id = ?", updates);
         }
         return java.util.Arrays.asList(results);
     }
 
-    /** Messages of this conversation already stored under the group's client ids, by sender and client id. */
-    private java.util.Map<String, Message> storedWithClientIds(String conv, List<Pending> group) {
-        List<String> ids = group.stream().map(Pending::clientMessageId).distinct().toList();
-        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-        List<Object> params = new ArrayList<>(ids.size() + 1);
-        params.add(conv);
-        params.addAll(ids);
+    /** Messages already stored under the group's idempotency keys (conversation, sender, client id), along their index. */
+    private java.util.Map<String, Message> alreadyStored(List<Pending> batch) {
+        List<Object> params = new ArrayList<>(batch.size() * 4);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Pending p : batch) {
+            if (seen.add(idempotencyKey(p.conversation().id(), p.sender(), p.clientMessageId()))) {
+                params.add(p.conversation().id());
+                params.add(JdbcConversations.kind(p.sender()));
+                params.add(p.sender().id());
+                params.add(p.clientMessageId());
+            }
+        }
+        String tuples = String.join(", ", java.util.Collections.nCopies(params.size() / 4, "(?, ?, ?, ?)"));
         java.util.Map<String, Message> stored = new java.util.HashMap<>();
-        jdbc.sql("select seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
-                        + "where conversation_id = ? and client_message_id in (" + marks + ")")
+        jdbc.sql("select conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
+                        + "where (conversation_id, sender_kind, sender_id, client_message_id) in (" + tuples + ")")
                 .params(params)
-                .query((rs, n) -> new Message(conv, rs.getLong(1), rs.getString(2),
-                        new Participant(Participant.Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)),
-                        rs.getString(5), rs.getTimestamp(6).toInstant()))
+                .query((rs, n) -> new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
+                        new Participant(Participant.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5)),
+                        rs.getString(6), rs.getTimestamp(7).toInstant()))
                 .list()
-                .forEach(m -> stored.put(idempotencyKey(m.sender(), m.clientMessageId()), m));
+                .forEach(m -> stored.put(idempotencyKey(m.conversationId(), m.sender(), m.clientMessageId()), m));
         return stored;
     }
 
-    private static String idempotencyKey(Participant sender, String clientMessageId) {
-        return sender.key() + "\u0000" + clientMessageId;
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static String idempotencyKey(String conversation, Participant sender, String clientMessageId) {
+        return conversation + "\u0000" + sender.key() + "\u0000" + clientMessageId;
     }
 
     @PreDestroy
