@@ -1,5 +1,11 @@
 package org.deskframe.e2e;
 
+import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
+import static org.deskframe.e2e.EmbeddedWidgets.awaitTrue;
+import static org.deskframe.e2e.EmbeddedWidgets.error;
+import static org.deskframe.e2e.EmbeddedWidgets.send;
+import static org.deskframe.e2e.EmbeddedWidgets.status;
+
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -223,30 +229,6 @@ class ExampleDesktopBrowserIntegrationTests {
         String escaped = text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
         Locator exactText = m.locator(".df-text", new FrameLocator.LocatorOptions().setHasText(Pattern.compile("^" + escaped + "$")));
         return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHas(exactText));
-    }
-
-    private static void send(FrameLocator m, String text) {
-        Locator box = m.locator("#df-composer-text");
-        box.fill(text);
-        box.press("Enter");
-    }
-
-    private static void awaitState(Page page, String widget, String state) {
-        awaitTrue(page, "() => window.deskframe && window.deskframe.status()['" + widget + "'].state === '" + state + "'");
-    }
-
-    private static void awaitTrue(Page page, String expression) {
-        page.waitForFunction(expression, null, new Page.WaitForFunctionOptions().setTimeout(20_000));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status(Page page, String widget) {
-        return (Map<String, Object>) page.evaluate("w => window.deskframe.status()[w]", widget);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> error(Page page, String widget) {
-        return (Map<String, Object>) status(page, widget).get("error");
     }
 
     @SuppressWarnings("unchecked")
