@@ -1,5 +1,6 @@
 package org.deskframe.broker;
 
+import org.deskframe.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
