@@ -325,8 +325,15 @@ class StreamHandler extends AbstractWebSocketHandler {
 
     private void listConversations(StreamSession session, ClientFrame.ListConversations l) {
         requireScope(session, Scope.MESSAGING_READ, "reading conversations");
-        List<Map<String, Object>> list = conversations.listFor(session.token.orgId(), Participant.agent(session.agentId()))
-                .stream().map(Conversation::view).toList();
+        Participant me = Participant.agent(session.agentId());
+        var positions = conversations.readPositions(session.token.orgId(), me);
+        List<Map<String, Object>> list = conversations.listFor(session.token.orgId(), me).stream().map(c -> {
+            Map<String, Object> view = c.view();
+            var position = positions.get(c.id());
+            view.put("readSeq", position == null ? 0 : position.readSeq());
+            view.put("unread", position == null ? 0 : position.unread());
+            return view;
+        }).toList();
         session.send(FrameCodec.encode(FrameCodec.frame("conversations", "id", l.id(), "conversations", list)));
     }
 

@@ -12,6 +12,14 @@ public interface Conversations {
     /** The conversation if it belongs to {@code orgId} and {@code member} takes part in it. */
     Optional<Conversation> findFor(String orgId, Participant member, String conversationId);
     List<Conversation> listFor(String orgId, Participant member);
+    /**
+     * Where {@code member} stands in each of its conversations: the last sequence it marked read, and how many
+     * messages from others came after it. Lets a widget show unread counts right after a reload.
+     */
+    java.util.Map<String, ReadPosition> readPositions(String orgId, Participant member);
+
+    record ReadPosition(long readSeq, long unread) {}
+
     /** Records a delivered/read receipt (monotonic: a lower seq than the stored one is ignored). */
     void recordReceipt(Conversation conversation, Participant participant, String kind, long seq);
 }

@@ -99,8 +99,8 @@ function upsertConversation(c) {
   let conv = state.conversations.get(c.id);
   if (!conv) {
     conv = {id: c.id, subject: c.subject, participants: c.participants || [], lastSeq: c.lastSeq || 0,
-      received: c.lastSeq || 0, messages: new Map(), oldest: null, loaded: false, unread: 0,
-      readSent: 0, deliveredSent: 0, theirDelivered: 0, theirRead: 0, typing: new Map()};
+      received: c.lastSeq || 0, messages: new Map(), oldest: null, loaded: false, unread: c.unread || 0,
+      readSent: c.readSeq || 0, deliveredSent: 0, theirDelivered: 0, theirRead: 0, typing: new Map()};
     state.conversations.set(c.id, conv);
   } else {
     conv.lastSeq = Math.max(conv.lastSeq, c.lastSeq || 0);

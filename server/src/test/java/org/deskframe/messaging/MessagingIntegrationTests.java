@@ -207,4 +207,32 @@ class MessagingIntegrationTests extends DeskframeServerTest {
             assertThat(millis).isLessThan(1_000);
         }
     }
+
+    @Test
+    void listConversationsTellsEachAgentWhereItStoppedReadingAndHowManyCameAfter() {
+        try (StreamClient a1 = StreamClient.connect(BASE); StreamClient a2 = StreamClient.connect(BASE)) {
+            a1.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            a2.authenticate(http.agentToken("demo-backend", "agent2", RW), "messaging");
+            String conv = startConversation(a1, "agent2");
+            for (int i = 1; i <= 3; i++) {
+                a1.sendFrame("op", "send", "conversation", conv, "clientMessageId", "u-" + i, "text", "unread " + i);
+                a1.nextOp("ack");
+            }
+            a2.sendFrame("op", "receipt", "id", "rc", "conversation", conv, "seq", 1, "kind", "read");
+            a2.nextOp("receipt_ok");
+            a2.sendFrame("op", "list_conversations", "id", "l");
+            JsonNode mine = null;
+            for (JsonNode c : a2.nextOp("conversations").get("conversations")) {
+                if (c.get("id").asString().equals(conv)) mine = c;
+            }
+            assertThat(mine).isNotNull();
+            assertThat(mine.get("readSeq").asLong()).isEqualTo(1);
+            assertThat(mine.get("unread").asLong()).isEqualTo(2);
+            // The sender's own messages never count as unread for it.
+            a1.sendFrame("op", "list_conversations", "id", "l1");
+            for (JsonNode c : a1.nextOp("conversations").get("conversations")) {
+                if (c.get("id").asString().equals(conv)) assertThat(c.get("unread").asLong()).isZero();
+            }
+        }
+    }
 }
