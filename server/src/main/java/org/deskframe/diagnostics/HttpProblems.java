@@ -41,22 +41,26 @@ public final class HttpProblems {
             return "Bearer realm=\"deskframe\"";
         }
         if (problem.error() == ErrorCode.TOKEN_IN_URL) {
-            return "Bearer realm=\"deskframe\", error=\"invalid_request\", error_description=\"" + quote(problem.message()) + "\"";
+            return "Bearer realm=\"deskframe\", error=\"invalid_request\", error_description=\"" + oauthSafe(problem.message()) + "\"";
         }
         if (problem.error() == ErrorCode.TOKEN_SCOPE_MISSING) {
             Object required = problem.details().get("missing");
             String scope = required instanceof Collection<?> c ? String.join(" ", c.stream().map(String::valueOf).toList())
                     : String.valueOf(required);
-            return "Bearer realm=\"deskframe\", error=\"insufficient_scope\", error_description=\"" + quote(problem.message())
-                    + "\", scope=\"" + quote(scope) + "\"";
+            return "Bearer realm=\"deskframe\", error=\"insufficient_scope\", error_description=\"" + oauthSafe(problem.message())
+                    + "\", scope=\"" + oauthSafe(scope) + "\"";
         }
         if (code.startsWith("token.") || code.startsWith("agent.") || code.startsWith("client.")) {
-            return "Bearer realm=\"deskframe\", error=\"invalid_token\", error_description=\"" + quote(code + ": " + problem.message()) + "\"";
+            return "Bearer realm=\"deskframe\", error=\"invalid_token\", error_description=\"" + oauthSafe(code + ": " + problem.message()) + "\"";
         }
         return null;
     }
 
-    private static String quote(String s) {
+    /**
+     * Text fit for an OAuth {@code error_description} (RFC 6749) or a quoted {@code WWW-Authenticate} parameter
+     * (RFC 6750): printable ASCII without double quote or backslash.
+     */
+    public static String oauthSafe(String s) {
         return s.replace('"', '\'').replace('\\', '/').replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

@@ -16,11 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sendsPerSecondPerAgent sustained message sends per agent across its sessions (bursts up to twice this)
  * @param sendBufferBytes        outbound bytes buffered for a slow reader before it is disconnected
  * @param revocationPoll         how often live sessions look for revoked tokens and disabled agents
+ * @param extraOrigins           origins besides the platform's own whose pages may open the socket directly
  */
 @ConfigurationProperties("deskframe.gateway")
 public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
                               Duration expiryGrace, int maxConnectionsPerAgent, int framesPerSecond,
-                              int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll) {
+                              int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll,
+                              java.util.List<String> extraOrigins) {
     public GatewaySettings {
         if (handshakeTimeout == null) handshakeTimeout = Duration.ofSeconds(5);
         if (heartbeat == null) heartbeat = Duration.ofSeconds(25);
@@ -32,5 +34,6 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (sendsPerSecondPerAgent <= 0) sendsPerSecondPerAgent = 50;
         if (sendBufferBytes <= 0) sendBufferBytes = 1024 * 1024;
         if (revocationPoll == null) revocationPoll = Duration.ofMillis(500);
+        extraOrigins = extraOrigins == null ? java.util.List.of() : java.util.List.copyOf(extraOrigins);
     }
 }

@@ -2,7 +2,6 @@ package org.deskframe.gateway;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.deskframe.diagnostics.ErrorCode;
@@ -27,11 +26,10 @@ class OriginGate implements HandshakeInterceptor {
 
     private final Set<String> allowed;
 
-    OriginGate(RegionSettings region, org.springframework.core.env.Environment env) {
+    OriginGate(RegionSettings region, GatewaySettings settings) {
         Set<String> origins = new LinkedHashSet<>();
-        origins.add(region.publicUrl());
-        origins.add(loopbackSibling(region.publicUrl()));
-        origins.addAll(List.of(env.getProperty("deskframe.gateway.extra-origins", String[].class, new String[0])));
+        origins.addAll(region.platformOrigins());
+        origins.addAll(settings.extraOrigins());
         this.allowed = Set.copyOf(origins);
     }
 
@@ -75,11 +73,5 @@ class OriginGate implements HandshakeInterceptor {
 
     Set<String> allowed() {
         return allowed;
-    }
-
-    static String loopbackSibling(String origin) {
-        URI u = URI.create(origin);
-        String host = "localhost".equals(u.getHost()) ? "127.0.0.1" : "127.0.0.1".equals(u.getHost()) ? "localhost" : u.getHost();
-        return u.getScheme() + "://" + host + (u.getPort() > 0 ? ":" + u.getPort() : "");
     }
 }

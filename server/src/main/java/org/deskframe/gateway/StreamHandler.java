@@ -343,11 +343,7 @@ class StreamHandler extends AbstractWebSocketHandler {
     }
 
     private static void requireScope(StreamSession session, Scope scope, String what) {
-        VerifiedToken token = session.token;
-        if (!token.scopes().contains(scope.value())) {
-            throw ProblemException.of(ErrorCode.TOKEN_SCOPE_MISSING, Map.of("missing", List.of(scope.value()), "target", what,
-                    "client", token.clientId(), "required", List.of(scope.value()), "granted", token.scopes().stream().sorted().toList()));
-        }
+        session.token.requireScopes(List.of(scope.value()), what);
     }
 
     /** An error frame that leaves the session open. */

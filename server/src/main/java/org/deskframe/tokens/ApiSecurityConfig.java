@@ -7,6 +7,7 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.Scope;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
@@ -14,11 +15,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -116,13 +115,10 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         return null;
     }
 
+    /** Only the admin API is scope-guarded by the chain; the verified token was stashed by the decoder. */
     private static Problem scopeProblem(HttpServletRequest request) {
-        var auth = SecurityContextHolder.getContext().getAuthentication();
-        List<String> granted = auth instanceof JwtAuthenticationToken jwt
-                ? List.of(String.valueOf(jwt.getToken().getClaims().getOrDefault("scope", "")).split(" ")) : List.of();
-        String client = auth instanceof JwtAuthenticationToken jwt ? String.valueOf(jwt.getToken().getClaims().get("client_id")) : "?";
-        return Problem.of(ErrorCode.TOKEN_SCOPE_MISSING, Map.of("missing", List.of("admin"), "target", request.getRequestURI(),
-                "client", client, "required", List.of("admin"), "granted", granted.stream().filter(s -> !s.isBlank()).sorted().toList()));
+        VerifiedToken token = (VerifiedToken) request.getAttribute(VERIFIED);
+        return token.missingScopes(List.of(Scope.ADMIN.value()), request.getRequestURI());
     }
 
     private static java.util.Optional<HttpServletRequest> currentRequest() {

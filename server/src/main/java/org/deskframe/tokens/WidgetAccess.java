@@ -1,7 +1,6 @@
 package org.deskframe.tokens;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
@@ -45,17 +44,8 @@ public class WidgetAccess {
         if (!client.canEmbed()) {
             problems.add(Problem.of(ErrorCode.CLIENT_EMBED_NOT_ALLOWED, Map.of("client", client.clientId())));
         }
-        List<String> required = widget.requiredScopeValues();
-        List<String> missing = required.stream().filter(s -> !token.scopes().contains(s)).toList();
-        if (!missing.isEmpty()) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("missing", missing);
-            d.put("target", "the " + widget.id() + " widget");
-            d.put("client", client.clientId());
-            d.put("required", required);
-            d.put("granted", token.scopes().stream().sorted().toList());
-            problems.add(Problem.of(ErrorCode.TOKEN_SCOPE_MISSING, d));
-        }
+        Problem scopes = token.missingScopes(widget.requiredScopeValues(), "the " + widget.id() + " widget");
+        if (scopes != null) problems.add(scopes);
         if (origin != null && !origin.isBlank() && !client.embedOrigins().contains(origin)) {
             problems.add(Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", client.clientId(),
                     "allowed", client.embedOrigins().stream().sorted().toList())));

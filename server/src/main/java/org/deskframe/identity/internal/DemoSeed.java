@@ -1,6 +1,5 @@
 package org.deskframe.identity.internal;
 
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -125,19 +124,10 @@ class DemoSeed {
 
     private Set<String> demoOrigins() {
         Set<String> origins = new LinkedHashSet<>();
-        origins.add(region.publicUrl());
-        origins.add(sibling(region.publicUrl()));
-        origins.add(demo.desktopUrl());
-        origins.add(sibling(demo.desktopUrl()));
+        origins.addAll(region.platformOrigins());
+        origins.addAll(RegionSettings.withLoopbackTwin(demo.desktopUrl()));
         origins.addAll(demo.extraOrigins());
         return origins;
-    }
-
-    /** The same origin with localhost and 127.0.0.1 swapped, since browsers treat them as different origins. */
-    private static String sibling(String origin) {
-        URI u = URI.create(origin);
-        String host = "localhost".equals(u.getHost()) ? "127.0.0.1" : "127.0.0.1".equals(u.getHost()) ? "localhost" : u.getHost();
-        return u.getScheme() + "://" + host + (u.getPort() > 0 ? ":" + u.getPort() : "");
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -262,7 +262,6 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
     }
 
     private static OAuth2AuthenticationException error(String code, String description) {
-        String safe = description.replace('"', '\'').replace('\\', '/').replaceAll("[^\\x20-\\x7E]", "?");
-        return new OAuth2AuthenticationException(new OAuth2Error(code, safe, null));
+        return new OAuth2AuthenticationException(new OAuth2Error(code, org.deskframe.diagnostics.HttpProblems.oauthSafe(description), null));
     }
 }

@@ -41,8 +41,7 @@ final class ScopeRejection {
 
     /** RFC 6749 limits error_description to printable ASCII without quote or backslash. */
     static String oauthDescription(Problem problem) {
-        String text = problem.message() + " " + problem.hint();
-        return text.replace('"', '\'').replace('\\', '/').replaceAll("[^\\x20-\\x7E]", "?");
+        return org.deskframe.diagnostics.HttpProblems.oauthSafe(problem.message() + " " + problem.hint());
     }
 
     private static String capitalise(String s) {

@@ -63,11 +63,7 @@ class ConversationHistoryController {
     }
 
     private static Participant member(VerifiedToken token) {
-        if (!token.scopes().contains(Scope.MESSAGING_READ.value())) {
-            throw ProblemException.of(ErrorCode.TOKEN_SCOPE_MISSING, Map.of("missing", List.of(Scope.MESSAGING_READ.value()),
-                    "target", "the conversation history API", "client", token.clientId(),
-                    "required", List.of(Scope.MESSAGING_READ.value()), "granted", token.scopes().stream().sorted().toList()));
-        }
+        token.requireScopes(List.of(Scope.MESSAGING_READ.value()), "the conversation history API");
         if (token.agentId() == null) {
             throw ProblemException.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", token.clientId()));
         }
