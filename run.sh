@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts Deskframe (embedded H2 under ./data, demo data) and the example agent desktop together, building both first
 # if needed. The desktop runs in the background (log: logs/agent-desktop.log) and is stopped when the platform stops.
-# Honours SERVER_PORT (default 8080), DESKTOP_PORT (default 8081) and every Spring property as an environment variable;
-# arguments are passed to the platform.
+# Honours SERVER_PORT (default 8080), DESKFRAME_GATEWAY_PORT (the widgets' WebSocket gateway, default 8090), DESKTOP_PORT
+# (default 8081) and every Spring property as an environment variable; arguments are passed to the platform.
 set -euo pipefail
 cd "$(dirname "$0")"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -76,6 +76,7 @@ fi
 cat <<EOF
 
   Deskframe platform:     $PLATFORM_URL   (starting; it prints its own summary when ready)
+  Widget gateway:         ws://<platform host>:${DESKFRAME_GATEWAY_PORT:-8090}/api/v2/stream
   Example agent desktop:  $DESKTOP_URL
       sign in as agent1 / desk-agent1, and in a second (private) window as agent2 / desk-agent2
       desktop log: $DESKTOP_LOG (pid $DESKTOP_PID)

@@ -7,7 +7,6 @@
 #   bench/gateway-bench.sh latency    [driver options]   message latency at 200 and 1000 msg/s, gateway vs. echo
 #   bench/gateway-bench.sh idle       [driver options]   heap/RSS/CPU per idle authenticated session at 10k and 19.5k
 #   bench/gateway-bench.sh idle-echo  [driver options]   the same for the bare echo endpoint (the stack's floor)
-#   bench/gateway-bench.sh idle-echo-core [options]      the echo upgraded by Jetty's core handler, outside the servlet layer
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
 # compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
@@ -19,8 +18,8 @@ ROOT=$PWD
 SCENARIO=${1:-}
 shift || true
 case "$SCENARIO" in
-  handshake|latency|idle|idle-echo|idle-echo-core) ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  handshake|latency|idle|idle-echo) ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -38,10 +37,13 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 OUT="bench/results/$STAMP-$SCENARIO"
 DATA=$(mktemp -d /tmp/deskframe-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+GATEWAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
+GATEWAY="ws://127.0.0.1:$GATEWAY_PORT/api/v2/stream"
 
 PROPS=(
   --server.port="$PORT" --server.address=127.0.0.1
+  --deskframe.gateway.port="$GATEWAY_PORT" --deskframe.gateway.address=127.0.0.1
   --deskframe.region.public-url="$BASE"
   --deskframe.identity.data-dir="$DATA"
   --deskframe.identity.secret-key=bench-secret-key-0123456789abcdef-0123456789
@@ -70,8 +72,6 @@ case "$SCENARIO" in
     DRIVER=(--target=gateway) ;;
   idle-echo)
     DRIVER=(--target=echo) ;;
-  idle-echo-core)
-    DRIVER=(--target=echo-core) ;;
 esac
 
 SERVER_PID=""
@@ -102,5 +102,5 @@ echo "Server up (JVM pid $SERVER_PID, open-file limit $(awk '/Max open files/ {p
 
 DRIVER_SCENARIO=$SCENARIO
 case "$SCENARIO" in idle-*) DRIVER_SCENARIO=idle ;; esac
-timeout 1500 node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
+timeout 1500 node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --gateway="$GATEWAY" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
 echo "Results: $OUT.json"

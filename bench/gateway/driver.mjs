@@ -1,7 +1,7 @@
 // Load driver for the Deskframe WebSocket gateway. Run through bench/gateway-bench.sh, which starts the server
 // (with the bench echo endpoint on), passes --base and --pid, and stops the server afterwards.
 //
-//   node driver.mjs handshake --base=http://127.0.0.1:PORT [--count=1000 --concurrency=32 --rounds=2 --serial=200]
+//   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200]
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
 //
@@ -21,10 +21,9 @@ const args = Object.fromEntries(process.argv.slice(3).map((a) => {
 }));
 const scenario = process.argv[2];
 const BASE = args.base ?? 'http://127.0.0.1:8080';
-const WS_BASE = BASE.replace(/^http/, 'ws');
-const GATEWAY = `${WS_BASE}/api/v2/stream`;
-const ECHO = `${WS_BASE}/api/v2/bench/echo`;
-const ECHO_CORE = `${WS_BASE}/api/v2/bench/echo-core`; // the same echo, upgraded by Jetty's core handler (no servlet layer)
+// The gateway listens on its own port (the 'gateway' field of /embed/v1/env); the bare echo sits on the same port.
+const GATEWAY = args.gateway ?? 'ws://127.0.0.1:8090/api/v2/stream';
+const ECHO = GATEWAY.replace(/\/api\/v2\/stream$/, '/api/v2/bench/echo');
 const CLIENT = 'demo-backend';
 const CLIENT_SECRET = `${CLIENT}-secret-0123456789abcdef`; // demo mode's fixed secret (never in production)
 const SCOPES = 'messaging:read messaging:write';
@@ -440,7 +439,7 @@ function histogramDiff(before, after, n, top = 25) {
 class Workers {
   constructor(n, target, tokens, perAgent) {
     this.workers = Array.from({ length: n }, (_, w) => {
-      const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`], { stdio: 'inherit' });
+      const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`], { stdio: 'inherit' });
       child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + 2}` });
       return child;
     });
@@ -561,7 +560,7 @@ function worker() {
   let pings = 0;
   let index = 0; // how many this worker has opened so far (its k-th connection has global number k*of + index)
   const open1 = (g) => new Promise((resolve) => {
-    const url = { gateway: GATEWAY, echo: ECHO, 'echo-core': ECHO_CORE }[cfg.target];
+    const url = { gateway: GATEWAY, echo: ECHO }[cfg.target];
     const ws = new WebSocket(url, { perMessageDeflate: false, localAddress: cfg.localAddress });
     const timer = setTimeout(() => { ws.terminate(); resolve('timeout'); }, 30_000);
     let ready = false;

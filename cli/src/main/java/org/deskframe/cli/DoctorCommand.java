@@ -86,17 +86,18 @@ final class DoctorCommand implements Callable<Integer> {
             return EXIT_UNREACHABLE;
         }
 
+        java.net.URI stream = gateway(http, discovery, base);
         try {
             checkToken(http, list.section("Token"), issuer);
             checkWidgets(http, list.section("Widget checks (GET /api/v2/authorize)"), wanted);
         } catch (PlatformHttp.Unreachable e) {
             Checklist.fail(list.section("Connection"), "lost the connection to " + base, unreachable(base, e));
         }
-        Section handshakes = list.section("Gateway handshake (" + GatewayHandshake.streamUri(base) + ", no Origin header"
+        Section handshakes = list.section("Gateway handshake (" + stream + ", no Origin header"
                 + (origin != null ? ", embedOrigin " + origin : "") + ")");
         List<String> cannotStart = new ArrayList<>();
         for (String widget : wanted) {
-            if (!handshake(http, handshakes, base, widget)) cannotStart.add(widget);
+            if (!handshake(http, handshakes, stream, widget)) cannotStart.add(widget);
         }
 
         list.print(out, ascii);
@@ -132,6 +133,25 @@ final class DoctorCommand implements Callable<Integer> {
                     Catalogue.problem("env.issuer_mismatch", Map.of("env", base, "expectedIssuer", issuer)));
         }
         return issuer;
+    }
+
+    /**
+     * The gateway's WebSocket URL, as the deployment announces it to widgets (it listens on a port of its own); an
+     * older deployment that announces only a path has it on env's own port.
+     */
+    private java.net.URI gateway(PlatformHttp http, Section s, String base) {
+        try {
+            String announced = http.get("/embed/v1/env", null).text("gateway");
+            if (announced != null && announced.matches("wss?://.+")) {
+                Checklist.pass(s, "gateway WebSocket announced at " + announced);
+                return java.net.URI.create(announced);
+            }
+        } catch (PlatformHttp.Unreachable | IllegalArgumentException e) {
+            // falls back below; the handshake itself reports what is wrong
+        }
+        java.net.URI fallback = GatewayHandshake.streamUri(base);
+        Checklist.info(s, "the deployment does not announce its gateway URL (GET /embed/v1/env); trying " + fallback);
+        return fallback;
     }
 
     private void checkToken(PlatformHttp http, Section s, String issuer) throws PlatformHttp.Unreachable {
@@ -192,8 +212,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private boolean handshake(PlatformHttp http, Section s, String base, String widget) {
-        GatewayHandshake.Result r = GatewayHandshake.run(http.client(), base, token, widget, origin, org,
+    private boolean handshake(PlatformHttp http, Section s, java.net.URI stream, String widget) {
+        GatewayHandshake.Result r = GatewayHandshake.run(http.client(), stream, token, widget, origin, org,
                 Duration.ofSeconds(timeoutSeconds));
         if (r.ok()) {
             JsonNode ready = r.ready();
@@ -209,7 +229,7 @@ final class DoctorCommand implements Callable<Integer> {
                     new Problem(e.path("code").asString(null), e.path("message").asString(null), e.path("hint").asString(null)));
         } else {
             Checklist.fail(s, widget + ": no handshake", Catalogue.problem("handshake.failed",
-                    Map.of("stream", GatewayHandshake.streamUri(base), "reason", r.failure())));
+                    Map.of("stream", stream, "reason", r.failure())));
         }
         return false;
     }

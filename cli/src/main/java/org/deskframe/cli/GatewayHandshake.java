@@ -27,16 +27,17 @@ final class GatewayHandshake {
 
     private GatewayHandshake() {}
 
+    /** Where the gateway is when the deployment does not say (deployments before the gateway had its own port). */
     static URI streamUri(String env) {
         return URI.create(env.replaceFirst("^http", "ws") + "/api/v2/stream");
     }
 
-    static Result run(HttpClient http, String env, String token, String widget, String embedOrigin, String org, Duration timeout) {
+    static Result run(HttpClient http, URI stream, String token, String widget, String embedOrigin, String org, Duration timeout) {
         CompletableFuture<JsonNode> firstFrame = new CompletableFuture<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket socket;
         try {
-            socket = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(streamUri(env), new WebSocket.Listener() {
+            socket = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(stream, new WebSocket.Listener() {
                 private final StringBuilder partial = new StringBuilder();
 
                 @Override

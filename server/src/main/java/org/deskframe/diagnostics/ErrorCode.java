@@ -180,6 +180,13 @@ public enum ErrorCode {
     HANDSHAKE_FAILED("handshake.failed", 503, 4005,
             "The gateway WebSocket {stream} could not be opened or did not answer ({reason}).",
             "Check that {stream} is reachable from here and that proxies and load balancers pass WebSocket upgrades (the Upgrade and Connection headers); clients retry with backoff."),
+    /**
+     * A request reached the wrong one of Deskframe's two ports: the gateway WebSocket on the HTTP API's port, or an HTTP
+     * API path on the gateway's port (a client or reverse proxy that still routes everything to one port).
+     */
+    ENDPOINT_WRONG_PORT("endpoint.wrong_port", 421, 4324,
+            "{requested} is not served on this port, which serves {served}.",
+            "Use {right} (the gateway's URL is the 'gateway' field of /embed/v1/env). Behind a reverse proxy, route /api/v2/stream with WebSocket upgrades to the gateway's port (deskframe.gateway.port) and everything else to the HTTP port (server.port), then set deskframe.gateway.public-url to the gateway's public wss:// URL."),
     /** An organisation's admin client asked for something only the deployment administrator may do. */
     ADMIN_DEPLOYMENT_ONLY("admin.deployment_only", 403, 4330,
             "Only the deployment administrator may {operation}; OAuth client {client} administers organisation {org} only.",

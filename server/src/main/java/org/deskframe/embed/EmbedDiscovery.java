@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
+import org.deskframe.gateway.GatewayEndpoint;
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
@@ -25,19 +26,23 @@ class EmbedDiscovery {
 
     private final RegionSettings region;
     private final ClientDirectory clients;
+    private final GatewayEndpoint gateway;
 
-    EmbedDiscovery(RegionSettings region, ClientDirectory clients) {
+    EmbedDiscovery(RegionSettings region, ClientDirectory clients, GatewayEndpoint gateway) {
         this.region = region;
         this.clients = clients;
+        this.gateway = gateway;
     }
 
     @GetMapping("/embed/v1/env")
     ResponseEntity<Map<String, Object>> env(@RequestParam(required = false) String client,
-                                            @RequestParam(required = false) String origin) {
+                                            @RequestParam(required = false) String origin,
+                                            jakarta.servlet.http.HttpServletRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("issuer", region.issuer());
         body.put("region", region.id());
-        body.put("gateway", "/api/v2/stream");
+        // The gateway has a port of its own: its full URL, for the host this request reached.
+        body.put("gateway", gateway.streamUrl(request.getScheme(), request.getServerName()));
         body.put("discovery", region.publicUrl() + "/.well-known/oauth-authorization-server");
         if (client != null && !client.isBlank()) {
             List<Problem> problems = problems(client, origin);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
+import org.deskframe.gateway.GatewayEndpoint;
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.Widget;
@@ -29,9 +30,11 @@ import org.springframework.web.util.HtmlUtils;
 class WidgetPages {
 
     private final ClientDirectory clients;
+    private final GatewayEndpoint gateway;
 
-    WidgetPages(ClientDirectory clients) {
+    WidgetPages(ClientDirectory clients, GatewayEndpoint gateway) {
         this.clients = clients;
+        this.gateway = gateway;
     }
 
     @GetMapping(value = "/embed/v1/widgets/{widget:[a-z]+}", produces = MediaType.TEXT_HTML_VALUE)
@@ -57,17 +60,18 @@ class WidgetPages {
                 .header("Referrer-Policy", "no-referrer")
                 .cacheControl(CacheControl.noCache())
                 .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .body(html(w.get()));
+                .body(html(w.get(), gateway.streamUrl(request.getScheme(), request.getServerName())));
     }
 
-    static String policy(HttpServletRequest request, String frameAncestors) {
-        String host = request.getServerName() + (request.getServerPort() > 0 ? ":" + request.getServerPort() : "");
-        String ws = ("https".equals(request.getScheme()) ? "wss://" : "ws://") + host;
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + ws
+    /** The widget may connect to its own origin (history API) and to the gateway, nowhere else. */
+    String policy(HttpServletRequest request, String frameAncestors) {
+        java.net.URI stream = java.net.URI.create(gateway.streamUrl(request.getScheme(), request.getServerName()));
+        String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
     }
 
-    private static String html(Widget widget) {
+    private static String html(Widget widget, String streamUrl) {
         String script = widget == Widget.MESSAGING ? "messaging.js" : "unavailable.js";
         String title = switch (widget) {
             case MESSAGING -> "Deskframe messaging";
@@ -80,6 +84,7 @@ class WidgetPages {
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta name="deskframe-gateway" content="%s">
                 <title>%s</title>
                 <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
                 <script type="module" src="/embed/v1/widgets/%s"></script>
@@ -90,10 +95,10 @@ class WidgetPages {
                 </main>
                 </body>
                 </html>
-                """.formatted(title, script, widget.id(), widget.id(), title);
+                """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(), title);
     }
 
-    private static ResponseEntity<String> error(HttpStatus status, Problem problem, HttpServletRequest request) {
+    private ResponseEntity<String> error(HttpStatus status, Problem problem, HttpServletRequest request) {
         String page = """
                 <!doctype html>
                 <html lang="en">

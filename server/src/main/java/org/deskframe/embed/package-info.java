@@ -3,5 +3,5 @@
  * the allowed embedding origins of the OAuth client they name) and the public embed discovery that the client checks
  * before connecting. Uses identity's directories and settings and the error catalogue.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "gateway"})
 package org.deskframe.embed;

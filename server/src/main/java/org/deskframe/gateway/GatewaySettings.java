@@ -17,12 +17,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sendBufferBytes        outbound bytes buffered for a slow reader before it is disconnected
  * @param revocationPoll         how often live sessions look for revoked tokens and disabled agents
  * @param extraOrigins           origins besides the platform's own whose pages may open the socket directly
+ * @param port                   TCP port the gateway listens on (its own port, beside the HTTP API's); 0 picks a free one
+ * @param address                address the gateway binds to; unset: every interface
+ * @param publicUrl              the gateway's WebSocket URL as clients must use it (set it behind a reverse proxy, e.g.
+ *                               {@code wss://cc.example.com/api/v2/stream}); unset: {@code ws(s)://<host the client
+ *                               reached the platform at>:<port>/api/v2/stream}
  */
 @ConfigurationProperties("deskframe.gateway")
 public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
                               Duration expiryGrace, int maxConnectionsPerAgent, int framesPerSecond,
                               int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll,
-                              java.util.List<String> extraOrigins) {
+                              java.util.List<String> extraOrigins, Integer port, String address, String publicUrl) {
     public GatewaySettings {
         if (handshakeTimeout == null) handshakeTimeout = Duration.ofSeconds(5);
         if (heartbeat == null) heartbeat = Duration.ofSeconds(25);
@@ -35,5 +40,15 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (sendBufferBytes <= 0) sendBufferBytes = 1024 * 1024;
         if (revocationPoll == null) revocationPoll = Duration.ofMillis(500);
         extraOrigins = extraOrigins == null ? java.util.List.of() : java.util.List.copyOf(extraOrigins);
+        if (port == null) port = 8090;
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("deskframe.gateway.port must be between 0 (any free port) and 65535, not " + port);
+        }
+        if (address != null && address.isBlank()) address = null;
+        if (publicUrl != null && publicUrl.isBlank()) publicUrl = null;
+        if (publicUrl != null && !publicUrl.matches("wss?://[^/?#]+/\\S*")) {
+            throw new IllegalArgumentException("deskframe.gateway.public-url must be a ws:// or wss:// URL with a path, such as"
+                    + " wss://cc.example.com/api/v2/stream, not '" + publicUrl + "'");
+        }
     }
 }

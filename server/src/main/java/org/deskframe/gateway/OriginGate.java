@@ -7,11 +7,7 @@ import java.util.Set;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.RegionSettings;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Checks the Origin of the WebSocket upgrade against an exact allowlist: the platform's own origins (widgets run in
@@ -20,9 +16,14 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * {@code origin.not_allowed} error frame and close code. Requests without Origin (non-browser clients) pass.
  */
 @Component
-class OriginGate implements HandshakeInterceptor {
+class OriginGate {
 
-    static final String PROBLEM_ATTRIBUTE = OriginGate.class.getName() + ".problem";
+    /** What the upgrade gets: a session, a session that only carries {@code problem}, or a refusal before the upgrade. */
+    enum Outcome { ALLOWED, SESSION_REFUSED, UPGRADE_REFUSED }
+
+    record Verdict(Outcome outcome, Problem problem) {
+        static final Verdict ALLOWED = new Verdict(Outcome.ALLOWED, null);
+    }
 
     private final Set<String> allowed;
 
@@ -33,32 +34,15 @@ class OriginGate implements HandshakeInterceptor {
         this.allowed = Set.copyOf(origins);
     }
 
-    @Override
-    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                                   Map<String, Object> attributes) {
-        String origin = request.getHeaders().getOrigin();
-        if (origin != null && !"null".equals(origin) && !wellFormed(origin)) {
-            // No browser sends this; refuse before the upgrade (the transport cannot even parse it).
-            Problem p = Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", "(the gateway)",
-                    "allowed", allowed.stream().sorted().toList()));
-            response.setStatusCode(org.springframework.http.HttpStatus.FORBIDDEN);
-            response.getHeaders().setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-            try {
-                response.getBody().write(org.deskframe.diagnostics.HttpProblems.body(p));
-            } catch (java.io.IOException ignored) {
-                // the status alone still refuses it
-            }
-            return false;
+    Verdict check(String origin) {
+        if (origin == null) return Verdict.ALLOWED;
+        Problem problem = Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", "(the gateway)",
+                "allowed", allowed.stream().sorted().toList()));
+        if (!"null".equals(origin) && !wellFormed(origin)) {
+            // No browser sends this: refuse before the upgrade.
+            return new Verdict(Outcome.UPGRADE_REFUSED, problem);
         }
-        if (origin != null && !allowed.contains(origin)) {
-            attributes.put(PROBLEM_ATTRIBUTE, Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin,
-                    "client", "(the gateway)", "allowed", allowed.stream().sorted().toList())));
-        }
-        return true;
-    }
-
-    @Override
-    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Exception exception) {
+        return allowed.contains(origin) ? Verdict.ALLOWED : new Verdict(Outcome.SESSION_REFUSED, problem);
     }
 
     private static boolean wellFormed(String origin) {
@@ -69,9 +53,5 @@ class OriginGate implements HandshakeInterceptor {
         } catch (java.net.URISyntaxException e) {
             return false;
         }
-    }
-
-    Set<String> allowed() {
-        return allowed;
     }
 }

@@ -19,11 +19,6 @@ import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * The gateway's frame loop. A connection must authenticate in its first frame; until then nothing else is
@@ -32,10 +27,9 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * code as reason.
  */
 @Component
-class StreamHandler extends AbstractWebSocketHandler {
+class StreamHandler {
 
     private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
-    static final String SESSION_ATTRIBUTE = StreamSession.class.getName();
     static final int HISTORY_PAGE = 500;
 
     private final GatewaySettings settings;
@@ -46,7 +40,6 @@ class StreamHandler extends AbstractWebSocketHandler {
     private final ConversationLog conversationLog;
     private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
-    private final java.util.concurrent.Executor ackSender = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
@@ -62,32 +55,26 @@ class StreamHandler extends AbstractWebSocketHandler {
         this.agents = agents;
     }
 
-    @Override
-    public void afterConnectionEstablished(WebSocketSession raw) {
-        // StreamSession serialises writes itself (no ConcurrentWebSocketSessionDecorator: ~400 bytes less per idle
-        // session, and a slow reader is closed with the catalogue's 4003 rather than the decorator's 4500).
-        StreamSession session = new StreamSession(raw, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2),
-                settings.sendBufferBytes());
-        raw.getAttributes().put(SESSION_ATTRIBUTE, session);
+    /** A connection finished its WebSocket upgrade; {@code originProblem} is set when its page's origin is refused. */
+    StreamSession open(io.netty.channel.Channel channel, Problem originProblem) {
+        StreamSession session = new StreamSession(channel, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2));
         registry.opened(session);
-        Object originProblem = raw.getAttributes().get(OriginGate.PROBLEM_ATTRIBUTE);
-        if (originProblem instanceof Problem p) {
-            fail(session, null, p);
+        if (originProblem != null) {
+            fail(session, null, originProblem);
         } else if (!lifecycle.isRunning()) {
             fail(session, null, Problem.of(ErrorCode.SERVER_RESTARTING));
         }
+        return session;
     }
 
-    @Override
-    protected void handleTextMessage(WebSocketSession raw, TextMessage message) {
-        StreamSession session = session(raw);
-        if (session == null || session.state == StreamSession.State.CLOSED) return;
+    int maxFrameBytes() {
+        return settings.maxFrameBytes();
+    }
+
+    /** A text frame within the size limit, in arrival order (one at a time per session). */
+    void onText(StreamSession session, String text) {
+        if (session.state == StreamSession.State.CLOSED) return;
         session.lastInbound = System.currentTimeMillis();
-        int size = message.getPayloadLength();
-        if (size > settings.maxFrameBytes()) {
-            fail(session, null, Problem.of(ErrorCode.FRAME_TOO_LARGE, Map.of("size", size, "limit", settings.maxFrameBytes())));
-            return;
-        }
         if (!session.frames.tryTake()) {
             if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
                 fail(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
@@ -102,7 +89,7 @@ class StreamHandler extends AbstractWebSocketHandler {
         session.rejectedFrames = 0;
         ClientFrame frame;
         try {
-            frame = FrameCodec.decode(message.getPayload());
+            frame = FrameCodec.decode(text);
         } catch (ProblemException e) {
             if (session.state == StreamSession.State.AWAITING_AUTH) {
                 fail(session, null, e.problem());
@@ -121,28 +108,22 @@ class StreamHandler extends AbstractWebSocketHandler {
         }
     }
 
-    @Override
-    protected void handleBinaryMessage(WebSocketSession raw, BinaryMessage message) {
-        StreamSession session = session(raw);
-        if (session != null) {
-            fail(session, null, Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason", "binary frames are not part of the protocol; send JSON text frames")));
-        }
+    /** A text frame over {@code deskframe.gateway.max-frame-bytes} (but within what the transport takes). */
+    void onOversized(StreamSession session, int size) {
+        if (session.state == StreamSession.State.CLOSED) return;
+        session.lastInbound = System.currentTimeMillis();
+        fail(session, null, Problem.of(ErrorCode.FRAME_TOO_LARGE, Map.of("size", size, "limit", settings.maxFrameBytes())));
     }
 
-    @Override
-    public void afterConnectionClosed(WebSocketSession raw, CloseStatus status) {
-        StreamSession session = session(raw);
-        if (session != null) {
-            session.state = StreamSession.State.CLOSED;
-            registry.closed(session);
-            log.debug("session {} closed: {}", session.id, status);
-        }
+    void onBinary(StreamSession session) {
+        if (session.state == StreamSession.State.CLOSED) return;
+        fail(session, null, Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason", "binary frames are not part of the protocol; send JSON text frames")));
     }
 
-    @Override
-    public void handleTransportError(WebSocketSession raw, Throwable exception) {
-        StreamSession session = session(raw);
-        log.debug("session {} transport error: {}", session == null ? "?" : session.id, exception.toString());
+    void onClosed(StreamSession session) {
+        session.state = StreamSession.State.CLOSED;
+        registry.closed(session);
+        log.debug("session {} closed", session.id);
     }
 
     private void dispatch(StreamSession session, ClientFrame frame) {
@@ -249,8 +230,8 @@ class StreamHandler extends AbstractWebSocketHandler {
                     + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", bucket.secondsUntilNext()));
         }
         Participant me = Participant.agent(session.agentId());
-        // Acks leave on a virtual thread: a socket that blocks on write must never hold up the log's commits.
-        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenCompleteAsync((appended, error) -> {
+        // Sends never block (they queue in the transport), so acks leave right from the commit, in commit order.
+        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {
             if (error != null) {
                 log.warn("session {}: send to {} failed: {}", session.id, conversation.id(), error.toString());
                 reply(session, s.id(), Problem.of(ErrorCode.SERVER_RESTARTING));
@@ -258,7 +239,7 @@ class StreamHandler extends AbstractWebSocketHandler {
             }
             session.send(FrameCodec.encode(FrameCodec.frame("ack", "id", s.id(), "conversation", conversation.id(),
                     "seq", appended.message().seq(), "clientMessageId", s.clientMessageId(), "duplicate", appended.duplicate())));
-        }, ackSender);
+        });
     }
 
     /**
@@ -366,10 +347,6 @@ class StreamHandler extends AbstractWebSocketHandler {
         if (all.size() > 1) f.put("problems", all.stream().map(Problem::toMap).toList());
         session.send(FrameCodec.encode(f));
         session.close(problem.error().closeCode(), problem.code());
-    }
-
-    private static StreamSession session(WebSocketSession raw) {
-        return (StreamSession) raw.getAttributes().get(SESSION_ATTRIBUTE);
     }
 
     private static String opName(ClientFrame frame) {

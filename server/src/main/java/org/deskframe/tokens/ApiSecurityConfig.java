@@ -57,15 +57,11 @@ class ApiSecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(0)
-    SecurityFilterChain apiChain(HttpSecurity http,
-                                 @org.springframework.beans.factory.annotation.Value("${deskframe.bench.echo-endpoint:false}") boolean benchEcho)
-            throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http) throws Exception {
         http.securityMatcher("/api/**");
         http.authorizeHttpRequests(a -> {
-            // The gateway authenticates in its first frame (tokens never travel in URLs or upgrade headers).
+            // The gateway listens on its own port; here this path only says where (endpoint.wrong_port), to anyone.
             a.requestMatchers("/api/v2/stream").permitAll();
-            // The benchmark-only echo endpoint (off by default) has no authentication at all, like the bare stack it stands for.
-            if (benchEcho) a.requestMatchers("/api/v2/bench/echo").permitAll();
             a.requestMatchers("/api/v2/admin/**").hasAuthority("SCOPE_admin")
                     .anyRequest().authenticated();
         });

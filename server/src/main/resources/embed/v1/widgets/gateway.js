@@ -56,8 +56,7 @@ export class GatewaySession {
     this.state = 'connecting';
     this.lastError = null;
     this.onState({state: 'connecting'});
-    const url = new URL('/api/v2/stream', location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const url = streamUrl();
     this.log('connecting', {url: url.toString(), attempt: this.attempt});
     const ws = new WebSocket(url);
     this.ws = ws;
@@ -167,4 +166,16 @@ export class GatewaySession {
       this.retryTimer = setTimeout(() => this.connect(), retryInMs);
     }
   }
+}
+
+/**
+ * The gateway's WebSocket URL: the platform writes it into the widget page (the gateway has a port of its own, or a
+ * public URL behind a proxy); pages without it fall back to this origin's /api/v2/stream.
+ */
+export function streamUrl(doc = document, here = location.href) {
+  const meta = doc.querySelector('meta[name="deskframe-gateway"]');
+  if (meta && meta.content) return new URL(meta.content);
+  const url = new URL('/api/v2/stream', here);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url;
 }

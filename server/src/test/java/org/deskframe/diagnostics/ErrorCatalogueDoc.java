@@ -63,13 +63,16 @@ final class ErrorCatalogueDoc {
         p.put("reason", "what exactly is wrong");
         p.put("region", "this deployment's region id");
         p.put("rejected", "the requested scopes that were refused");
+        p.put("requested", "what was asked of the wrong port (the gateway WebSocket, or an HTTP method and path)");
         p.put("resource", "the kind and id of the resource");
         p.put("rotatedSecondsAgo", "how long ago the presented refresh token was rotated, in seconds");
         p.put("retryAfterSeconds", "seconds to wait before retrying");
+        p.put("right", "where that is served instead (the gateway's WebSocket URL, or the HTTP API's URL)");
         p.put("seconds", "the timeout that passed, in seconds (handshake or heartbeat)");
+        p.put("served", "what this port serves");
         p.put("size", "the frame's size in bytes");
         p.put("skewSeconds", "the clock skew tolerated, in seconds");
-        p.put("stream", "the gateway WebSocket URL (`ws(s)://<env>/api/v2/stream`)");
+        p.put("stream", "the gateway WebSocket URL (the `gateway` field of `<env>/embed/v1/env`)");
         p.put("subject", "the token's `sub`, or the username an assertion or a sign-in named");
         p.put("suggestion", "the fix, worked out for the request (for example the scope that was probably meant)");
         p.put("target", "the widget or API that needs the scope");

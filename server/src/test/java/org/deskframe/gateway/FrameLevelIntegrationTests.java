@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 class FrameLevelIntegrationTests extends DeskframeServerTest {
 
     private RawWebSocket connect() throws Exception {
-        return new RawWebSocket("localhost", PORT, "/api/v2/stream");
+        return new RawWebSocket("localhost", GATEWAY_PORT, "/api/v2/stream");
     }
 
     private String token() {

@@ -150,11 +150,11 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
 
     @Test
     void theBenchmarkEchoEndpointIsOffUnlessTurnedOn() {
-        // deskframe.bench.echo-endpoint is not set here: the path is neither mounted nor open to anonymous callers.
+        // deskframe.bench.echo-endpoint is not set here: the gateway port does not serve the path at all.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                        .buildAsync(java.net.URI.create(BASE.replaceFirst("^http", "ws") + "/api/v2/bench/echo"),
+                        .buildAsync(java.net.URI.create("ws://localhost:" + GATEWAY_PORT + "/api/v2/bench/echo"),
                                 new java.net.http.WebSocket.Listener() {}).join())
-                .hasStackTraceContaining("401");
+                .hasStackTraceContaining("421");
     }
 
     @Test

@@ -17,11 +17,14 @@ public abstract class DeskframeServerTest {
 
     protected static final int PORT = freePort();
     protected static final String BASE = "http://localhost:" + PORT;
+    /** The gateway's own port (docs/scaling.md): widgets and StreamClient find it through /embed/v1/env. */
+    protected static final int GATEWAY_PORT = freePort();
 
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) throws IOException {
         Path dataDir = Files.createTempDirectory("deskframe-test");
         registry.add("server.port", () -> PORT);
+        registry.add("deskframe.gateway.port", () -> GATEWAY_PORT);
         registry.add("deskframe.region.public-url", () -> BASE);
         registry.add("deskframe.identity.data-dir", dataDir::toString);
         registry.add("deskframe.identity.secret-key", () -> "test-secret-key-0123456789abcdef-0123456789");

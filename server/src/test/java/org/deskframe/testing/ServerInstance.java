@@ -14,13 +14,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class ServerInstance implements AutoCloseable {
 
     private final int port;
+    private final int gatewayPort;
     private final Map<String, Object> properties;
     private ConfigurableApplicationContext context;
 
     public ServerInstance(Path dataDir, Map<String, Object> extra) {
         this.port = extra.containsKey("server.port") ? Integer.parseInt(String.valueOf(extra.get("server.port"))) : DeskframeServerTest.freePort();
+        // Fixed at construction so that a restarted server is found at the same gateway address.
+        this.gatewayPort = extra.containsKey("deskframe.gateway.port")
+                ? Integer.parseInt(String.valueOf(extra.get("deskframe.gateway.port"))) : DeskframeServerTest.freePort();
         this.properties = new LinkedHashMap<>();
         properties.put("server.port", port);
+        properties.put("deskframe.gateway.port", gatewayPort);
         properties.put("deskframe.region.public-url", base());
         properties.put("deskframe.identity.data-dir", dataDir.toString());
         properties.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");
@@ -54,6 +59,10 @@ public final class ServerInstance implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public int gatewayPort() {
+        return gatewayPort;
     }
 
     public String base() {

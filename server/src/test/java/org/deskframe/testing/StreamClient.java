@@ -30,7 +30,18 @@ public class StreamClient implements AutoCloseable {
         this.autoPong = autoPong;
         WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) b.header("Origin", origin);
-        this.socket = b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/api/v2/stream"), new Listener()).join();
+        this.socket = b.buildAsync(streamUri(base), new Listener()).join();
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, URI> STREAMS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The gateway's URL as the platform at {@code base} announces it to widgets (the 'gateway' field of /embed/v1/env). */
+    public static URI streamUri(String base) {
+        return STREAMS.computeIfAbsent(base, b -> {
+            TestClient.Reply env = new TestClient(b).get("/embed/v1/env", null);
+            if (env.status() != 200) throw new IllegalStateException("GET " + b + "/embed/v1/env answered " + env.status());
+            return URI.create(env.json().get("gateway").asString());
+        });
     }
 
     public static StreamClient connect(String base) {

@@ -1,0 +1,116 @@
+package org.deskframe.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's own listener: Netty, on {@code deskframe.gateway.port}. Netty was chosen by measurement: an idle
+ * authenticated session costs about a third of what it did on the servlet stack (docs/scaling.md, docs/benchmarks.md),
+ * and the servlet container stays for the HTTP API and the authorization server, which need it.
+ *
+ * <p>Starts after every other bean and stops just after {@link SessionSweeper} has told every session
+ * {@code server.restarting}, so the close frames it queued still go out.
+ */
+@Component
+class GatewayServer implements SmartLifecycle, GatewayEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /**
+     * Listen backlog: a node restart sends every widget back at once, and the default (128) turned such bursts into
+     * SYN retries and second-long handshakes on Jetty (shared/STACK.md).
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
+    private final GatewaySettings settings;
+    private final UpgradeGate gate;
+    private EventLoopGroup group;
+    private Channel listener;
+    private volatile int port = -1;
+
+    GatewayServer(GatewaySettings settings, UpgradeGate gate) {
+        this.settings = settings;
+        this.gate = gate;
+    }
+
+    @Override
+    public void start() {
+        // Frames are handled on virtual threads (StreamChannel), so the I/O threads only encode and decode.
+        group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("deskframe-gateway-io", true), NioIoHandler.newFactory());
+        int high = settings.sendBufferBytes();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_QUEUE)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // A session whose unsent frames pass the send buffer becomes unwritable: StreamSession then closes it
+                // with session.slow_consumer instead of buffering without bound.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(Math.min(32 * 1024, high / 2), high))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        gate.install(ch.pipeline());
+                    }
+                });
+        InetSocketAddress address = settings.address() == null ? new InetSocketAddress(settings.port())
+                : new InetSocketAddress(settings.address(), settings.port());
+        try {
+            listener = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("The gateway could not listen on " + address + " (" + e.getMessage()
+                    + "). Free that port or set deskframe.gateway.port (DESKFRAME_GATEWAY_PORT) to another one.", e);
+        }
+        port = ((InetSocketAddress) listener.localAddress()).getPort();
+        log.info("Gateway listening on {} port {}; clients connect to {}", settings.address() == null ? "all interfaces"
+                : settings.address(), port, settings.publicUrl() != null ? settings.publicUrl() : "ws://<platform host>:" + port + PATH);
+    }
+
+    @Override
+    public void stop() {
+        if (listener != null) listener.close().syncUninterruptibly();
+        if (group != null) group.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        listener = null;
+        group = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return listener != null;
+    }
+
+    /** Just below {@link SessionSweeper}: started before it accepts sessions, stopped after it closed them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String streamUrl(String scheme, String host) {
+        if (settings.publicUrl() != null) return settings.publicUrl();
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return ("https".equals(scheme.toLowerCase(Locale.ROOT)) ? "wss" : "ws") + "://" + h + ":" + port + PATH;
+    }
+}
