@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {backoffDelay, debugLine, decodeTokenPayload, earlierPage, envOrigin, precheck, refreshDelay, tokenFrom,
-  unreadCount, widgetUrl} from '../../main/resources/embed/v1/core.js';
+  streamUrl, unreadCount, widgetUrl} from '../../main/resources/embed/v1/core.js';
 
 const b64url = o => Buffer.from(JSON.stringify(o)).toString('base64url');
 const jwt = payload => `${b64url({alg: 'RS256', typ: 'at+jwt'})}.${b64url(payload)}.c2ln`;
@@ -107,4 +107,15 @@ test('unreadCount counts others\' messages after the read position', () => {
   const msgs = [1, 2, 3, 4].map(seq => ({seq, sender: {kind: 'agent', id: seq === 3 ? 'me' : 'other'}}));
   assert.equal(unreadCount(msgs, 1, 'me'), 2);
   assert.equal(unreadCount(msgs, 4, 'me'), 0);
+});
+
+test('streamUrl takes the gateway URL the platform announced, else the page origin\'s /api/v2/stream', () => {
+  assert.equal(streamUrl('ws://localhost:8090/api/v2/stream', 'http://localhost:8080/embed/v1/widgets/messaging').href,
+    'ws://localhost:8090/api/v2/stream');
+  assert.equal(streamUrl('wss://cc.example.com/api/v2/stream', 'https://cc.example.com/embed/v1/widgets/messaging').href,
+    'wss://cc.example.com/api/v2/stream');
+  assert.equal(streamUrl(undefined, 'https://cc.example.com/embed/v1/widgets/messaging?client=x').href,
+    'wss://cc.example.com/api/v2/stream');
+  assert.equal(streamUrl('', 'http://127.0.0.1:8080/embed/v1/widgets/voice').href, 'ws://127.0.0.1:8080/api/v2/stream');
+  assert.throws(() => streamUrl('http://localhost:8090/api/v2/stream', 'http://localhost:8080/'), TypeError);
 });

@@ -132,3 +132,18 @@ export function earlierPage(oldestSeq, pageSize = 50) {
   const after = Math.max(0, oldestSeq - 1 - pageSize);
   return {after, limit: oldestSeq - 1 - after};
 }
+
+/**
+ * The gateway's WebSocket URL for a widget page at `here`: the URL the platform wrote into the page (`announced`: the
+ * gateway has a port of its own, or a public URL behind a proxy), else the page's own origin with /api/v2/stream.
+ */
+export function streamUrl(announced, here) {
+  if (announced) {
+    const url = new URL(announced);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`not a WebSocket URL: ${announced}`);
+    return url;
+  }
+  const url = new URL('/api/v2/stream', here);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url;
+}

@@ -34,6 +34,7 @@ final class Platform implements AutoCloseable {
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
+        p.put("deskframe.gateway.port", freePort());
         p.put("deskframe.region.public-url", base());
         p.put("deskframe.identity.data-dir", dataDir);
         p.put("deskframe.identity.secret-key", "e2e-secret-key-0123456789abcdef-0123456789");

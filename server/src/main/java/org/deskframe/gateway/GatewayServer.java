@@ -43,9 +43,13 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
     private Channel listener;
     private volatile int port = -1;
 
-    GatewayServer(GatewaySettings settings, UpgradeGate gate) {
+    private final boolean httpUsesTls;
+
+    GatewayServer(GatewaySettings settings, UpgradeGate gate, org.springframework.core.env.Environment environment) {
         this.settings = settings;
         this.gate = gate;
+        this.httpUsesTls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
+                || environment.getProperty("server.ssl.bundle") != null;
     }
 
     @Override
@@ -79,6 +83,13 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                     + "). Free that port or set deskframe.gateway.port (DESKFRAME_GATEWAY_PORT) to another one.", e);
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
+        if (httpUsesTls && settings.publicUrl() == null) {
+            // Pages served over https may only open wss://, and this port speaks plain WebSocket (TLS per connection
+            // would cost more than an idle session may): the widgets would fail to connect.
+            log.warn("The HTTP API uses TLS but the gateway on port {} speaks plain WebSocket and has no public URL: widgets on"
+                    + " https pages cannot connect. Terminate TLS for the gateway in a proxy or load balancer and set"
+                    + " deskframe.gateway.public-url to its wss:// URL (docs/protocol.md).", port);
+        }
         log.info("Gateway listening on {} port {}; clients connect to {}", settings.address() == null ? "all interfaces"
                 : settings.address(), port, settings.publicUrl() != null ? settings.publicUrl() : "ws://<platform host>:" + port + PATH);
     }
@@ -109,7 +120,11 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
 
     @Override
     public String streamUrl(String scheme, String host) {
-        if (settings.publicUrl() != null) return settings.publicUrl();
+        return streamUrl(settings.publicUrl(), scheme, host, port);
+    }
+
+    static String streamUrl(String publicUrl, String scheme, String host, int port) {
+        if (publicUrl != null) return publicUrl;
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
         return ("https".equals(scheme.toLowerCase(Locale.ROOT)) ? "wss" : "ws") + "://" + h + ":" + port + PATH;
     }

@@ -86,7 +86,8 @@ class LiveDelivery {
             while (true) {
                 List<Message> page = log.read(c.id(), cursor, StreamHandler.HISTORY_PAGE);
                 for (Message m : page) {
-                    if (!sendMessage(session, m)) return cursor;
+                    // Paced: a client catching up on a long conversation is not a slow one.
+                    if (!session.sendPaced(FrameCodec.encode(messageFrame(m)), StreamSession.PACED_WAIT_MS)) return cursor;
                     cursor = m.seq();
                 }
                 if (page.size() < StreamHandler.HISTORY_PAGE) break;

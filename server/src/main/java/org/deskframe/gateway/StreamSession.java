@@ -70,6 +70,27 @@ final class StreamSession {
         return true;
     }
 
+    /** How long a bulk sender (a resume replay) waits for a reader that is behind before it counts as too slow. */
+    static final long PACED_WAIT_MS = 10_000;
+
+    /**
+     * Sends one frame of a bulk run (a resume replay of up to whole conversations): like {@link #send}, but while
+     * more than the send buffer waits for the reader, this waits for the reader to catch up, for at most
+     * {@code waitMs}, before the session is closed as a slow consumer. Only for virtual threads that may wait.
+     */
+    boolean sendPaced(String json, long waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        while (!channel.isWritable() && channel.isActive() && state != State.CLOSED && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return send(json);
+    }
+
     /**
      * A close frame with the catalogue's close code and the error code as reason, after everything sent before it;
      * the socket closes when the peer answers it, or after {@link #FORCE_CLOSE_MS}.

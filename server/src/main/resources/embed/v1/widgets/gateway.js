@@ -2,7 +2,7 @@
 // answers pings, refreshes the token in place, and after a drop reconnects with backoff and jitter and resumes each
 // conversation from the last sequence it saw. What to do after a close comes from the catalogue's close-code ranges.
 import {actionForClose, actionForCode} from '../codes.js';
-import {backoffDelay} from '../core.js';
+import {backoffDelay, streamUrl} from '../core.js';
 
 export class GatewaySession {
   /**
@@ -56,7 +56,7 @@ export class GatewaySession {
     this.state = 'connecting';
     this.lastError = null;
     this.onState({state: 'connecting'});
-    const url = streamUrl();
+    const url = streamUrl(document.querySelector('meta[name="deskframe-gateway"]')?.content, location.href);
     this.log('connecting', {url: url.toString(), attempt: this.attempt});
     const ws = new WebSocket(url);
     this.ws = ws;
@@ -166,16 +166,4 @@ export class GatewaySession {
       this.retryTimer = setTimeout(() => this.connect(), retryInMs);
     }
   }
-}
-
-/**
- * The gateway's WebSocket URL: the platform writes it into the widget page (the gateway has a port of its own, or a
- * public URL behind a proxy); pages without it fall back to this origin's /api/v2/stream.
- */
-export function streamUrl(doc = document, here = location.href) {
-  const meta = doc.querySelector('meta[name="deskframe-gateway"]');
-  if (meta && meta.content) return new URL(meta.content);
-  const url = new URL('/api/v2/stream', here);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url;
 }

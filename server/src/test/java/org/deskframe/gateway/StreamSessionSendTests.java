@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,13 +39,13 @@ class StreamSessionSendTests {
     private Channel listener;
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
 
-    @BeforeEach
-    void listen() {
+    /** A listener whose connections start writing to a slow reader's socket after {@code highWater} bytes wait. */
+    void listen(int highWater) {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 // Tiny kernel and Netty buffers, so a reader that stops reading is felt after a few KB.
                 .childOption(ChannelOption.SO_SNDBUF, 4096)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1024, 16 * 1024))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(Math.min(1024, highWater / 2), highWater))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -59,6 +58,7 @@ class StreamSessionSendTests {
 
     @AfterEach
     void close() {
+        if (listener == null) return;
         listener.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -73,29 +73,46 @@ class StreamSessionSendTests {
 
     @Test
     void framesFromSeveralThreadsArriveWholeAndEachThreadsInOrder() throws Exception {
+        listen(1024 * 1024);
         try (Socket client = connect(64 * 1024)) {
             StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            // The client reads while the senders write (a reader that keeps up is never closed as slow).
+            CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> {
+                List<String> frames = new ArrayList<>();
+                try {
+                    DataInputStream in = new DataInputStream(client.getInputStream());
+                    while (frames.size() < 1000) frames.add(readFrame(in).text());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return frames;
+            });
             List<Thread> senders = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
                 senders.add(Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < 250; i++) assertThat(session.send(thread + ":" + i)).isTrue();
+                    for (int i = 0; i < 250; i++) {
+                        if (!session.send(thread + ":" + i)) refused.incrementAndGet();
+                    }
                 }));
             }
             for (Thread s : senders) s.join(10_000);
-            DataInputStream in = new DataInputStream(client.getInputStream());
             int[] next = new int[4];
-            for (int n = 0; n < 1000; n++) {
-                String[] frame = readFrame(in).text().split(":");
-                int thread = Integer.parseInt(frame[0]);
-                assertThat(Integer.parseInt(frame[1])).as("thread %d's frames in order", thread).isEqualTo(next[thread]++);
+            for (String frame : received.get(10, TimeUnit.SECONDS)) {
+                String[] parts = frame.split(":");
+                int thread = Integer.parseInt(parts[0]);
+                assertThat(Integer.parseInt(parts[1])).as("thread %d's frames in order", thread).isEqualTo(next[thread]++);
             }
             assertThat(next).containsOnly(250);
+            assertThat(refused.get()).isZero();
+            assertThat(session.state).isEqualTo(StreamSession.State.AWAITING_AUTH);
         }
     }
 
     @Test
     void aReaderBehindByMoreThanTheSendBufferIsClosedWithSlowConsumerAfterExactlyTheFramesBefore() throws Exception {
+        listen(16 * 1024);
         try (Socket client = connect(4096)) {
             StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
             String filler = "x".repeat(1000);
@@ -119,6 +136,51 @@ class StreamSessionSendTests {
             // The client never answers the close frame: the server cuts the connection after its grace period.
             await().atMost(Duration.ofSeconds(10)).until(() -> !session.channel.isOpen());
             assertThat(readsToEnd(in)).isTrue();
+        }
+    }
+
+    @Test
+    void aBulkRunWaitsForAReaderThatPausesInsteadOfClosingIt() throws Exception {
+        listen(16 * 1024);
+        try (Socket client = connect(4096)) {
+            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            String filler = "x".repeat(1000);
+            // The reader starts only after a pause, long after the 16 KB buffer filled up.
+            CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> {
+                List<String> frames = new ArrayList<>();
+                try {
+                    Thread.sleep(500);
+                    DataInputStream in = new DataInputStream(client.getInputStream());
+                    while (frames.size() < 200) frames.add(readFrame(in).text());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return frames;
+            });
+            for (int i = 0; i < 200; i++) {
+                assertThat(session.sendPaced(i + ":" + filler, 5_000)).as("frame %d", i).isTrue();
+            }
+            List<String> frames = received.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 200; i++) assertThat(frames.get(i)).startsWith(i + ":");
+            assertThat(session.state).isEqualTo(StreamSession.State.AWAITING_AUTH);
+        }
+    }
+
+    @Test
+    void aBulkRunToAReaderThatNeverReadsGivesUpWithSlowConsumer() throws Exception {
+        listen(16 * 1024);
+        try (Socket client = connect(4096)) {
+            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            String filler = "x".repeat(1000);
+            int sent = 0;
+            long started = System.nanoTime();
+            while (sent < 10_000 && session.sendPaced(sent + ":" + filler, 300)) sent++;
+            assertThat(sent).isBetween(1, 9_999);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(session.state).isEqualTo(StreamSession.State.CLOSED);
+            DataInputStream in = new DataInputStream(client.getInputStream());
+            for (int i = 0; i < sent; i++) assertThat(readFrame(in).text()).startsWith(i + ":");
+            assertThat(readFrame(in).closeCode()).isEqualTo(4003);
         }
     }
 

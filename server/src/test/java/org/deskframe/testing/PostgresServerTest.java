@@ -22,6 +22,7 @@ public abstract class PostgresServerTest {
 
     protected static final int PORT = DeskframeServerTest.freePort();
     protected static final String BASE = "http://localhost:" + PORT;
+    protected static final int GATEWAY_PORT = DeskframeServerTest.freePort();
     /** Unique per run, so that runs in parallel (other worktrees, CI) never share tables. */
     protected static final String SCHEMA = "deskframe_test_" + PORT + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     protected static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA;
@@ -38,6 +39,8 @@ public abstract class PostgresServerTest {
     protected static Map<String, Object> nodeProperties(int port) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
+        // Each node has its own gateway port (the shared server's is fixed, so tests can reach it).
+        p.put("deskframe.gateway.port", port == PORT ? GATEWAY_PORT : DeskframeServerTest.freePort());
         p.put("deskframe.region.public-url", BASE);
         p.put("deskframe.identity.data-dir", tempDir());
         p.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");

@@ -54,7 +54,19 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
-        if (!head.toString().startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + head);
+        if (!head.toString().startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + head + refusalBody());
+    }
+
+    /** What follows a refusal's headers (the problem body), read until the server stops sending, at most 4 KB. */
+    private String refusalBody() {
+        StringBuilder body = new StringBuilder();
+        try {
+            socket.setSoTimeout(1000);
+            for (int b = in.read(); b >= 0 && body.length() < 4096; b = in.read()) body.append((char) b);
+        } catch (IOException endOfWhatWasSent) {
+            // a timeout or a reset: the body so far is what there is
+        }
+        return body.toString();
     }
 
     /** Sends one frame, masked as clients must. */
