@@ -19,13 +19,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.deskframe.testing.RawWebSocket;
+import org.deskframe.testing.RawWebSocket.Frame;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,11 +116,8 @@ class StreamSessionSendTests {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {
             StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
-            String filler = "x".repeat(1000);
-            int sent = 0;
             // The client reads nothing: kernel buffers fill, then Netty's queue passes the 16 KB high-water mark.
-            while (sent < 10_000 && session.send(sent + ":" + filler)) sent++;
-            assertThat(sent).isBetween(1, 9_999);
+            int sent = sendUntilRefused(session::send);
             assertThat(session.state).isEqualTo(StreamSession.State.CLOSED);
             assertThat(session.send("later")).isFalse();
 
@@ -171,11 +169,8 @@ class StreamSessionSendTests {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {
             StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
-            String filler = "x".repeat(1000);
-            int sent = 0;
             long started = System.nanoTime();
-            while (sent < 10_000 && session.sendPaced(sent + ":" + filler, 300)) sent++;
-            assertThat(sent).isBetween(1, 9_999);
+            int sent = sendUntilRefused(frame -> session.sendPaced(frame, 300));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
             assertThat(session.state).isEqualTo(StreamSession.State.CLOSED);
             DataInputStream in = new DataInputStream(client.getInputStream());
@@ -184,30 +179,17 @@ class StreamSessionSendTests {
         }
     }
 
-    private record Frame(int opcode, byte[] payload) {
-        String text() {
-            return new String(payload, StandardCharsets.UTF_8);
-        }
-
-        int closeCode() {
-            return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-        }
-
-        String closeReason() {
-            return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
-        }
+    private static Frame readFrame(DataInputStream in) throws IOException {
+        return RawWebSocket.readFrom(in);
     }
 
-    /** One unmasked server frame (RFC 6455 section 5.2). */
-    private static Frame readFrame(DataInputStream in) throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long length = b1 & 0x7f;
-        if (length == 126) length = in.readUnsignedShort();
-        else if (length == 127) length = in.readLong();
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        return new Frame(b0 & 0x0f, payload);
+    /** Sends numbered frames with {@code send} until it refuses one; returns how many it took. */
+    private static int sendUntilRefused(java.util.function.Predicate<String> send) {
+        String filler = "x".repeat(1000);
+        int sent = 0;
+        while (sent < 10_000 && send.test(sent + ":" + filler)) sent++;
+        assertThat(sent).isBetween(1, 9_999);
+        return sent;
     }
 
     private static boolean readsToEnd(DataInputStream in) throws IOException {

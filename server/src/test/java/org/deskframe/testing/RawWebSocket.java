@@ -96,17 +96,22 @@ public final class RawWebSocket implements AutoCloseable {
         sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** One unmasked server frame (RFC 6455 section 5.2) from any stream. */
+    public static Frame readFrom(DataInputStream in) throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = in.readLong();
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
     /** The next frame from the server, or null when the connection ends or stays silent for 10 s. */
     public Frame read() throws IOException {
         try {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) len = in.readUnsignedShort();
-            else if (len == 127) len = in.readLong();
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            return new Frame(b0 & 0x0f, payload);
+            return readFrom(in);
         } catch (java.io.EOFException | SocketTimeoutException | java.net.SocketException e) {
             return null;
         }
