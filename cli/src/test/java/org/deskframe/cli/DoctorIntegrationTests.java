@@ -61,8 +61,11 @@ class DoctorIntegrationTests {
         String token = token(ALL_WIDGET_SCOPES);
         Run run = deskframe("doctor", "--env", platform.base(), "--token", token, "--origin", "http://localhost:8081", "--org", "demo");
         assertThat(run.exitCode()).as(run.all()).isZero();
+        String stream = "ws://localhost:" + platform.gatewayPort() + "/api/v2/stream";
         assertThat(run.out())
                 .contains("✓ issuer equals env")
+                .contains("✓ gateway WebSocket announced at " + stream)
+                .contains("Gateway handshake (" + stream + ", no Origin header")
                 .contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend (embed capability)")
                 .contains("✓ messaging: ready (session s_")
                 .contains("✓ voice: ready").contains("✓ video: ready")
@@ -158,6 +161,8 @@ class DoctorIntegrationTests {
             Run run = deskframe("doctor", "--env", base, "--token", "x.y.z", "--widgets", "messaging", "--timeout", "3");
             assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
             assertThat(run.out()).contains("✓ issuer equals env")
+                    .contains("· the deployment does not announce its gateway URL (GET /embed/v1/env); trying ws://127.0.0.1:"
+                            + noGateway.getAddress().getPort() + "/api/v2/stream")
                     .contains("handshake.failed: The gateway WebSocket ws://127.0.0.1:" + noGateway.getAddress().getPort()
                             + "/api/v2/stream could not be opened or did not answer (the connection failed: ")
                     .contains("fix: Check that ws://127.0.0.1:" + noGateway.getAddress().getPort() + "/api/v2/stream is reachable");
