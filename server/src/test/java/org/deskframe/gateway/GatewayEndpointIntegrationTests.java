@@ -81,6 +81,20 @@ class GatewayEndpointIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void anUpgradeRequestWithHeadersTooLargeToReadIsAnsweredNotDropped() {
+        String huge = "x".repeat(10_000);
+        assertThatThrownBy(() -> {
+            try (java.net.Socket s = new java.net.Socket("localhost", GATEWAY_PORT)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(("GET /api/v2/stream HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nX-Padding: " + huge + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                throw new AssertionError(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }).hasMessageContaining("HTTP/1.1 431").hasMessageContaining("request.invalid")
+                .hasMessageContaining("the upgrade request could not be read");
+    }
+
+    @Test
     void aQueryStringDoesNotHideTheStreamPath() {
         // Some proxies and clients append parameters; the path is what counts (tokens still never go in the URL).
         try (var ws = new RawWebSocket("localhost", GATEWAY_PORT, "/api/v2/stream?v=2")) {
