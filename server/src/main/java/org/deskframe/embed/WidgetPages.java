@@ -40,32 +40,33 @@ class WidgetPages {
     @GetMapping(value = "/embed/v1/widgets/{widget:[a-z]+}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> page(@PathVariable String widget, @RequestParam(required = false) String client,
                                 HttpServletRequest request) {
+        String streamUrl = gateway.streamUrl(request.getScheme(), request.getServerName());
         Optional<Widget> w = Widget.of(widget);
         if (w.isEmpty()) {
             return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Widget '" + widget
-                    + "' (known widgets: messaging, voice, video)")), request);
+                    + "' (known widgets: messaging, voice, video)")), streamUrl);
         }
         if (client == null || client.isBlank()) {
             return error(HttpStatus.BAD_REQUEST, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
-                    "the widget URL must name the OAuth client whose tokens it will use: ?client=<client id>")), request);
+                    "the widget URL must name the OAuth client whose tokens it will use: ?client=<client id>")), streamUrl);
         }
         Optional<OAuthClient> found = clients.find(client).filter(OAuthClient::enabled);
         if (found.isEmpty()) {
-            return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", client)), request);
+            return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", client)), streamUrl);
         }
         String ancestors = found.get().embedOrigins().stream().sorted().collect(Collectors.joining(" "));
         return ResponseEntity.ok()
-                .header("Content-Security-Policy", policy(request, ancestors.isEmpty() ? "'none'" : ancestors))
+                .header("Content-Security-Policy", policy(streamUrl, ancestors.isEmpty() ? "'none'" : ancestors))
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer")
                 .cacheControl(CacheControl.noCache())
                 .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .body(html(w.get(), gateway.streamUrl(request.getScheme(), request.getServerName())));
+                .body(html(w.get(), streamUrl));
     }
 
     /** The widget may connect to its own origin (history API) and to the gateway, nowhere else. */
-    String policy(HttpServletRequest request, String frameAncestors) {
-        java.net.URI stream = java.net.URI.create(gateway.streamUrl(request.getScheme(), request.getServerName()));
+    private static String policy(String streamUrl, String frameAncestors) {
+        java.net.URI stream = java.net.URI.create(streamUrl);
         String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
@@ -98,7 +99,7 @@ class WidgetPages {
                 """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(), title);
     }
 
-    private ResponseEntity<String> error(HttpStatus status, Problem problem, HttpServletRequest request) {
+    private static ResponseEntity<String> error(HttpStatus status, Problem problem, String streamUrl) {
         String page = """
                 <!doctype html>
                 <html lang="en">
@@ -118,7 +119,7 @@ class WidgetPages {
                 """.formatted(HtmlUtils.htmlEscape(problem.message()), HtmlUtils.htmlEscape(problem.hint()),
                 HtmlUtils.htmlEscape(problem.code()));
         return ResponseEntity.status(status)
-                .header("Content-Security-Policy", policy(request, "'none'"))
+                .header("Content-Security-Policy", policy(streamUrl, "'none'"))
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Deskframe-Error", problem.code())
                 .cacheControl(CacheControl.noStore())

@@ -14,7 +14,4 @@ public interface GatewayEndpoint {
      * name or address, without port): {@code deskframe.gateway.public-url} when set, else that host on the gateway's port.
      */
     String streamUrl(String scheme, String host);
-
-    /** The port the gateway listens on (the bound port when {@code deskframe.gateway.port} is 0). */
-    int port();
 }

@@ -114,11 +114,6 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
     }
 
     @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public String streamUrl(String scheme, String host) {
         return streamUrl(settings.publicUrl(), scheme, host, port);
     }

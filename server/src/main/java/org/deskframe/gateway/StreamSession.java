@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.diagnostics.ErrorCode;
-import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.Widget;
 import org.deskframe.tokens.VerifiedToken;
 

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
 import org.deskframe.diagnostics.Problem;

@@ -64,6 +64,11 @@ class StreamSessionSendTests {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** A session on the server's end of the connection just opened. */
+    private StreamSession acceptedSession() throws Exception {
+        return new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+    }
+
     private Socket connect(int receiveBuffer) throws Exception {
         Socket client = new Socket();
         client.setReceiveBufferSize(receiveBuffer);
@@ -76,7 +81,7 @@ class StreamSessionSendTests {
     void framesFromSeveralThreadsArriveWholeAndEachThreadsInOrder() throws Exception {
         listen(1024 * 1024);
         try (Socket client = connect(64 * 1024)) {
-            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            StreamSession session = acceptedSession();
             // The client reads while the senders write (a reader that keeps up is never closed as slow).
             CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> {
                 List<String> frames = new ArrayList<>();
@@ -115,7 +120,7 @@ class StreamSessionSendTests {
     void aReaderBehindByMoreThanTheSendBufferIsClosedWithSlowConsumerAfterExactlyTheFramesBefore() throws Exception {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {
-            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            StreamSession session = acceptedSession();
             // The client reads nothing: kernel buffers fill, then Netty's queue passes the 16 KB high-water mark.
             int sent = sendUntilRefused(session::send);
             assertThat(session.state).isEqualTo(StreamSession.State.CLOSED);
@@ -141,7 +146,7 @@ class StreamSessionSendTests {
     void aBulkRunWaitsForAReaderThatPausesInsteadOfClosingIt() throws Exception {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {
-            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            StreamSession session = acceptedSession();
             String filler = "x".repeat(1000);
             // The reader starts only after a pause, long after the 16 KB buffer filled up.
             CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> {
@@ -168,7 +173,7 @@ class StreamSessionSendTests {
     void aBulkRunToAReaderThatNeverReadsGivesUpWithSlowConsumer() throws Exception {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {
-            StreamSession session = new StreamSession(accepted.get(5, TimeUnit.SECONDS), new TokenBucket(50, 100));
+            StreamSession session = acceptedSession();
             long started = System.nanoTime();
             int sent = sendUntilRefused(frame -> session.sendPaced(frame, 300));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
