@@ -9,7 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A Deskframe server a test starts, stops and restarts itself (for restarts, and for settings the shared server
- * must not have, such as tiny heartbeats). Uses an H2 file database under {@code dataDir} so data survives restarts.
+ * must not have, such as tiny heartbeats). Uses the embedded default, an H2 file database under {@code dataDir}, so data survives restarts.
  */
 public final class ServerInstance implements AutoCloseable {
 
@@ -29,7 +29,6 @@ public final class ServerInstance implements AutoCloseable {
         properties.put("deskframe.region.public-url", base());
         properties.put("deskframe.identity.data-dir", dataDir.toString());
         properties.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");
-        properties.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("deskframe").toAbsolutePath());
         properties.put("spring.jmx.enabled", false);
         properties.putAll(extra);
     }

@@ -1,0 +1,154 @@
+package org.deskframe.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Deskframe server in a child JVM of its own (the test's class path, {@code DeskframeApplication}), for tests that
+ * must kill the process the way a crash does: {@link #kill()} is SIGKILL to that JVM's own pid, so nothing of the
+ * server's shutdown runs. Ports are fixed at construction, so a restarted process is found at the same address;
+ * each start logs to {@code <dataDir>/server-<n>.log}.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dataDir;
+    private final int port;
+    private final int gatewayPort;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Process process;
+    private Path logFile;
+    private int starts;
+
+    /** The server's embedded defaults (H2 under {@code dataDir}) plus {@code extra}. */
+    public ServerProcess(Path dataDir, Map<String, Object> extra) {
+        this.dataDir = dataDir;
+        this.port = DeskframeServerTest.freePort();
+        this.gatewayPort = DeskframeServerTest.freePort();
+        properties.put("server.port", port);
+        properties.put("deskframe.gateway.port", gatewayPort);
+        properties.put("deskframe.region.public-url", base());
+        properties.put("deskframe.identity.data-dir", dataDir.toString());
+        properties.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");
+        properties.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
+        properties.put("spring.jmx.enabled", false);
+        properties.putAll(extra);
+    }
+
+    public ServerProcess start() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("org.deskframe.DeskframeApplication");
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        logFile = dataDir.resolve("server-" + (++starts) + ".log");
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitHealthy();
+        return this;
+    }
+
+    private void awaitHealthy() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("the server process exited with " + process.exitValue() + ":\n" + logTail());
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) return;
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("the server did not become healthy within " + START_TIMEOUT + ":\n" + logTail());
+    }
+
+    /** SIGKILL to the server's JVM (its own pid), then waits until it is gone. */
+    public void kill() {
+        if (process == null) return;
+        process.toHandle().destroyForcibly();
+        waitGone();
+    }
+
+    /** SIGTERM (a graceful stop), then waits until it is gone. */
+    public void stop() {
+        if (process == null) return;
+        process.toHandle().destroy();
+        waitGone();
+    }
+
+    private void waitGone() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.toHandle().destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String base() {
+        return "http://localhost:" + port;
+    }
+
+    public TestClient http() {
+        return new TestClient(base());
+    }
+
+    /** The last lines of the current (or last) start's log, for failure messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    public String log(int start) throws IOException {
+        return Files.readString(dataDir.resolve("server-" + start + ".log"));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
