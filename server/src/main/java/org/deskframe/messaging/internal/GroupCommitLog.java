@@ -32,13 +32,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GroupCommitLog implements ConversationLog {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
-    /** Larger groups only lengthen the statements (the idempotency lookup has four parameters per send). */
+    /** Larger groups only lengthen the arrays of the lock and the idempotency lookup, and delay the acks. */
     static final int MAX_BATCH = 256;
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
+    private final LogStatements statements;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean running = true;
@@ -49,6 +50,7 @@ class GroupCommitLog implements ConversationLog {
         this.jdbcTemplate = jdbcTemplate;
         this.tx = tx;
         this.events = events;
+        this.statements = LogStatements.of(jdbcTemplate);
         this.writer = Thread.ofPlatform().name("conversation-log-writer").daemon(true).start(this::run);
     }
 
@@ -136,8 +138,8 @@ class GroupCommitLog implements ConversationLog {
     private List<Appended> writeAll(List<Pending> batch) {
         List<String> conversations = batch.stream().map(p -> p.conversation().id()).distinct().sorted().toList();
         java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
-        jdbc.sql("select id, last_seq from conversations where id in (" + marks(conversations.size()) + ") order by id for update")
-                .params(new ArrayList<Object>(conversations))
+        jdbc.sql(statements.lockConversations())
+                .param(conversations.toArray(String[]::new))
                 .query((rs, n) -> lastSeq.put(rs.getString(1), rs.getLong(2)))
                 .list();
         java.util.Map<String, Message> stored = alreadyStored(batch);
@@ -177,31 +179,29 @@ class GroupCommitLog implements ConversationLog {
 
     /** Messages already stored under the group's idempotency keys (conversation, sender, client id), along their index. */
     private java.util.Map<String, Message> alreadyStored(List<Pending> batch) {
-        List<Object> params = new ArrayList<>(batch.size() * 4);
+        List<String> conversation = new ArrayList<>(batch.size());
+        List<String> senderKind = new ArrayList<>(batch.size());
+        List<String> senderId = new ArrayList<>(batch.size());
+        List<String> clientId = new ArrayList<>(batch.size());
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Pending p : batch) {
             if (seen.add(idempotencyKey(p.conversation().id(), p.sender(), p.clientMessageId()))) {
-                params.add(p.conversation().id());
-                params.add(JdbcConversations.kind(p.sender()));
-                params.add(p.sender().id());
-                params.add(p.clientMessageId());
+                conversation.add(p.conversation().id());
+                senderKind.add(JdbcConversations.kind(p.sender()));
+                senderId.add(p.sender().id());
+                clientId.add(p.clientMessageId());
             }
         }
-        String tuples = String.join(", ", java.util.Collections.nCopies(params.size() / 4, "(?, ?, ?, ?)"));
         java.util.Map<String, Message> stored = new java.util.HashMap<>();
-        jdbc.sql("select conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
-                        + "where (conversation_id, sender_kind, sender_id, client_message_id) in (" + tuples + ")")
-                .params(params)
+        jdbc.sql(statements.storedByIdempotencyKey())
+                .params(conversation.toArray(String[]::new), senderKind.toArray(String[]::new), senderId.toArray(String[]::new),
+                        clientId.toArray(String[]::new))
                 .query((rs, n) -> new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
                         new Participant(Participant.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5)),
                         rs.getString(6), rs.getTimestamp(7).toInstant()))
                 .list()
                 .forEach(m -> stored.put(idempotencyKey(m.conversationId(), m.sender(), m.clientMessageId()), m));
         return stored;
-    }
-
-    private static String marks(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     private static String idempotencyKey(String conversation, Participant sender, String clientMessageId) {

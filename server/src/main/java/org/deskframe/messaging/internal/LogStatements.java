@@ -1,0 +1,47 @@
+package org.deskframe.messaging.internal;
+
+import java.util.Locale;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The group commit's two queries whose input is a set, each with one fixed text per engine however large the group:
+ * the set travels as arrays. A text that varied with the group size was parsed again for every size (H2), and on
+ * PostgreSQL a statement pgjdbc had server-prepared kept the generic plan made while {@code messages} was nearly empty,
+ * a sequential scan, until the next ANALYZE. Here each key is looked up in a LATERAL subquery with {@code LIMIT 1} (on
+ * a unique key, so no row is lost): PostgreSQL can only run it as an index probe per key, on an empty table and on a
+ * large one, generic plan or custom. H2 has no LATERAL; its planner joins the unnested keys to the index in any case.
+ * Both shapes are checked with EXPLAIN in {@code LogStatementsIntegrationTests}.
+ *
+ * @param lockConversations       locks the group's conversation rows, given as one array of ids sorted ascending, in that
+ *                                order (so writers on several nodes never deadlock); answers id, last_seq
+ * @param storedByIdempotencyKey  the messages already stored under the given keys: four arrays of equal length
+ *                                (conversation, sender kind, sender id, client message id)
+ */
+record LogStatements(String lockConversations, String storedByIdempotencyKey) {
+
+    private static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at";
+    private static final String KEYS = "unnest(cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
+            + "cast(? as varchar array)) as k(c, kind, sender, client_id)";
+    private static final String SAME_KEY = "m.conversation_id = k.c and m.sender_kind = k.kind and m.sender_id = k.sender "
+            + "and m.client_message_id = k.client_id";
+
+    static final LogStatements POSTGRES = new LogStatements(
+            // The nested loop walks the array in its (sorted) order, taking each row lock in turn.
+            "select c.id, c.last_seq from unnest(cast(? as varchar array)) as k(id) cross join lateral "
+                    + "(select id, last_seq from conversations where id = k.id limit 1 for update) c",
+            "select m.* from " + KEYS + " cross join lateral (select " + COLUMNS + " from messages m where " + SAME_KEY
+                    + " limit 1) m");
+
+    static final LogStatements H2 = new LogStatements(
+            "select id, last_seq from conversations where id = any(?) order by id for update",
+            "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY);
+
+    static LogStatements of(JdbcTemplate jdbc) {
+        String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+        return product != null && product.toLowerCase(Locale.ROOT).contains("postgres") ? POSTGRES : H2;
+    }
+
+    private static String prefixed(String columns) {
+        return "m." + columns.replace(", ", ", m.");
+    }
+}
