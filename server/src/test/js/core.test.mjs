@@ -107,6 +107,8 @@ test('unreadCount counts others\' messages after the read position', () => {
   const msgs = [1, 2, 3, 4].map(seq => ({seq, sender: {kind: 'agent', id: seq === 3 ? 'me' : 'other'}}));
   assert.equal(unreadCount(msgs, 1, 'me'), 2);
   assert.equal(unreadCount(msgs, 4, 'me'), 0);
+  const withLost = [...msgs, {seq: 5, lost: true, sender: {kind: 'system', id: 'deskframe'}}];
+  assert.equal(unreadCount(withLost, 1, 'me'), 2, 'a lost message\'s placeholder is not unread');
 });
 
 test('streamUrl takes the gateway URL the platform announced, else the page origin\'s /api/v2/stream', () => {

@@ -121,9 +121,9 @@ function format(v) {
   return JSON.stringify(v);
 }
 
-/** Unread messages of a conversation: those after what this agent has read, not counting its own. */
+/** Unread messages of a conversation: those after what this agent has read, not counting its own or lost ones. */
 export function unreadCount(messages, readSeq, me) {
-  return messages.filter(m => m.seq > readSeq && !(m.sender && m.sender.kind === 'agent' && m.sender.id === me)).length;
+  return messages.filter(m => m.seq > readSeq && !m.lost && !(m.sender && m.sender.kind === 'agent' && m.sender.id === me)).length;
 }
 
 /** The page of history before the oldest loaded message: {after, limit} for GET .../messages, or null at the start. */

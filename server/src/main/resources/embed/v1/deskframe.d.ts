@@ -73,12 +73,17 @@ interface EventBase<T extends string> {
 export interface MessageView {
   conversation: string;
   seq: number;
-  sender: { kind: 'agent' | 'customer' | 'queue'; id: string };
+  sender: { kind: 'agent' | 'customer' | 'queue' | 'system'; id: string };
   text: string;
   sentAt: string;
   clientMessageId: string;
   /** Sent by this agent (from this or another of its sessions). */
   own: boolean;
+  /**
+   * The placeholder of a message the platform's storage lost (sender {kind: 'system'}, empty text): its sequence
+   * number stays taken, so no other message ever gets it (docs/protocol.md, "Lost messages").
+   */
+  lost: boolean;
 }
 
 export type DeskframeEvent =

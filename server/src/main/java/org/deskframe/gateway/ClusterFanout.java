@@ -104,7 +104,7 @@ class ClusterFanout {
                     JsonNode m = e.get("message");
                     Message message = new Message(m.get("conversation").asString(), m.get("seq").asLong(),
                             m.get("clientMessageId").asString(), participant(m.get("sender")), m.get("text").asString(),
-                            Instant.parse(m.get("sentAt").asString()));
+                            Instant.parse(m.get("sentAt").asString()), m.has("lost") && m.get("lost").asBoolean());
                     List<Participant> recipients = new java.util.ArrayList<>();
                     e.get("recipients").forEach(r -> recipients.add(participant(r)));
                     delivery.deliverToLocalSessions(message, recipients);

@@ -256,8 +256,8 @@ class StreamHandler {
                 continue;
             }
             long last = conversation.get().lastSeq();
-            if (e.getValue() > last) {
-                // The client claims messages the server never stored: flag it, do not silently skip.
+            if (e.getValue() > last && !sealedLost(session, conversation.get(), e.getValue())) {
+                // The client claims more than a lost write could explain: flag it, do not silently skip.
                 results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "position_ahead",
                         "seq", last, "requested", e.getValue()));
                 delivery.resetCursor(session, e.getKey(), last);
@@ -272,6 +272,15 @@ class StreamHandler {
         }
     }
 
+    /**
+     * A member has seen sequence numbers the database does not hold: the storage lost acknowledged messages. Their
+     * numbers are sealed as lost (placeholders reach every member) so they are never given to new messages; false
+     * when the claim is wider than any lost write could be ({@link ConversationLog#MAX_SEALED_HOLE}).
+     */
+    private boolean sealedLost(StreamSession session, Conversation conversation, long seen) {
+        return !conversationLog.sealLost(conversation, seen, Participant.agent(session.agentId())).join().isEmpty();
+    }
+
     private void typing(StreamSession session, ClientFrame.Typing t) {
         requireScope(session, Scope.MESSAGING_WRITE, "typing indicators");
         Conversation conversation = conversationOf(session, t.conversation());
@@ -281,7 +290,7 @@ class StreamHandler {
     private void receipt(StreamSession session, ClientFrame.Receipt r) {
         requireScope(session, Scope.MESSAGING_READ, "receipts");
         Conversation conversation = conversationOf(session, r.conversation());
-        if (r.seq() > conversation.lastSeq()) {
+        if (r.seq() > conversation.lastSeq() && !sealedLost(session, conversation, r.seq())) {
             throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "seq " + r.seq()
                     + " is beyond the conversation's last message (" + conversation.lastSeq() + ")"));
         }

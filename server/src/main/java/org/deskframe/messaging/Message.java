@@ -2,9 +2,22 @@ package org.deskframe.messaging;
 
 import java.time.Instant;
 
-/** A durable message: its place ({@code seq}) in its conversation is final once acknowledged. */
+/**
+ * A durable message: its place ({@code seq}) in its conversation is final once acknowledged. A {@code lost} one is the
+ * placeholder for a sequence number whose message the storage lost (sent by {@link Participant#SYSTEM}, no text): the
+ * number stays taken, so no other message ever gets it.
+ */
 public record Message(String conversationId, long seq, String clientMessageId, Participant sender, String text,
-                     Instant sentAt) {
+                     Instant sentAt, boolean lost) {
+
+    public Message(String conversationId, long seq, String clientMessageId, Participant sender, String text, Instant sentAt) {
+        this(conversationId, seq, clientMessageId, sender, text, sentAt, false);
+    }
+
+    /** The placeholder that keeps {@code seq} taken after its message was lost by the storage. */
+    public static Message lost(String conversationId, long seq, Instant sealedAt) {
+        return new Message(conversationId, seq, "lost:" + seq, Participant.SYSTEM, "", sealedAt, true);
+    }
 
     /** The JSON shape used by the protocol's {@code message} frame and the history API. */
     public java.util.Map<String, Object> view() {
@@ -15,6 +28,7 @@ public record Message(String conversationId, long seq, String clientMessageId, P
         v.put("sender", sender.view());
         v.put("text", text);
         v.put("sentAt", sentAt.toString());
+        if (lost) v.put("lost", true);
         return v;
     }
 }

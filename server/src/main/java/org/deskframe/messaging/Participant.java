@@ -1,8 +1,14 @@
 package org.deskframe.messaging;
 
-/** Someone in a conversation: an agent, a customer (guest), or a queue waiting to be assigned. */
+/**
+ * Someone in a conversation: an agent, a customer (guest), or a queue waiting to be assigned; or the platform itself
+ * as the sender of what it writes into a conversation ({@link #SYSTEM}).
+ */
 public record Participant(Kind kind, String id) {
-    public enum Kind { AGENT, CUSTOMER, QUEUE }
+    public enum Kind { AGENT, CUSTOMER, QUEUE, SYSTEM }
+
+    /** The platform, as the sender of the entries it writes (a lost message's placeholder). */
+    public static final Participant SYSTEM = new Participant(Kind.SYSTEM, "deskframe");
 
     public static Participant agent(String id) {
         return new Participant(Kind.AGENT, id);

@@ -131,13 +131,13 @@ function onMessage(m) {
   conv.lastSeq = Math.max(conv.lastSeq, m.seq);
   conv.received = Math.max(conv.received, m.seq);
   if (own) state.pending.delete(m.clientMessageId);
-  if (!own) {
+  if (!own && !m.lost) {
     conv.typing.delete(m.sender.id);
     if (isVisible(conv)) markRead(conv); else conv.unread++;
     sendReceipt(conv, 'delivered', m.seq);
   }
   bridge.event('message', {conversation: m.conversation, seq: m.seq, sender: m.sender, text: m.text, sentAt: m.sentAt,
-    clientMessageId: m.clientMessageId, own});
+    clientMessageId: m.clientMessageId, own, lost: Boolean(m.lost)});
   renderList();
   if (state.selected === conv.id) renderTranscript();
 }
@@ -361,6 +361,11 @@ function renderTranscript({keepScroll = false} = {}) {
 }
 
 function messageItem(conv, m) {
+  // A number whose message the platform's storage lost: kept in its place, so nothing else ever takes it.
+  if (m.lost) {
+    return h('li', {class: 'df-message df-lost', dataset: {seq: m.seq}, role: 'note'},
+      `Message #${m.seq} was lost by the platform's storage and cannot be shown.`);
+  }
   const own = isMe(m.sender);
   const receipt = !own ? null : conv.theirRead >= m.seq ? 'read' : conv.theirDelivered >= m.seq ? 'delivered' : 'sent';
   return h('li', {class: `df-message ${own ? 'df-own' : 'df-theirs'}`, dataset: {seq: m.seq}},

@@ -1,7 +1,6 @@
 package org.deskframe.messaging.internal;
 
 import jakarta.annotation.PreDestroy;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,8 @@ class GroupCommitLog implements ConversationLog {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final LogStatements statements;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    /** Appends and seal requests, in arrival order: a seal is written between the groups before and after it. */
+    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -54,8 +54,13 @@ class GroupCommitLog implements ConversationLog {
         this.writer = Thread.ofPlatform().name("conversation-log-writer").daemon(true).start(this::run);
     }
 
+    private sealed interface Work permits Pending, SealLost {}
+
     private record Pending(Conversation conversation, Participant sender, String clientMessageId, String text,
-                           CompletableFuture<Appended> result) {}
+                           CompletableFuture<Appended> result) implements Work {}
+
+    private record SealLost(Conversation conversation, long upTo, Participant reportedBy,
+                            CompletableFuture<Sealed> result) implements Work {}
 
     @Override
     public CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text) {
@@ -67,33 +72,88 @@ class GroupCommitLog implements ConversationLog {
     }
 
     @Override
+    public CompletableFuture<Sealed> sealLost(Conversation conversation, long upTo, Participant reportedBy) {
+        CompletableFuture<Sealed> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new SealLost(conversation, upTo, reportedBy, result))) {
+            result.completeExceptionally(new IllegalStateException("the message log is not accepting writes (shutting down or overloaded)"));
+        }
+        return result;
+    }
+
+    @Override
     public List<Message> read(String conversationId, long after, int limit) {
-        return jdbc.sql("select seq, client_message_id, sender_kind, sender_id, body, created_at from messages "
-                        + "where conversation_id = ? and seq > ? order by seq limit ?")
+        return jdbc.sql("select " + LogStatements.COLUMNS + " from messages where conversation_id = ? and seq > ? order by seq limit ?")
                 .params(conversationId, after, limit)
-                .query((rs, n) -> new Message(conversationId, rs.getLong(1), rs.getString(2),
-                        new Participant(Participant.Kind.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)),
-                        rs.getString(5), rs.getTimestamp(6).toInstant()))
+                .query(LogStatements::message)
                 .list();
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        List<Work> drained = new ArrayList<>(MAX_BATCH);
+        List<Pending> group = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Work first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
+                drained.add(first);
+                queue.drainTo(drained, MAX_BATCH - 1);
+                for (Work w : drained) {
+                    switch (w) {
+                        case Pending p -> group.add(p);
+                        case SealLost seal -> {
+                            if (!group.isEmpty()) commit(group);
+                            group.clear();
+                            seal(seal);
+                        }
+                    }
+                }
+                if (!group.isEmpty()) commit(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 log.error("conversation log writer failed a batch", e);
             } finally {
-                batch.clear();
+                drained.clear();
+                group.clear();
             }
+        }
+    }
+
+    /**
+     * Gives every number after the stored last sequence, up to the reported one, a lost placeholder, under the same
+     * row lock as appends. Loud on purpose: it means acknowledged messages are gone from the database.
+     */
+    private void seal(SealLost s) {
+        try {
+            String conv = s.conversation().id();
+            Instant now = Instant.now();
+            List<Message> placeholders = tx.execute(t -> {
+                long last = jdbc.sql(statements.lockConversations()).param(new String[]{conv})
+                        .query((rs, n) -> rs.getLong(2)).optional()
+                        .orElseThrow(() -> new IllegalStateException("conversation " + conv + " does not exist"));
+                if (s.upTo() <= last || s.upTo() - last > MAX_SEALED_HOLE) return List.<Message>of();
+                List<Message> lost = new ArrayList<>();
+                for (long seq = last + 1; seq <= s.upTo(); seq++) lost.add(Message.lost(conv, seq, now));
+                jdbcTemplate.batchUpdate(LogStatements.INSERT, lost.stream().map(LogStatements::insertRow).toList());
+                jdbcTemplate.update("update conversations set last_seq = ? where id = ?", s.upTo(), conv);
+                return lost;
+            });
+            if (placeholders.isEmpty()) {
+                s.result().complete(new Sealed(1, 0));
+                return;
+            }
+            long from = placeholders.getFirst().seq();
+            log.error("conversation {}: sequence numbers {}..{} were acknowledged but are missing from the database ({} "
+                    + "reported having seen up to {}); sealed as lost so they are never given to other messages. The "
+                    + "database lost committed data: check its durability (docs/postgresql.md, \"What an ack survives\")",
+                    conv, from, s.upTo(), s.reportedBy().key(), s.upTo());
+            for (Message m : placeholders) {
+                events.publishEvent(new MessagePosted(s.conversation().orgId(), m, s.conversation().participants()));
+            }
+            s.result().complete(new Sealed(from, s.upTo()));
+        } catch (RuntimeException e) {
+            s.result().completeExceptionally(e);
         }
     }
 
@@ -146,7 +206,6 @@ class GroupCommitLog implements ConversationLog {
         Appended[] results = new Appended[batch.size()];
         List<Object[]> inserts = new ArrayList<>(batch.size());
         Instant now = Instant.now();
-        Timestamp stamp = Timestamp.from(now);
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             String conv = p.conversation().id();
@@ -163,11 +222,10 @@ class GroupCommitLog implements ConversationLog {
             Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now);
             stored.put(key, m); // a retry inside the same group is a duplicate of this one
             results[i] = new Appended(m, false);
-            inserts.add(new Object[]{conv, seq, p.clientMessageId(), JdbcConversations.kind(p.sender()), p.sender().id(), p.text(), stamp});
+            inserts.add(LogStatements.insertRow(m));
         }
         if (!inserts.isEmpty()) {
-            jdbcTemplate.batchUpdate("insert into messages (conversation_id, seq, client_message_id, sender_kind, sender_id, body, "
-                    + "created_at) values (?, ?, ?, ?, ?, ?, ?)", inserts);
+            jdbcTemplate.batchUpdate(LogStatements.INSERT, inserts);
             List<Object[]> updates = new ArrayList<>();
             for (String conv : conversations) {
                 if (inserts.stream().anyMatch(r -> r[0].equals(conv))) updates.add(new Object[]{lastSeq.get(conv), conv});
@@ -196,9 +254,7 @@ class GroupCommitLog implements ConversationLog {
         jdbc.sql(statements.storedByIdempotencyKey())
                 .params(conversation.toArray(String[]::new), senderKind.toArray(String[]::new), senderId.toArray(String[]::new),
                         clientId.toArray(String[]::new))
-                .query((rs, n) -> new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
-                        new Participant(Participant.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5)),
-                        rs.getString(6), rs.getTimestamp(7).toInstant()))
+                .query(LogStatements::message)
                 .list()
                 .forEach(m -> stored.put(idempotencyKey(m.conversationId(), m.sender(), m.clientMessageId()), m));
         return stored;

@@ -70,7 +70,7 @@ class JdbcConversations implements Conversations {
     public java.util.Map<String, ReadPosition> readPositions(String orgId, Participant member) {
         java.util.Map<String, ReadPosition> positions = new java.util.LinkedHashMap<>();
         jdbc.sql("select p.conversation_id, p.read_seq, (select count(*) from messages m where m.conversation_id = p.conversation_id "
-                        + "and m.seq > p.read_seq and not (m.sender_kind = p.kind and m.sender_id = p.participant_id)) "
+                        + "and m.seq > p.read_seq and not m.lost and not (m.sender_kind = p.kind and m.sender_id = p.participant_id)) "
                         + "from conversation_participants p join conversations c on c.id = p.conversation_id "
                         + "where c.org_id = ? and p.kind = ? and p.participant_id = ?")
                 .params(orgId, kind(member), member.id())

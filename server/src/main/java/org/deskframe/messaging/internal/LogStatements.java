@@ -1,6 +1,8 @@
 package org.deskframe.messaging.internal;
 
 import java.util.Locale;
+import org.deskframe.messaging.Message;
+import org.deskframe.messaging.Participant;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -19,7 +21,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 record LogStatements(String lockConversations, String storedByIdempotencyKey) {
 
-    private static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at";
+    /** A message row, as {@link #message} reads it. */
+    static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at, lost";
+    static final String INSERT = "insert into messages (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String KEYS = "unnest(cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
             + "cast(? as varchar array)) as k(c, kind, sender, client_id)";
     private static final String SAME_KEY = "m.conversation_id = k.c and m.sender_kind = k.kind and m.sender_id = k.sender "
@@ -35,6 +39,18 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey) {
     static final LogStatements H2 = new LogStatements(
             "select id, last_seq from conversations where id = any(?) order by id for update",
             "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY);
+
+    static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
+                new Participant(Participant.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5)),
+                rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBoolean(8));
+    }
+
+    /** The parameters of {@link #INSERT} for {@code m}. */
+    static Object[] insertRow(Message m) {
+        return new Object[]{m.conversationId(), m.seq(), m.clientMessageId(), JdbcConversations.kind(m.sender()), m.sender().id(),
+                m.text(), java.sql.Timestamp.from(m.sentAt()), m.lost()};
+    }
 
     static LogStatements of(JdbcTemplate jdbc) {
         String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
