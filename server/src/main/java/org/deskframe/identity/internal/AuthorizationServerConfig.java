@@ -21,6 +21,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
@@ -49,6 +50,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfig {
 
+    /** Agent passwords (people choose them: BCrypt). Client secrets have their own {@link ClientSecretHashes}. */
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -84,7 +86,7 @@ class AuthorizationServerConfig {
                                                  OAuth2TokenGenerator<?> tokens, ClientDirectory clients,
                                                  JdbcAgentDirectory agents, RegisteredClientRepository registered,
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
-                                                 FailureThrottle throttle) throws Exception {
+                                                 FailureThrottle throttle, ClientSecretHashes clientSecrets) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
         privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
@@ -106,6 +108,11 @@ class AuthorizationServerConfig {
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
                                 list.add(privateKeyJwt);
+                                list.forEach(p -> {
+                                    if (p instanceof ClientSecretAuthenticationProvider secrets) {
+                                        secrets.setPasswordEncoder(clientSecrets.verifier());
+                                    }
+                                });
                                 // Each provider behind the gate: ProviderManager would let a later one override a refusal.
                                 list.replaceAll(p -> new ClientThrottleGate(throttle, p));
                             })

@@ -14,8 +14,8 @@ import java.time.Duration;
 
 /**
  * Shows Deskframe's client registrations to Spring's authorization server. Every code flow needs PKCE, refresh
- * tokens rotate on every use, access tokens are self-contained JWTs. Clients are read-only here: registration goes
- * through the admin API.
+ * tokens rotate on every use, access tokens are self-contained JWTs. Clients are read-only here (but for the upgrade
+ * of a legacy secret hash): registration goes through the admin API.
  */
 class RegisteredClients implements RegisteredClientRepository {
 
@@ -25,9 +25,15 @@ class RegisteredClients implements RegisteredClientRepository {
         this.clients = clients;
     }
 
+    /**
+     * Spring saves a client only to upgrade its secret's hash after a successful check ({@link ClientSecretHashes}):
+     * that is all this stores. Everything else about a client changes through the admin API.
+     */
     @Override
     public void save(RegisteredClient registeredClient) {
-        throw new UnsupportedOperationException("OAuth clients are registered through the admin API");
+        if (registeredClient.getClientSecret() != null) {
+            clients.upgradeSecretHash(registeredClient.getClientId(), registeredClient.getClientSecret());
+        }
     }
 
     @Override
