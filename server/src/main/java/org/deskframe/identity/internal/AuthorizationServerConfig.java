@@ -103,8 +103,11 @@ class AuthorizationServerConfig {
                         }
                     })))
                     .clientAuthentication(ca -> ca
-                            .authenticationConverters(list -> list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
-                                    ? new ClientAssertionClientId(c) : c))
+                            .authenticationConverters(list -> {
+                                list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
+                                        ? new ClientAssertionClientId(c) : c);
+                                list.addFirst(new PkceChecks()); // refuses a malformed code_verifier, converts nothing
+                            })
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
                                 list.add(privateKeyJwt);
