@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
@@ -126,6 +127,8 @@ class AuthorizationServerConfig {
                                 SecurityContextHolder.setContext(context);
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, true)))
+                    .tokenIntrospectionEndpoint(ie -> ie.authenticationProviders(list -> list.replaceAll(p ->
+                            p instanceof OAuth2TokenIntrospectionAuthenticationProvider ? new TenantScopedIntrospection(p, clients) : p)))
                     .tokenEndpoint(te -> te
                             // Only the grants Deskframe supports: no token exchange, no device flow.
                             .accessTokenRequestConverters(list -> list.removeIf(c -> c instanceof OAuth2TokenExchangeAuthenticationConverter
