@@ -69,10 +69,9 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    OAuth2TokenGenerator<?> tokenGenerator(SigningKeyRing keys, RegionSettings region, JdbcAgentDirectory agents,
-                                           ClientDirectory clients) {
+    OAuth2TokenGenerator<?> tokenGenerator(SigningKeyRing keys, RegionSettings region, JdbcAgentDirectory agents) {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
-        jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, clients, keys));
+        jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, keys));
         return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2RefreshTokenGenerator());
     }
 

@@ -42,9 +42,13 @@ class JdbcClientDirectory implements ClientDirectory {
                 .query(this::map).list();
     }
 
-    /** The stored secret hash, for Spring Security's client authentication. */
-    Optional<String> secretHash(String clientId) {
-        return jdbc.sql("select secret_hash from oauth_clients where client_id = ?").param(clientId).query(String.class).optional();
+    /** A client with its stored secret hash (null when it has none), for Spring Security's client authentication. */
+    record WithSecretHash(OAuthClient client, String secretHash) {}
+
+    /** The client and its secret hash in one query: every token request reads both. */
+    Optional<WithSecretHash> findWithSecretHash(String clientId) {
+        return jdbc.sql("select " + COLUMNS + ", secret_hash from oauth_clients where client_id = ?").param(clientId)
+                .query((rs, n) -> new WithSecretHash(map(rs, n), rs.getString("secret_hash"))).optional();
     }
 
     @Override

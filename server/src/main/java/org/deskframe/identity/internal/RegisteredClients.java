@@ -19,6 +19,9 @@ import java.time.Duration;
  */
 class RegisteredClients implements RegisteredClientRepository {
 
+    /** The client's organisation id ("" for the deployment admin), in its {@link ClientSettings}. */
+    static final String ORG_SETTING = "deskframe.org";
+
     private final JdbcClientDirectory clients;
 
     RegisteredClients(JdbcClientDirectory clients) {
@@ -43,14 +46,15 @@ class RegisteredClients implements RegisteredClientRepository {
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        return clients.find(clientId).filter(OAuthClient::enabled).map(this::toRegistered).orElse(null);
+        return clients.findWithSecretHash(clientId).filter(r -> r.client().enabled()).map(this::toRegistered).orElse(null);
     }
 
-    private RegisteredClient toRegistered(OAuthClient c) {
+    private RegisteredClient toRegistered(JdbcClientDirectory.WithSecretHash registration) {
+        OAuthClient c = registration.client();
         RegisteredClient.Builder b = RegisteredClient.withId(c.clientId())
                 .clientId(c.clientId())
                 .clientName(c.name())
-                .clientSecret(clients.secretHash(c.clientId()).orElse(null));
+                .clientSecret(registration.secretHash());
         c.authMethods().forEach(m -> b.clientAuthenticationMethod(new ClientAuthenticationMethod(m)));
         c.grantTypes().forEach(g -> b.authorizationGrantType(new AuthorizationGrantType(g)));
         c.redirectUris().forEach(b::redirectUri);
@@ -58,7 +62,7 @@ class RegisteredClients implements RegisteredClientRepository {
         ClientSettings.Builder settings = ClientSettings.builder()
                 .requireProofKey(true)
                 .requireAuthorizationConsent(false)
-                .settings(s -> s.putAll(Map.of("deskframe.org", c.orgId() == null ? "" : c.orgId())));
+                .settings(s -> s.putAll(Map.of(ORG_SETTING, c.orgId() == null ? "" : c.orgId())));
         if (c.authMethods().contains("private_key_jwt")) {
             settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
         }
