@@ -528,6 +528,25 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
         assertThat(createClient.get("responses").has("201")).isTrue();
     }
 
+    @Test
+    void whenAnAdminSendsASecretOfItsOwnThenRequestInvalidSaysTheServerGeneratesThem() {
+        String admin = deploymentAdminToken();
+        String client = unique("chosen");
+
+        Reply created = http.send("POST", ADMIN + "/orgs/demo/clients", admin, json("clientId", client,
+                "grantTypes", List.of("client_credentials"), "clientSecret", "my-own-secret-0123456789abcdef-0123456789"));
+        Reply rotated = http.send("POST", ADMIN + "/orgs/demo/clients/demo-noembed/secret", admin,
+                json("clientSecret", "my-own-secret-0123456789abcdef-0123456789"));
+
+        for (Reply r : List.of(created, rotated)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("request.invalid");
+            assertThat(r.json().get("message").asString()).contains("'clientSecret' cannot be chosen").contains("generates");
+        }
+        assertThat(http.get(ADMIN + "/orgs/demo/clients/" + client, admin).status()).as("nothing registered").isEqualTo(404);
+        assertThat(http.clientToken("demo-noembed", null)).as("the secret was not replaced").isNotBlank();
+    }
+
     // ---- paths -----------------------------------------------------------------------------------------------------
 
     @Test
