@@ -12,7 +12,8 @@
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another Deskframe exec jar, e.g. one built at an older commit,
 # to compare; default: the worktree's, rebuilt when sources are newer), KEYCLOAK_DIR (default
-# /tmp/deskframe-bench-keycloak), BENCH_LABEL (the Deskframe rows' label, default "deskframe").
+# /tmp/deskframe-bench-keycloak), BENCH_LABEL (the Deskframe rows' label, default "deskframe"), BENCH_JAVA_OPTS (extra
+# JVM options for Deskframe, e.g. -Xlog:gc:file=/tmp/gc.log).
 # Results: bench/results/<time>-token.jsonl (one JSON object per run) and <time>-token-*.log (server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,7 +122,7 @@ fi
 ADMIN_SECRET=bench-bootstrap-admin-secret-0123456789abcdef
 echo "Starting Deskframe ($JAR) on $DF (log: $OUT-deskframe.log)"
 # Started directly (not through a subshell) so $! is the JVM's own process id.
-"$JAVA" -jar "$JAR" --server.port=$DF_PORT --server.address=127.0.0.1 \
+"$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port=$DF_PORT --server.address=127.0.0.1 \
   --deskframe.gateway.port=$DF_GATEWAY_PORT --deskframe.gateway.address=127.0.0.1 \
   --deskframe.region.public-url="$DF" --deskframe.identity.data-dir="$DATA" \
   --deskframe.identity.secret-key=bench-secret-key-0123456789abcdef-0123456789 \
