@@ -8,7 +8,10 @@
 # their JVM's process id at the end, and the Deskframe data dir is removed.
 #
 #   bench/token-bench.sh [--keycloak] [--grants=client_credentials,jwt-bearer] [--levels=1,8,32] [--rounds=2]
-#                        [--seconds=10] [--warmup=3]
+#                        [--seconds=10] [--warmup=3] [--prewarm=20]
+#
+# --prewarm: before the rounds, each server answers every grant at 8 clients for that many seconds, not recorded
+# (both JVMs compile their hot paths first); --warmup: the unrecorded start of every run.
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another Deskframe exec jar, e.g. one built at an older commit,
 # to compare; default: the worktree's, rebuilt when sources are newer), KEYCLOAK_DIR (default
@@ -18,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KEYCLOAK=false GRANTS=client_credentials,jwt-bearer LEVELS=1,8,32 ROUNDS=2 SECONDS_PER_RUN=10 WARMUP=3
+KEYCLOAK=false GRANTS=client_credentials,jwt-bearer LEVELS=1,8,32 ROUNDS=2 SECONDS_PER_RUN=10 WARMUP=3 PREWARM=20
 for arg in "$@"; do
   case "$arg" in
     --keycloak) KEYCLOAK=true ;;
@@ -27,7 +30,8 @@ for arg in "$@"; do
     --rounds=*) ROUNDS=${arg#*=} ;;
     --seconds=*) SECONDS_PER_RUN=${arg#*=} ;;
     --warmup=*) WARMUP=${arg#*=} ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    --prewarm=*) PREWARM=${arg#*=} ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 
@@ -144,6 +148,19 @@ drive() { # drive LABEL URL SECRET PID GRANT LEVEL
     --client-id=bench-backend --secret="$3" --pid="$4" --grant="$5" --levels="$6" --agent=agent1 \
     --seconds="$SECONDS_PER_RUN" --warmup="$WARMUP" --out="$OUT.jsonl"
 }
+
+prewarm() { # prewarm LABEL URL SECRET GRANT
+  "$JAVA" -Xmx512m -cp "$DRIVER_JAR" org.deskframe.identity.TokenEndpointLoad --label="$1 (prewarm)" --url="$2" \
+    --client-id=bench-backend --secret="$3" --grant="$4" --levels=8 --agent=agent1 --seconds="$PREWARM" --warmup=0
+}
+if [ "$PREWARM" -gt 0 ]; then
+  for grant in ${GRANTS//,/ }; do
+    prewarm "$LABEL" "$DF/oauth2/token" "$DF_SECRET" "$grant"
+    if [ "$grant" = client_credentials ] && $KEYCLOAK; then
+      prewarm keycloak "$KC/realms/bench/protocol/openid-connect/token" "$KC_SECRET" "$grant"
+    fi
+  done
+fi
 
 echo "Date $(date -u +%FT%TZ); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); Java $("$JAVA" -version 2>&1 | head -1)"
 for round in $(seq 1 "$ROUNDS"); do
