@@ -31,7 +31,7 @@ for arg in "$@"; do
     --seconds=*) SECONDS_PER_RUN=${arg#*=} ;;
     --warmup=*) WARMUP=${arg#*=} ;;
     --prewarm=*) PREWARM=${arg#*=} ;;
-    *) sed -n '2,21p' "$0"; exit 2 ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
   esac
 done
 
