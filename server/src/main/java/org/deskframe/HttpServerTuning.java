@@ -2,6 +2,7 @@ package org.deskframe;
 
 import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,6 +16,16 @@ class HttpServerTuning {
      * (shared/STACK.md).
      */
     static final int ACCEPT_QUEUE = 4096;
+
+    /**
+     * No Micrometer observation around each filter of every security chain (a timer per filter per request, ~5% of a
+     * token request's CPU, measured in docs/benchmarks.md); authentications and authorizations are still observed,
+     * and every request still gets its http.server.requests timing.
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
+    }
 
     @Bean
     JettyServerCustomizer acceptQueue() {

@@ -172,6 +172,11 @@ final class InMemoryIdentity {
         public void setSecret(String clientId, String secret, boolean keepForAssertions) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void setChosenSecret(String clientId, String secret) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     static final class Agents implements AgentDirectory {

@@ -83,6 +83,7 @@ class ClientAdminController {
     ResponseEntity<CreatedClient> create(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                          @Valid @RequestBody NewClient body) {
         Org org = boundary.org(caller, orgId);
+        refuseChosenSecret(body.clientSecret());
         Set<String> authMethods = body.authMethods() == null || body.authMethods().isEmpty() ? SECRET_AUTH_METHODS : body.authMethods();
         requireKnown("authMethods", authMethods, OAuthClient.AUTH_METHODS);
         requireKnown("grantTypes", body.grantTypes(), OAuthClient.GRANT_TYPES);
@@ -131,6 +132,7 @@ class ClientAdminController {
                                               @PathVariable String clientId,
                                               @RequestBody(required = false) SecretRotation body) {
         OAuthClient client = client(caller, orgId, clientId);
+        if (body != null) refuseChosenSecret(body.clientSecret());
         boolean forAssertions = body != null && body.forAssertions() != null ? body.forAssertions()
                 : clients.assertionSecret(client.clientId()).isPresent();
         String secret = ClientSecrets.generate();
@@ -142,6 +144,17 @@ class ClientAdminController {
     private OAuthClient client(VerifiedToken caller, String orgId, String clientId) {
         Org org = boundary.org(caller, orgId);
         return OrgBoundary.within(org, clients.find(clientId), OAuthClient::orgId, "OAuth client " + clientId);
+    }
+
+    /**
+     * Every client secret is generated here (256 random bits), which is why it is stored under a fast keyed hash
+     * (docs/oauth.md); a secret an admin picked could be guessable, so none is taken.
+     */
+    private static void refuseChosenSecret(String clientSecret) {
+        if (clientSecret != null) {
+            throw invalid("'clientSecret' cannot be chosen: Deskframe generates every client secret (256 random bits) and "
+                    + "returns it in this response; remove the field");
+        }
     }
 
     private static void requireKnown(String field, Collection<String> values, Set<String> known) {
@@ -221,7 +234,8 @@ class ClientAdminController {
     record IssuedSecret(String clientId, String clientSecret, boolean forAssertions) {}
 
     record SecretRotation(@Schema(description = "Keep the secret encrypted for HS256 jwt-bearer assertions; absent: as before")
-                          Boolean forAssertions) {}
+                          Boolean forAssertions,
+                          @Schema(hidden = true) String clientSecret) {}
 
     record NewClient(
             @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.RULE) String clientId,
@@ -236,7 +250,8 @@ class ClientAdminController {
             @Min(60) @Max(MAX_ACCESS_TTL) Long accessTokenTtlSeconds,
             @Min(60) @Max(MAX_REFRESH_TTL) Long refreshTokenTtlSeconds,
             @Schema(description = "Defaults to true") Boolean enabled,
-            @Schema(description = "Keep the secret encrypted so it can verify HS256 jwt-bearer assertions") Boolean forAssertions) {}
+            @Schema(description = "Keep the secret encrypted so it can verify HS256 jwt-bearer assertions") Boolean forAssertions,
+            @Schema(hidden = true) String clientSecret) {}
 
     record ClientPatch(
             @Size(max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,

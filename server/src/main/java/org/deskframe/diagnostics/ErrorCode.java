@@ -100,6 +100,10 @@ public enum ErrorCode {
     GRANT_AGENT_NOT_IN_ORG("grant.agent_not_in_org", 400, 4335,
             "'{subject}' is not an agent of organisation {org}, the organisation of OAuth client {client}.",
             "Obtain tokens only for agents of organisation {org} (the assertion's sub or the signed-in username), or use an OAuth client of the agent's organisation."),
+    /** A PKCE code_challenge (authorization request) or code_verifier (token request) is not of the form RFC 7636 requires. */
+    PKCE_INVALID("pkce.invalid", 400, 4336,
+            "The PKCE {parameter} is refused: {reason}.",
+            "Create a new code_verifier of 43-128 characters from A-Z a-z 0-9 - . _ ~ (e.g. 32 random bytes, base64url without padding), send code_challenge = BASE64URL(SHA-256(code_verifier)) (43 characters) with code_challenge_method=S256, and that same code_verifier with the code at the token endpoint (RFC 7636)."),
     /** A refresh token that was rotated moments ago came back: a concurrent refresh; nothing is revoked. */
     REFRESH_ROTATED("refresh.rotated", 400, 4104,
             "This refresh token was rotated {rotatedSecondsAgo} seconds ago, by a concurrent refresh; nothing was revoked.",

@@ -1,5 +1,6 @@
 package org.deskframe.diagnostics;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
@@ -9,6 +10,8 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every REST controller reports failures through the catalogue. */
 @RestControllerAdvice
@@ -48,6 +51,24 @@ class ProblemAdvice {
         String reason = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> "'" + f.getField() + "' " + f.getDefaultMessage()).reduce((a, b) -> a + "; " + b).orElse("invalid body");
         HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", reason)));
+    }
+
+    /**
+     * An API path that matches nothing: with a trailing slash, {@code request.invalid} naming the path without it
+     * (API paths never end with one; Spring no longer matches them); otherwise {@code resource.not_found} naming the
+     * path. Outside {@code /api/} Spring's own handling stays (pages, static resources).
+     */
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    void noSuchPath(Exception e, HttpServletRequest request, HttpServletResponse response) throws Exception {
+        String path = request.getRequestURI();
+        if (!path.startsWith("/api/")) throw e;
+        if (path.length() > 1 && path.endsWith("/")) {
+            String without = path.replaceAll("/+$", "");
+            HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the path '" + path
+                    + "' ends with '/', which no Deskframe API path does: use '" + without + "'", "path", without)));
+        } else {
+            HttpProblems.write(response, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Path '" + path + "'")));
+        }
     }
 
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})

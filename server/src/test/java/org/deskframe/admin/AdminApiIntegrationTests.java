@@ -528,6 +528,59 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
         assertThat(createClient.get("responses").has("201")).isTrue();
     }
 
+    @Test
+    void whenAnAdminSendsASecretOfItsOwnThenRequestInvalidSaysTheServerGeneratesThem() {
+        String admin = deploymentAdminToken();
+        String client = unique("chosen");
+
+        Reply created = http.send("POST", ADMIN + "/orgs/demo/clients", admin, json("clientId", client,
+                "grantTypes", List.of("client_credentials"), "clientSecret", "my-own-secret-0123456789abcdef-0123456789"));
+        Reply rotated = http.send("POST", ADMIN + "/orgs/demo/clients/demo-noembed/secret", admin,
+                json("clientSecret", "my-own-secret-0123456789abcdef-0123456789"));
+
+        for (Reply r : List.of(created, rotated)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("request.invalid");
+            assertThat(r.json().get("message").asString()).contains("'clientSecret' cannot be chosen").contains("generates");
+        }
+        assertThat(http.get(ADMIN + "/orgs/demo/clients/" + client, admin).status()).as("nothing registered").isEqualTo(404);
+        assertThat(http.clientToken("demo-noembed", null)).as("the secret was not replaced").isNotBlank();
+    }
+
+    // ---- paths -----------------------------------------------------------------------------------------------------
+
+    @Test
+    void whenAnyAdminPathEndsWithASlashThenRequestInvalidNamesThePathWithoutIt() {
+        String admin = deploymentAdminToken();
+        List<String> paths = http.get("/v3/api-docs", null).json().get("paths").propertyStream().map(Map.Entry::getKey)
+                .filter(p -> p.startsWith(ADMIN)).toList();
+        assertThat(paths).hasSizeGreaterThan(10);
+
+        for (String template : paths) {
+            String path = template.replace("{orgId}", "demo").replace("{agentId}", "agent1").replace("{clientId}", "demo-backend")
+                    .replace("{queueId}", "demo-support");
+            assertThat(path).as(template).doesNotContain("{");
+            for (String method : List.of("GET", "POST", "PATCH", "DELETE")) {
+                Reply r = http.send(method, path + "/", admin, method.equals("GET") || method.equals("DELETE") ? null : "{}");
+
+                assertThat(r.status()).as("%s %s/: %s", method, path, r.body()).isEqualTo(400);
+                assertThat(r.json().get("code").asString()).isEqualTo("request.invalid");
+                assertThat(r.json().get("message").asString()).as(method + " " + path)
+                        .contains("'" + path + "/'").contains("use '" + path + "'");
+                assertThat(r.json().get("path").asString()).isEqualTo(path);
+            }
+        }
+    }
+
+    @Test
+    void whenAnAdminPathDoesNotExistThenResourceNotFoundNamesIt() {
+        Reply r = http.get(ADMIN + "/orgs/demo/no-such-thing", deploymentAdminToken());
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("code").asString()).isEqualTo("resource.not_found");
+        assertThat(r.json().get("message").asString()).isEqualTo("Path '" + ADMIN + "/orgs/demo/no-such-thing' not found.");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private record Issued(String clientId, String secret) {}

@@ -59,6 +59,7 @@ final class ErrorCatalogueDoc {
         p.put("operation", "the deployment-wide operation that was refused");
         p.put("org", "the organisation id (for a grant: the OAuth client's organisation)");
         p.put("origin", "the embedding page's origin");
+        p.put("parameter", "the PKCE parameter that was refused (`code_challenge` or `code_verifier`)");
         p.put("proxy", "why a proxy is suspected (the forwarding header seen)");
         p.put("reason", "what exactly is wrong");
         p.put("region", "this deployment's region id");

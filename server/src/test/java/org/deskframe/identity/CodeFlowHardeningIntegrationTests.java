@@ -72,6 +72,89 @@ class CodeFlowHardeningIntegrationTests extends AuthorizationServerTest {
         assertThat(refused.error()).isIn("invalid_grant", "invalid_request");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"abcde", "0123456789012345678901234567890123456789-.", "plus+sign-0123456789012345678901234567890123"})
+    void whenTheCodeVerifierIsNotOfRfc7636sFormThenTheCodeIsRefusedWithPkceInvalid(String verifier) {
+        // The challenge is a well-formed S256 of the verifier: only the verifier's own form is wrong.
+        Agent agent = newAgent("demo");
+        AuthorizationRequest request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, null)
+                .codeChallenge(challengeOf(verifier), CodeChallengeMethod.S256).build();
+        CodeFlow flow = new CodeFlow(request, null,
+                new AgentBrowser(BASE).authorize(request.toURI(), agent.username(), password(agent.username())));
+
+        Reply refused = http.form("/oauth2/token", "demo-backend", demoSecret("demo-backend"), java.util.Map.of(
+                "grant_type", "authorization_code", "code", flow.code().getValue(), "redirect_uri", DESKTOP_CALLBACK,
+                "code_verifier", verifier));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(refused.json().get("code").asString()).isEqualTo("pkce.invalid");
+        assertThat(refused.json().get("parameter").asString()).isEqualTo("code_verifier");
+        String reason = refused.json().get("reason").asString();
+        if (verifier.length() < 43) {
+            assertThat(reason).isEqualTo("it is " + verifier.length() + " characters long; RFC 7636 requires 43 to 128");
+        } else {
+            assertThat(reason).contains("'" + verifier.replaceAll("[A-Za-z0-9._~-]", "").charAt(0) + "'")
+                    .contains("not one of A-Z a-z 0-9 - . _ ~");
+        }
+        assertThat(refused.json().get("error_description").asString()).startsWith("The PKCE code_verifier is refused: it")
+                .contains("RFC 7636");
+    }
+
+    @Test
+    void whenTheCodeVerifierIsLongerThan128CharactersThenItIsRefusedWithPkceInvalid() {
+        String verifier = "a".repeat(129);
+        Agent agent = newAgent("demo");
+        AuthorizationRequest request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, null)
+                .codeChallenge(challengeOf(verifier), CodeChallengeMethod.S256).build();
+        CodeFlow flow = new CodeFlow(request, null,
+                new AgentBrowser(BASE).authorize(request.toURI(), agent.username(), password(agent.username())));
+
+        Reply refused = http.form("/oauth2/token", "demo-backend", demoSecret("demo-backend"), java.util.Map.of(
+                "grant_type", "authorization_code", "code", flow.code().getValue(), "redirect_uri", DESKTOP_CALLBACK,
+                "code_verifier", verifier));
+
+        assertThat(refused.json().get("code").asString()).isEqualTo("pkce.invalid");
+        assertThat(refused.json().get("reason").asString()).isEqualTo("it is 129 characters long; RFC 7636 requires 43 to 128");
+    }
+
+    @Test
+    void aWellFormedVerifierOfTheShortestAndLongestLengthsIsAccepted() {
+        for (String verifier : java.util.List.of("A".repeat(43), "a-._~".repeat(25) + "xyz")) {
+            Agent agent = newAgent("demo");
+            AuthorizationRequest request = authorizationRequest("demo-backend", DESKTOP_CALLBACK, null)
+                    .codeChallenge(challengeOf(verifier), CodeChallengeMethod.S256).build();
+            CodeFlow flow = new CodeFlow(request, null,
+                    new AgentBrowser(BASE).authorize(request.toURI(), agent.username(), password(agent.username())));
+
+            Reply tokens = http.form("/oauth2/token", "demo-backend", demoSecret("demo-backend"), java.util.Map.of(
+                    "grant_type", "authorization_code", "code", flow.code().getValue(), "redirect_uri", DESKTOP_CALLBACK,
+                    "code_verifier", verifier));
+
+            assertThat(tokens.status()).as(verifier.length() + ": " + tokens.body()).isEqualTo(200);
+            assertThat(tokens.json().get("access_token").asString()).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM-extra", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM"})
+    void whenAnS256CodeChallengeIsNotOfItsFormThenNoCodeIsIssuedAndTheDescriptionSaysWhy(String challenge) {
+        Agent agent = newAgent("demo");
+        AuthorizationRequest valid = authorizationRequest("demo-backend", DESKTOP_CALLBACK, new CodeVerifier()).build();
+        URI mutated = URI.create(valid.toURI().toString().replaceAll("code_challenge=[^&]*",
+                "code_challenge=" + java.net.URLEncoder.encode(challenge, java.nio.charset.StandardCharsets.UTF_8)));
+
+        AgentBrowser.Page landing = new AgentBrowser(BASE).authorize(mutated, agent.username(), password(agent.username()));
+        CodeFlow flow = new CodeFlow(valid, null, landing);
+
+        assertThat(landing.location().toString()).startsWith(DESKTOP_CALLBACK + "?");
+        assertThat(flow.response().indicatesSuccess()).as("no code: " + landing.location()).isFalse();
+        var error = flow.response().toErrorResponse().getErrorObject();
+        assertThat(error.getCode()).isEqualTo("invalid_request");
+        assertThat(error.getDescription()).startsWith("pkce.invalid: The PKCE code_challenge is refused: it")
+                .contains(challenge.length() != 43 ? "is " + challenge.length() + " characters long" : "'+' at position 41");
+    }
+
     // --- Scopes ---------------------------------------------------------------------------------------------------
 
     @Test
@@ -209,6 +292,25 @@ class CodeFlowHardeningIntegrationTests extends AuthorizationServerTest {
                 .query((rs, n) -> new Lifetime(rs.getTimestamp(1), rs.getTimestamp(2))).single();
 
         assertThat(Duration.between(lifetime.issued().toInstant(), lifetime.expires().toInstant())).isLessThanOrEqualTo(Duration.ofMinutes(1));
+    }
+
+    /** The S256 challenge of any verifier, well-formed or not (Nimbus's CodeVerifier refuses malformed ones). */
+    private static com.nimbusds.oauth2.sdk.pkce.CodeChallenge challengeOf(String verifier) {
+        try {
+            return com.nimbusds.oauth2.sdk.pkce.CodeChallenge.parse(s256(verifier));
+        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** BASE64URL(SHA-256(verifier)) without padding, as RFC 7636 4.2 computes an S256 challenge. */
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private AuthorizationErrorResponse errorAtRedirectUri(AuthorizationRequest request, Agent agent) {

@@ -137,6 +137,69 @@ class RevocationIntegrationTests extends AuthorizationServerTest {
         assertThat(introspect(basic("demo-backend"), new BearerAccessToken()).isActive()).isFalse();
     }
 
+    // --- introspection stays inside the tenant (RFC 7662 section 4) -------------------------------------------------
+
+    @Test
+    void whenAClientOfAnotherOrganisationIntrospectsATokenThenItIsToldOnlyActiveFalse() {
+        String demoToken = http.agentToken("demo-backend", "agent1", "messaging:read");
+        assertThat(introspect(basic("demo-backend"), new BearerAccessToken(demoToken)).isActive()).as("live token").isTrue();
+
+        Reply reply = http.form("/oauth2/introspect", "acme-backend", demoSecret("acme-backend"), java.util.Map.of("token", demoToken));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().toString()).isEqualTo("{\"active\":false}");
+    }
+
+    @Test
+    void whenAnotherOrganisationsClientIntrospectsARefreshTokenThenItIsInactiveToo() {
+        Agent agent = newAgent("demo");
+        Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+
+        assertThat(introspect(basic("acme-backend"), tokens.refreshToken()).isActive()).isFalse();
+        assertThat(introspect(basic("demo-backend"), tokens.refreshToken()).isActive()).isTrue();
+    }
+
+    @Test
+    void theTokensOwnClientIntrospectsItWithItsClaims() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read");
+
+        TokenIntrospectionSuccessResponse info = introspect(basic("demo-backend"), new BearerAccessToken(token));
+
+        assertThat(info.isActive()).isTrue();
+        assertThat(info.getClientID().getValue()).isEqualTo("demo-backend");
+        assertThat(info.getScope().toStringList()).containsExactly("messaging:read");
+    }
+
+    @Test
+    void anotherClientOfTheSameOrganisationIntrospectsTheToken() {
+        // The rule: the token's client or any client of its organisation (its resource servers are the org's clients).
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read");
+
+        TokenIntrospectionSuccessResponse info = introspect(basic("demo-noembed"), new BearerAccessToken(token));
+
+        assertThat(info.isActive()).isTrue();
+        assertThat(info.getClientID().getValue()).isEqualTo("demo-backend");
+    }
+
+    @Test
+    void theDeploymentAdminClientBelongsToNoOrganisationSoItIsToldActiveFalse() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read");
+
+        Reply reply = http.form("/oauth2/introspect", "deskframe-admin", "test-bootstrap-admin-secret-0123456789abcdef",
+                java.util.Map.of("token", token));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().toString()).isEqualTo("{\"active\":false}");
+    }
+
+    @Test
+    void aClientCredentialsTokenOfAnotherOrganisationsClientIsInactiveForTheCaller() {
+        String acmeToken = http.clientToken("acme-backend", "presence");
+
+        assertThat(introspect(basic("demo-backend"), new BearerAccessToken(acmeToken)).isActive()).isFalse();
+        assertThat(introspect(basic("acme-backend"), new BearerAccessToken(acmeToken)).isActive()).isTrue();
+    }
+
     private void assertRevoked(String accessToken) {
         Reply me = http.get("/api/v2/tokens/me", accessToken);
         assertThat(me.status()).isEqualTo(401);

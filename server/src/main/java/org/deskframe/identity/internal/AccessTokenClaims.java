@@ -8,8 +8,6 @@ import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
-import org.deskframe.identity.ClientDirectory;
-import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -31,13 +29,11 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     private final RegionSettings region;
     private final AgentDirectory agents;
-    private final ClientDirectory clients;
     private final SigningKeyRing keys;
 
-    AccessTokenClaims(RegionSettings region, AgentDirectory agents, ClientDirectory clients, SigningKeyRing keys) {
+    AccessTokenClaims(RegionSettings region, AgentDirectory agents, SigningKeyRing keys) {
         this.region = region;
         this.agents = agents;
-        this.clients = clients;
         this.keys = keys;
     }
 
@@ -47,20 +43,22 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (!OAuth2TokenType.ACCESS_TOKEN.equals(ctx.getTokenType())) {
             return;
         }
-        OAuthClient client = clients.find(ctx.getRegisteredClient().getClientId())
-                .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT));
+        // The registered client was read (enabled) by this request's client authentication: its org is in its settings.
+        String clientId = ctx.getRegisteredClient().getClientId();
+        String clientOrg = ctx.getRegisteredClient().getClientSettings().getSetting(RegisteredClients.ORG_SETTING);
+        if (clientOrg != null && clientOrg.isEmpty()) clientOrg = null;
         ctx.getJwsHeader().type("at+jwt");
         var claims = ctx.getClaims();
         // A mutable ArrayList, not List.of: the claims are stored with the authorization, and Spring Security's JSON
         // allow-list refuses to read immutable JDK collections back (revocation, introspection and refresh read them).
         claims.audience(new ArrayList<>(List.of(region.apiAudience())));
         claims.id(newJti());
-        claims.claim("client_id", client.clientId());
+        claims.claim("client_id", clientId);
         claims.claim("region", region.id());
         claims.claim("scope", String.join(" ", ctx.getAuthorizedScopes().stream().sorted().toList()));
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(ctx.getAuthorizationGrantType())) {
-            claims.subject(client.clientId());
-            if (client.orgId() != null) claims.claim("org", client.orgId());
+            claims.subject(clientId);
+            if (clientOrg != null) claims.claim("org", clientOrg);
             return;
         }
         String username = ctx.getPrincipal().getName();
@@ -69,9 +67,9 @@ class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (!agent.enabled()) {
             throw denied(ErrorCode.AGENT_DISABLED, Map.of("agent", agent.id(), "org", agent.orgId()));
         }
-        if (client.orgId() == null || !client.orgId().equals(agent.orgId())) {
+        if (clientOrg == null || !clientOrg.equals(agent.orgId())) {
             throw denied(ErrorCode.GRANT_AGENT_NOT_IN_ORG, Map.of("subject", agent.username(),
-                    "org", String.valueOf(client.orgId()), "client", client.clientId()));
+                    "org", String.valueOf(clientOrg), "client", clientId));
         }
         claims.subject(agent.id());
         claims.claim("org", agent.orgId());

@@ -11,14 +11,17 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 
 /**
- * Checks an authorization request: Spring's checks (redirect URI, scopes, PKCE), with an {@code invalid_scope} that
- * names the rejected scopes and the right ones instead of "OAuth 2.0 Parameter: scope"; then, once the agent has
+ * Checks an authorization request: Spring's checks (redirect URI, scopes), with an {@code invalid_scope} that
+ * names the rejected scopes and the right ones instead of "OAuth 2.0 Parameter: scope"; that an S256
+ * {@code code_challenge} has the form RFC 7636 gives it ({@code invalid_request}, description starting with
+ * {@code pkce.invalid:}; Spring then requires the challenge and S256); then, once the agent has
  * signed in, that the agent belongs to the client's organisation ({@code access_denied} otherwise, so no code is
  * issued, with an {@code error_description} that starts with {@code grant.agent_not_in_org:}; token issuance checks it
  * again in {@link AccessTokenClaims}).
@@ -47,6 +50,14 @@ class AuthorizationRequestChecks implements Consumer<OAuth2AuthorizationCodeRequ
             if (scopes == null) throw e;
             throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
                     ScopeRejection.oauthDescription(scopes), null), request);
+        }
+        // Spring checks next that a challenge is present and its method S256; the form of an S256 challenge is ours.
+        if (request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE) instanceof String challenge
+                && "S256".equals(request.getAdditionalParameters().get(PkceParameterNames.CODE_CHALLENGE_METHOD))) {
+            PkceChecks.s256ChallengeProblem(challenge).ifPresent(p -> {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                        p.code() + ": " + ScopeRejection.oauthDescription(p), null), request);
+            });
         }
         if (!(request.getPrincipal() instanceof Authentication agent) || !agent.isAuthenticated()
                 || agent instanceof AnonymousAuthenticationToken) {

@@ -21,11 +21,13 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
@@ -49,6 +51,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfig {
 
+    /** Agent passwords (people choose them: BCrypt). Client secrets have their own {@link ClientSecretHashes}. */
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -66,10 +69,9 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    OAuth2TokenGenerator<?> tokenGenerator(SigningKeyRing keys, RegionSettings region, JdbcAgentDirectory agents,
-                                           ClientDirectory clients) {
+    OAuth2TokenGenerator<?> tokenGenerator(SigningKeyRing keys, RegionSettings region, JdbcAgentDirectory agents) {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
-        jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, clients, keys));
+        jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, keys));
         return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2RefreshTokenGenerator());
     }
 
@@ -84,7 +86,7 @@ class AuthorizationServerConfig {
                                                  OAuth2TokenGenerator<?> tokens, ClientDirectory clients,
                                                  JdbcAgentDirectory agents, RegisteredClientRepository registered,
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
-                                                 FailureThrottle throttle) throws Exception {
+                                                 FailureThrottle throttle, ClientSecretHashes clientSecrets) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
         privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
@@ -101,11 +103,19 @@ class AuthorizationServerConfig {
                         }
                     })))
                     .clientAuthentication(ca -> ca
-                            .authenticationConverters(list -> list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
-                                    ? new ClientAssertionClientId(c) : c))
+                            .authenticationConverters(list -> {
+                                list.replaceAll(c -> c instanceof JwtClientAssertionAuthenticationConverter
+                                        ? new ClientAssertionClientId(c) : c);
+                                list.addFirst(new PkceChecks()); // refuses a malformed code_verifier, converts nothing
+                            })
                             .authenticationProviders(list -> {
                                 list.removeIf(p -> p instanceof JwtClientAssertionAuthenticationProvider);
                                 list.add(privateKeyJwt);
+                                list.forEach(p -> {
+                                    if (p instanceof ClientSecretAuthenticationProvider secrets) {
+                                        secrets.setPasswordEncoder(clientSecrets.verifier());
+                                    }
+                                });
                                 // Each provider behind the gate: ProviderManager would let a later one override a refusal.
                                 list.replaceAll(p -> new ClientThrottleGate(throttle, p));
                             })
@@ -116,6 +126,8 @@ class AuthorizationServerConfig {
                                 SecurityContextHolder.setContext(context);
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, true)))
+                    .tokenIntrospectionEndpoint(ie -> ie.authenticationProviders(list -> list.replaceAll(p ->
+                            p instanceof OAuth2TokenIntrospectionAuthenticationProvider ? new TenantScopedIntrospection(p, clients) : p)))
                     .tokenEndpoint(te -> te
                             // Only the grants Deskframe supports: no token exchange, no device flow.
                             .accessTokenRequestConverters(list -> list.removeIf(c -> c instanceof OAuth2TokenExchangeAuthenticationConverter

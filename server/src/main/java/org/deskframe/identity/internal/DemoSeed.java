@@ -65,11 +65,15 @@ class DemoSeed {
                 generated = true;
             }
             if (clients.find(adminId).isEmpty()) {
-                clients.register(new ClientRegistration(adminId, null, "Deployment administrator", adminSecret, false,
+                clients.register(new ClientRegistration(adminId, null, "Deployment administrator", null, false,
                         Set.of("client_secret_basic", "client_secret_post"), Set.of("client_credentials"), Set.of(), Set.of("admin"),
                         Set.of(), Set.of(), null, Duration.ofMinutes(15), Duration.ofHours(1), true));
-            } else {
+            }
+            // A configured secret was chosen by a person: its entropy is unknown, so it keeps BCrypt.
+            if (generated) {
                 clients.setSecret(adminId, adminSecret, false);
+            } else {
+                clients.setChosenSecret(adminId, adminSecret);
             }
             bootstrapAdmin = adminId + (generated ? " / " + adminSecret + " (generated for this run)" : " (secret from configuration)");
         }

@@ -13,7 +13,6 @@ import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.Scope;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -23,12 +22,12 @@ class JdbcClientDirectory implements ClientDirectory {
             + "embed_origins, capabilities, jwks, access_token_ttl_seconds, refresh_token_ttl_seconds, enabled";
 
     private final JdbcClient jdbc;
-    private final PasswordEncoder passwords;
+    private final ClientSecretHashes secrets;
     private final SecretCipher cipher;
 
-    JdbcClientDirectory(JdbcClient jdbc, PasswordEncoder passwords, SecretCipher cipher) {
+    JdbcClientDirectory(JdbcClient jdbc, ClientSecretHashes secrets, SecretCipher cipher) {
         this.jdbc = jdbc;
-        this.passwords = passwords;
+        this.secrets = secrets;
         this.cipher = cipher;
     }
 
@@ -43,9 +42,13 @@ class JdbcClientDirectory implements ClientDirectory {
                 .query(this::map).list();
     }
 
-    /** The stored secret hash, for Spring Security's client authentication. */
-    Optional<String> secretHash(String clientId) {
-        return jdbc.sql("select secret_hash from oauth_clients where client_id = ?").param(clientId).query(String.class).optional();
+    /** A client with its stored secret hash (null when it has none), for Spring Security's client authentication. */
+    record WithSecretHash(OAuthClient client, String secretHash) {}
+
+    /** The client and its secret hash in one query: every token request reads both. */
+    Optional<WithSecretHash> findWithSecretHash(String clientId) {
+        return jdbc.sql("select " + COLUMNS + ", secret_hash from oauth_clients where client_id = ?").param(clientId)
+                .query((rs, n) -> new WithSecretHash(map(rs, n), rs.getString("secret_hash"))).optional();
     }
 
     @Override
@@ -61,7 +64,7 @@ class JdbcClientDirectory implements ClientDirectory {
                         + "redirect_uris, scopes, embed_origins, capabilities, jwks, access_token_ttl_seconds, "
                         + "refresh_token_ttl_seconds, enabled, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(r.clientId(), r.orgId(), r.name() == null ? r.clientId() : r.name(),
-                        r.secret() == null ? null : passwords.encode(r.secret()),
+                        r.secret() == null ? null : secrets.hashGenerated(r.secret()),
                         r.secret() != null && r.keepSecretForAssertions() ? cipher.encrypt(r.secret()) : null,
                         Columns.join(r.authMethods()), Columns.join(r.grantTypes()), Columns.join(r.redirectUris()),
                         Columns.join(r.scopes()), Columns.join(r.embedOrigins()), Columns.join(r.capabilities()), r.jwks(),
@@ -102,8 +105,26 @@ class JdbcClientDirectory implements ClientDirectory {
     public void setSecret(String clientId, String secret, boolean keepForAssertions) {
         validateSecret(secret);
         int n = jdbc.sql("update oauth_clients set secret_hash = ?, secret_encrypted = ? where client_id = ?")
-                .params(passwords.encode(secret), keepForAssertions ? cipher.encrypt(secret) : null, clientId).update();
+                .params(secrets.hashGenerated(secret), keepForAssertions ? cipher.encrypt(secret) : null, clientId).update();
         if (n == 0) throw ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "OAuth client " + clientId));
+    }
+
+    @Override
+    public void setChosenSecret(String clientId, String secret) {
+        validateSecret(secret);
+        int n = jdbc.sql("update oauth_clients set secret_hash = ?, secret_encrypted = null where client_id = ?")
+                .params(secrets.hashChosen(secret), clientId).update();
+        if (n == 0) throw ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "OAuth client " + clientId));
+    }
+
+    /**
+     * Replaces a legacy {@code {bcrypt}} hash with the HMAC form of the same secret, after that secret was just
+     * verified. Only a legacy hash is replaced, so a rotation that happened meanwhile (which never writes one) wins.
+     */
+    void upgradeSecretHash(String clientId, String hmacHash) {
+        if (!hmacHash.startsWith("{" + ClientSecretHashes.HMAC + "}")) return;
+        jdbc.sql("update oauth_clients set secret_hash = ? where client_id = ? and secret_hash like ?")
+                .params(hmacHash, clientId, "{" + ClientSecretHashes.LEGACY + "}%").update();
     }
 
     private static void validateSecret(String secret) {

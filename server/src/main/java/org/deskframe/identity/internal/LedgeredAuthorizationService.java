@@ -35,7 +35,9 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     @Override
     public void save(OAuth2Authorization authorization) {
         tx.executeWithoutResult(status -> {
-            OAuth2Authorization previous = delegate.findById(authorization.getId());
+            // Only an authorization that holds a refresh token can have rotated one (Spring never drops a refresh token
+            // from an authorization); the others (client_credentials, jwt-bearer, codes) skip the lookup.
+            OAuth2Authorization previous = authorization.getRefreshToken() == null ? null : delegate.findById(authorization.getId());
             if (previous != null && previous.getRefreshToken() != null) {
                 String oldValue = previous.getRefreshToken().getToken().getTokenValue();
                 OAuth2Authorization.Token<OAuth2RefreshToken> now = authorization.getRefreshToken();

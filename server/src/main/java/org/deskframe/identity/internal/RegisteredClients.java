@@ -14,10 +14,13 @@ import java.time.Duration;
 
 /**
  * Shows Deskframe's client registrations to Spring's authorization server. Every code flow needs PKCE, refresh
- * tokens rotate on every use, access tokens are self-contained JWTs. Clients are read-only here: registration goes
- * through the admin API.
+ * tokens rotate on every use, access tokens are self-contained JWTs. Clients are read-only here (but for the upgrade
+ * of a legacy secret hash): registration goes through the admin API.
  */
 class RegisteredClients implements RegisteredClientRepository {
+
+    /** The client's organisation id ("" for the deployment admin), in its {@link ClientSettings}. */
+    static final String ORG_SETTING = "deskframe.org";
 
     private final JdbcClientDirectory clients;
 
@@ -25,9 +28,15 @@ class RegisteredClients implements RegisteredClientRepository {
         this.clients = clients;
     }
 
+    /**
+     * Spring saves a client only to upgrade its secret's hash after a successful check ({@link ClientSecretHashes}):
+     * that is all this stores. Everything else about a client changes through the admin API.
+     */
     @Override
     public void save(RegisteredClient registeredClient) {
-        throw new UnsupportedOperationException("OAuth clients are registered through the admin API");
+        if (registeredClient.getClientSecret() != null) {
+            clients.upgradeSecretHash(registeredClient.getClientId(), registeredClient.getClientSecret());
+        }
     }
 
     @Override
@@ -37,14 +46,15 @@ class RegisteredClients implements RegisteredClientRepository {
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        return clients.find(clientId).filter(OAuthClient::enabled).map(this::toRegistered).orElse(null);
+        return clients.findWithSecretHash(clientId).filter(r -> r.client().enabled()).map(this::toRegistered).orElse(null);
     }
 
-    private RegisteredClient toRegistered(OAuthClient c) {
+    private RegisteredClient toRegistered(JdbcClientDirectory.WithSecretHash registration) {
+        OAuthClient c = registration.client();
         RegisteredClient.Builder b = RegisteredClient.withId(c.clientId())
                 .clientId(c.clientId())
                 .clientName(c.name())
-                .clientSecret(clients.secretHash(c.clientId()).orElse(null));
+                .clientSecret(registration.secretHash());
         c.authMethods().forEach(m -> b.clientAuthenticationMethod(new ClientAuthenticationMethod(m)));
         c.grantTypes().forEach(g -> b.authorizationGrantType(new AuthorizationGrantType(g)));
         c.redirectUris().forEach(b::redirectUri);
@@ -52,7 +62,7 @@ class RegisteredClients implements RegisteredClientRepository {
         ClientSettings.Builder settings = ClientSettings.builder()
                 .requireProofKey(true)
                 .requireAuthorizationConsent(false)
-                .settings(s -> s.putAll(Map.of("deskframe.org", c.orgId() == null ? "" : c.orgId())));
+                .settings(s -> s.putAll(Map.of(ORG_SETTING, c.orgId() == null ? "" : c.orgId())));
         if (c.authMethods().contains("private_key_jwt")) {
             settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
         }

@@ -6,10 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.crypto.KDF;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.HKDFParameterSpec;
 import org.deskframe.identity.IdentitySettings;
 import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.crypto.encrypt.TextEncryptor;
@@ -17,12 +21,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Encrypts what must be stored recoverably (private signing keys, HS256 client secrets) with AES-GCM under the
- * server key. The key comes from configuration; the embedded default creates a random one once under the data dir.
+ * server key, and derives the other keys the server needs from it (HKDF-SHA256, one per purpose). The key comes from
+ * configuration; the embedded default creates a random one once under the data dir.
  */
 @Component
 class SecretCipher {
 
     private final TextEncryptor encryptor;
+    private final byte[] serverKey;
 
     SecretCipher(IdentitySettings settings) {
         String key = settings.secretKey();
@@ -34,6 +40,20 @@ class SecretCipher {
         }
         String salt = HexFormat.of().formatHex(sha256(("deskframe-salt:" + key).getBytes(StandardCharsets.UTF_8)), 0, 16);
         this.encryptor = Encryptors.delux(key, salt);
+        this.serverKey = key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A 256-bit key for {@code purpose}, derived from the server key (HKDF-SHA256, RFC 5869): the same on every node. */
+    byte[] derivedKey(String purpose) {
+        try {
+            KDF hkdf = KDF.getInstance("HKDF-SHA256");
+            SecretKey key = hkdf.deriveKey("Generic", HKDFParameterSpec.ofExtract()
+                    .addIKM(serverKey).addSalt("deskframe-hkdf-salt".getBytes(StandardCharsets.UTF_8))
+                    .thenExpand(("deskframe:" + purpose).getBytes(StandardCharsets.UTF_8), 32));
+            return key.getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 is not available", e);
+        }
     }
 
     String encrypt(String plain) {
