@@ -76,25 +76,18 @@ class StreamHandler {
         if (session.state == StreamSession.State.CLOSED) return;
         session.lastInbound = System.currentTimeMillis();
         if (!session.frames.tryTake()) {
-            if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
-                fail(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
-                        + " frames per second per connection (flood: disconnected)", "retryAfterSeconds", 5)));
-            } else if (session.rejectedFrames == 1) {
-                reply(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
-                        + " frames per second per connection; frames over the limit are dropped",
-                        "retryAfterSeconds", session.frames.secondsUntilNext())));
-            }
+            refuseOverRate(session, text);
             return;
         }
-        session.rejectedFrames = 0;
+        session.idlessFrameRefused = false;
         ClientFrame frame;
         try {
             frame = FrameCodec.decode(text);
-        } catch (ProblemException e) {
+        } catch (FrameCodec.BadFrame e) {
             if (session.state == StreamSession.State.AWAITING_AUTH) {
-                fail(session, null, e.problem());
+                fail(session, e.id(), e.problem());
             } else {
-                reply(session, null, e.problem());
+                reply(session, e.id(), e.problem());
             }
             return;
         }
@@ -105,6 +98,30 @@ class StreamHandler {
         } catch (RuntimeException e) {
             log.error("session {}: {} failed", session.id, frame.getClass().getSimpleName(), e);
             reply(session, frame.id(), Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the server could not process this frame")));
+        }
+    }
+
+    /**
+     * A frame over the per-connection rate is dropped, and answered: each one that carries an id gets its own
+     * {@code rate.limited} with that id (so a client resending its backlog knows which to send again); those without
+     * one (pongs, typing) share one reply per run of drops. More than four times the rate dropped within a second is
+     * a flood: the session closes with 4029.
+     */
+    private void refuseOverRate(StreamSession session, String text) {
+        long now = System.currentTimeMillis();
+        if (now - session.refusalWindowStart >= 1000) {
+            session.refusalWindowStart = now;
+            session.rejectedFrames = 0;
+        }
+        String id = FrameCodec.idOf(text);
+        if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
+            fail(session, id, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                    + " frames per second per connection (flood: disconnected)", "retryAfterSeconds", 5)));
+        } else if (id != null || !session.idlessFrameRefused) {
+            if (id == null) session.idlessFrameRefused = true;
+            reply(session, id, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                    + " frames per second per connection; this frame was dropped, send it again",
+                    "retryAfterSeconds", session.frames.secondsUntilNext())));
         }
     }
 
