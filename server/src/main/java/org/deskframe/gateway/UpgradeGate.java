@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
+import java.util.List;
 import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
@@ -144,7 +145,17 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
             send(ctx, response);
             return;
         }
-        OriginGate.Verdict verdict = origins.check(request.headers().get(HttpHeaderNames.ORIGIN));
+        List<String> originHeaders = request.headers().getAll(HttpHeaderNames.ORIGIN);
+        if (originHeaders.size() > 1) {
+            // Browsers send one Origin and proxies do not add one: two mean a forged or mangled request, and picking
+            // either would let the other through unchecked.
+            request.release();
+            respond(ctx, HttpResponseStatus.FORBIDDEN, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
+                    "the upgrade request carries " + originHeaders.size() + " Origin headers (" + String.join(", ", originHeaders)
+                    + "); a browser sends exactly one, so check that no proxy in front of the gateway adds one")));
+            return;
+        }
+        OriginGate.Verdict verdict = origins.check(originHeaders.isEmpty() ? null : originHeaders.getFirst());
         switch (verdict.outcome()) {
             case UPGRADE_REFUSED -> {
                 request.release();
