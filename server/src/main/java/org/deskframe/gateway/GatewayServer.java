@@ -39,15 +39,18 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
 
     private final GatewaySettings settings;
     private final UpgradeGate gate;
+    private final ConnectionAdmission admission;
     private EventLoopGroup group;
     private Channel listener;
     private volatile int port = -1;
 
     private final boolean httpUsesTls;
 
-    GatewayServer(GatewaySettings settings, UpgradeGate gate, org.springframework.core.env.Environment environment) {
+    GatewayServer(GatewaySettings settings, UpgradeGate gate, ConnectionAdmission admission,
+                  org.springframework.core.env.Environment environment) {
         this.settings = settings;
         this.gate = gate;
+        this.admission = admission;
         this.httpUsesTls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
                 || environment.getProperty("server.ssl.bundle") != null;
     }
@@ -63,6 +66,8 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_QUEUE)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // Counts and judges every accepted connection before it gets a pipeline (ConnectionAdmission).
+                .handler(admission.acceptCounter())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A session whose unsent frames pass the send buffer becomes unwritable: StreamSession then closes it
                 // with session.slow_consumer instead of buffering without bound.
@@ -70,7 +75,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        gate.install(ch.pipeline());
+                        if (!admission.refuseIfRefused(ch)) gate.install(ch.pipeline());
                     }
                 });
         InetSocketAddress address = settings.address() == null ? new InetSocketAddress(settings.port())
@@ -83,6 +88,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                     + "). Free that port or set deskframe.gateway.port (DESKFRAME_GATEWAY_PORT) to another one.", e);
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
+        ConnectionAdmission.Limits limits = admission.start(listener);
         if (httpUsesTls && settings.publicUrl() == null) {
             // Pages served over https may only open wss://, and this port speaks plain WebSocket (TLS per connection
             // would cost more than an idle session may): the widgets would fail to connect.
@@ -92,6 +98,12 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
         }
         log.info("Gateway listening on {} port {}; clients connect to {}", settings.address() == null ? "all interfaces"
                 : settings.address(), port, settings.publicUrl() != null ? settings.publicUrl() : "ws://<platform host>:" + port + PATH);
+        log.info("Gateway connections: at most {} ({}; open-file limit {}, {} open at start, {} kept for the HTTP API, database,"
+                + " Redis and health), at most {} not yet authenticated ({} per address), upgrade request within {} s",
+                limits.maxConnections(), settings.maxConnections() > 0 ? "deskframe.gateway.max-connections" : "derived",
+                limits.openFileLimit(), limits.openAtStart(), limits.reserve(), settings.maxUnauthenticated(),
+                settings.maxUnauthenticatedPerAddress() == 0 ? "no cap" : settings.maxUnauthenticatedPerAddress(),
+                settings.upgradeTimeout().toSeconds());
     }
 
     @Override

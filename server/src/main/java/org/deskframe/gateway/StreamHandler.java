@@ -40,12 +40,14 @@ class StreamHandler {
     private final ConversationLog conversationLog;
     private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
+    private final ConnectionAdmission admission;
     private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
                   Conversations conversations, ConversationLog conversationLog, AgentDirectory agents,
-                  SessionSweeper lifecycle) {
+                  SessionSweeper lifecycle, ConnectionAdmission admission) {
         this.lifecycle = lifecycle;
+        this.admission = admission;
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
@@ -203,6 +205,7 @@ class StreamHandler {
             session.state = StreamSession.State.READY;
             session.send(ready);
         }
+        admission.authenticated(session.channel);
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
         if (!a.resume().isEmpty()) {

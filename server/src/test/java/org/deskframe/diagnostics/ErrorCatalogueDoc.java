@@ -68,7 +68,7 @@ final class ErrorCatalogueDoc {
         p.put("rotatedSecondsAgo", "how long ago the presented refresh token was rotated, in seconds");
         p.put("retryAfterSeconds", "seconds to wait before retrying");
         p.put("right", "where that is served instead (the gateway's WebSocket URL, or the HTTP API's URL)");
-        p.put("seconds", "the timeout that passed, in seconds (handshake or heartbeat)");
+        p.put("seconds", "the timeout that passed, in seconds (upgrade, handshake or heartbeat)");
         p.put("served", "what this port serves");
         p.put("size", "the frame's size in bytes");
         p.put("skewSeconds", "the clock skew tolerated, in seconds");
