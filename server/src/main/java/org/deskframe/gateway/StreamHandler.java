@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.AgentDirectory;
@@ -172,8 +173,9 @@ class StreamHandler {
         }
         HandshakeVerifier.Outcome outcome = handshake.check(a.token(), a.widget(), a.org(), a.embedOrigin());
         if (!outcome.ok()) {
-            log.info("handshake refused: session {} widget {} origin {}: {}", session.id, a.widget(),
-                    a.embedOrigin() == null ? "(platform)" : a.embedOrigin(), outcome.problems().getFirst().toLogLine());
+            // widget and embedOrigin are whatever the client wrote: escaped, like the problem's details.
+            log.info("handshake refused: session {} widget {} origin {}: {}", session.id, LogText.escape(a.widget()),
+                    a.embedOrigin() == null ? "(platform)" : LogText.escape(a.embedOrigin()), outcome.problems().getFirst().toLogLine());
             fail(session, a.id(), outcome.problems().getFirst(), outcome.problems());
             return;
         }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
+import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.RegionSettings;
 import org.slf4j.Logger;
@@ -232,7 +233,7 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("gateway connection {} failed before its upgrade: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.debug("gateway connection {} failed before its upgrade: {}", ctx.channel().remoteAddress(), LogText.escape(cause.toString()));
         ctx.close();
     }
 

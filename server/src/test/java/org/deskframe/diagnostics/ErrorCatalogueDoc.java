@@ -106,6 +106,13 @@ final class ErrorCatalogueDoc {
                 frame with the close code below, the widget and the browser console (debug), and the server log.
                 Placeholders in `{braces}` are filled from the details of the failure (see the last table).
 
+                In the server log a failure is one line (`<code>: <message> Fix: <hint>`). Details often hold what a
+                client sent (a token's `kid`, `typ`, `alg` or issuer, a path, an origin, a widget name), so the line
+                is escaped like a JSON string (`\\n`, `\\r`, `\\u001b`, `\\\\`): nothing a client sends can start a log
+                line of its own. The bodies and frames a client gets carry the values unescaped, as JSON. Beneath
+                that, for text Deskframe does not write itself (framework messages, exception messages), the log
+                pattern indents every line of an entry after its first and escapes other control characters.
+
                 ## What a client does after a close code
 
                 | close codes | client action | what to do |
