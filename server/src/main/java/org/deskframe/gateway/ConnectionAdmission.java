@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * all and per remote address, so that clients which never finish their handshake cannot crowd out everyone else.
  *
  * <p>A refused connection is answered at once (HTTP 503 {@code gateway.busy}) and holds its descriptor for at most
- * {@link #REFUSAL_LINGER_MS}. Only the last few descriptors under {@code max-connections} carry such refusals; at
+ * {@link #REFUSAL_LINGER_MS} (not at all when {@link #MAX_LINGERING} others already do). Only the last few descriptors under {@code max-connections} carry such refusals; at
  * {@code max-connections} itself the listener stops accepting until a connection closes (the kernel's listen
  * backlog holds what arrives meanwhile).
  */
@@ -52,6 +52,11 @@ class ConnectionAdmission {
      * can destroy the answer before the client reads it.
      */
     static final long REFUSAL_LINGER_MS = 1_000;
+    /**
+     * At most this many refused connections linger at once; past it (a flood of reconnects), a refusal is closed as
+     * soon as its answer is written, so refusals never hold more than a few hundred descriptors.
+     */
+    static final int MAX_LINGERING = 256;
     /** How often the refusals are summed up in the log (one line per period, never one per connection). */
     private static final long REPORT_EVERY_MS = 10_000;
 
@@ -60,6 +65,7 @@ class ConnectionAdmission {
     private final GatewaySettings settings;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final AtomicInteger lingering = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> unauthenticatedByAddress = new ConcurrentHashMap<>();
     private final LongAdder refusedUnauthenticated = new LongAdder();
     private final LongAdder refusedPerAddress = new LongAdder();
@@ -103,8 +109,9 @@ class ConnectionAdmission {
                     settings.maxConnections(), limit, derived, openNow, settings.descriptorReserve());
         }
         maxConnections = max;
-        // EXPERIMENT (removed after measuring): 0 = pause accepts at the cap without answering anyone.
-        refusalSlots = Integer.getInteger("deskframe.experiment.refusal-slots", Math.min(64, max / 8));
+        // Measured against pausing at the cap without answering anyone (docs/benchmarks.md, "slowloris"): a client
+        // then waits out its own timeout in the listen backlog; answered, it knows at once and backs off.
+        refusalSlots = Math.min(64, max / 8);
         return new Limits(max, limit, openNow, settings.descriptorReserve());
     }
 
@@ -185,8 +192,14 @@ class ConnectionAdmission {
                     ctx.close();
                     return;
                 }
-                ctx.writeAndFlush(rawResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal.problem()))
-                        .addListener(f -> ch.shutdownOutput());
+                var answered = ctx.writeAndFlush(rawResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal.problem()));
+                if (lingering.incrementAndGet() > MAX_LINGERING) {
+                    lingering.decrementAndGet();
+                    answered.addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                ch.closeFuture().addListener(f -> lingering.decrementAndGet());
+                answered.addListener(f -> ch.shutdownOutput());
                 ctx.executor().schedule(() -> { ctx.close(); }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
             }
 

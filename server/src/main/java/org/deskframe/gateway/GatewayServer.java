@@ -41,6 +41,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
     private final UpgradeGate gate;
     private final ConnectionAdmission admission;
     private EventLoopGroup group;
+    private EventLoopGroup acceptor;
     private Channel listener;
     private volatile int port = -1;
 
@@ -60,9 +61,12 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
         // Frames are handled on virtual threads (StreamChannel), so the I/O threads only encode and decode.
         group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("deskframe-gateway-io", true), NioIoHandler.newFactory());
+        // Accepts on a thread of their own: under a flood of connects (each refused one is accepted, answered and closed)
+        // the sessions' I/O does not delay the accept loop, and the accept loop does not delay the sessions.
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("deskframe-gateway-accept", true), NioIoHandler.newFactory());
         int high = settings.sendBufferBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
+                .group(acceptor, group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_QUEUE)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -84,6 +88,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
             listener = bootstrap.bind(address).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("The gateway could not listen on " + address + " (" + e.getMessage()
                     + "). Free that port or set deskframe.gateway.port (DESKFRAME_GATEWAY_PORT) to another one.", e);
         }
@@ -109,9 +114,11 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
     @Override
     public void stop() {
         if (listener != null) listener.close().syncUninterruptibly();
+        if (acceptor != null) acceptor.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         if (group != null) group.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         listener = null;
         group = null;
+        acceptor = null;
     }
 
     @Override
