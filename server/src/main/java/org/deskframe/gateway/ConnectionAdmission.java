@@ -57,6 +57,12 @@ class ConnectionAdmission {
      * soon as its answer is written, so refusals never hold more than a few hundred descriptors.
      */
     static final int MAX_LINGERING = 256;
+    /**
+     * At most this many accepted connections may wait for the I/O threads to set them up; past it the listener stops
+     * accepting for a moment. The listener has a thread of its own, and under a flood of connects it would otherwise
+     * accept (and hold descriptors for) far more than the I/O threads can answer.
+     */
+    static final int MAX_PENDING = 512;
     /** How often the refusals are summed up in the log (one line per period, never one per connection). */
     private static final long REPORT_EVERY_MS = 10_000;
 
@@ -66,6 +72,7 @@ class ConnectionAdmission {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger unauthenticated = new AtomicInteger();
     private final AtomicInteger lingering = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> unauthenticatedByAddress = new ConcurrentHashMap<>();
     private final LongAdder refusedUnauthenticated = new LongAdder();
     private final LongAdder refusedPerAddress = new LongAdder();
@@ -77,6 +84,7 @@ class ConnectionAdmission {
     private volatile int refusalSlots;
     private volatile Channel listener;
     private volatile boolean paused; // changed under this
+    private boolean pausedFull; // guarded by this: the pause was for max-connections (logged once)
     private final ChannelFutureListener onClose = f -> closed(f.channel());
     private final ChannelHandler acceptCounter = new AcceptCounter();
 
@@ -126,10 +134,11 @@ class ConnectionAdmission {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Channel child = (Channel) msg;
             int n = open.incrementAndGet();
+            pending.incrementAndGet();
             child.closeFuture().addListener(onClose);
             Refusal refusal = admit(child, n);
             if (refusal != null) child.attr(REFUSAL).set(refusal);
-            if (n >= maxConnections) pauseAccepts(ctx.channel());
+            updateAccepting();
             ctx.fireChannelRead(child);
         }
     }
@@ -179,10 +188,13 @@ class ConnectionAdmission {
     }
 
     /**
-     * Installs the refusal on a connection {@link #admit} refused, and says so; false for admitted connections. The
-     * answer goes out as soon as the connection is active, whether or not its request has arrived.
+     * Called as each accepted connection gets its pipeline: installs the refusal on one {@link #admit} refused and
+     * says so; false for admitted connections. The answer goes out as soon as the connection is active, whether or
+     * not its request has arrived.
      */
-    boolean refuseIfRefused(SocketChannel ch) {
+    boolean pickUp(SocketChannel ch) {
+        pending.decrementAndGet();
+        updateAccepting();
         Refusal refusal = ch.attr(REFUSAL).getAndSet(null);
         if (refusal == null) return false;
         ch.pipeline().addLast("refusal", new ChannelInboundHandlerAdapter() {
@@ -238,26 +250,36 @@ class ConnectionAdmission {
 
     private void closed(Channel channel) {
         release(channel);
-        if (open.decrementAndGet() < maxConnections) resumeAccepts();
+        open.decrementAndGet();
+        updateAccepting();
     }
 
-    private synchronized void pauseAccepts(Channel server) {
-        if (paused) return;
-        paused = true;
-        server.config().setAutoRead(false);
-        log.warn("The gateway holds its maximum of {} connections (deskframe.gateway.max-connections): it accepts no more until"
-                + " one closes; the HTTP API and health keep their descriptors.", maxConnections);
-    }
-
-    private void resumeAccepts() {
-        if (!paused) return;
+    /**
+     * Accepts stop at max-connections, and while too many accepted connections wait to be set up (they resume once
+     * half of those have been: no flapping at the boundary).
+     */
+    private void updateAccepting() {
+        if (shouldPause(paused) == paused) return;
+        boolean logFull = false;
         synchronized (this) {
             Channel server = listener;
-            if (!paused || server == null) return;
-            paused = false;
-            server.config().setAutoRead(true);
+            boolean pause = shouldPause(paused);
+            if (server == null || pause == paused) return;
+            paused = pause;
+            server.config().setAutoRead(!pause);
+            boolean full = open.get() >= maxConnections;
+            logFull = pause && full && !pausedFull;
+            pausedFull = pause && (full || pausedFull);
         }
-        log.info("The gateway accepts connections again ({} open).", open.get());
+        if (logFull) {
+            log.warn("The gateway holds its maximum of {} connections (deskframe.gateway.max-connections): it accepts no more"
+                    + " until one closes; the HTTP API and health keep their descriptors.", maxConnections);
+        }
+    }
+
+    private boolean shouldPause(boolean pausedNow) {
+        if (open.get() >= maxConnections) return true;
+        return pending.get() >= (pausedNow ? MAX_PENDING / 2 : MAX_PENDING);
     }
 
     /** Called a few times a second: one log line per period with what was refused, if anything was. */

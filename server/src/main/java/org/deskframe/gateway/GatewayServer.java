@@ -79,7 +79,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!admission.refuseIfRefused(ch)) gate.install(ch.pipeline());
+                        if (!admission.pickUp(ch)) gate.install(ch.pipeline());
                     }
                 });
         InetSocketAddress address = settings.address() == null ? new InetSocketAddress(settings.port())
