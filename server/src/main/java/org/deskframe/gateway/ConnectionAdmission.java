@@ -310,10 +310,6 @@ class ConnectionAdmission {
         return unauthenticated.get();
     }
 
-    int maxConnections() {
-        return maxConnections;
-    }
-
     /**
      * An HTTP/1.1 response with the problem as its JSON body, as bytes: for answers written before the HTTP codec has
      * read a request (a refusal at accept, a deadline that passed mid-request).
