@@ -76,7 +76,10 @@ class GatewayAdmissionIntegrationTests {
         return s;
     }
 
-    /** A connection from {@code from} that completed its upgrade (HTTP 101) and has not authenticated. */
+    /**
+     * A connection from {@code from} that completed its upgrade (HTTP 101) and has not authenticated: it holds its slot
+     * for the handshake timeout (30 s here), where one that sent nothing would lose it at the 2 s upgrade deadline.
+     */
     private RawWebSocket upgraded(String from) throws IOException {
         RawWebSocket ws = new RawWebSocket("127.0.0.1", server.gatewayPort(), "/api/v2/stream", from);
         open.add(ws);
@@ -114,23 +117,24 @@ class GatewayAdmissionIntegrationTests {
 
     @Test
     void eachAddressHoldsAtMostItsShareOfConnectionsThatHaveNotAuthenticated() throws Exception {
-        for (int i = 0; i < 3; i++) silent("127.0.0.2");
-        await().until(() -> admission.unauthenticated() == 3);
+        for (int i = 0; i < 3; i++) upgraded("127.0.0.2");
+        assertThat(admission.unauthenticated()).isEqualTo(3);
         String refused = answerTo("127.0.0.2");
         assertThat(refused).startsWith("HTTP/1.1 503 ").contains("\"code\":\"gateway.busy\"")
                 .contains("3 connections from this address have not authenticated yet (deskframe.gateway.max-unauthenticated-per-address)")
                 .contains("max-unauthenticated-per-address to 0");
-        // Another address is not affected, and a connection that has completed its upgrade still counts until it authenticates.
-        upgraded("127.0.0.3");
-        assertThat(admission.unauthenticated()).isEqualTo(4);
+        // Another address is not affected; a connection that has not even sent its request counts as well.
+        silent("127.0.0.3");
+        await().until(() -> admission.unauthenticated() == 4);
     }
 
     @Test
     void allConnectionsThatHaveNotAuthenticatedShareOneCapAndAuthenticatingFreesTheSlot() throws Exception {
-        for (int i = 0; i < 3; i++) silent("127.0.0.2");
-        silent("127.0.0.3");
-        Socket last = silent("127.0.0.3");
-        await().until(() -> admission.unauthenticated() == 5);
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        for (int i = 0; i < 3; i++) upgraded("127.0.0.2");
+        upgraded("127.0.0.3");
+        RawWebSocket last = upgraded("127.0.0.3");
+        assertThat(admission.unauthenticated()).isEqualTo(5);
         assertThat(answerTo("127.0.0.4")).startsWith("HTTP/1.1 503 ").contains("\"code\":\"gateway.busy\"")
                 .contains("5 connections have not authenticated yet (deskframe.gateway.max-unauthenticated)");
 
@@ -138,7 +142,7 @@ class GatewayAdmissionIntegrationTests {
         await().until(() -> admission.unauthenticated() == 4);
         StreamClient agent = StreamClient.connect(server.base());
         open.add(agent);
-        agent.authenticate(http.agentToken("demo-backend", "agent1", "messaging:read messaging:write"), "messaging");
+        agent.authenticate(token, "messaging");
         // The authenticated session holds a connection, but no longer one of the five unauthenticated slots.
         await().until(() -> admission.unauthenticated() == 4);
         upgraded("127.0.0.4");
