@@ -7,10 +7,13 @@
 #   bench/gateway-bench.sh latency    [driver options]   message latency at 200 and 1000 msg/s, gateway vs. echo
 #   bench/gateway-bench.sh idle       [driver options]   heap/RSS/CPU per idle authenticated session at 10k and 19.5k
 #   bench/gateway-bench.sh idle-echo  [driver options]   the same for the bare echo endpoint (the stack's floor)
+#   bench/gateway-bench.sh slowloris  [driver options]   20,000 hostile slow connections from 2 processes: health p50/p99
+#                                                         and a normal client's handshake time before, during and after
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
 # compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
-# BENCH_DB=postgres to run the server on the local PostgreSQL (127.0.0.1:5432/test, a schema of its own, dropped after).
+# BENCH_DB=postgres to run the server on the local PostgreSQL (127.0.0.1:5432/test, a schema of its own, dropped after),
+# BENCH_PROPS (more server properties, e.g. "--deskframe.gateway.max-connections=2000"), BENCH_JAVA_OPTS (more JVM options).
 # Results: bench/results/<time>-<scenario>.json (+ .log with the server's output, + heap histograms for idle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +21,8 @@ ROOT=$PWD
 SCENARIO=${1:-}
 shift || true
 case "$SCENARIO" in
-  handshake|latency|idle|idle-echo) ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  handshake|latency|idle|idle-echo|slowloris) ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -72,6 +75,9 @@ case "$SCENARIO" in
     DRIVER=(--target=gateway) ;;
   idle-echo)
     DRIVER=(--target=echo) ;;
+  slowloris)
+    # Every gateway default (the point is what they do); the hostile side needs the 127.0.0.2/127.0.0.3 source addresses.
+    ;;
 esac
 
 SERVER_PID=""
@@ -90,7 +96,8 @@ echo "Starting the server on $BASE (log: $OUT.log)"
 # Started directly (not through a subshell) so $! is the JVM's own process id.
 # MaxHeapFreeRatio=100: the full GCs the idle scenario forces (to weigh live objects) must not shrink the heap, or RSS
 # would drop by whatever G1 gives back and "RSS per connection" would say nothing.
-"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-4g}" -XX:MaxHeapFreeRatio=100 -jar "$JAR" "${PROPS[@]}" >"$OUT.log" 2>&1 &
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_PROPS are word lists
+"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-4g}" -XX:MaxHeapFreeRatio=100 ${BENCH_JAVA_OPTS:-} -jar "$JAR" "${PROPS[@]}" ${BENCH_PROPS:-} >"$OUT.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   if curl -fsS "$BASE/actuator/health" >/dev/null 2>&1; then break; fi

@@ -4,6 +4,8 @@
 //   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200]
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
+//   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
+//                             --dribble-ms=8000 --reconnect-ms=1000]
 //
 // Every scenario is bounded in count and time and ends by itself; results go to stdout as a table and to --out as JSON.
 // Load only ever goes to the --base host, which the script sets to 127.0.0.1.
@@ -11,6 +13,8 @@
 import { WebSocket } from 'ws';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { fork, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -135,7 +139,7 @@ function handshakeOnce(url, firstFrame, timeoutMs = 10_000) {
   return new Promise((resolve) => {
     const t0 = nowMs();
     const ws = new WebSocket(url, { perMessageDeflate: false });
-    const timer = setTimeout(() => { ws.terminate(); resolve({ ok: false, why: 'timeout' }); }, timeoutMs);
+    const timer = setTimeout(() => { ws.terminate(); resolve({ ok: false, why: 'timeout', ms: nowMs() - t0 }); }, timeoutMs);
     ws.on('open', () => ws.send(firstFrame));
     ws.on('message', (data) => {
       const f = JSON.parse(data.toString());
@@ -146,10 +150,10 @@ function handshakeOnce(url, firstFrame, timeoutMs = 10_000) {
         resolve({ ok: true, ms });
       } else {
         ws.terminate();
-        resolve({ ok: false, why: f.code ?? f.op });
+        resolve({ ok: false, why: f.code ?? f.op, ms: nowMs() - t0 });
       }
     });
-    ws.on('error', (e) => { clearTimeout(timer); resolve({ ok: false, why: e.code ?? e.message }); });
+    ws.on('error', (e) => { clearTimeout(timer); resolve({ ok: false, why: e.code ?? e.message, ms: nowMs() - t0 }); });
   });
 }
 
@@ -608,13 +612,216 @@ function worker() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// d. Slowloris: hostile connections that never finish their upgrade request, from two worker processes with source
+// addresses of their own (127.0.0.2, 127.0.0.3), while a normal client from 127.0.0.1 measures /actuator/health (a new
+// connection each time, as a load balancer's probe) and a full gateway handshake (connect -> authenticate -> ready).
 
-const scenarios = { handshake: handshakeScenario, latency: latencyScenario, idle: idleScenario, worker };
+const UPGRADE_REQUEST = (path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+  + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Padding: ' + 'x'.repeat(200) + '\r\n\r\n');
+
+/** GET /actuator/health on a connection of its own; resolves with { ok, ms, status | why }. */
+function healthOnce(timeoutMs = 10_000) {
+  return new Promise((resolve) => {
+    const u = new URL(`${BASE}/actuator/health`);
+    const t0 = nowMs();
+    let done = false;
+    const finish = (r) => { if (!done) { done = true; resolve(r); } };
+    const req = http.get({ host: u.hostname, port: u.port, path: u.pathname, agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => finish(res.statusCode === 200 ? { ok: true, ms: nowMs() - t0 } : { ok: false, why: `HTTP ${res.statusCode}`, ms: nowMs() - t0 }));
+    });
+    req.on('timeout', () => { req.destroy(); finish({ ok: false, why: 'timeout', ms: nowMs() - t0 }); });
+    req.on('error', (e) => finish({ ok: false, why: e.code ?? e.message, ms: nowMs() - t0 }));
+  });
+}
+
+/** Runs fn() back to back, at most once per `everyMs`, until `until()`; collects ok latencies and failures by reason. */
+async function probeLoop(fn, everyMs, until) {
+  const lat = [];
+  const all = []; // answered or not: the time until the client knew
+  const failures = {};
+  while (!until()) {
+    const t0 = nowMs();
+    const r = await fn();
+    if (r.ok) lat.push(r.ms); else failures[r.why] = (failures[r.why] ?? 0) + 1;
+    all.push(r.ms ?? nowMs() - t0);
+    const wait = everyMs - (nowMs() - t0);
+    if (wait > 0) await sleep(wait);
+  }
+  return { ...summary(lat), failures, failed: Object.values(failures).reduce((a, b) => a + b, 0), untilKnown: summary(all) };
+}
+
+class HostileWorkers {
+  constructor(n, perWorker, opts) {
+    this.workers = Array.from({ length: n }, (_, w) => {
+      const child = fork(fileURLToPath(import.meta.url), ['hostile', `--base=${BASE}`, `--gateway=${GATEWAY}`], { stdio: 'inherit' });
+      child.send({ type: 'init', count: perWorker, localAddress: `127.0.0.${w + 2}`, ...opts });
+      return child;
+    });
+  }
+
+  call(type) {
+    return Promise.all(this.workers.map((child) => new Promise((resolve) => {
+      const onMsg = (m) => { if (m.type === `${type}:done`) { child.off('message', onMsg); resolve(m); } };
+      child.on('message', onMsg);
+      child.send({ type });
+    })));
+  }
+
+  async status() {
+    const all = await this.call('status');
+    const sum = { open: 0, connecting: 0, connects: 0, answers: {}, closedWithoutAnswer: 0, errors: {} };
+    for (const r of all) {
+      sum.open += r.open; sum.connecting += r.connecting; sum.connects += r.connects; sum.closedWithoutAnswer += r.closedWithoutAnswer;
+      for (const [k, v] of Object.entries(r.answers)) sum.answers[k] = (sum.answers[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(r.errors)) sum.errors[k] = (sum.errors[k] ?? 0) + v;
+    }
+    return sum;
+  }
+
+  async stop() {
+    await this.call('stop');
+    for (const w of this.workers) w.kill();
+  }
+}
+
+async function slowlorisScenario() {
+  const pid = Number(args.pid);
+  if (!pid) throw new Error('--pid=<server JVM pid> is required');
+  const hostile = Number(args.hostile ?? 20000);
+  const workersN = Number(args.workers ?? 2);
+  const seconds = Number(args.seconds ?? 90);
+  const baselineSeconds = Number(args['baseline-seconds'] ?? 15);
+  const opts = { dribbleMs: Number(args['dribble-ms'] ?? 8000), reconnectMs: Number(args['reconnect-ms'] ?? 1000),
+    concurrency: Number(args.concurrency ?? 256) };
+  const token = await agentToken('agent1');
+  const frame = JSON.stringify({ op: 'authenticate', id: 'h1', token, widget: 'messaging' });
+  const handshake = () => handshakeOnce(GATEWAY, frame, 10_000);
+  // Warm-up: class loading and JIT on both paths.
+  for (let i = 0; i < 50; i++) { await healthOnce(); await handshake(); }
+
+  const phase = async (label, phaseSeconds, sampler) => {
+    const end = nowMs() + phaseSeconds * 1000;
+    const until = () => nowMs() >= end;
+    const cpu0 = procStat(pid).cpuMs;
+    const samples = [];
+    const sampling = (async () => {
+      while (!until()) {
+        await sleep(5000);
+        const st = procStat(pid);
+        const s = { t: Math.round(phaseSeconds - (end - nowMs()) / 1000), fds: st.fds, threads: st.threads, ...(sampler ? await sampler() : {}) };
+        samples.push(s);
+        console.log(`  ${label} +${s.t}s: server fds ${s.fds}` + (s.hostile ? `, hostile open ${s.hostile.open} (connecting ${s.hostile.connecting}),`
+          + ` connects ${s.hostile.connects}, answers ${JSON.stringify(s.hostile.answers)}, closed without answer ${s.hostile.closedWithoutAnswer},`
+          + ` errors ${JSON.stringify(s.hostile.errors)}` : ''));
+      }
+    })();
+    const [health, hs] = await Promise.all([probeLoop(healthOnce, 200, until), probeLoop(handshake, 500, until), sampling]);
+    const cpu = procStat(pid).cpuMs - cpu0;
+    return { label, seconds: phaseSeconds, health, handshake: hs, serverCpuPercent: (cpu / (phaseSeconds * 1000)) * 100,
+      maxFds: Math.max(procStat(pid).fds, ...samples.map((x) => x.fds)), samples };
+  };
+
+  const results = [];
+  console.log(`baseline: ${baselineSeconds} s without hostile connections`);
+  results.push(await phase('baseline', baselineSeconds));
+  console.log(`attack: ${hostile} hostile connections from ${workersN} processes (1 byte of the upgrade request every ${opts.dribbleMs} ms,`
+    + ` reconnect ${opts.reconnectMs} ms after the server closes one), measured for ${seconds} s from the start of the ramp`);
+  const workers = new HostileWorkers(workersN, Math.ceil(hostile / workersN), opts);
+  await workers.call('start');
+  results.push(await phase('attack', seconds, async () => ({ hostile: await workers.status() })));
+  const last = await workers.status();
+  await workers.stop();
+  await sleep(3000);
+  results.push(await phase('after', Math.min(baselineSeconds, 15)));
+
+  console.log('Answered probes only (p50/p99/max); "failed" probes by reason; "p99 all" includes the failed ones at the time they took to fail.');
+  console.log(table(['phase', 'health n', 'health p50 ms', 'health p99 ms', 'health max ms', 'health failed', 'health p99 all',
+    'handshake n', 'handshake p50 ms', 'handshake p99 ms', 'handshake max ms', 'handshake failed', 'handshake p99 all',
+    'server fds max', 'server CPU %'],
+  results.map((r) => [r.label, r.health.n, f1(r.health.p50), f1(r.health.p99), f1(r.health.max),
+    `${r.health.failed} ${JSON.stringify(r.health.failures)}`, f1(r.health.untilKnown.p99), r.handshake.n, f1(r.handshake.p50),
+    f1(r.handshake.p99), f1(r.handshake.max), `${r.handshake.failed} ${JSON.stringify(r.handshake.failures)}`,
+    f1(r.handshake.untilKnown.p99), r.maxFds, r.serverCpuPercent.toFixed(0)])));
+  const peakOpen = Math.max(...results[1].samples.map((x) => x.hostile?.open ?? 0));
+  console.log(`hostile: ${last.connects} connects, peak ${peakOpen} open at once; server answers ${JSON.stringify(last.answers)};`
+    + ` closed without an answer ${last.closedWithoutAnswer}; errors ${JSON.stringify(last.errors)}`);
+  writeOut({ scenario: 'slowloris', hostile, workers: workersN, opts, results, hostileTotals: last, peakHostileOpen: peakOpen });
+}
+
+// A hostile worker: keeps `count` connections that send their upgrade request one byte every `dribbleMs` and never
+// read; when the server closes one, it connects again after `reconnectMs`. Counts what the server answered.
+function hostile() {
+  let cfg;
+  let running = false;
+  const sockets = new Set();
+  let connecting = 0;
+  let connects = 0;
+  let closedWithoutAnswer = 0;
+  const answers = {};
+  const errors = {};
+  let request;
+  const open1 = () => {
+    if (!running) return;
+    connecting++;
+    connects++;
+    const sock = net.connect({ host: new URL(BASE).hostname, port: Number(new URL(GATEWAY).port), localAddress: cfg.localAddress });
+    let sent = 0;
+    let answer = null;
+    let timer = null;
+    let connected = false;
+    sock.setNoDelay(true);
+    sock.on('connect', () => {
+      connected = true;
+      connecting--;
+      sockets.add(sock);
+      const drip = () => {
+        if (sent < request.length) sock.write(request.subarray(sent, ++sent));
+        timer = setTimeout(drip, cfg.dribbleMs);
+      };
+      drip();
+    });
+    sock.on('data', (d) => { if (answer === null) answer = d.toString('latin1', 0, 12); });
+    sock.on('error', (e) => { errors[e.code ?? e.message] = (errors[e.code ?? e.message] ?? 0) + 1; });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      if (!connected) connecting--;
+      sockets.delete(sock);
+      if (connected) {
+        if (answer === null) closedWithoutAnswer++;
+        else { const k = answer.slice(9, 12); answers[k] = (answers[k] ?? 0) + 1; }
+      }
+      if (running) setTimeout(open1, cfg.reconnectMs * (0.5 + Math.random()));
+    });
+  };
+  process.on('message', async (m) => {
+    if (m.type === 'init') { cfg = m; request = UPGRADE_REQUEST('/api/v2/stream'); return; }
+    if (m.type === 'start') {
+      running = true;
+      process.send({ type: 'start:done' });
+      // Ramp: at most `concurrency` connects in flight.
+      for (let i = 0; i < cfg.count && running; i++) {
+        while (connecting >= cfg.concurrency && running) await sleep(5);
+        open1();
+      }
+    } else if (m.type === 'status') {
+      process.send({ type: 'status:done', open: sockets.size, connecting, connects, answers, closedWithoutAnswer, errors });
+    } else if (m.type === 'stop') {
+      running = false;
+      for (const s of sockets) s.destroy();
+      process.send({ type: 'stop:done' });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const scenarios = { handshake: handshakeScenario, latency: latencyScenario, idle: idleScenario, slowloris: slowlorisScenario, worker, hostile };
 if (!scenarios[scenario]) {
-  console.error(`usage: driver.mjs <${Object.keys(scenarios).filter((s) => s !== 'worker').join('|')}> --base=URL [options]`);
+  console.error(`usage: driver.mjs <${Object.keys(scenarios).filter((s) => s !== 'worker' && s !== 'hostile').join('|')}> --base=URL [options]`);
   process.exit(2);
 }
 const hardLimit = Number(args['max-seconds'] ?? 1200);
-if (scenario !== 'worker') setTimeout(() => { console.error(`stopped: over ${hardLimit} s`); process.exit(3); }, hardLimit * 1000).unref();
+if (scenario !== 'worker' && scenario !== 'hostile') setTimeout(() => { console.error(`stopped: over ${hardLimit} s`); process.exit(3); }, hardLimit * 1000).unref();
 await scenarios[scenario]();
-if (scenario !== 'worker') process.exit(0);
+if (scenario !== 'worker' && scenario !== 'hostile') process.exit(0);

@@ -140,6 +140,14 @@ public enum ErrorCode {
     HANDSHAKE_TIMEOUT("handshake.timeout", 408, 4008,
             "No authenticate frame arrived within {seconds} seconds of connecting.",
             "Send {\"op\":\"authenticate\",...} as the first frame right after the socket opens."),
+    /** The WebSocket upgrade request did not arrive complete within the deadline after connecting. */
+    UPGRADE_TIMEOUT("upgrade.timeout", 408, 4009,
+            "The WebSocket upgrade request was not complete within {seconds} seconds of connecting.",
+            "Send the whole upgrade request as soon as the connection opens (WebSocket clients do); a proxy in front of the gateway must forward it without holding it back."),
+    /** The gateway refused a new connection: too many not yet authenticated (in all, or from one address), or it is full. */
+    GATEWAY_BUSY("gateway.busy", 503, 4006,
+            "The gateway refused this connection: {reason}.",
+            "Reconnect with backoff and jitter (the platform's clients do). If it persists, the deployment needs more gateway capacity (docs/scaling.md); if every connection comes through one proxy or load balancer, set deskframe.gateway.max-unauthenticated-per-address to 0 (docs/protocol.md)."),
     /** A frame could not be understood. */
     PROTOCOL_BAD_FRAME("protocol.bad_frame", 400, 4311,
             "Bad frame: {reason}.",

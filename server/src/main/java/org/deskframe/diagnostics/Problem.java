@@ -43,9 +43,13 @@ public record Problem(ErrorCode error, String message, String hint, Map<String, 
         return body;
     }
 
-    /** A single line for server logs; never contains token values (callers never put them in details). */
+    /**
+     * A single line for server logs; never contains token values (callers never put them in details). Details are often
+     * what a client sent (a token's kid, a path, an origin), so the line is escaped ({@link LogText}): whatever they
+     * hold, it stays one line.
+     */
     public String toLogLine() {
-        return error.code() + ": " + message + " Fix: " + hint;
+        return LogText.escape(error.code() + ": " + message + " Fix: " + hint);
     }
 
     public ProblemException toException() {

@@ -34,7 +34,10 @@ class BenchEcho implements AutoCloseable {
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bench-echo-ping").daemon(true).factory());
 
-    BenchEcho(GatewaySettings settings) {
+    private final ConnectionAdmission admission;
+
+    BenchEcho(GatewaySettings settings, ConnectionAdmission admission) {
+        this.admission = admission;
         long heartbeatMs = settings.heartbeat().toMillis();
         pinger.scheduleWithFixedDelay(() -> {
             for (Channel c : open) c.writeAndFlush(new TextWebSocketFrame(PING));
@@ -59,6 +62,7 @@ class BenchEcho implements AutoCloseable {
                     String text = frame.text();
                     if (text.startsWith("{\"op\":\"pong\"")) return;
                     ctx.writeAndFlush(new TextWebSocketFrame(ready ? text : READY));
+                    if (!ready) admission.authenticated(ctx.channel());
                     ready = true;
                 } finally {
                     ReferenceCountUtil.release(msg);

@@ -7,13 +7,16 @@ import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decodes client frames strictly (a JSON object with a known {@code op} and fields of the right types and sizes)
  * and encodes server frames. Anything else is a {@code protocol.bad_frame} that says what was wrong; the decoder
- * never throws anything but {@link ProblemException}.
+ * never throws anything but {@link BadFrame}, which carries the frame's id whenever it could be read, so the error
+ * reply can echo it.
  */
 public final class FrameCodec {
 
@@ -26,16 +29,66 @@ public final class FrameCodec {
 
     private FrameCodec() {}
 
+    /** A frame that does not decode; {@code id} is the frame's id when it was readable (else null). */
+    public static final class BadFrame extends ProblemException {
+        private final String id;
+
+        BadFrame(String id, ProblemException cause) {
+            super(cause.problem());
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
     public static ClientFrame decode(String text) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
         } catch (JacksonException | IllegalArgumentException e) {
-            throw bad("the frame is not valid JSON");
+            throw new BadFrame(null, bad("the frame is not valid JSON"));
         }
         if (root == null || !root.isObject()) {
-            throw bad("the frame must be a JSON object with an 'op' field");
+            throw new BadFrame(null, bad("the frame must be a JSON object with an 'op' field"));
         }
+        // The id first, leniently, so that a frame refused for any other field still gets an answer the client can match.
+        String id = lenientId(root.get("id"));
+        try {
+            return decodeObject(root);
+        } catch (ProblemException e) {
+            throw new BadFrame(id, e);
+        }
+    }
+
+    /**
+     * The frame's {@code id} without validating anything else (for frames dropped before decoding, such as those over
+     * the rate limit): a string of at most {@value #MAX_ID} characters at the top level of a JSON object, or null.
+     * Reads no further than the id.
+     */
+    public static String idOf(String text) {
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            for (JsonToken t = p.nextToken(); t == JsonToken.PROPERTY_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("id".equals(name)) {
+                    return value == JsonToken.VALUE_STRING && p.getString().length() <= MAX_ID ? p.getString() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String lenientId(JsonNode n) {
+        return n != null && n.isString() && n.stringValue().length() <= MAX_ID ? n.stringValue() : null;
+    }
+
+    private static ClientFrame decodeObject(JsonNode root) {
         String op = requiredString(root, "op", 40);
         String id = optionalString(root, "id", MAX_ID);
         return switch (op) {
@@ -120,6 +173,8 @@ public final class FrameCodec {
             return Map.of();
         }
         if (!n.isObject()) throw bad("'" + field + "' must be an object of conversation id to last seen sequence");
+        // resume answers with one caught_up per conversation: with none named it would never be answered.
+        if (required && n.isEmpty()) throw bad("'" + field + "' must name at least one conversation");
         if (n.size() > MAX_CONVERSATIONS) throw bad("'" + field + "' has more than " + MAX_CONVERSATIONS + " conversations");
         Map<String, Long> out = new LinkedHashMap<>();
         for (var e : n.properties()) {

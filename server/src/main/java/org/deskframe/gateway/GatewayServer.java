@@ -39,15 +39,19 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
 
     private final GatewaySettings settings;
     private final UpgradeGate gate;
+    private final ConnectionAdmission admission;
     private EventLoopGroup group;
+    private EventLoopGroup acceptor;
     private Channel listener;
     private volatile int port = -1;
 
     private final boolean httpUsesTls;
 
-    GatewayServer(GatewaySettings settings, UpgradeGate gate, org.springframework.core.env.Environment environment) {
+    GatewayServer(GatewaySettings settings, UpgradeGate gate, ConnectionAdmission admission,
+                  org.springframework.core.env.Environment environment) {
         this.settings = settings;
         this.gate = gate;
+        this.admission = admission;
         this.httpUsesTls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
                 || environment.getProperty("server.ssl.bundle") != null;
     }
@@ -57,12 +61,17 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
         // Frames are handled on virtual threads (StreamChannel), so the I/O threads only encode and decode.
         group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("deskframe-gateway-io", true), NioIoHandler.newFactory());
+        // Accepts on a thread of their own: under a flood of connects (each refused one is accepted, answered and closed)
+        // the sessions' I/O does not delay the accept loop, and the accept loop does not delay the sessions.
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("deskframe-gateway-accept", true), NioIoHandler.newFactory());
         int high = settings.sendBufferBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
+                .group(acceptor, group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_QUEUE)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // Counts and judges every accepted connection before it gets a pipeline (ConnectionAdmission).
+                .handler(admission.acceptCounter())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A session whose unsent frames pass the send buffer becomes unwritable: StreamSession then closes it
                 // with session.slow_consumer instead of buffering without bound.
@@ -70,7 +79,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        gate.install(ch.pipeline());
+                        if (!admission.pickUp(ch)) gate.install(ch.pipeline());
                     }
                 });
         InetSocketAddress address = settings.address() == null ? new InetSocketAddress(settings.port())
@@ -79,10 +88,12 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
             listener = bootstrap.bind(address).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("The gateway could not listen on " + address + " (" + e.getMessage()
                     + "). Free that port or set deskframe.gateway.port (DESKFRAME_GATEWAY_PORT) to another one.", e);
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
+        ConnectionAdmission.Limits limits = admission.start(listener);
         if (httpUsesTls && settings.publicUrl() == null) {
             // Pages served over https may only open wss://, and this port speaks plain WebSocket (TLS per connection
             // would cost more than an idle session may): the widgets would fail to connect.
@@ -92,14 +103,22 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
         }
         log.info("Gateway listening on {} port {}; clients connect to {}", settings.address() == null ? "all interfaces"
                 : settings.address(), port, settings.publicUrl() != null ? settings.publicUrl() : "ws://<platform host>:" + port + PATH);
+        log.info("Gateway connections: at most {} ({}; open-file limit {}, {} open at start, {} kept for the HTTP API, database,"
+                + " Redis and health), at most {} not yet authenticated ({} per address), upgrade request within {} s",
+                limits.maxConnections(), settings.maxConnections() > 0 ? "deskframe.gateway.max-connections" : "derived",
+                limits.openFileLimit(), limits.openAtStart(), limits.reserve(), settings.maxUnauthenticated(),
+                settings.maxUnauthenticatedPerAddress() == 0 ? "no cap" : settings.maxUnauthenticatedPerAddress(),
+                settings.upgradeTimeout().toSeconds());
     }
 
     @Override
     public void stop() {
         if (listener != null) listener.close().syncUninterruptibly();
+        if (acceptor != null) acceptor.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         if (group != null) group.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         listener = null;
         group = null;
+        acceptor = null;
     }
 
     @Override

@@ -22,12 +22,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param publicUrl              the gateway's WebSocket URL as clients must use it (set it behind a reverse proxy, e.g.
  *                               {@code wss://cc.example.com/api/v2/stream}); unset: {@code ws(s)://<host the client
  *                               reached the platform at>:<port>/api/v2/stream}
+ * @param upgradeTimeout         absolute deadline from accepting a connection to its complete upgrade request (not
+ *                               re-armed by the bytes that trickle in); past it: HTTP 408 {@code upgrade.timeout}
+ * @param maxUnauthenticated     connections accepted but not yet authenticated (before or after the upgrade), in all;
+ *                               more are refused at once with HTTP 503 {@code gateway.busy}
+ * @param maxUnauthenticatedPerAddress the same, per remote address; 0 turns the per-address cap off (set 0 behind a
+ *                               proxy or load balancer, where every connection has its address)
+ * @param maxConnections         gateway connections in all (authenticated or not); 0: derived from the process's
+ *                               open-file limit, less the files open when the gateway starts and {@code descriptorReserve}
+ * @param descriptorReserve      open files kept free for everything but the gateway (the HTTP API, the database pool,
+ *                               Redis, health checks, logs) when the gateway derives {@code maxConnections}
  */
 @ConfigurationProperties("deskframe.gateway")
 public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
                               Duration expiryGrace, int maxConnectionsPerAgent, int framesPerSecond,
                               int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll,
-                              java.util.List<String> extraOrigins, Integer port, String address, String publicUrl) {
+                              java.util.List<String> extraOrigins, Integer port, String address, String publicUrl,
+                              Duration upgradeTimeout, Integer maxUnauthenticated, Integer maxUnauthenticatedPerAddress,
+                              int maxConnections, Integer descriptorReserve) {
     public GatewaySettings {
         if (handshakeTimeout == null) handshakeTimeout = Duration.ofSeconds(5);
         if (heartbeat == null) heartbeat = Duration.ofSeconds(25);
@@ -43,6 +55,18 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (port == null) port = 8090;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("deskframe.gateway.port must be between 0 (any free port) and 65535, not " + port);
+        }
+        if (upgradeTimeout == null) upgradeTimeout = Duration.ofSeconds(10);
+        if (maxUnauthenticated == null) maxUnauthenticated = 1000;
+        if (maxUnauthenticatedPerAddress == null) maxUnauthenticatedPerAddress = 50;
+        if (descriptorReserve == null) descriptorReserve = 256;
+        if (upgradeTimeout.isNegative() || upgradeTimeout.isZero()) {
+            throw new IllegalArgumentException("deskframe.gateway.upgrade-timeout must be positive, not " + upgradeTimeout);
+        }
+        if (maxUnauthenticated < 1 || maxUnauthenticatedPerAddress < 0 || maxConnections < 0 || descriptorReserve < 0) {
+            throw new IllegalArgumentException("deskframe.gateway.max-unauthenticated must be at least 1, and"
+                    + " max-unauthenticated-per-address (0: off), max-connections (0: from the open-file limit) and"
+                    + " descriptor-reserve at least 0");
         }
         if (address != null && address.isBlank()) address = null;
         if (publicUrl != null && publicUrl.isBlank()) publicUrl = null;

@@ -31,7 +31,11 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
     private final HandshakeVerifier handshake;
     private Instant lastFeedCheck = Instant.now();
 
-    SessionSweeper(SessionRegistry registry, GatewaySettings settings, TokenLedger ledger, HandshakeVerifier handshake) {
+    private final ConnectionAdmission admission;
+
+    SessionSweeper(SessionRegistry registry, GatewaySettings settings, TokenLedger ledger, HandshakeVerifier handshake,
+                   ConnectionAdmission admission) {
+        this.admission = admission;
         this.registry = registry;
         this.settings = settings;
         this.ledger = ledger;
@@ -50,6 +54,7 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
                 log.warn("sweeping session {} failed", s.id, e);
             }
         }
+        admission.reportRefusals();
     }
 
     private void sweep(StreamSession s, long now, long heartbeatMs, Set<String> revoked) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.AgentDirectory;
@@ -40,12 +41,14 @@ class StreamHandler {
     private final ConversationLog conversationLog;
     private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
+    private final ConnectionAdmission admission;
     private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
                   Conversations conversations, ConversationLog conversationLog, AgentDirectory agents,
-                  SessionSweeper lifecycle) {
+                  SessionSweeper lifecycle, ConnectionAdmission admission) {
         this.lifecycle = lifecycle;
+        this.admission = admission;
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
@@ -76,25 +79,18 @@ class StreamHandler {
         if (session.state == StreamSession.State.CLOSED) return;
         session.lastInbound = System.currentTimeMillis();
         if (!session.frames.tryTake()) {
-            if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
-                fail(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
-                        + " frames per second per connection (flood: disconnected)", "retryAfterSeconds", 5)));
-            } else if (session.rejectedFrames == 1) {
-                reply(session, null, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
-                        + " frames per second per connection; frames over the limit are dropped",
-                        "retryAfterSeconds", session.frames.secondsUntilNext())));
-            }
+            refuseOverRate(session, text);
             return;
         }
-        session.rejectedFrames = 0;
+        session.idlessFrameRefused = false;
         ClientFrame frame;
         try {
             frame = FrameCodec.decode(text);
-        } catch (ProblemException e) {
+        } catch (FrameCodec.BadFrame e) {
             if (session.state == StreamSession.State.AWAITING_AUTH) {
-                fail(session, null, e.problem());
+                fail(session, e.id(), e.problem());
             } else {
-                reply(session, null, e.problem());
+                reply(session, e.id(), e.problem());
             }
             return;
         }
@@ -105,6 +101,30 @@ class StreamHandler {
         } catch (RuntimeException e) {
             log.error("session {}: {} failed", session.id, frame.getClass().getSimpleName(), e);
             reply(session, frame.id(), Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the server could not process this frame")));
+        }
+    }
+
+    /**
+     * A frame over the per-connection rate is dropped, and answered: each one that carries an id gets its own
+     * {@code rate.limited} with that id (so a client resending its backlog knows which to send again); those without
+     * one (pongs, typing) share one reply per run of drops. More than four times the rate dropped within a second is
+     * a flood: the session closes with 4029.
+     */
+    private void refuseOverRate(StreamSession session, String text) {
+        long now = System.currentTimeMillis();
+        if (now - session.refusalWindowStart >= 1000) {
+            session.refusalWindowStart = now;
+            session.rejectedFrames = 0;
+        }
+        String id = FrameCodec.idOf(text);
+        if (++session.rejectedFrames > settings.framesPerSecond() * 4) {
+            fail(session, id, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                    + " frames per second per connection (flood: disconnected)", "retryAfterSeconds", 5)));
+        } else if (id != null || !session.idlessFrameRefused) {
+            if (id == null) session.idlessFrameRefused = true;
+            reply(session, id, Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.framesPerSecond()
+                    + " frames per second per connection; this frame was dropped, send it again",
+                    "retryAfterSeconds", session.frames.secondsUntilNext())));
         }
     }
 
@@ -153,8 +173,9 @@ class StreamHandler {
         }
         HandshakeVerifier.Outcome outcome = handshake.check(a.token(), a.widget(), a.org(), a.embedOrigin());
         if (!outcome.ok()) {
-            log.info("handshake refused: session {} widget {} origin {}: {}", session.id, a.widget(),
-                    a.embedOrigin() == null ? "(platform)" : a.embedOrigin(), outcome.problems().getFirst().toLogLine());
+            // widget and embedOrigin are whatever the client wrote: escaped, like the problem's details.
+            log.info("handshake refused: session {} widget {} origin {}: {}", session.id, LogText.escape(a.widget()),
+                    a.embedOrigin() == null ? "(platform)" : LogText.escape(a.embedOrigin()), outcome.problems().getFirst().toLogLine());
             fail(session, a.id(), outcome.problems().getFirst(), outcome.problems());
             return;
         }
@@ -186,6 +207,7 @@ class StreamHandler {
             session.state = StreamSession.State.READY;
             session.send(ready);
         }
+        admission.authenticated(session.channel);
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
         if (!a.resume().isEmpty()) {

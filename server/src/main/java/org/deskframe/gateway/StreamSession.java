@@ -40,7 +40,10 @@ final class StreamSession {
     volatile long lastInbound;
     volatile long lastPing;
     volatile boolean expiryWarned;
+    /** Frames dropped over the rate since {@link #refusalWindowStart}; whether an id-less drop was answered in this run. */
     int rejectedFrames;
+    long refusalWindowStart;
+    boolean idlessFrameRefused;
     /** conversation id -> last sequence delivered; guarded by itself. */
     final Map<String, Long> cursors = new ConcurrentHashMap<>(4);
 

@@ -22,11 +22,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
+import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.RegionSettings;
 import org.slf4j.Logger;
@@ -49,8 +52,8 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
     static final AttributeKey<Problem> ORIGIN_PROBLEM = AttributeKey.valueOf("deskframe.originProblem");
     /** Largest upgrade request (headers; it has no body): Netty's default header limit. */
     private static final int MAX_REQUEST_BYTES = 8192;
-    /** Time a connection has to send its upgrade request. */
-    private static final int REQUEST_TIMEOUT_SECONDS = 10;
+    /** Netty's own limit from a complete upgrade request to the 101 (a server-side step; the client waits on it). */
+    private static final int HANDSHAKE_STEP_SECONDS = 10;
     /** The most a text message may take before the transport refuses it (1009); the protocol's own limit is lower. */
     static int transportLimit(GatewaySettings settings) {
         return Math.max(settings.maxFrameBytes() * 4, 256 * 1024);
@@ -63,9 +66,13 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
     private final WebSocketServerProtocolConfig streamConfig;
     private final WebSocketServerProtocolConfig echoConfig;
     private final int transportLimit;
+    private final ConnectionAdmission admission;
+    private final long upgradeTimeoutMillis;
 
     UpgradeGate(OriginGate origins, StreamHandler handler, ObjectProvider<BenchEcho> benchEcho, RegionSettings region,
-                GatewaySettings settings) {
+                GatewaySettings settings, ConnectionAdmission admission) {
+        this.admission = admission;
+        this.upgradeTimeoutMillis = settings.upgradeTimeout().toMillis();
         this.origins = origins;
         this.handler = handler;
         this.benchEcho = benchEcho;
@@ -84,7 +91,7 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
                 .checkStartsWith(true)
-                .handshakeTimeoutMillis(REQUEST_TIMEOUT_SECONDS * 1000L)
+                .handshakeTimeoutMillis(HANDSHAKE_STEP_SECONDS * 1000L)
                 .sendCloseFrame(null)
                 .forceCloseTimeoutMillis(StreamSession.FORCE_CLOSE_MS)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
@@ -98,7 +105,7 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
     }
 
     void install(ChannelPipeline pipeline) {
-        pipeline.addLast("http-timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS));
+        pipeline.addLast("upgrade-deadline", new UpgradeDeadline());
         pipeline.addLast("http", new HttpServerCodec());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         pipeline.addLast("upgrade-gate", this);
@@ -144,7 +151,17 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
             send(ctx, response);
             return;
         }
-        OriginGate.Verdict verdict = origins.check(request.headers().get(HttpHeaderNames.ORIGIN));
+        List<String> originHeaders = request.headers().getAll(HttpHeaderNames.ORIGIN);
+        if (originHeaders.size() > 1) {
+            // Browsers send one Origin and proxies do not add one: two mean a forged or mangled request, and picking
+            // either would let the other through unchecked.
+            request.release();
+            respond(ctx, HttpResponseStatus.FORBIDDEN, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
+                    "the upgrade request carries " + originHeaders.size() + " Origin headers (" + String.join(", ", originHeaders)
+                    + "); a browser sends exactly one, so check that no proxy in front of the gateway adds one")));
+            return;
+        }
+        OriginGate.Verdict verdict = origins.check(originHeaders.isEmpty() ? null : originHeaders.getFirst());
         switch (verdict.outcome()) {
             case UPGRADE_REFUSED -> {
                 request.release();
@@ -155,7 +172,7 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
             case ALLOWED -> { }
         }
         ChannelPipeline p = ctx.pipeline();
-        p.remove("http-timeout");
+        p.remove("upgrade-deadline");
         p.addAfter(ctx.name(), "ws", new ProtocolHandler(echo == null ? streamConfig : echoConfig));
         p.addAfter("ws", "ws-aggregator", new WebSocketFrameAggregator(transportLimit));
         p.addAfter("ws-aggregator", "ws-frames", echo == null ? new StreamChannel(handler) : echo.newChannelHandler());
@@ -185,13 +202,38 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The upgrade request's deadline, absolute from accept: bytes that trickle in do not extend it (a read timeout
+     * would be re-armed by each, and one byte every few seconds would hold the connection for hours). Removed when
+     * the request is complete.
+     */
+    private final class UpgradeDeadline extends ChannelInboundHandlerAdapter {
+        private ScheduledFuture<?> timer;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            timer = ctx.executor().schedule(() -> expire(ctx), upgradeTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (timer != null) timer.cancel(false);
+        }
+
+        private void expire(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isActive()) return;
+            admission.upgradeTimedOut();
+            log.debug("gateway connection {}: no complete upgrade request within {} ms", ctx.channel().remoteAddress(), upgradeTimeoutMillis);
+            ctx.channel().config().setAutoRead(false);
+            // Written below the HTTP codec, which may hold half a request.
+            ctx.writeAndFlush(ConnectionAdmission.rawResponse(HttpResponseStatus.REQUEST_TIMEOUT, Problem.of(ErrorCode.UPGRADE_TIMEOUT,
+                    Map.of("seconds", Math.max(1, upgradeTimeoutMillis / 1000))))).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof io.netty.handler.timeout.ReadTimeoutException) {
-            log.debug("gateway connection {} sent no upgrade request within {} s", ctx.channel().remoteAddress(), REQUEST_TIMEOUT_SECONDS);
-        } else {
-            log.debug("gateway connection {} failed before its upgrade: {}", ctx.channel().remoteAddress(), cause.toString());
-        }
+        log.debug("gateway connection {} failed before its upgrade: {}", ctx.channel().remoteAddress(), LogText.escape(cause.toString()));
         ctx.close();
     }
 

@@ -69,7 +69,7 @@ final class ErrorCatalogueDoc {
         p.put("rotatedSecondsAgo", "how long ago the presented refresh token was rotated, in seconds");
         p.put("retryAfterSeconds", "seconds to wait before retrying");
         p.put("right", "where that is served instead (the gateway's WebSocket URL, or the HTTP API's URL)");
-        p.put("seconds", "the timeout that passed, in seconds (handshake or heartbeat)");
+        p.put("seconds", "the timeout that passed, in seconds (upgrade, handshake or heartbeat)");
         p.put("served", "what this port serves");
         p.put("size", "the frame's size in bytes");
         p.put("skewSeconds", "the clock skew tolerated, in seconds");
@@ -106,6 +106,13 @@ final class ErrorCatalogueDoc {
                 an RFC 6750 `WWW-Authenticate` header), the gateway's `{"op":"error", ...}` frame followed by a close
                 frame with the close code below, the widget and the browser console (debug), and the server log.
                 Placeholders in `{braces}` are filled from the details of the failure (see the last table).
+
+                In the server log a failure is one line (`<code>: <message> Fix: <hint>`). Details often hold what a
+                client sent (a token's `kid`, `typ`, `alg` or issuer, a path, an origin, a widget name), so the line
+                is escaped like a JSON string (`\\n`, `\\r`, `\\u001b`, `\\\\`): nothing a client sends can start a log
+                line of its own. The bodies and frames a client gets carry the values unescaped, as JSON. Beneath
+                that, for text Deskframe does not write itself (framework messages, exception messages), the log
+                pattern indents every line of an entry after its first and escapes other control characters.
 
                 ## What a client does after a close code
 

@@ -22,9 +22,9 @@ class ErrorCatalogueTests {
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();
 
-    /** Failures on the server's side (it is going away or cannot be reached, or the client cannot keep up): 503, not a client error. */
+    /** Failures on the server's side (it is going away, full or cannot be reached, or the client cannot keep up): 503, not a client error. */
     private static final Set<ErrorCode> SERVER_SIDE = EnumSet.of(ErrorCode.SERVER_RESTARTING, ErrorCode.SLOW_CONSUMER,
-            ErrorCode.ENV_UNREACHABLE, ErrorCode.HANDSHAKE_FAILED);
+            ErrorCode.ENV_UNREACHABLE, ErrorCode.HANDSHAKE_FAILED, ErrorCode.GATEWAY_BUSY);
 
     /** Hints that are worked out for each failure and passed in whole, as one placeholder. */
     private static final Set<ErrorCode> COMPUTED_HINTS = EnumSet.of(ErrorCode.SCOPE_NOT_ALLOWED);

@@ -34,6 +34,6 @@ class GatewayEndpointTests {
     }
 
     private static GatewaySettings settings(Integer port, String publicUrl) {
-        return new GatewaySettings(null, null, 0, null, null, 0, 0, 0, 0, null, null, port, null, publicUrl);
+        return new GatewaySettings(null, null, 0, null, null, 0, 0, 0, 0, null, null, port, null, publicUrl, null, null, null, 0, null);
     }
 }

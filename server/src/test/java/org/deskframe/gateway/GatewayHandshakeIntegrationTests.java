@@ -149,6 +149,23 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void whenUpgradeCarriesTwoOriginHeadersThenRefusedBeforeUpgradeWhicheverComesFirst() throws Exception {
+        // Browsers send one Origin and proxies add none: two are refused, so neither can hide the other.
+        for (String[] origins : new String[][]{{BASE, "https://evil.example"}, {"https://evil.example", BASE}, {BASE, BASE}}) {
+            try (java.net.Socket s = new java.net.Socket("localhost", GATEWAY_PORT)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(("GET /api/v2/stream HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Origin: " + origins[0] + "\r\nOrigin: " + origins[1] + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 403 ").doesNotContain("101 Switching")
+                        .contains("\"code\":\"request.invalid\"")
+                        .contains("the upgrade request carries 2 Origin headers (" + origins[0] + ", " + origins[1] + ")");
+            }
+        }
+    }
+
+    @Test
     void theBenchmarkEchoEndpointIsOffUnlessTurnedOn() {
         // deskframe.bench.echo-endpoint is not set here: the gateway port does not serve the path at all.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()

@@ -42,7 +42,14 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
 
     public RawWebSocket(String host, int port, String path) throws IOException {
-        socket = new Socket(host, port);
+        this(host, port, path, null);
+    }
+
+    /** Connecting from {@code localAddress} (for per-address limits: any 127.x.y.z is this machine's loopback). */
+    public RawWebSocket(String host, int port, String path, String localAddress) throws IOException {
+        socket = new Socket();
+        if (localAddress != null) socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
