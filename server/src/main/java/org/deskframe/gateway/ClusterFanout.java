@@ -6,10 +6,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import jakarta.annotation.PreDestroy;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,9 +74,7 @@ class ClusterFanout {
     @EventListener
     void on(MessagePosted event) {
         if (!enabled()) return;
-        Message m = event.message();
-        publish(Map.of("node", node, "type", "message", "message", m.view(),
-                "recipients", event.recipients().stream().map(Participant::view).toList()));
+        publish(Map.of("node", node, "type", "message", "message", event.message(), "recipients", event.recipients()));
     }
 
     @EventListener
@@ -101,12 +97,8 @@ class ClusterFanout {
             if (node.equals(e.get("node").asString())) return;
             switch (e.get("type").asString()) {
                 case "message" -> {
-                    JsonNode m = e.get("message");
-                    Message message = new Message(m.get("conversation").asString(), m.get("seq").asLong(),
-                            m.get("clientMessageId").asString(), participant(m.get("sender")), m.get("text").asString(),
-                            Instant.parse(m.get("sentAt").asString()), m.has("lost") && m.get("lost").asBoolean());
-                    List<Participant> recipients = new java.util.ArrayList<>();
-                    e.get("recipients").forEach(r -> recipients.add(participant(r)));
+                    Message message = JSON.treeToValue(e.get("message"), Message.class);
+                    List<Participant> recipients = List.of(JSON.treeToValue(e.get("recipients"), Participant[].class));
                     delivery.deliverToLocalSessions(message, recipients);
                 }
                 case "frame" -> {
@@ -119,10 +111,6 @@ class ClusterFanout {
         } catch (RuntimeException ex) {
             log.warn("ignoring an unreadable cluster event: {}", ex.toString());
         }
-    }
-
-    private static Participant participant(JsonNode p) {
-        return new Participant(Participant.Kind.valueOf(p.get("kind").asString().toUpperCase(Locale.ROOT)), p.get("id").asString());
     }
 
     @PreDestroy

@@ -1,16 +1,18 @@
 package org.deskframe.gateway;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.deskframe.identity.Scope;
 import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Message;
 import org.deskframe.messaging.MessagePosted;
 import org.deskframe.messaging.Participant;
 import org.deskframe.messaging.ReceiptRecorded;
+import org.deskframe.protocol.FrameCodec;
+import org.deskframe.protocol.ServerFrame;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -61,18 +63,18 @@ class LiveDelivery {
 
     @EventListener
     void on(ReceiptRecorded event) {
-        String frame = FrameCodec.encode(FrameCodec.frame("receipt", "conversation", event.conversationId(),
-                "participant", event.participant().view(), "kind", event.kind(), "seq", event.seq()));
+        String frame = FrameCodec.encode(new ServerFrame.Receipt(event.conversationId(), ConversationViews.of(event.participant()),
+                event.kind(), event.seq()));
         executor.execute(() -> broadcast(event.recipients(), frame, null));
     }
 
     void typing(Conversation c, Participant from, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("typing", "conversation", c.id(), "participant", from.view()));
+        String frame = FrameCodec.encode(new ServerFrame.Typing(c.id(), ConversationViews.of(from)));
         broadcast(c.participants(), frame, origin);
     }
 
     void conversationStarted(Conversation c, StreamSession origin) {
-        String frame = FrameCodec.encode(FrameCodec.frame("conversation", "conversation", c.view()));
+        String frame = FrameCodec.encode(new ServerFrame.ConversationFrame(null, ConversationViews.of(c)));
         broadcast(c.participants(), frame, origin);
     }
 
@@ -148,9 +150,7 @@ class LiveDelivery {
         return s.state == StreamSession.State.READY && s.token != null && s.token.scopes().contains(Scope.MESSAGING_READ.value());
     }
 
-    static Map<String, Object> messageFrame(Message m) {
-        Map<String, Object> f = FrameCodec.frame("message");
-        f.putAll(m.view());
-        return f;
+    static ServerFrame messageFrame(Message m) {
+        return new ServerFrame.MessagePush(ConversationViews.of(m));
     }
 }

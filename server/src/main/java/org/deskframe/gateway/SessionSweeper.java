@@ -8,6 +8,8 @@ import java.util.Set;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.TokenLedger;
+import org.deskframe.protocol.FrameCodec;
+import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SessionSweeper.class);
     private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
+    private static final String PING = FrameCodec.encode(new ServerFrame.Ping());
 
     private final SessionRegistry registry;
     private final GatewaySettings settings;
@@ -84,12 +87,11 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
                 }
                 if (!s.expiryWarned && expiresAt - now <= settings.expiryWarning().toMillis()) {
                     s.expiryWarned = true;
-                    s.send(FrameCodec.encode(FrameCodec.frame("token_expiring", "in", Math.max(0, (expiresAt - now) / 1000),
-                            "expiresAt", token.expiresAt().toString())));
+                    s.send(new ServerFrame.TokenExpiring(Math.max(0, (expiresAt - now) / 1000), token.expiresAt()));
                 }
                 if (now - s.lastPing >= heartbeatMs) {
                     s.lastPing = now;
-                    s.send("{\"op\":\"ping\"}");
+                    s.send(PING);
                 }
             }
         }

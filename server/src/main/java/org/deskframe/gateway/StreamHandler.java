@@ -15,7 +15,13 @@ import org.deskframe.identity.Scope;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.Participant;
+import org.deskframe.protocol.AgentView;
+import org.deskframe.protocol.ClientFrame;
+import org.deskframe.protocol.FrameCodec;
+import org.deskframe.protocol.Op;
+import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +155,7 @@ class StreamHandler {
     private void dispatch(StreamSession session, ClientFrame frame) {
         if (session.state == StreamSession.State.AWAITING_AUTH && !(frame instanceof ClientFrame.Authenticate)) {
             fail(session, frame.id(), Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
-                    "the first frame must be {\"op\":\"authenticate\",...}, not '" + opName(frame) + "'")));
+                    "the first frame must be {\"op\":\"authenticate\",...}, not '" + Op.of(frame).wire() + "'")));
             return;
         }
         switch (frame) {
@@ -192,15 +198,10 @@ class StreamHandler {
             return;
         }
         var agent = agents.find(token.agentId()).orElseThrow();
-        Map<String, Object> agentView = new LinkedHashMap<>();
-        agentView.put("id", agent.id());
-        agentView.put("username", agent.username());
-        agentView.put("displayName", agent.displayName());
-        agentView.put("org", agent.orgId());
-        String ready = FrameCodec.encode(FrameCodec.frame("ready", "id", a.id(), "session", session.id,
-                "widget", session.widget.id(), "agent", agentView, "scopes", token.scopes().stream().sorted().toList(),
-                "expiresAt", token.expiresAt().toString(), "heartbeatSeconds", settings.heartbeat().toSeconds(),
-                "maxFrameBytes", settings.maxFrameBytes()));
+        String ready = FrameCodec.encode(new ServerFrame.Ready(a.id(), session.id, session.widget.id(),
+                new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
+                token.scopes().stream().sorted().toList(), token.expiresAt(), settings.heartbeat().toSeconds(),
+                settings.maxFrameBytes()));
         // Pushes take the same lock and check READY inside it: none can overtake `ready`, and none is lost once the
         // client has seen `ready` (one that came earlier happened before the session existed, as far as it knows).
         synchronized (session) {
@@ -237,8 +238,7 @@ class StreamHandler {
         }
         session.token = next;
         session.expiryWarned = false;
-        session.send(FrameCodec.encode(FrameCodec.frame("refreshed", "id", r.id(), "expiresAt", next.expiresAt().toString(),
-                "scopes", next.scopes().stream().sorted().toList())));
+        session.send(new ServerFrame.Refreshed(r.id(), next.expiresAt(), next.scopes().stream().sorted().toList()));
         log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
     }
 
@@ -259,8 +259,8 @@ class StreamHandler {
                 reply(session, s.id(), Problem.of(ErrorCode.SERVER_RESTARTING));
                 return;
             }
-            session.send(FrameCodec.encode(FrameCodec.frame("ack", "id", s.id(), "conversation", conversation.id(),
-                    "seq", appended.message().seq(), "clientMessageId", s.clientMessageId(), "duplicate", appended.duplicate())));
+            session.send(new ServerFrame.Ack(s.id(), conversation.id(), appended.message().seq(), s.clientMessageId(),
+                    appended.duplicate()));
         });
     }
 
@@ -270,28 +270,24 @@ class StreamHandler {
      */
     private void resume(StreamSession session, String id, Map<String, Long> positions, boolean handshake) {
         requireScope(session, Scope.MESSAGING_READ, "reading conversations");
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<ServerFrame.CaughtUp> results = new ArrayList<>();
         for (var e : positions.entrySet()) {
             Optional<Conversation> conversation = conversations.findFor(session.token.orgId(), Participant.agent(session.agentId()), e.getKey());
             if (conversation.isEmpty()) {
-                results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "unknown"));
+                results.add(ServerFrame.CaughtUp.unknown(id, e.getKey()));
                 continue;
             }
             long last = conversation.get().lastSeq();
             if (e.getValue() > last && !sealedLost(session, conversation.get(), e.getValue())) {
                 // The client claims more than a lost write could explain: flag it, do not silently skip.
-                results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "position_ahead",
-                        "seq", last, "requested", e.getValue()));
+                results.add(ServerFrame.CaughtUp.positionAhead(id, e.getKey(), last, e.getValue()));
                 delivery.resetCursor(session, e.getKey(), last);
                 continue;
             }
             long reached = delivery.replay(session, conversation.get(), e.getValue(), handshake);
-            results.add(FrameCodec.frame("caught_up", "conversation", e.getKey(), "status", "ok", "seq", reached));
+            results.add(ServerFrame.CaughtUp.ok(id, e.getKey(), reached));
         }
-        for (Map<String, Object> r : results) {
-            r.put("id", id);
-            session.send(FrameCodec.encode(r));
-        }
+        results.forEach(session::send);
     }
 
     /**
@@ -317,8 +313,7 @@ class StreamHandler {
                     + " is beyond the conversation's last message (" + conversation.lastSeq() + ")"));
         }
         conversations.recordReceipt(conversation, Participant.agent(session.agentId()), r.kind(), r.seq());
-        session.send(FrameCodec.encode(FrameCodec.frame("receipt_ok", "id", r.id(), "conversation", conversation.id(),
-                "kind", r.kind(), "seq", r.seq())));
+        session.send(new ServerFrame.ReceiptOk(r.id(), conversation.id(), r.kind(), r.seq()));
     }
 
     private void startConversation(StreamSession session, ClientFrame.StartConversation s) {
@@ -331,7 +326,7 @@ class StreamHandler {
             others.add(Participant.agent(agent.id()));
         }
         Conversation c = conversations.start(org, Participant.agent(session.agentId()), others, s.subject());
-        session.send(FrameCodec.encode(FrameCodec.frame("conversation", "id", s.id(), "conversation", c.view())));
+        session.send(new ServerFrame.ConversationFrame(s.id(), ConversationViews.of(c)));
         delivery.conversationStarted(c, session);
     }
 
@@ -339,14 +334,9 @@ class StreamHandler {
         requireScope(session, Scope.MESSAGING_READ, "reading conversations");
         Participant me = Participant.agent(session.agentId());
         var positions = conversations.readPositions(session.token.orgId(), me);
-        List<Map<String, Object>> list = conversations.listFor(session.token.orgId(), me).stream().map(c -> {
-            Map<String, Object> view = c.view();
-            var position = positions.get(c.id());
-            view.put("readSeq", position == null ? 0 : position.readSeq());
-            view.put("unread", position == null ? 0 : position.unread());
-            return view;
-        }).toList();
-        session.send(FrameCodec.encode(FrameCodec.frame("conversations", "id", l.id(), "conversations", list)));
+        var list = conversations.listFor(session.token.orgId(), me).stream()
+                .map(c -> ConversationViews.summary(c, positions.get(c.id()))).toList();
+        session.send(new ServerFrame.Conversations(l.id(), list));
     }
 
     private Conversation conversationOf(StreamSession session, String id) {
@@ -360,9 +350,7 @@ class StreamHandler {
 
     /** An error frame that leaves the session open. */
     static void reply(StreamSession session, String id, Problem problem) {
-        Map<String, Object> f = FrameCodec.frame("error", "id", id);
-        f.putAll(problem.toMap());
-        session.send(FrameCodec.encode(f));
+        session.send(ServerFrame.Error.of(id, problem));
     }
 
     /** An error frame, then the close frame with the catalogue's close code and the error code as reason. */
@@ -371,27 +359,8 @@ class StreamHandler {
     }
 
     static void fail(StreamSession session, String id, Problem problem, List<Problem> all) {
-        Map<String, Object> f = FrameCodec.frame("error", "id", id);
-        f.putAll(problem.toMap());
-        f.put("closeCode", problem.error().closeCode());
-        f.put("action", problem.error().clientAction().name().toLowerCase(java.util.Locale.ROOT));
-        if (all.size() > 1) f.put("problems", all.stream().map(Problem::toMap).toList());
-        session.send(FrameCodec.encode(f));
+        session.send(ServerFrame.Error.closing(id, problem, all));
         session.close(problem.error().closeCode(), problem.code());
-    }
-
-    private static String opName(ClientFrame frame) {
-        return switch (frame) {
-            case ClientFrame.Authenticate a -> "authenticate";
-            case ClientFrame.Refresh r -> "refresh";
-            case ClientFrame.Pong p -> "pong";
-            case ClientFrame.Send s -> "send";
-            case ClientFrame.Resume r -> "resume";
-            case ClientFrame.Typing t -> "typing";
-            case ClientFrame.Receipt r -> "receipt";
-            case ClientFrame.StartConversation s -> "start_conversation";
-            case ClientFrame.ListConversations l -> "list_conversations";
-        };
     }
 
     static Instant now() {

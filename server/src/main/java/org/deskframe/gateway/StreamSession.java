@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.identity.Widget;
+import org.deskframe.protocol.FrameCodec;
+import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 
 /**
@@ -70,6 +72,11 @@ final class StreamSession {
         }
         channel.writeAndFlush(new TextWebSocketFrame(json));
         return true;
+    }
+
+    /** {@link #send(String)} of one frame, encoded here. */
+    boolean send(ServerFrame frame) {
+        return send(FrameCodec.encode(frame));
     }
 
     /** How long a bulk sender (a resume replay) waits for a reader that is behind before it counts as too slow. */

@@ -10,18 +10,6 @@ public record Conversation(String id, String orgId, String subject, String state
         participants = List.copyOf(participants);
     }
 
-    /** The JSON shape used by the protocol and the history API. */
-    public java.util.Map<String, Object> view() {
-        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
-        v.put("id", id);
-        v.put("subject", subject);
-        v.put("state", state);
-        v.put("lastSeq", lastSeq);
-        v.put("participants", participants.stream().map(Participant::view).toList());
-        v.put("createdAt", createdAt.toString());
-        return v;
-    }
-
     public boolean includes(Participant p) {
         return participants.contains(p);
     }

@@ -18,17 +18,4 @@ public record Message(String conversationId, long seq, String clientMessageId, P
     public static Message lost(String conversationId, long seq, Instant sealedAt) {
         return new Message(conversationId, seq, "lost:" + seq, Participant.SYSTEM, "", sealedAt, true);
     }
-
-    /** The JSON shape used by the protocol's {@code message} frame and the history API. */
-    public java.util.Map<String, Object> view() {
-        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
-        v.put("conversation", conversationId);
-        v.put("seq", seq);
-        v.put("clientMessageId", clientMessageId);
-        v.put("sender", sender.view());
-        v.put("text", text);
-        v.put("sentAt", sentAt.toString());
-        if (lost) v.put("lost", true);
-        return v;
-    }
 }

@@ -3,6 +3,7 @@
 // conversation from the last sequence it saw. What to do after a close comes from the catalogue's close-code ranges.
 import {actionForClose, actionForCode} from '../codes.js';
 import {backoffDelay, streamUrl} from '../core.js';
+import {Op} from '../ops.js';
 
 export class GatewaySession {
   /**
@@ -42,7 +43,7 @@ export class GatewaySession {
     this.token = token;
     if (this.state === 'ready') {
       this.log('refresh sent');
-      this.command({op: 'refresh', token}).then(
+      this.command({op: Op.REFRESH, token}).then(
         f => this.onFrame(f),
         e => this.log('refresh refused', {code: e.code}));
     } else if (this.state === 'waiting_token') {
@@ -63,7 +64,7 @@ export class GatewaySession {
     ws.onopen = () => {
       const resume = this.everReady ? this.resumePositions() : {};
       this.log('authenticate sent', {resume: Object.keys(resume).length});
-      ws.send(JSON.stringify({op: 'authenticate', id: 'auth', token: this.token, widget: this.widget,
+      ws.send(JSON.stringify({op: Op.AUTHENTICATE, id: 'auth', token: this.token, widget: this.widget,
         embedOrigin: this.embedOrigin, org: this.org, resume}));
     };
     ws.onmessage = e => this._frame(ws, e.data);
@@ -98,11 +99,11 @@ export class GatewaySession {
     if (ws !== this.ws) return;
     let f;
     try { f = JSON.parse(text); } catch { return; }
-    if (f.op === 'ping') {
-      ws.send('{"op":"pong"}');
+    if (f.op === Op.PING) {
+      ws.send(JSON.stringify({op: Op.PONG}));
       return;
     }
-    if (f.op === 'ready') {
+    if (f.op === Op.READY) {
       const attempts = this.attempt;
       this.state = 'ready';
       this.sessionId = f.session;
@@ -113,7 +114,7 @@ export class GatewaySession {
       this.everReady = true;
       return;
     }
-    if (f.op === 'error' && f.closeCode) {
+    if (f.op === Op.ERROR && f.closeCode) {
       // The server closes right after this frame; the close handler decides what to do.
       this.lastError = f;
       this.log('error', {code: f.code, closeCode: f.closeCode, action: f.action});
@@ -122,11 +123,11 @@ export class GatewaySession {
       // A reply to a command: it settles that command's promise only.
       const {resolve, reject} = this.pending.get(f.id);
       this.pending.delete(f.id);
-      if (f.op === 'error') reject(Object.assign(new Error(f.message), f));
+      if (f.op === Op.ERROR) reject(Object.assign(new Error(f.message), f));
       else resolve(f);
       return;
     }
-    if (f.op === 'error' && f.closeCode) return;
+    if (f.op === Op.ERROR && f.closeCode) return;
     this.onFrame(f);
   }
 

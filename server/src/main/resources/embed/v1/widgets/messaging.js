@@ -2,6 +2,7 @@
 // indicator and delivered/read receipts, over one gateway session. Every send carries a client message id, is kept
 // until acknowledged, and is sent again after a reconnect (the server deduplicates), so nothing typed is lost.
 import {earlierPage} from '../core.js';
+import {Op} from '../ops.js';
 import {WidgetBridge} from './bridge.js';
 import {applyTheme, errorPanel, h} from './dom.js';
 import {GatewaySession} from './gateway.js';
@@ -73,20 +74,20 @@ if (!bridge.embedded) {
 
 function frame(f) {
   switch (f.op) {
-    case 'message': return onMessage(f);
-    case 'conversation': return onConversation(f.conversation, false);
-    case 'typing': return onTyping(f);
-    case 'receipt': return onReceipt(f);
-    case 'token_expiring': return bridge.event('tokenExpiring', {in: f.in, expiresAt: f.expiresAt});
-    case 'refreshed': return bridge.event('tokenRefreshed', {expiresAt: f.expiresAt, scopes: f.scopes, session: gateway.sessionId});
-    case 'error': return notice(`${f.message} ${f.hint || ''}`);
+    case Op.MESSAGE: return onMessage(f);
+    case Op.CONVERSATION: return onConversation(f.conversation, false);
+    case Op.TYPING: return onTyping(f);
+    case Op.RECEIPT: return onReceipt(f);
+    case Op.TOKEN_EXPIRING: return bridge.event('tokenExpiring', {in: f.in, expiresAt: f.expiresAt});
+    case Op.REFRESHED: return bridge.event('tokenRefreshed', {expiresAt: f.expiresAt, scopes: f.scopes, session: gateway.sessionId});
+    case Op.ERROR: return notice(`${f.message} ${f.hint || ''}`);
     default: return undefined;
   }
 }
 
 async function listConversations() {
   try {
-    const r = await gateway.command({op: 'list_conversations'});
+    const r = await gateway.command({op: Op.LIST_CONVERSATIONS});
     for (const c of r.conversations) upsertConversation(c);
     renderList();
     if (!state.selected && r.conversations.length) select(r.conversations[0].id, false);
@@ -169,7 +170,7 @@ function sendReceipt(conv, kind, seq) {
   const field = kind === 'read' ? 'readSent' : 'deliveredSent';
   if (seq <= conv[field]) return;
   conv[field] = seq;
-  gateway.command({op: 'receipt', conversation: conv.id, kind, seq}).catch(() => { conv[field] = 0; });
+  gateway.command({op: Op.RECEIPT, conversation: conv.id, kind, seq}).catch(() => { conv[field] = 0; });
 }
 
 function markRead(conv) {
@@ -188,7 +189,7 @@ function sendMessage(conversation, text) {
 function push(clientMessageId) {
   const p = state.pending.get(clientMessageId);
   if (!p || gateway.state !== 'ready') return;
-  gateway.command({op: 'send', conversation: p.conversation, clientMessageId, text: p.text}).then(ack => {
+  gateway.command({op: Op.SEND, conversation: p.conversation, clientMessageId, text: p.text}).then(ack => {
     p.seq = ack.seq;
     bridge.log('ack', {conversation: ack.conversation, seq: ack.seq, duplicate: ack.duplicate});
     renderTranscript();
@@ -210,7 +211,7 @@ function resendPending() {
 
 async function startConversation(agents, subject) {
   try {
-    const r = await gateway.command({op: 'start_conversation', agents, subject: subject || undefined});
+    const r = await gateway.command({op: Op.START_CONVERSATION, agents, subject: subject || undefined});
     onConversation(r.conversation, true);
   } catch (e) {
     notice(`Could not start the conversation: ${e.message} ${e.hint || ''}`);
@@ -292,7 +293,7 @@ function renderShell() {
       const conv = state.selected;
       if (conv && Date.now() - state.lastTypingSent > TYPING_SEND_EVERY_MS) {
         state.lastTypingSent = Date.now();
-        gateway.notify({op: 'typing', conversation: conv});
+        gateway.notify({op: Op.TYPING, conversation: conv});
       }
     }}),
   h('button', {type: 'submit', class: 'df-send'}, 'Send'));

@@ -9,6 +9,7 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.Scope;
 import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Message;
@@ -40,7 +41,7 @@ class ConversationHistoryController {
     @Operation(summary = "The caller's conversations, newest first")
     Map<String, Object> list(@io.swagger.v3.oas.annotations.Parameter(hidden = true) VerifiedToken token) {
         Participant me = member(token);
-        return Map.of("conversations", conversations.listFor(token.orgId(), me).stream().map(Conversation::view).toList());
+        return Map.of("conversations", conversations.listFor(token.orgId(), me).stream().map(ConversationViews::of).toList());
     }
 
     @GetMapping("/{id}/messages")
@@ -57,7 +58,7 @@ class ConversationHistoryController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("conversation", c.id());
         body.put("lastSeq", c.lastSeq());
-        body.put("messages", page.stream().map(Message::view).toList());
+        body.put("messages", page.stream().map(ConversationViews::of).toList());
         body.put("next", page.size() == limit ? page.getLast().seq() : null);
         return body;
     }

@@ -4,7 +4,6 @@ import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -245,7 +244,7 @@ class GroupCommitLog implements ConversationLog {
         for (Pending p : batch) {
             if (seen.add(idempotencyKey(p.conversation().id(), p.sender(), p.clientMessageId()))) {
                 conversation.add(p.conversation().id());
-                senderKind.add(JdbcConversations.kind(p.sender()));
+                senderKind.add(p.sender().kind().label());
                 senderId.add(p.sender().id());
                 clientId.add(p.clientMessageId());
             }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.Conversations;
@@ -103,14 +102,14 @@ class JdbcConversations implements Conversations {
         if (row.isEmpty()) return Optional.empty();
         List<Participant> members = jdbc.sql("select kind, participant_id from conversation_participants where conversation_id = ? "
                         + "order by joined_at, kind, participant_id").param(id)
-                .query((rs, n) -> new Participant(Participant.Kind.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getString(2)))
+                .query((rs, n) -> Participant.of(rs.getString(1), rs.getString(2)))
                 .list();
         Row r = row.get();
         return Optional.of(new Conversation(id, r.orgId(), r.subject(), r.state(), r.lastSeq(), members, r.createdAt()));
     }
 
-    static String kind(Participant p) {
-        return p.kind().name().toLowerCase(Locale.ROOT);
+    private static String kind(Participant p) {
+        return p.kind().label();
     }
 
     private static String randomId() {

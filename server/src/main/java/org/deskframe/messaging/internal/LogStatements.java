@@ -42,13 +42,13 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey) {
 
     static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
-                new Participant(Participant.Kind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5)),
+                Participant.of(rs.getString(4), rs.getString(5)),
                 rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBoolean(8));
     }
 
     /** The parameters of {@link #INSERT} for {@code m}. */
     static Object[] insertRow(Message m) {
-        return new Object[]{m.conversationId(), m.seq(), m.clientMessageId(), JdbcConversations.kind(m.sender()), m.sender().id(),
+        return new Object[]{m.conversationId(), m.seq(), m.clientMessageId(), m.sender().kind().label(), m.sender().id(),
                 m.text(), java.sql.Timestamp.from(m.sentAt()), m.lost()};
     }
 

@@ -1,15 +1,17 @@
-package org.deskframe.gateway;
+package org.deskframe.protocol;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every frame a client may send. Commands carry an optional {@code id} that the server's reply echoes.
- * Specified with examples in docs/protocol.md; decoded by {@link FrameCodec}.
+ * Every frame a client may send. Commands carry an optional {@code id} that their one reply echoes; notifications
+ * ({@code pong}, {@code typing}) are answered only when refused. Decoded strictly by {@link FrameCodec}; each record's
+ * op is {@link Op#of(ClientFrame)}.
  */
 public sealed interface ClientFrame {
     String id();
 
+    /** The first frame of every connection: the token, which widget opens, and where to resume. */
     record Authenticate(String id, String token, String widget, String embedOrigin, String org,
                         Map<String, Long> resume) implements ClientFrame {}
 

@@ -1,4 +1,4 @@
-package org.deskframe.gateway;
+package org.deskframe.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

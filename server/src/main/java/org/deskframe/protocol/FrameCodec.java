@@ -1,4 +1,4 @@
-package org.deskframe.gateway;
+package org.deskframe.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decodes client frames strictly (a JSON object with a known {@code op} and fields of the right types and sizes)
- * and encodes server frames. Anything else is a {@code protocol.bad_frame} that says what was wrong; the decoder
+ * and encodes server frames through Jackson, {@code op} first. Anything else is a {@code protocol.bad_frame} that says what was wrong; the decoder
  * never throws anything but {@link BadFrame}, which carries the frame's id whenever it could be read, so the error
  * reply can echo it.
  */
@@ -26,6 +26,8 @@ public final class FrameCodec {
     static final int MAX_CONVERSATIONS = 1_000;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Server frames: the record's components in order after {@code op}; instants as ISO-8601 text. */
+    private static final tools.jackson.databind.ObjectWriter FRAMES = JSON.writerFor(ServerFrame.class);
 
     private FrameCodec() {}
 
@@ -89,44 +91,36 @@ public final class FrameCodec {
     }
 
     private static ClientFrame decodeObject(JsonNode root) {
-        String op = requiredString(root, "op", 40);
+        String name = requiredString(root, "op", 40);
         String id = optionalString(root, "id", MAX_ID);
+        Op op = Op.ofWire(name).filter(o -> o.clientFrame().isPresent())
+                .orElseThrow(() -> bad("unknown op '" + name + "'; known: " + String.join(", ", Op.clientOps())));
         return switch (op) {
             // A missing token is not a framing error: the handshake answers token.missing with its hint.
-            case "authenticate" -> new ClientFrame.Authenticate(id, optionalString(root, "token", MAX_TOKEN),
+            case AUTHENTICATE -> new ClientFrame.Authenticate(id, optionalString(root, "token", MAX_TOKEN),
                     requiredString(root, "widget", 40), optionalString(root, "embedOrigin", 300),
                     optionalString(root, "org", 64), positions(root, "resume", false));
-            case "refresh" -> new ClientFrame.Refresh(id, optionalString(root, "token", MAX_TOKEN));
-            case "pong" -> new ClientFrame.Pong(id);
-            case "send" -> new ClientFrame.Send(id, requiredString(root, "conversation", 64),
+            case REFRESH -> new ClientFrame.Refresh(id, optionalString(root, "token", MAX_TOKEN));
+            case PONG -> new ClientFrame.Pong(id);
+            case SEND -> new ClientFrame.Send(id, requiredString(root, "conversation", 64),
                     requiredString(root, "clientMessageId", MAX_ID), requiredString(root, "text", MAX_TEXT));
-            case "resume" -> new ClientFrame.Resume(id, positions(root, "positions", true));
-            case "typing" -> new ClientFrame.Typing(id, requiredString(root, "conversation", 64));
-            case "receipt" -> {
+            case RESUME -> new ClientFrame.Resume(id, positions(root, "positions", true));
+            case TYPING -> new ClientFrame.Typing(id, requiredString(root, "conversation", 64));
+            case RECEIPT -> {
                 String kind = requiredString(root, "kind", 20);
                 if (!kind.equals("delivered") && !kind.equals("read")) throw bad("'kind' must be 'delivered' or 'read'");
                 yield new ClientFrame.Receipt(id, requiredString(root, "conversation", 64), requiredLong(root, "seq"), kind);
             }
-            case "start_conversation" -> new ClientFrame.StartConversation(id, stringList(root, "agents", 50),
+            case START_CONVERSATION -> new ClientFrame.StartConversation(id, stringList(root, "agents", 50),
                     optionalString(root, "subject", 300));
-            case "list_conversations" -> new ClientFrame.ListConversations(id);
-            default -> throw bad("unknown op '" + op + "'; known: authenticate, refresh, pong, send, resume, typing, receipt, "
-                    + "start_conversation, list_conversations");
+            case LIST_CONVERSATIONS -> new ClientFrame.ListConversations(id);
+            default -> throw new IllegalStateException("no decoder for client op " + op);
         };
     }
 
-    public static String encode(Map<String, ?> frame) {
-        return JSON.writeValueAsString(frame);
-    }
-
-    /** A frame with {@code op} first, then the given fields in order (nulls left out). */
-    public static Map<String, Object> frame(String op, Object... keyValues) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("op", op);
-        for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            if (keyValues[i + 1] != null) f.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return f;
+    /** The frame as JSON text, {@code op} first. */
+    public static String encode(ServerFrame frame) {
+        return FRAMES.writeValueAsString(frame);
     }
 
     private static String requiredString(JsonNode root, String field, int max) {

@@ -1,0 +1,11 @@
+package org.deskframe.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * A message on the wire (the {@code message} push and the history API). {@code lost} is present, and true, only on
+ * the placeholder of a message the storage lost (docs/protocol.md, "Lost messages").
+ */
+public record MessageView(String conversation, long seq, String clientMessageId, ParticipantView sender, String text,
+                          Instant sentAt, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean lost) {}

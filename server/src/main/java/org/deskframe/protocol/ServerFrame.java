@@ -1,0 +1,88 @@
+package org.deskframe.protocol;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deskframe.diagnostics.Problem;
+import tools.jackson.databind.annotation.JsonTypeIdResolver;
+
+/**
+ * Every frame the server sends: replies echo their command's {@code id}; pushes carry none. Encoded by
+ * {@link FrameCodec} with {@code op} first ({@link Op#of(ServerFrame)}) and absent fields left out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "op")
+@JsonTypeIdResolver(OpTypeIds.class)
+public sealed interface ServerFrame {
+
+    /** The handshake succeeded: the session, who it is, what its token allows, and the session's limits. */
+    record Ready(String id, String session, String widget, AgentView agent, List<String> scopes, Instant expiresAt,
+                 long heartbeatSeconds, int maxFrameBytes) implements ServerFrame {}
+
+    /**
+     * A failure from the catalogue: code, message, hint and the details that make the message exact (at the top level,
+     * as in HTTP problem bodies). A closing one adds {@code closeCode} and {@code action} (and every problem found).
+     */
+    record Error(String id, String code, String message, String hint, @JsonAnyGetter Map<String, Object> details,
+                 Integer closeCode, String action, List<Map<String, Object>> problems) implements ServerFrame {
+
+        /** An error that leaves the session open. */
+        public static Error of(String id, Problem problem) {
+            return new Error(id, problem.code(), problem.message(), problem.hint(), problem.details(), null, null, null);
+        }
+
+        /** The error frame sent before the close frame with the catalogue's close code. */
+        public static Error closing(String id, Problem problem, List<Problem> all) {
+            return new Error(id, problem.code(), problem.message(), problem.hint(), problem.details(),
+                    problem.error().closeCode(), problem.error().clientAction().name().toLowerCase(Locale.ROOT),
+                    all.size() > 1 ? all.stream().map(Problem::toMap).toList() : null);
+        }
+    }
+
+    record Refreshed(String id, Instant expiresAt, List<String> scopes) implements ServerFrame {}
+
+    record Ping() implements ServerFrame {}
+
+    record TokenExpiring(long in, Instant expiresAt) implements ServerFrame {}
+
+    record Ack(String id, String conversation, long seq, String clientMessageId, boolean duplicate) implements ServerFrame {}
+
+    /** A message of one of the session's conversations (op {@code message}). */
+    record MessagePush(@JsonUnwrapped MessageView message) implements ServerFrame {}
+
+    /**
+     * The end of a conversation's replay. {@code status}: {@code ok} (everything up to {@code seq} was sent),
+     * {@code unknown}, or {@code position_ahead} (with the server's {@code seq} and the {@code requested} position).
+     */
+    record CaughtUp(String id, String conversation, String status, Long seq, Long requested) implements ServerFrame {
+        public static CaughtUp ok(String id, String conversation, long seq) {
+            return new CaughtUp(id, conversation, "ok", seq, null);
+        }
+
+        public static CaughtUp unknown(String id, String conversation) {
+            return new CaughtUp(id, conversation, "unknown", null, null);
+        }
+
+        public static CaughtUp positionAhead(String id, String conversation, long seq, long requested) {
+            return new CaughtUp(id, conversation, "position_ahead", seq, requested);
+        }
+    }
+
+    record ReceiptOk(String id, String conversation, String kind, long seq) implements ServerFrame {}
+
+    /** Another participant's delivered/read position moved. */
+    record Receipt(String conversation, ParticipantView participant, String kind, long seq) implements ServerFrame {}
+
+    /** Another participant is typing. */
+    record Typing(String conversation, ParticipantView participant) implements ServerFrame {}
+
+    /** A conversation: the reply to {@code start_conversation}, or a push to the other participants (no id). */
+    record ConversationFrame(String id, ConversationView conversation) implements ServerFrame {}
+
+    record Conversations(String id, List<ConversationSummary> conversations) implements ServerFrame {}
+}
