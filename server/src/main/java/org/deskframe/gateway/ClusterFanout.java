@@ -11,10 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.deskframe.identity.RegionSettings;
-import org.deskframe.messaging.Message;
-import org.deskframe.messaging.MessagePosted;
-import org.deskframe.messaging.Participant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -26,16 +24,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Live delivery across nodes (scaled-out mode, when {@code deskframe.cluster.redis-url} is set): each node publishes
  * what it delivers to one Redis channel per region and delivers what other nodes publish to its own sessions.
- * Redis is only the fast path: a message lost on the way is still filled in from the log by the next one, and by
- * {@code resume} after any reconnect, since delivery cursors are per session.
+ * Redis is only the fast path: what is lost on the way is restored by {@code resume} after any reconnect. Carries
+ * {@link Pushes} to other nodes' sessions and capabilities' {@link ClusterRelay} messages.
  */
 @Component
-class ClusterFanout {
+class ClusterFanout implements ClusterRelay {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterFanout.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final LiveDelivery delivery;
+    private final LocalPushes local;
+    private final Map<String, Consumer<JsonNode>> handlers = new java.util.concurrent.ConcurrentHashMap<>();
     private final String node = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
     private final String channel;
     private final RedisClient client;
@@ -44,8 +43,8 @@ class ClusterFanout {
     // One thread keeps other nodes' events in their publish order (each node publishes from one connection).
     private final ExecutorService inbound = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cluster-fanout").factory());
 
-    ClusterFanout(LiveDelivery delivery, Environment env, RegionSettings region) {
-        this.delivery = delivery;
+    ClusterFanout(@org.springframework.context.annotation.Lazy LocalPushes local, Environment env, RegionSettings region) {
+        this.local = local;
         this.channel = "deskframe:fanout:" + region.id();
         String url = env.getProperty("deskframe.cluster.redis-url", "");
         if (url.isBlank()) {
@@ -71,16 +70,22 @@ class ClusterFanout {
         return client != null;
     }
 
-    @EventListener
-    void on(MessagePosted event) {
+    @Override
+    public void publish(String type, Object body) {
         if (!enabled()) return;
-        publish(Map.of("node", node, "type", "message", "message", event.message(), "recipients", event.recipients()));
+        publish(Map.of("node", node, "type", "relay", "relay", type, "body", body));
+    }
+
+    @Override
+    public <T> void subscribe(String type, Class<T> bodyType, Consumer<T> handler) {
+        handlers.put(type, body -> handler.accept(JSON.treeToValue(body, bodyType)));
     }
 
     @EventListener
     void on(ClusterFrame frame) {
         if (!enabled()) return;
-        publish(Map.of("node", node, "type", "frame", "agents", frame.agents(), "frame", frame.frame()));
+        publish(Map.of("node", node, "type", "frame", "principals", frame.principals(), "scope", frame.scope(),
+                "frame", frame.frame()));
     }
 
     private void publish(Map<String, Object> envelope) {
@@ -96,15 +101,14 @@ class ClusterFanout {
             JsonNode e = JSON.readTree(payload);
             if (node.equals(e.get("node").asString())) return;
             switch (e.get("type").asString()) {
-                case "message" -> {
-                    Message message = JSON.treeToValue(e.get("message"), Message.class);
-                    List<Participant> recipients = List.of(JSON.treeToValue(e.get("recipients"), Participant[].class));
-                    delivery.deliverToLocalSessions(message, recipients);
+                case "relay" -> {
+                    Consumer<JsonNode> handler = handlers.get(e.get("relay").asString());
+                    if (handler != null) handler.accept(e.get("body"));
                 }
                 case "frame" -> {
-                    List<String> agents = new java.util.ArrayList<>();
-                    e.get("agents").forEach(a -> agents.add(a.asString()));
-                    delivery.sendToLocalSessions(agents, e.get("frame").asString());
+                    List<String> principals = new java.util.ArrayList<>();
+                    e.get("principals").forEach(a -> principals.add(a.asString()));
+                    local.deliver(principals, org.deskframe.identity.Scope.valueOf(e.get("scope").asString()), e.get("frame").asString(), null);
                 }
                 default -> log.debug("ignoring cluster event {}", e.get("type"));
             }

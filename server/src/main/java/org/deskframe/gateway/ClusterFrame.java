@@ -2,5 +2,5 @@ package org.deskframe.gateway;
 
 import java.util.List;
 
-/** A frame for some agents' sessions that other nodes must deliver too (typing, receipts, new conversations). */
-record ClusterFrame(List<String> agents, String frame) {}
+/** A frame for some principals' sessions that other nodes must deliver too, to sessions that may receive {@code scope}. */
+record ClusterFrame(List<String> principals, String scope, String frame) {}

@@ -5,21 +5,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
-/** The sessions open on this node, all of them and by agent (for delivery and the per-agent limit). */
+/** The sessions open on this node, all of them and by principal (for delivery and the per-principal limit). */
 @Component
-class SessionRegistry {
+class SessionRegistry implements LocalSessions {
 
     private final ConcurrentHashMap<String, StreamSession> all = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Set<StreamSession>> byAgent = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<StreamSession>> byPrincipal = new ConcurrentHashMap<>();
 
     void opened(StreamSession s) {
         all.put(s.id, s);
     }
 
-    /** Binds a session to its agent unless the agent already has {@code limit} sessions; false when over the limit. */
-    boolean bind(StreamSession s, String agentId, int limit) {
+    /** Binds a session to its principal unless it already has {@code limit} sessions here; false when over the limit. */
+    boolean bind(StreamSession s, String principalKey, int limit) {
         boolean[] added = {false};
-        byAgent.compute(agentId, (k, set) -> {
+        byPrincipal.compute(principalKey, (k, set) -> {
             if (set == null) set = ConcurrentHashMap.newKeySet();
             if (set.size() < limit) {
                 set.add(s);
@@ -32,9 +32,9 @@ class SessionRegistry {
 
     void closed(StreamSession s) {
         all.remove(s.id);
-        String agent = s.agentId();
-        if (agent != null) {
-            byAgent.computeIfPresent(agent, (k, set) -> {
+        String key = s.principalKey();
+        if (key != null) {
+            byPrincipal.computeIfPresent(key, (k, set) -> {
                 set.remove(s);
                 return set.isEmpty() ? null : set;
             });
@@ -45,8 +45,9 @@ class SessionRegistry {
         return all.values();
     }
 
-    Set<StreamSession> ofAgent(String agentId) {
-        Set<StreamSession> s = byAgent.get(agentId);
+    @Override
+    public Set<StreamSession> of(String principalKey) {
+        Set<StreamSession> s = byPrincipal.get(principalKey);
         return s == null ? Set.of() : s;
     }
 

@@ -1,22 +1,12 @@
 package org.deskframe.gateway;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.AgentDirectory;
-import org.deskframe.identity.Scope;
-import org.deskframe.messaging.Conversation;
-import org.deskframe.messaging.ConversationLog;
-import org.deskframe.messaging.Conversations;
-import org.deskframe.messaging.ConversationViews;
-import org.deskframe.messaging.Participant;
 import org.deskframe.protocol.AgentView;
 import org.deskframe.protocol.ClientFrame;
 import org.deskframe.protocol.FrameCodec;
@@ -28,41 +18,52 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The gateway's frame loop. A connection must authenticate in its first frame; until then nothing else is
- * accepted. Every failure is answered with an {@code error} frame from the catalogue (echoing the command's id),
- * and failures that end the session are followed by a close frame with the catalogue's close code and the error
- * code as reason.
+ * The gateway's frame loop. A connection must authenticate in its first frame; until then nothing else is accepted.
+ * The gateway handles authenticate, refresh and pong itself and hands every other op to the capability that registered
+ * an {@link OpHandler} for it. Every failure is answered with an {@code error} frame from the catalogue (echoing the
+ * command's id), and failures that end the session are followed by a close frame with the catalogue's close code and
+ * the error code as reason.
  */
 @Component
 class StreamHandler {
 
     private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
-    static final int HISTORY_PAGE = 500;
 
     private final GatewaySettings settings;
     private final HandshakeVerifier handshake;
     private final SessionRegistry registry;
-    private final LiveDelivery delivery;
-    private final Conversations conversations;
-    private final ConversationLog conversationLog;
     private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
     private final ConnectionAdmission admission;
-    private final java.util.concurrent.ConcurrentHashMap<String, TokenBucket> agentSends = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Class<?>, OpHandler<?>> handlers;
+    private final List<SessionListener> listeners;
 
-    StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, LiveDelivery delivery,
-                  Conversations conversations, ConversationLog conversationLog, AgentDirectory agents,
-                  SessionSweeper lifecycle, ConnectionAdmission admission) {
-        this.lifecycle = lifecycle;
-        this.admission = admission;
+    StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, AgentDirectory agents,
+                  SessionSweeper lifecycle, ConnectionAdmission admission, List<OpHandler<?>> handlers,
+                  List<SessionListener> listeners) {
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
-        this.delivery = delivery;
-        this.conversations = conversations;
-        this.conversationLog = conversationLog;
         this.agents = agents;
+        this.lifecycle = lifecycle;
+        this.admission = admission;
+        this.listeners = List.copyOf(listeners);
+        Map<Class<?>, OpHandler<?>> byFrame = new java.util.HashMap<>();
+        for (OpHandler<?> h : handlers) {
+            if (GATEWAY_OPS.contains(h.frame()) || byFrame.putIfAbsent(h.frame(), h) != null) {
+                throw new IllegalStateException("two handlers for the op " + h.frame().getSimpleName() + " (or one for an op of the gateway's own)");
+            }
+        }
+        this.handlers = Map.copyOf(byFrame);
+        List<String> unserved = java.util.Arrays.stream(Op.values()).filter(op -> op.clientFrame().isPresent())
+                .filter(op -> !GATEWAY_OPS.contains(op.clientFrame().get()) && !byFrame.containsKey(op.clientFrame().get()))
+                .map(Op::wire).toList();
+        if (!unserved.isEmpty()) log.warn("no capability serves the ops {}: they are answered with protocol.bad_frame", unserved);
     }
+
+    /** The ops the gateway handles itself; every other op goes to the capability that registered it. */
+    private static final java.util.Set<Class<?>> GATEWAY_OPS = java.util.Set.of(ClientFrame.Authenticate.class,
+            ClientFrame.Refresh.class, ClientFrame.Pong.class);
 
     /** A connection finished its WebSocket upgrade; {@code originProblem} is set when its page's origin is refused. */
     StreamSession open(io.netty.channel.Channel channel, Problem originProblem) {
@@ -149,6 +150,9 @@ class StreamHandler {
     void onClosed(StreamSession session) {
         session.state = StreamSession.State.CLOSED;
         registry.closed(session);
+        if (session.principal != null) {
+            for (SessionListener l : listeners) l.closed(session);
+        }
         log.debug("session {} closed", session.id);
     }
 
@@ -162,13 +166,18 @@ class StreamHandler {
             case ClientFrame.Authenticate a -> authenticate(session, a);
             case ClientFrame.Refresh r -> refresh(session, r);
             case ClientFrame.Pong p -> { /* lastInbound already updated */ }
-            case ClientFrame.Send s -> send(session, s);
-            case ClientFrame.Resume r -> resume(session, r.id(), r.positions(), false);
-            case ClientFrame.Typing t -> typing(session, t);
-            case ClientFrame.Receipt r -> receipt(session, r);
-            case ClientFrame.StartConversation s -> startConversation(session, s);
-            case ClientFrame.ListConversations l -> listConversations(session, l);
+            default -> handle(session, frame);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <F extends ClientFrame> void handle(StreamSession session, F frame) {
+        OpHandler<F> handler = (OpHandler<F>) handlers.get(frame.getClass());
+        if (handler == null) {
+            throw ProblemException.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason", "the op '" + Op.of(frame).wire()
+                    + "' is not served by this deployment"));
+        }
+        handler.handle(session, frame);
     }
 
     private void authenticate(StreamSession session, ClientFrame.Authenticate a) {
@@ -189,15 +198,16 @@ class StreamHandler {
         session.token = token;
         session.widget = outcome.widget();
         session.embedOrigin = a.embedOrigin();
-        // Cursors first: a message posted while this handshake completes is then delivered after the backlog, in order.
-        a.resume().forEach(session.cursors::put);
-        if (!registry.bind(session, token.agentId(), settings.maxConnectionsPerAgent())) {
+        var agent = agents.find(token.agentId()).orElseThrow();
+        session.principal = new Principal.Agent(agent.id(), agent.orgId(), agent.username(), agent.displayName());
+        for (SessionListener l : listeners) l.authenticated(session, a);
+        if (!registry.bind(session, session.principal.key(), settings.maxConnectionsPerAgent())) {
             session.token = null;
+            session.principal = null;
             fail(session, a.id(), Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
                     + " open connections per agent", "retryAfterSeconds", 30)));
             return;
         }
-        var agent = agents.find(token.agentId()).orElseThrow();
         String ready = FrameCodec.encode(new ServerFrame.Ready(a.id(), session.id, session.widget.id(),
                 new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
                 token.scopes().stream().sorted().toList(), token.expiresAt(), settings.heartbeat().toSeconds(),
@@ -211,9 +221,7 @@ class StreamHandler {
         admission.authenticated(session.channel);
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
-        if (!a.resume().isEmpty()) {
-            resume(session, a.id(), a.resume(), true);
-        }
+        for (SessionListener l : listeners) l.ready(session, a);
     }
 
     private void refresh(StreamSession session, ClientFrame.Refresh r) {
@@ -242,112 +250,6 @@ class StreamHandler {
         log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
     }
 
-    private void send(StreamSession session, ClientFrame.Send s) {
-        requireScope(session, Scope.MESSAGING_WRITE, "sending messages");
-        Conversation conversation = conversationOf(session, s.conversation());
-        TokenBucket bucket = agentSends.computeIfAbsent(session.agentId(),
-                k -> new TokenBucket(settings.sendsPerSecondPerAgent(), settings.sendsPerSecondPerAgent() * 2));
-        if (!bucket.tryTake()) {
-            throw ProblemException.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.sendsPerSecondPerAgent()
-                    + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", bucket.secondsUntilNext()));
-        }
-        Participant me = Participant.agent(session.agentId());
-        // Sends never block (they queue in the transport), so acks leave right from the commit, in commit order.
-        conversationLog.append(conversation, me, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {
-            if (error != null) {
-                log.warn("session {}: send to {} failed: {}", session.id, conversation.id(), error.toString());
-                reply(session, s.id(), Problem.of(ErrorCode.SERVER_RESTARTING));
-                return;
-            }
-            session.send(new ServerFrame.Ack(s.id(), conversation.id(), appended.message().seq(), s.clientMessageId(),
-                    appended.duplicate()));
-        });
-    }
-
-    /**
-     * Replays each conversation after the client's position, then sends {@code caught_up}. During the handshake the
-     * replay starts at the session's cursor if live delivery already moved it (so nothing is sent twice).
-     */
-    private void resume(StreamSession session, String id, Map<String, Long> positions, boolean handshake) {
-        requireScope(session, Scope.MESSAGING_READ, "reading conversations");
-        List<ServerFrame.CaughtUp> results = new ArrayList<>();
-        for (var e : positions.entrySet()) {
-            Optional<Conversation> conversation = conversations.findFor(session.token.orgId(), Participant.agent(session.agentId()), e.getKey());
-            if (conversation.isEmpty()) {
-                results.add(ServerFrame.CaughtUp.unknown(id, e.getKey()));
-                continue;
-            }
-            long last = conversation.get().lastSeq();
-            if (e.getValue() > last && !sealedLost(session, conversation.get(), e.getValue())) {
-                // The client claims more than a lost write could explain: flag it, do not silently skip.
-                results.add(ServerFrame.CaughtUp.positionAhead(id, e.getKey(), last, e.getValue()));
-                delivery.resetCursor(session, e.getKey(), last);
-                continue;
-            }
-            long reached = delivery.replay(session, conversation.get(), e.getValue(), handshake);
-            results.add(ServerFrame.CaughtUp.ok(id, e.getKey(), reached));
-        }
-        results.forEach(session::send);
-    }
-
-    /**
-     * A member has seen sequence numbers the database does not hold: the storage lost acknowledged messages. Their
-     * numbers are sealed as lost (placeholders reach every member) so they are never given to new messages; false
-     * when the claim is wider than any lost write could be ({@link ConversationLog#MAX_SEALED_HOLE}).
-     */
-    private boolean sealedLost(StreamSession session, Conversation conversation, long seen) {
-        return !conversationLog.sealLost(conversation, seen, Participant.agent(session.agentId())).join().isEmpty();
-    }
-
-    private void typing(StreamSession session, ClientFrame.Typing t) {
-        requireScope(session, Scope.MESSAGING_WRITE, "typing indicators");
-        Conversation conversation = conversationOf(session, t.conversation());
-        delivery.typing(conversation, Participant.agent(session.agentId()), session);
-    }
-
-    private void receipt(StreamSession session, ClientFrame.Receipt r) {
-        requireScope(session, Scope.MESSAGING_READ, "receipts");
-        Conversation conversation = conversationOf(session, r.conversation());
-        if (r.seq() > conversation.lastSeq() && !sealedLost(session, conversation, r.seq())) {
-            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "seq " + r.seq()
-                    + " is beyond the conversation's last message (" + conversation.lastSeq() + ")"));
-        }
-        conversations.recordReceipt(conversation, Participant.agent(session.agentId()), r.kind(), r.seq());
-        session.send(new ServerFrame.ReceiptOk(r.id(), conversation.id(), r.kind(), r.seq()));
-    }
-
-    private void startConversation(StreamSession session, ClientFrame.StartConversation s) {
-        requireScope(session, Scope.MESSAGING_WRITE, "starting conversations");
-        String org = session.token.orgId();
-        List<Participant> others = new ArrayList<>();
-        for (String agentId : s.agents()) {
-            var agent = agents.find(agentId).filter(a -> a.orgId().equals(org))
-                    .orElseThrow(() -> ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "Agent " + agentId)));
-            others.add(Participant.agent(agent.id()));
-        }
-        Conversation c = conversations.start(org, Participant.agent(session.agentId()), others, s.subject());
-        session.send(new ServerFrame.ConversationFrame(s.id(), ConversationViews.of(c)));
-        delivery.conversationStarted(c, session);
-    }
-
-    private void listConversations(StreamSession session, ClientFrame.ListConversations l) {
-        requireScope(session, Scope.MESSAGING_READ, "reading conversations");
-        Participant me = Participant.agent(session.agentId());
-        var positions = conversations.readPositions(session.token.orgId(), me);
-        var list = conversations.listFor(session.token.orgId(), me).stream()
-                .map(c -> ConversationViews.summary(c, positions.get(c.id()))).toList();
-        session.send(new ServerFrame.Conversations(l.id(), list));
-    }
-
-    private Conversation conversationOf(StreamSession session, String id) {
-        return conversations.findFor(session.token.orgId(), Participant.agent(session.agentId()), id)
-                .orElseThrow(() -> ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "Conversation " + id)));
-    }
-
-    private static void requireScope(StreamSession session, Scope scope, String what) {
-        session.token.requireScopes(List.of(scope.value()), what);
-    }
-
     /** An error frame that leaves the session open. */
     static void reply(StreamSession session, String id, Problem problem) {
         session.send(ServerFrame.Error.of(id, problem));
@@ -363,7 +265,4 @@ class StreamHandler {
         session.close(problem.error().closeCode(), problem.code());
     }
 
-    static Instant now() {
-        return Instant.now();
-    }
 }

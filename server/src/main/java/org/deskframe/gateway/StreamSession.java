@@ -5,21 +5,21 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.identity.Scope;
 import org.deskframe.identity.Widget;
 import org.deskframe.protocol.FrameCodec;
 import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 
 /**
- * One open gateway connection: its socket, where it is in the handshake, the token it runs on, and for each
- * conversation the last sequence delivered to it (the cursor that makes delivery exactly-once and in order).
- * Kept small: there is one per open widget, and an idle one holds no queue of any kind.
+ * One open gateway connection: its socket, where it is in the handshake, who it belongs to, the token it runs on, and
+ * the per-session state capabilities attach to it (messaging's delivery cursors). Kept small: there is one per open
+ * widget, and an idle one holds no queue of any kind.
  */
-final class StreamSession {
+final class StreamSession implements GatewaySession {
 
     enum State { AWAITING_AUTH, READY, CLOSED }
 
@@ -37,6 +37,7 @@ final class StreamSession {
     final TokenBucket frames;
     volatile State state = State.AWAITING_AUTH;
     volatile VerifiedToken token;
+    volatile Principal principal;
     volatile Widget widget;
     volatile String embedOrigin;
     volatile long lastInbound;
@@ -46,8 +47,8 @@ final class StreamSession {
     int rejectedFrames;
     long refusalWindowStart;
     boolean idlessFrameRefused;
-    /** conversation id -> last sequence delivered; guarded by itself. */
-    final Map<String, Long> cursors = new ConcurrentHashMap<>(4);
+    /** Capabilities' per-session state, by {@link Attachment#index}; grown on first use (guarded by this). */
+    private Object[] attachments;
 
     StreamSession(Channel channel, TokenBucket frames) {
         this.id = newId();
@@ -64,7 +65,8 @@ final class StreamSession {
      * {@code deskframe.gateway.send-buffer-bytes}) is closed here, whoever was sending ({@code session.slow_consumer},
      * 4003: reconnect and resume): nothing is dropped silently, and no session buffers without bound.
      */
-    boolean send(String json) {
+    @Override
+    public boolean send(String json) {
         if (state == State.CLOSED || !channel.isActive()) return false;
         if (!channel.isWritable()) {
             close(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.code());
@@ -74,9 +76,59 @@ final class StreamSession {
         return true;
     }
 
-    /** {@link #send(String)} of one frame, encoded here. */
-    boolean send(ServerFrame frame) {
+    @Override
+    public boolean send(ServerFrame frame) {
         return send(FrameCodec.encode(frame));
+    }
+
+    @Override
+    public boolean sendPaced(ServerFrame frame) {
+        return sendPaced(FrameCodec.encode(frame), PACED_WAIT_MS);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public Widget widget() {
+        return widget;
+    }
+
+    @Override
+    public VerifiedToken token() {
+        return token;
+    }
+
+    @Override
+    public void requireScope(Scope scope, String what) {
+        token.requireScopes(List.of(scope.value()), what);
+    }
+
+    @Override
+    public boolean mayReceive(Scope scope) {
+        VerifiedToken t = token;
+        return state == State.READY && t != null && t.scopes().contains(scope.value());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized <T> T attachment(Attachment<T> key) {
+        if (attachments == null || attachments.length <= key.index) {
+            attachments = attachments == null ? new Object[key.index + 1] : java.util.Arrays.copyOf(attachments, key.index + 1);
+        }
+        Object value = attachments[key.index];
+        if (value == null) {
+            value = key.initial.get();
+            attachments[key.index] = value;
+        }
+        return (T) value;
     }
 
     /** How long a bulk sender (a resume replay) waits for a reader that is behind before it counts as too slow. */
@@ -122,6 +174,12 @@ final class StreamSession {
     String agentId() {
         VerifiedToken t = token;
         return t == null ? null : t.agentId();
+    }
+
+    /** The principal's key once authenticated, else null. */
+    String principalKey() {
+        Principal p = principal;
+        return p == null ? null : p.key();
     }
 
     private static String newId() {

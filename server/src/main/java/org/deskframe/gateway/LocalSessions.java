@@ -1,0 +1,9 @@
+package org.deskframe.gateway;
+
+import java.util.Collection;
+
+/** The sessions open on this node for a principal (for capabilities that deliver with their own rules). */
+public interface LocalSessions {
+
+    Collection<? extends GatewaySession> of(String principalKey);
+}

@@ -1,0 +1,158 @@
+package org.deskframe.messaging.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.deskframe.gateway.ClusterRelay;
+import org.deskframe.gateway.GatewaySession;
+import org.deskframe.gateway.LocalSessions;
+import org.deskframe.gateway.Principal;
+import org.deskframe.gateway.Pushes;
+import org.deskframe.identity.Scope;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationLog;
+import org.deskframe.messaging.ConversationViews;
+import org.deskframe.messaging.Message;
+import org.deskframe.messaging.MessagePosted;
+import org.deskframe.messaging.Participant;
+import org.deskframe.messaging.ReceiptRecorded;
+import org.deskframe.protocol.FrameCodec;
+import org.deskframe.protocol.ServerFrame;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts messaging's events on the participants' open sessions. Each session keeps, per conversation, the last sequence
+ * it was sent (its cursor, attached to the session); a message is sent only if it is the next one, a gap is filled from
+ * the log first, and anything at or below the cursor is dropped. That makes delivery to a session in-order and
+ * exactly-once however live events, other nodes' events and resume replays interleave.
+ */
+@Component
+class MessageDelivery {
+
+    static final int REPLAY_PAGE = 500;
+    /** conversation id -> last sequence sent to the session; read and written under the session's monitor. */
+    static final GatewaySession.Attachment<Map<String, Long>> CURSORS = GatewaySession.Attachment.of(() -> new ConcurrentHashMap<>(4));
+
+    /** The cross-node message type of a message posted on another node. */
+    static final String POSTED_ELSEWHERE = "messaging.posted";
+
+    private final LocalSessions sessions;
+    private final Pushes pushes;
+    private final ClusterRelay relay;
+    private final ConversationLog log;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterRelay relay, ConversationLog log) {
+        this.sessions = sessions;
+        this.pushes = pushes;
+        this.relay = relay;
+        this.log = log;
+        relay.subscribe(POSTED_ELSEWHERE, MessagePosted.class,
+                e -> executor.execute(() -> deliverToLocalSessions(e.message(), e.recipients())));
+    }
+
+    /** A message committed on this node: to this node's sessions, and to the other nodes for theirs. */
+    @EventListener
+    void on(MessagePosted event) {
+        // Off the log writer's thread: a slow socket or a gap fill must never hold up commits.
+        executor.execute(() -> deliverToLocalSessions(event.message(), event.recipients()));
+        relay.publish(POSTED_ELSEWHERE, event);
+    }
+
+    /** Delivers a message to this node's sessions of its recipients (from this node's log or another node's). */
+    void deliverToLocalSessions(Message message, List<Participant> recipients) {
+        for (Participant p : recipients) {
+            String key = principalKey(p);
+            if (key == null) continue;
+            for (GatewaySession s : sessions.of(key)) deliver(s, message);
+        }
+    }
+
+    @EventListener
+    void on(ReceiptRecorded event) {
+        ServerFrame frame = new ServerFrame.Receipt(event.conversationId(), ConversationViews.of(event.participant()),
+                event.kind(), event.seq());
+        executor.execute(() -> pushes.push(keys(event.recipients()), frame, Scope.MESSAGING_READ, null));
+    }
+
+    void typing(Conversation c, Participant from, GatewaySession origin) {
+        pushes.push(keys(c.participants()), new ServerFrame.Typing(c.id(), ConversationViews.of(from)), Scope.MESSAGING_READ, origin);
+    }
+
+    void conversationStarted(Conversation c, GatewaySession origin) {
+        pushes.push(keys(c.participants()), new ServerFrame.ConversationFrame(null, ConversationViews.of(c)), Scope.MESSAGING_READ, origin);
+    }
+
+    /** Sets where the session stands before it receives anything (its resume positions, from the handshake). */
+    void startAt(GatewaySession session, Map<String, Long> positions) {
+        synchronized (session) {
+            session.attachment(CURSORS).putAll(positions);
+        }
+    }
+
+    /**
+     * Sends everything after {@code after} in order and moves the cursor there; returns the last sequence sent. With
+     * {@code fromCursor}, starts at the session's cursor if live delivery has already gone further.
+     */
+    long replay(GatewaySession session, Conversation c, long after, boolean fromCursor) {
+        synchronized (session) {
+            Map<String, Long> cursors = session.attachment(CURSORS);
+            long cursor = fromCursor ? Math.max(after, cursors.getOrDefault(c.id(), after)) : after;
+            while (true) {
+                List<Message> page = log.read(c.id(), cursor, REPLAY_PAGE);
+                for (Message m : page) {
+                    // Paced: a client catching up on a long conversation is not a slow one.
+                    if (!session.sendPaced(messageFrame(m))) return cursor;
+                    cursor = m.seq();
+                }
+                if (page.size() < REPLAY_PAGE) break;
+            }
+            cursors.put(c.id(), cursor);
+            return cursor;
+        }
+    }
+
+    void resetCursor(GatewaySession session, String conversationId, long seq) {
+        synchronized (session) {
+            session.attachment(CURSORS).put(conversationId, seq);
+        }
+    }
+
+    void deliver(GatewaySession session, Message m) {
+        synchronized (session) {
+            if (!session.mayReceive(Scope.MESSAGING_READ)) return;
+            Map<String, Long> cursors = session.attachment(CURSORS);
+            Long cursor = cursors.get(m.conversationId());
+            long from = cursor == null ? m.seq() - 1 : cursor;
+            if (m.seq() <= from) return;
+            if (m.seq() > from + 1) {
+                for (Message missed : log.read(m.conversationId(), from, (int) Math.min(m.seq() - from - 1, 10_000))) {
+                    if (missed.seq() >= m.seq()) break;
+                    if (!session.send(FrameCodec.encode(messageFrame(missed)))) return;
+                    from = missed.seq();
+                }
+            }
+            cursors.put(m.conversationId(), session.send(FrameCodec.encode(messageFrame(m))) ? m.seq() : from);
+        }
+    }
+
+    static ServerFrame messageFrame(Message m) {
+        return new ServerFrame.MessagePush(ConversationViews.of(m));
+    }
+
+    /** The principal whose sessions a participant reads from: agents now, customers with guest sessions. */
+    static String principalKey(Participant p) {
+        return switch (p.kind()) {
+            case AGENT -> Principal.keyOfAgent(p.id());
+            case CUSTOMER -> Principal.keyOfCustomer(p.id());
+            case QUEUE, SYSTEM -> null;
+        };
+    }
+
+    private static List<String> keys(List<Participant> participants) {
+        return participants.stream().map(MessageDelivery::principalKey).filter(java.util.Objects::nonNull).toList();
+    }
+}
