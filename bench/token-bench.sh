@@ -144,13 +144,13 @@ DF_SECRET=$(curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: 
 echo "Deskframe up (JVM pid $DF_PID); client bench-backend registered through the admin API"
 
 drive() { # drive LABEL URL SECRET PID GRANT LEVEL
-  "$JAVA" -Xmx512m -cp "$DRIVER_JAR" org.deskframe.identity.TokenEndpointLoad --label="$1" --url="$2" \
+  "$JAVA" -Xmx512m -cp "$DRIVER_JAR" org.deskframe.bench.TokenEndpointLoad --label="$1" --url="$2" \
     --client-id=bench-backend --secret="$3" --pid="$4" --grant="$5" --levels="$6" --agent=agent1 \
     --seconds="$SECONDS_PER_RUN" --warmup="$WARMUP" --out="$OUT.jsonl"
 }
 
 prewarm() { # prewarm LABEL URL SECRET GRANT
-  "$JAVA" -Xmx512m -cp "$DRIVER_JAR" org.deskframe.identity.TokenEndpointLoad --label="$1 (prewarm)" --url="$2" \
+  "$JAVA" -Xmx512m -cp "$DRIVER_JAR" org.deskframe.bench.TokenEndpointLoad --label="$1 (prewarm)" --url="$2" \
     --client-id=bench-backend --secret="$3" --grant="$4" --levels=8 --agent=agent1 --seconds="$PREWARM" --warmup=0
 }
 if [ "$PREWARM" -gt 0 ]; then

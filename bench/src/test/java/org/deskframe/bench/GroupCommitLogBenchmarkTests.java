@@ -1,4 +1,4 @@
-package org.deskframe.messaging.internal;
+package org.deskframe.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.deskframe.messaging.internal;
+package org.deskframe.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Participant;
+import org.deskframe.messaging.internal.ConversationLogFixture;
 import org.deskframe.storage.SyncedH2Files;
 import org.flywaydb.core.Flyway;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,11 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Durable messages per second through the server's own {@link GroupCommitLog} (the class the gateway's {@code send}
+ * Durable messages per second through the server's own group-commit log (the class the gateway's {@code send}
  * goes through), on the server's Flyway schema, on H2 (a file database, as the embedded default) or on the local
  * PostgreSQL (a schema of its own, dropped afterwards). Each JMH thread is one sender that waits for its ack (the
  * commit) before sending again, as a gateway session does with its client's send; messages go round-robin to
@@ -73,7 +72,8 @@ public class GroupCommitLogBenchmark {
     private HikariDataSource dataSource;
     private Path h2Dir;
     private String schema;
-    GroupCommitLog log;
+    ConversationLogFixture.Running running;
+    ConversationLog log;
     List<Conversation> convs;
     final AtomicInteger next = new AtomicInteger();
     final AtomicLong events = new AtomicLong();
@@ -116,13 +116,13 @@ public class GroupCommitLogBenchmark {
                     .params(id, Timestamp.from(now)).update();
             convs.add(new Conversation(id, "demo", null, "open", 0, List.of(a, b), now));
         }
-        log = new GroupCommitLog(jdbc, new org.springframework.jdbc.core.JdbcTemplate(dataSource),
-                new TransactionTemplate(new JdbcTransactionManager(dataSource)), e -> events.incrementAndGet());
+        running = ConversationLogFixture.start(dataSource, e -> events.incrementAndGet());
+        log = running.log();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        log.stop();
+        running.close();
         if (schema != null) {
             try (var c = dataSource.getConnection(); var s = c.createStatement()) {
                 s.execute("drop schema " + schema + " cascade");

@@ -1,4 +1,4 @@
-package org.deskframe.identity;
+package org.deskframe.bench;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,4 +1,4 @@
-package org.deskframe.tokens;
+package org.deskframe.bench;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -28,6 +28,8 @@ import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
+import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.VerifierFixture;
 
 /**
  * A region's identity held in memory: one RS256 key, one client, one agent and a token ledger, each behind the
@@ -65,7 +67,7 @@ final class InMemoryIdentity {
     }
 
     AccessTokenVerifier verifier() {
-        return new AccessTokenVerifier(REGION, keys, ledger, clients, agents, SETTINGS);
+        return VerifierFixture.verifier(REGION, keys, ledger, clients, agents, SETTINGS);
     }
 
     /** An access token as the authorization server issues it (RFC 9068 at+jwt, RS256), recorded in the ledger. */

@@ -1,4 +1,4 @@
-package org.deskframe.identity;
+package org.deskframe.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

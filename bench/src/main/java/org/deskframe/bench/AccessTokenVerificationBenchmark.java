@@ -1,4 +1,4 @@
-package org.deskframe.tokens;
+package org.deskframe.bench;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -10,6 +10,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.VerifiedToken;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What checking one RS256 {@code at+jwt} access token costs on one thread, with the signing key already loaded:
  * the signature alone on a parsed token; parsing plus signature plus claims (what Nimbus does for the verifier); the
- * full {@link AccessTokenVerifier} over in-memory identity (no database); and a hit in a cache of verified tokens.
+ * full {@link AccessTokenVerifier} over in-memory identity (no database).
  * Run: {@code java -jar bench/target/benchmarks.jar AccessTokenVerification -f 1 -wi 3 -i 5}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +44,6 @@ public class AccessTokenVerificationBenchmark {
     SignedJWT parsed;
     RSAKey publicKey;
     AccessTokenVerifier verifier;
-    VerifiedTokenCache cache;
 
     @Setup
     public void setUp() {
@@ -50,7 +51,6 @@ public class AccessTokenVerificationBenchmark {
         token = identity.issueAgentToken(Duration.ofHours(1));
         publicKey = identity.keys.publicKey();
         verifier = identity.verifier();
-        cache = new VerifiedTokenCache(verifier::verify, identity.ledger, 100_000);
         try {
             parsed = SignedJWT.parse(token);
         } catch (ParseException e) {
@@ -58,7 +58,7 @@ public class AccessTokenVerificationBenchmark {
         }
         // Every variant must succeed on this token, or it would measure a failure path.
         if (!signatureOnParsedToken() || signatureAndClaims().getSubject() == null
-                || fullVerifier().agentId() == null || cachedVerifierHit().agentId() == null) {
+                || fullVerifier().agentId() == null) {
             throw new IllegalStateException("the benchmark token does not verify");
         }
     }
@@ -100,11 +100,5 @@ public class AccessTokenVerificationBenchmark {
     @Benchmark
     public VerifiedToken fullVerifier() {
         return verifier.verify(token);
-    }
-
-    /** (c) A repeat check of the same token through a SHA-256-keyed cache of verified tokens (benchmark only). */
-    @Benchmark
-    public VerifiedToken cachedVerifierHit() {
-        return cache.verify(token);
     }
 }
