@@ -27,9 +27,12 @@ esac
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAR=${BENCH_JAR:-server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar}
-if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; then
-  echo "Building the server..."
-  mvn -B -q -DskipTests -pl server -am package
+# The echo baseline is not part of the platform: only its class is put on the server's class path (loader.path).
+ECHO_JAR=bench/target/deskframe-bench-0.1.0-SNAPSHOT-echo.jar
+if { [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; } \
+    || [ ! -f "$ECHO_JAR" ] || [ -n "$(find bench/src bench/pom.xml -newer "$ECHO_JAR" -print -quit)" ]; then
+  echo "Building the server and the echo endpoint..."
+  mvn -B -q -DskipTests -pl server,bench -am package
 fi
 if [ ! -d bench/node_modules/ws ]; then
   (cd bench && npm ci --no-audit --no-fund --silent)
@@ -51,7 +54,7 @@ PROPS=(
   --deskframe.identity.data-dir="$DATA"
   --deskframe.identity.secret-key=bench-secret-key-0123456789abcdef-0123456789
   --deskframe.demo.enabled=true
-  --deskframe.bench.echo-endpoint=true
+  --deskframe.bench.echo-endpoint=true   # builds before the echo left the server (BENCH_JAR) mount theirs with this
   --spring.jmx.enabled=false
 )
 SCHEMA=""
@@ -60,9 +63,7 @@ if [ "${BENCH_DB:-h2}" = postgres ]; then
   psql -h 127.0.0.1 -U postgres -d test -qc "create schema $SCHEMA" >/dev/null
   PROPS+=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA"
           --spring.datasource.username=postgres --spring.datasource.password=)
-else
-  PROPS+=(--spring.datasource.url="jdbc:h2:file:$DATA/deskframe")
-fi
+fi   # else the embedded default under the data dir, as an operator runs it
 DRIVER=()
 case "$SCENARIO" in
   handshake)
@@ -97,7 +98,7 @@ echo "Starting the server on $BASE (log: $OUT.log)"
 # MaxHeapFreeRatio=100: the full GCs the idle scenario forces (to weigh live objects) must not shrink the heap, or RSS
 # would drop by whatever G1 gives back and "RSS per connection" would say nothing.
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_PROPS are word lists
-"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-4g}" -XX:MaxHeapFreeRatio=100 ${BENCH_JAVA_OPTS:-} -jar "$JAR" "${PROPS[@]}" ${BENCH_PROPS:-} >"$OUT.log" 2>&1 &
+"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-4g}" -XX:MaxHeapFreeRatio=100 -Dloader.path="$ROOT/$ECHO_JAR" ${BENCH_JAVA_OPTS:-} -jar "$JAR" "${PROPS[@]}" ${BENCH_PROPS:-} >"$OUT.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   if curl -fsS "$BASE/actuator/health" >/dev/null 2>&1; then break; fi

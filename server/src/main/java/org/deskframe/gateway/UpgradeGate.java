@@ -34,7 +34,6 @@ import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.RegionSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,25 +60,24 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
 
     private final OriginGate origins;
     private final StreamHandler handler;
-    private final ObjectProvider<BenchEcho> benchEcho;
+    private final java.util.Map<String, TransportEndpoint> extraEndpoints;
     private final RegionSettings region;
     private final WebSocketServerProtocolConfig streamConfig;
-    private final WebSocketServerProtocolConfig echoConfig;
     private final int transportLimit;
     private final ConnectionAdmission admission;
     private final long upgradeTimeoutMillis;
 
-    UpgradeGate(OriginGate origins, StreamHandler handler, ObjectProvider<BenchEcho> benchEcho, RegionSettings region,
+    UpgradeGate(OriginGate origins, StreamHandler handler, java.util.List<TransportEndpoint> extraEndpoints, RegionSettings region,
                 GatewaySettings settings, ConnectionAdmission admission) {
         this.admission = admission;
         this.upgradeTimeoutMillis = settings.upgradeTimeout().toMillis();
         this.origins = origins;
         this.handler = handler;
-        this.benchEcho = benchEcho;
+        this.extraEndpoints = extraEndpoints.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                TransportEndpoint::path, e -> e));
         this.region = region;
         this.transportLimit = transportLimit(settings);
         this.streamConfig = protocol(GatewayEndpoint.PATH, transportLimit);
-        this.echoConfig = protocol(BenchEcho.PATH, transportLimit);
     }
 
     /**
@@ -135,8 +133,8 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        BenchEcho echo = BenchEcho.PATH.equals(path) ? benchEcho.getIfAvailable() : null;
-        if (!GatewayEndpoint.PATH.equals(path) && echo == null) {
+        TransportEndpoint extra = GatewayEndpoint.PATH.equals(path) ? null : extraEndpoints.get(path);
+        if (!GatewayEndpoint.PATH.equals(path) && extra == null) {
             request.release();
             respond(ctx, HttpResponseStatus.MISDIRECTED_REQUEST, Problem.of(ErrorCode.ENDPOINT_WRONG_PORT, Map.of(
                     "requested", request.method() + " " + path, "served", "only the gateway WebSocket " + GatewayEndpoint.PATH,
@@ -173,9 +171,9 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
         }
         ChannelPipeline p = ctx.pipeline();
         p.remove("upgrade-deadline");
-        p.addAfter(ctx.name(), "ws", new ProtocolHandler(echo == null ? streamConfig : echoConfig));
+        p.addAfter(ctx.name(), "ws", new ProtocolHandler(extra == null ? streamConfig : protocol(extra.path(), transportLimit)));
         p.addAfter("ws", "ws-aggregator", new WebSocketFrameAggregator(transportLimit));
-        p.addAfter("ws-aggregator", "ws-frames", echo == null ? new StreamChannel(handler) : echo.newChannelHandler());
+        p.addAfter("ws-aggregator", "ws-frames", extra == null ? new StreamChannel(handler) : extra.newConnectionHandler(admission::authenticated));
         // On to the handshake handler "ws" placed right after this one: it answers 101 and swaps the HTTP codec for
         // WebSocket's (and drops the HTTP aggregator).
         ctx.fireChannelRead(request);

@@ -167,7 +167,7 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
 
     @Test
     void theBenchmarkEchoEndpointIsOffUnlessTurnedOn() {
-        // deskframe.bench.echo-endpoint is not set here: the gateway port does not serve the path at all.
+        // No TransportEndpoint is mounted here (the benchmarks add their echo): the gateway port does not serve the path.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                         .buildAsync(java.net.URI.create("ws://localhost:" + GATEWAY_PORT + "/api/v2/bench/echo"),
                                 new java.net.http.WebSocket.Listener() {}).join())

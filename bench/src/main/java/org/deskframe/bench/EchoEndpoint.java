@@ -1,4 +1,4 @@
-package org.deskframe.gateway;
+package org.deskframe.bench;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -12,19 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.deskframe.gateway.GatewaySettings;
+import org.deskframe.gateway.TransportEndpoint;
 import org.springframework.stereotype.Component;
 
 /**
- * Benchmarks only, off by default ({@code deskframe.bench.echo-endpoint=true} turns it on): a bare WebSocket endpoint
- * at {@value #PATH} on exactly the gateway's transport (its port, Netty pipeline and settings), so the gateway's
- * figures have a baseline. The first frame is answered with {@code {"op":"ready"}} (the shape of a handshake, without
- * any check), every later frame is echoed back, and every open socket gets {@code {"op":"ping"}} once per heartbeat,
- * like the gateway's idle sessions. It keeps no state beyond the set of open sockets.
+ * The benchmarks' baseline: a bare WebSocket endpoint at {@value #PATH} on exactly the gateway's transport (its port,
+ * upgrade gate, Netty pipeline and settings), mounted through {@link TransportEndpoint}. It is not part of the
+ * platform: {@code bench/gateway-bench.sh} puts only this class on the server's class path ({@code loader.path},
+ * {@code bench/target/deskframe-bench-*-echo.jar}), where component scanning finds it. The first frame is answered with
+ * {@code {"op":"ready"}} (the shape of a handshake, without any check), every later frame is echoed back, and every
+ * open socket gets {@code {"op":"ping"}} once per heartbeat, like the gateway's idle sessions.
  */
 @Component
-@ConditionalOnProperty(name = "deskframe.bench.echo-endpoint", havingValue = "true")
-class BenchEcho implements AutoCloseable {
+public class EchoEndpoint implements TransportEndpoint, AutoCloseable {
 
     static final String PATH = "/api/v2/bench/echo";
     private static final String READY = "{\"op\":\"ready\"}";
@@ -34,18 +35,21 @@ class BenchEcho implements AutoCloseable {
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bench-echo-ping").daemon(true).factory());
 
-    private final ConnectionAdmission admission;
-
-    BenchEcho(GatewaySettings settings, ConnectionAdmission admission) {
-        this.admission = admission;
+    public EchoEndpoint(GatewaySettings settings) {
         long heartbeatMs = settings.heartbeat().toMillis();
         pinger.scheduleWithFixedDelay(() -> {
             for (Channel c : open) c.writeAndFlush(new TextWebSocketFrame(PING));
         }, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
     }
 
-    /** A handler per connection, like the gateway's {@link StreamChannel}: it only remembers whether it said ready. */
-    ChannelHandler newChannelHandler() {
+    @Override
+    public String path() {
+        return PATH;
+    }
+
+    /** A handler per connection, like the gateway's own: it only remembers whether it said ready. */
+    @Override
+    public ChannelHandler newConnectionHandler(Admission admission) {
         return new ChannelInboundHandlerAdapter() {
             private boolean ready;
 
