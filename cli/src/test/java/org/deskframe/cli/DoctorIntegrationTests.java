@@ -82,7 +82,8 @@ class DoctorIntegrationTests {
         assertThat(run.out())
                 .contains("✗ messaging: refused, close code 4305")
                 .contains("token.scope_missing: The token lacks scope messaging:write")
-                .contains("fix: Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.")
+                .contains("fix: Request messaging:write when obtaining the token (your backend asked for: messaging:read video voice);"
+                        + " OAuth client demo-backend already allows it.")
                 .contains("✓ voice: ready")
                 .contains("Result: 1 of 3 widget(s) cannot start: messaging.")
                 .doesNotContain(token);

@@ -120,7 +120,8 @@ class EmbeddingBrowserIntegrationTests {
             assertThat(m.locator(".df-error[role=alert]")).isVisible();
             assertThat(m.locator(".df-error-message")).containsText("The token lacks scope messaging:write needed by the messaging widget");
             assertThat(m.locator(".df-error-hint")).containsText(
-                    "Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.");
+                    "Request messaging:write when obtaining the token (your backend asked for: messaging:read video voice);"
+                    + " OAuth client demo-backend already allows it.");
             assertThat(m.locator(".df-error-code")).containsText("token.scope_missing");
             awaitTrue(page.page(), "() => window.readyError && window.readyError.code === 'token.scope_missing'");
         }

@@ -56,10 +56,14 @@ public enum ErrorCode {
     TOKEN_WRONG_ORG("token.wrong_org", 403, 4303,
             "The token belongs to organisation '{tokenOrg}', not '{expectedOrg}'.",
             "Use orgId '{tokenOrg}', or obtain the token with a client of organisation '{expectedOrg}'."),
-    /** The token lacks one or more scopes the widget or API needs. */
+    /** The token lacks scopes the widget or API needs, and its OAuth client is not allowed some of them. */
     TOKEN_SCOPE_MISSING("token.scope_missing", 403, 4305,
             "The token lacks scope {missing} needed by {target} (granted: {granted}).",
-            "Add {missing} to the allowed scopes of OAuth client {client} and request it when obtaining the token."),
+            "Add {notAllowed} to the allowed scopes of OAuth client {client} (admin API), then request {missing} when obtaining the token (your backend asked for: {granted})."),
+    /** The token lacks scopes the widget or API needs that its OAuth client already allows: they were not requested. */
+    TOKEN_SCOPE_NOT_REQUESTED("token.scope_missing", 403, 4305,
+            "The token lacks scope {missing} needed by {target} (granted: {granted}).",
+            "Request {missing} when obtaining the token (your backend asked for: {granted}); OAuth client {client} already allows it."),
     /** The OAuth client that obtained the token may not embed widgets. */
     CLIENT_EMBED_NOT_ALLOWED("client.embed_not_allowed", 403, 4306,
             "OAuth client {client} does not have the 'embed' capability, so its tokens cannot open widgets.",

@@ -55,6 +55,7 @@ final class ErrorCatalogueDoc {
         p.put("identity", "the username or client id whose sign-ins failed");
         p.put("limit", "the limit that was exceeded (a rate, or a size in bytes)");
         p.put("missing", "the scopes the token lacks");
+        p.put("notAllowed", "the missing scopes that the OAuth client is not allowed (an admin must add them first)");
         p.put("notBefore", "the token's `nbf` (or `iat`), as an ISO-8601 instant");
         p.put("operation", "the deployment-wide operation that was refused");
         p.put("org", "the organisation id (for a grant: the OAuth client's organisation)");
