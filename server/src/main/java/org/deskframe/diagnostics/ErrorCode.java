@@ -92,6 +92,13 @@ public enum ErrorCode {
     ASSERTION_INVALID("assertion.invalid", 400, 4332,
             "The jwt-bearer assertion is refused: {reason}.",
             "Build each assertion as docs/oauth.md describes: iss = the client id '{client}', aud = '{tokenEndpoint}', sub = the agent's username, a new jti, iat = now and exp at most {maxLifetimeSeconds} seconds later (the backend's clock must be within {skewSeconds} seconds of the server's)."),
+    /**
+     * A jwt-bearer assertion whose audience is not this deployment's token endpoint: the backend was given another URL
+     * for the platform (another host name, port or deployment), so the hint names the right one, the issuer.
+     */
+    ASSERTION_WRONG_AUDIENCE("assertion.invalid", 400, 4332,
+            "The jwt-bearer assertion is refused: {reason}.",
+            "Give your backend (the token broker, the example desktop's DESKFRAME_ENV) this deployment's issuer '{expectedIssuer}' as the platform URL: assertions are addressed to its token endpoint '{tokenEndpoint}'."),
     /** A jwt-bearer assertion's signature does not verify with the client's secret or registered keys. */
     ASSERTION_BAD_SIGNATURE("assertion.bad_signature", 400, 4333,
             "The jwt-bearer assertion's signature does not verify ({reason}).",

@@ -18,7 +18,8 @@ class ErrorCatalogueTests {
     /** Codes deliberately shared by several constants: a more specific message for the same failure. */
     private static final Map<String, Set<ErrorCode>> VARIANTS = Map.of(
             "token.missing", EnumSet.of(ErrorCode.TOKEN_MISSING, ErrorCode.TOKEN_MISSING_BEHIND_PROXY),
-            "token.scope_missing", EnumSet.of(ErrorCode.TOKEN_SCOPE_MISSING, ErrorCode.TOKEN_SCOPE_NOT_REQUESTED));
+            "token.scope_missing", EnumSet.of(ErrorCode.TOKEN_SCOPE_MISSING, ErrorCode.TOKEN_SCOPE_NOT_REQUESTED),
+            "assertion.invalid", EnumSet.of(ErrorCode.ASSERTION_INVALID, ErrorCode.ASSERTION_WRONG_AUDIENCE));
 
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();
