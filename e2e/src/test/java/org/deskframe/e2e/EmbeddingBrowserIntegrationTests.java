@@ -70,10 +70,10 @@ class EmbeddingBrowserIntegrationTests {
             startConversation(m1, "agent2", "Order 1234");
             send(m1, "Hello from agent1");
             Locator conversationAtTwo = m2.locator("button.df-conversation", new FrameLocator.LocatorOptions().setHasText("Order 1234"));
-            assertThat(conversationAtTwo).hasAttribute("aria-label", "Order 1234, 1 unread");
+            assertThat(conversationAtTwo).hasAccessibleName("Order 1234 (1 unread)");
             conversationAtTwo.click();
             assertThat(message(m2, "Hello from agent1")).isVisible();
-            assertThat(conversationAtTwo).hasAttribute("aria-label", "Order 1234");
+            assertThat(conversationAtTwo).hasAccessibleName("Order 1234");
 
             send(m2, "Hi agent1, agent2 here");
             assertThat(message(m1, "Hi agent1, agent2 here")).isVisible();
