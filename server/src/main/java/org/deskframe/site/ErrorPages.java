@@ -73,8 +73,11 @@ class ErrorPages implements ErrorController {
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         String said = message == null ? "" : message.toString().strip();
         if (path.startsWith("/oauth2/authorize") && status == 400) {
-            return Problem.of(ErrorCode.AUTHORIZE_REQUEST_INVALID, Map.of("reason", said.isEmpty()
-                    ? "client_id, response_type or another parameter is missing or wrong" : said));
+            // Spring's "[invalid_request] OAuth 2.0 Parameter: client_id", in words.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(\\w+)] OAuth 2.0 Parameter: (\\w+)").matcher(said);
+            String reason = m.find() ? "the parameter " + m.group(2) + " is missing or not valid (OAuth error " + m.group(1) + ")"
+                    : said.isEmpty() ? "client_id, response_type or another parameter is missing or not valid" : said;
+            return Problem.of(ErrorCode.AUTHORIZE_REQUEST_INVALID, Map.of("reason", reason));
         }
         return switch (status) {
             case 404 -> Problem.of(ErrorCode.PAGE_NOT_FOUND, Map.of("resource", "Page '" + path + "'", "home", region.publicUrl()));

@@ -58,7 +58,8 @@ class SiteIntegrationTests extends DeskframeServerTest {
         Page page = browser.get(URI.create(BASE + "/oauth2/authorize"));
         assertThat(page.status()).isEqualTo(400);
         assertThat(page.header("X-Deskframe-Error")).isEqualTo("request.invalid");
-        assertThat(page.body()).contains("Invalid authorization request:")
+        assertThat(page.body()).contains("Invalid authorization request: the parameter response_type is missing or not valid"
+                        + " (OAuth error invalid_request).")
                 .contains("Start the sign-in from the application that uses Deskframe")
                 .contains("Error code: <code>request.invalid</code>")
                 .doesNotContain("Whitelabel");
