@@ -228,6 +228,24 @@ class DoctorIntegrationTests {
     }
 
     @Test
+    void tokenPrintsAnAgentsAccessTokenThatTheDoctorAccepts() {
+        Run token = deskframe("token", "--env", platform.base(), "--client-id", "demo-backend", "--client-secret",
+                "demo-backend" + TestClient.DEMO_SECRET_SUFFIX, "--agent", "agent1");
+        assertThat(token.exitCode()).as(token.all()).isZero();
+        String value = token.out().strip();
+        assertThat(value.split("\\.")).hasSize(3);
+        Run run = deskframe("doctor", "--env", platform.base(), "--token", value, "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend");
+
+        Run refused = deskframe("token", "--env", platform.base(), "--client-id", "demo-backend", "--client-secret",
+                "demo-backend" + TestClient.DEMO_SECRET_SUFFIX, "--agent", "acme-agent1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).contains("grant.agent_not_in_org:").contains("fix: ");
+    }
+
+    @Test
     void whenTheTokenIsMissingThenUsageError() {
         Run run = deskframe("doctor", "--env", platform.base());
         assertThat(run.exitCode()).isEqualTo(2);
