@@ -90,8 +90,10 @@ class SiteIntegrationTests extends DeskframeServerTest {
         assertThat(index.body()).contains("href=\"errors.md\"").contains("href=\"embedding.md\"");
         Page errors = browser.get(URI.create(BASE + "/docs/errors.md"));
         assertThat(errors.status()).isEqualTo(200);
-        assertThat(errors.body()).contains("<h1>Error catalogue</h1>").contains("<table>").contains("<code>token.scope_missing</code>");
+        assertThat(errors.body()).contains("<h1>Error catalogue</h1>").contains("<table tabindex=\"0\">").contains("<code>token.scope_missing</code>");
         assertThat(errors.body().split("<h1")).hasSize(2);
+        // Wide code blocks and tables scroll: a keyboard can reach them.
+        assertThat(browser.get(URI.create(BASE + "/docs/embedding.md")).body()).contains("<pre tabindex=\"0\">");
     }
 
     @Test
