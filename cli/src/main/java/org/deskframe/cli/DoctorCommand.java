@@ -60,7 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
     boolean ascii;
 
     /** What the deployment's embed discovery announced: gateway, region, its names, and which widgets it can start. */
-    private record Announced(String gateway, String region, List<String> origins, Map<String, String> notEnabled) {}
+    private record Announced(String gateway, String region, List<String> origins, Map<String, String> notEnabled,
+                             boolean envRefused) {}
 
     @Override
     public Integer call() {
@@ -132,7 +133,11 @@ final class DoctorCommand implements Callable<Integer> {
         String notes = notEnabled.isEmpty() ? "" : " " + String.join(", ", notEnabled)
                 + (notEnabled.size() == 1 ? " is" : " are") + " not enabled on this deployment (the widget shows a notice).";
         String result;
-        if (cannotStart.isEmpty() && !list.anyFailed()) {
+        if (announced.envRefused() && !enabled.isEmpty()) {
+            // EmbeddingClient refuses this env before any widget connects, whatever the handshakes above say.
+            result = "Result: none of " + enabled.size() + " enabled widget(s) can start with env " + base + ": EmbeddingClient"
+                    + " refuses a name the deployment does not announce (env.issuer_mismatch above)." + notes;
+        } else if (cannotStart.isEmpty() && !list.anyFailed()) {
             result = enabled.isEmpty() ? "Result: no requested widget is enabled on this deployment." + notes
                     : "Result: " + enabled.size() + " widget(s) can start (" + String.join(", ", enabled) + ")." + notes;
         } else if (cannotStart.isEmpty()) {
@@ -181,7 +186,8 @@ final class DoctorCommand implements Callable<Integer> {
         JsonNode j = a.status() == 200 ? a.json() : null;
         List<String> origins = new ArrayList<>();
         if (j != null) j.path("origins").forEach(o -> origins.add(o.asString()));
-        if (!EnvName.names(base, issuer, origins)) {
+        boolean refused = !EnvName.names(base, issuer, origins);
+        if (refused) {
             Checklist.fail(s, "issuer mismatch: env is " + base + " but the deployment's issuer is " + issuer,
                     Catalogue.problem("env.issuer_mismatch", Map.of("env", base, "expectedIssuer", issuer)));
         } else if (EnvName.origin(issuer).orElse(issuer).equals(base)) {
@@ -203,7 +209,7 @@ final class DoctorCommand implements Callable<Integer> {
                 if (!w.getValue().path("enabled").asBoolean(true)) notEnabled.put(w.getKey(), w.getValue().path("notice").asString(""));
             }
         }
-        return new Announced(gateway, j == null ? null : j.path("region").asString(null), List.copyOf(origins), notEnabled);
+        return new Announced(gateway, j == null ? null : j.path("region").asString(null), List.copyOf(origins), notEnabled, refused);
     }
 
     /**

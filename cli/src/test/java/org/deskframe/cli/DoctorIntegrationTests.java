@@ -138,7 +138,9 @@ class DoctorIntegrationTests {
         assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
         assertThat(run.out()).contains("✗ issuer mismatch: env is " + otherName + " but the deployment's issuer is " + platform.base())
                 .contains("env.issuer_mismatch: The deployment at '" + otherName + "' calls itself '" + platform.base() + "'")
-                .contains("fix: Use '" + platform.base() + "' as env");
+                .contains("fix: Use '" + platform.base() + "' as env")
+                .contains("Result: none of 1 enabled widget(s) can start with env " + otherName + ": EmbeddingClient refuses"
+                        + " a name the deployment does not announce (env.issuer_mismatch above).");
     }
 
     @Test
