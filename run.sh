@@ -6,8 +6,7 @@
 # (default 8081) and every Spring property as an environment variable; arguments are passed to the platform.
 set -euo pipefail
 cd "$(dirname "$0")"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+. bin/java-env
 JAVA="$JAVA_HOME/bin/java"
 
 SERVER_PORT="${SERVER_PORT:-8080}"
@@ -24,12 +23,15 @@ SERVER_JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
 DESKTOP_JAR=examples/agent-desktop/target/agent-desktop.jar
 SOURCES=(pom.xml server/pom.xml server/src token-broker/pom.xml token-broker/src examples/agent-desktop/pom.xml examples/agent-desktop/src)
 stale() { [ ! -f "$1" ] || [ -n "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
-if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
-  echo "Building Deskframe and the example agent desktop..."
-  mvn -B -q -DskipTests -pl server,examples/agent-desktop -am package
-fi
-
 mkdir -p logs data
+if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
+  echo "Building Deskframe and the example agent desktop (log: logs/build.log)..."
+  if ! mvn -B -q -DskipTests -pl server,examples/agent-desktop -am package >logs/build.log 2>&1; then
+    echo "The build failed. The end of logs/build.log:" >&2
+    tail -n 40 logs/build.log >&2
+    exit 1
+  fi
+fi
 DESKTOP_LOG=logs/agent-desktop.log
 DESKTOP_PID_FILE=data/agent-desktop.pid
 

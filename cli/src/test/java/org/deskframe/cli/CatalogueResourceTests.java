@@ -41,7 +41,7 @@ class CatalogueResourceTests {
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("generated", "From server/src/main/java/org/deskframe/diagnostics/ErrorCode.java by cli's CatalogueResourceTests;"
-                + " do not edit: render it again with mvn -B -pl cli -am test -Dtest=CatalogueResourceTests"
+                + " do not edit: render it again with bin/mvn -B -pl cli -am test -Dtest=CatalogueResourceTests"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -D" + GeneratedDocs.WRITE_PROPERTY + "=true");
         root.put("codes", codes);
         return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
