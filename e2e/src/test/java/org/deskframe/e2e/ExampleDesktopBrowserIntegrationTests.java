@@ -208,6 +208,36 @@ class ExampleDesktopBrowserIntegrationTests {
     }
 
     @Test
+    void whileTheGatewayIsUnreachableTheDesktopsCardSaysReconnectingNotReady() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(false);
+        List<com.microsoft.playwright.WebSocketRoute> live = new CopyOnWriteArrayList<>();
+        try (AgentPage p = browser.open(desktop.origin() + "/", page -> page.context().routeWebSocket(
+                Pattern.compile(".*/api/v2/stream$"), ws -> {
+                    if (down.get()) {
+                        ws.close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1011));
+                    } else {
+                        ws.connectToServer();
+                        live.add(ws);
+                    }
+                }))) {
+            fillLogin(p.page(), "agent2");
+            awaitState(p.page(), "messaging", "ready");
+            Locator card = p.page().locator("#widget-status [data-widget=messaging] .state");
+            assertThat(card).hasText("ready");
+
+            down.set(true);
+            for (var ws : live) ws.close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1011));
+            awaitState(p.page(), "messaging", "reconnecting");
+            assertThat(card).hasAttribute("data-state", "reconnecting");
+            assertThat(card).containsText("reconnecting, next attempt ");
+
+            down.set(false);
+            awaitState(p.page(), "messaging", "ready");
+            assertThat(card).hasText("ready");
+        }
+    }
+
+    @Test
     void thePlatformsFrontDoorLeadsASignInToTheFrontPageAndEveryPagePassesTheAudit() throws Exception {
         try (AgentPage p = browser.openForAudit(platform.base() + "/", page -> { })) {
             Page page = p.page();
@@ -215,6 +245,7 @@ class ExampleDesktopBrowserIntegrationTests {
             assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("The example agent desktop")))
                     .hasAttribute("href", desktop.origin());
             AccessibilityAudit.assertNoSeriousFindings(page, "the platform's front page");
+            WidgetStatesBrowserIntegrationTests.screenshot(page, "front-page.png");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
             assertThat(page.locator("h1")).hasText("Sign in to Deskframe");

@@ -146,7 +146,7 @@ class WidgetStatesBrowserIntegrationTests {
     // ---- a lost connection is visible -----------------------------------------------------------------------------
 
     @Test
-    void aLostConnectionIsReconnectingInStatusStyleAndEventsUntilItIsBack() {
+    void aLostConnectionIsReconnectingInStatusStyleAndEventsUntilItIsBack() throws Exception {
         AtomicBoolean down = new AtomicBoolean(false);
         List<WebSocketRoute> live = new CopyOnWriteArrayList<>();
         try (AgentPage page = browser.openForAudit(desktop.origin() + "/desktop?agent=agent1", p -> p.context()
@@ -180,6 +180,7 @@ class WidgetStatesBrowserIntegrationTests {
             awaitTrue(page.page(), "() => window.events.some(e => e.type === 'reconnecting' && e.widget === 'messaging')");
             assertThat(m.locator("#df-composer-reason")).containsText("Not connected");
             AccessibilityAudit.assertNoSeriousFindings(page.page(), "the reconnecting messaging widget");
+            screenshot(page.page(), "reconnecting.png");
 
             down.set(false);
             awaitState(page.page(), "messaging", "ready");
