@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * An axe-core audit (npm's axe-core 4.x, installed by the e2e build) of a page and each of its frames, failing on
- * serious or critical findings. The page must come from {@link Browser#openForAudit}: the widgets' CSP allows only
+ * serious or critical findings and on a page without exactly one h1. The page must come from {@link Browser#openForAudit}: the widgets' CSP allows only
  * their own scripts, so axe is injected into a context that bypasses CSP.
  */
 final class AccessibilityAudit {
@@ -38,6 +38,9 @@ final class AccessibilityAudit {
                                     nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary.replace(/\\s+/g, ' '))}))
                     """);
             audited++;
+            // One top-level heading per page, widget pages included.
+            Object h1 = frame.evaluate("() => document.querySelectorAll('h1').length");
+            if (((Number) h1).intValue() != 1) findings.add(h1 + " h1 elements (one top-level heading per page) in " + frame.url());
             for (Map<String, Object> v : violations) {
                 if (FAILING.contains(String.valueOf(v.get("impact")))) {
                     findings.add(v.get("impact") + " " + v.get("id") + " (" + v.get("help") + ") in " + frame.url() + ": "
