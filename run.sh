@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Starts Deskframe (embedded H2 under ./data, demo data) and the example agent desktop together, building both first
-# if needed. The desktop runs in the background (log: logs/agent-desktop.log) and is stopped when the platform stops.
+# if needed, and prints one summary once both are up: each place's URL and its credentials. Both log to logs/
+# (platform.log, agent-desktop.log); the desktop is stopped when the platform stops.
 # Honours SERVER_PORT (default 8080), DESKFRAME_GATEWAY_PORT (the widgets' WebSocket gateway, default 8090), DESKTOP_PORT
 # (default 8081) and every Spring property as an environment variable; arguments are passed to the platform.
 set -euo pipefail
 cd "$(dirname "$0")"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+. bin/java-env
 JAVA="$JAVA_HOME/bin/java"
 
 SERVER_PORT="${SERVER_PORT:-8080}"
@@ -23,12 +23,15 @@ SERVER_JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
 DESKTOP_JAR=examples/agent-desktop/target/agent-desktop.jar
 SOURCES=(pom.xml server/pom.xml server/src token-broker/pom.xml token-broker/src examples/agent-desktop/pom.xml examples/agent-desktop/src)
 stale() { [ ! -f "$1" ] || [ -n "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
-if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
-  echo "Building Deskframe and the example agent desktop..."
-  mvn -B -q -DskipTests -pl server,examples/agent-desktop -am package
-fi
-
 mkdir -p logs data
+if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
+  echo "Building Deskframe and the example agent desktop (log: logs/build.log)..."
+  if ! mvn -B -q -DskipTests -pl server,examples/agent-desktop -am package >logs/build.log 2>&1; then
+    echo "The build failed. The end of logs/build.log:" >&2
+    tail -n 40 logs/build.log >&2
+    exit 1
+  fi
+fi
 DESKTOP_LOG=logs/agent-desktop.log
 DESKTOP_PID_FILE=data/agent-desktop.pid
 
@@ -46,6 +49,7 @@ fi
 DESKTOP_PID=$!
 echo "$DESKTOP_PID" >"$DESKTOP_PID_FILE"
 PLATFORM_PID=
+PLATFORM_LOG=logs/platform.log
 
 stop_all() {
   trap - EXIT INT TERM
@@ -63,33 +67,62 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap stop_all EXIT
 
-for _ in $(seq 1 50); do
+echo "Starting Deskframe (log: $PLATFORM_LOG) and the example agent desktop (log: $DESKTOP_LOG)..."
+"$JAVA" -jar "$SERVER_JAR" "$@" >"$PLATFORM_LOG" 2>&1 &
+PLATFORM_PID=$!
+
+# Ready when the platform says so (its readiness probe); a platform that exits first shows why.
+ready=
+for _ in $(seq 1 240); do
+  kill -0 "$PLATFORM_PID" 2>/dev/null || break
+  if curl -fsS -o /dev/null "http://127.0.0.1:$SERVER_PORT/actuator/health/readiness" 2>/dev/null; then ready=1; break; fi
+  sleep 0.5
+done
+if [ -z "$ready" ]; then
+  echo "Deskframe did not start (is port $SERVER_PORT or ${DESKFRAME_GATEWAY_PORT:-8090} taken? set SERVER_PORT / DESKFRAME_GATEWAY_PORT). The end of $PLATFORM_LOG:" >&2
+  tail -n 30 "$PLATFORM_LOG" >&2 || true
+  exit 1
+fi
+
+# The gateway's URL as the platform announces it to widgets (GET /embed/v1/env), not a guess.
+# Asked at the platform's public URL, since the answer names the host it was reached at.
+GATEWAY_URL=$(curl -fsS "$PLATFORM_URL/embed/v1/env" 2>/dev/null | sed -n 's/.*"gateway":"\([^"]*\)".*/\1/p')
+ADMIN_LINE=$(sed -n 's/.*Deployment admin client: \(.*\)$/\1/p' "$PLATFORM_LOG" | head -n 1)
+for _ in $(seq 1 20); do
   curl -fsS -o /dev/null "http://127.0.0.1:$DESKTOP_PORT/healthz" 2>/dev/null && break
   kill -0 "$DESKTOP_PID" 2>/dev/null || break
   sleep 0.2
 done
-if ! kill -0 "$DESKTOP_PID" 2>/dev/null; then
-  echo "WARNING: the example desktop did not start (is port $DESKTOP_PORT free? set DESKTOP_PORT). Its log:" >&2
-  tail -n 20 "$DESKTOP_LOG" >&2 || true
+if kill -0 "$DESKTOP_PID" 2>/dev/null; then
+  DESKTOP_LINE="$DESKTOP_URL
+      sign in            the same demo agents: agent1 in one browser profile, agent2 in another"
+else
+  DESKTOP_LINE="did not start (is port $DESKTOP_PORT free? set DESKTOP_PORT); see $DESKTOP_LOG"
 fi
 
-cat <<EOF
+cat <<SUMMARY
 
-  Deskframe platform:     $PLATFORM_URL   (starting; it prints its own summary when ready)
-  Widget gateway:         ws://<platform host>:${DESKFRAME_GATEWAY_PORT:-8090}/api/v2/stream
-  Example agent desktop:  $DESKTOP_URL
-      sign in as agent1 / desk-agent1, and in a second (private) window as agent2 / desk-agent2
-      desktop log: $DESKTOP_LOG (pid $DESKTOP_PID)
+  Deskframe is ready (demo mode: fixed demo credentials, never for production)
+
+  Platform               $PLATFORM_URL   (front page, docs, API reference)
+      sign in            agent1 / agent1-demo-pass, agent2 / agent2-demo-pass   (org demo)
+      OAuth clients      demo-backend, demo-noembed, acme-backend, demo-admin: secret <client id>-secret-0123456789abcdef
+      deployment admin   ${ADMIN_LINE:-see $PLATFORM_LOG}
+  Widget gateway         ${GATEWAY_URL:-see $PLATFORM_LOG}
+  Example agent desktop  $DESKTOP_LINE
+  Logs                   $PLATFORM_LOG, $DESKTOP_LOG
   Stop both with Ctrl-C.
 
-EOF
+SUMMARY
 
-"$JAVA" -jar "$SERVER_JAR" "$@" &
-PLATFORM_PID=$!
 set +e
 wait "$PLATFORM_PID"
 status=$?
 set -e
 PLATFORM_PID=
+if [ "$status" -ne 0 ] && [ "$status" -ne 130 ] && [ "$status" -ne 143 ]; then
+  echo "Deskframe stopped (exit $status). The end of $PLATFORM_LOG:" >&2
+  tail -n 30 "$PLATFORM_LOG" >&2 || true
+fi
 stop_all
 exit "$status"

@@ -1,8 +1,13 @@
 // Unit tests of EmbeddingClient's pure logic (no DOM): run by `node --test` from the Maven build (server/pom.xml).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {backoffDelay, debugLine, decodeTokenPayload, earlierPage, envOrigin, precheck, refreshDelay, tokenFrom,
-  streamUrl, unreadCount, widgetUrl} from '../../main/resources/embed/v1/core.js';
+import {readFileSync} from 'node:fs';
+import {backoffDelay, byLastActivity, causeOf, clip, debugLine, decodeTokenPayload, earlierPage, envMismatch, envOrigin,
+  linkSegments, precheck, providerFailure, refreshDelay, retryTime, tokenFrom, streamUrl, unreadCount,
+  widgetUrl} from '../../main/resources/embed/v1/core.js';
+
+/** The env rule's cases, shared with deskframe doctor's tests (cli's EnvNameTests). */
+const ENV_RULE = JSON.parse(readFileSync(new URL('../resources/env-rule.json', import.meta.url), 'utf8'));
 
 const b64url = o => Buffer.from(JSON.stringify(o)).toString('base64url');
 const jwt = payload => `${b64url({alg: 'RS256', typ: 'at+jwt'})}.${b64url(payload)}.c2ln`;
@@ -120,4 +125,91 @@ test('streamUrl takes the gateway URL the platform announced, else the page orig
     'wss://cc.example.com/api/v2/stream');
   assert.equal(streamUrl('', 'http://127.0.0.1:8080/embed/v1/widgets/voice').href, 'ws://127.0.0.1:8080/api/v2/stream');
   assert.throws(() => streamUrl('http://localhost:8090/api/v2/stream', 'http://localhost:8080/'), TypeError);
+});
+
+test('envOrigin follows the shared env rule: scheme assumed (http only for localhost and 127.0.0.1), origin kept', () => {
+  for (const c of ENV_RULE.origins) {
+    if (c.origin === null) assert.throws(() => envOrigin(c.env), TypeError, JSON.stringify(c));
+    else assert.equal(envOrigin(c.env), c.origin, JSON.stringify(c));
+  }
+});
+
+test('envMismatch accepts exactly the names the deployment announces, else env.issuer_mismatch with the issuer', () => {
+  for (const c of ENV_RULE.names) {
+    const p = envMismatch(envOrigin(c.env), {issuer: c.issuer, origins: c.origins});
+    if (c.accepted) {
+      assert.equal(p, null, JSON.stringify(c));
+    } else {
+      assert.equal(p.code, 'env.issuer_mismatch', JSON.stringify(c));
+      assert.equal(p.action, 'stop');
+      assert.equal(p.message, `The deployment at '${envOrigin(c.env)}' calls itself '${c.issuer}' (its issuer, which its tokens carry), not '${envOrigin(c.env)}'.`);
+      assert.match(p.hint, new RegExp(`^Use '${c.issuer.replace(/[.]/g, '\\.')}' as env`));
+    }
+  }
+});
+
+test('precheck names a wrong env before the token: env.issuer_mismatch, then token.wrong_region', () => {
+  const env = {issuer: 'http://localhost:8080', region: 'local', origins: ['http://localhost:8080', 'http://127.0.0.1:8080']};
+  const payload = {iss: 'http://localhost:8080', org: 'demo'};
+  assert.equal(precheck(payload, env, 'demo', 'http://127.0.0.1:8080'), null);
+  assert.equal(precheck(payload, env, 'demo', 'http://10.1.2.3:8080').code, 'env.issuer_mismatch');
+  assert.equal(precheck({...payload, iss: 'http://localhost:9090'}, env, 'demo', 'http://localhost:8080').code, 'token.wrong_region');
+});
+
+test('clip keeps short text, and cuts long text at a space, never inside a URL', () => {
+  assert.equal(clip('  a \n b  '), 'a b');
+  const url = 'http://localhost:8080/oauth2/token?' + 'x'.repeat(60);
+  const text = `${'word '.repeat(30)}${url} tail`;
+  const cut = clip(text, 200);
+  assert.ok(cut.length <= 202, cut);
+  assert.ok(cut.endsWith(' …'));
+  assert.ok(!cut.includes('http://localhost'), 'the URL is dropped whole, not cut in the middle');
+});
+
+test('providerFailure passes a catalogue cause through: code and message in the message, its hint as the hint', () => {
+  const thrown = Object.assign(new Error("The jwt-bearer assertion is refused: aud [http://127.0.0.1:8080/oauth2/token] does not include the token endpoint 'http://localhost:8080/oauth2/token'."),
+    {code: 'assertion.invalid', hint: "Use the issuer 'http://localhost:8080' as the platform URL."});
+  const p = providerFailure(thrown);
+  assert.equal(p.code, 'provider.failed');
+  assert.equal(p.message, "The token provider (getAccessToken) threw: assertion.invalid: The jwt-bearer assertion is refused: aud [http://127.0.0.1:8080/oauth2/token] does not include the token endpoint 'http://localhost:8080/oauth2/token'.");
+  assert.equal(p.hint, "Use the issuer 'http://localhost:8080' as the platform URL.");
+  assert.deepEqual(p.cause, {code: 'assertion.invalid', message: thrown.message, hint: thrown.hint});
+  assert.equal(p.action, 'stop');
+});
+
+test('providerFailure of a plain error keeps the catalogue hint, and causeOf ignores codes that are not catalogue-shaped', () => {
+  const p = providerFailure(new Error('the desktop backend answered 500'));
+  assert.equal(p.message, 'The token provider (getAccessToken) threw: the desktop backend answered 500.');
+  assert.match(p.hint, /^Make getAccessToken return/);
+  assert.equal(p.cause, undefined);
+  assert.equal(causeOf(Object.assign(new Error('x'), {code: 'ECONNREFUSED'})), null);
+  assert.equal(causeOf(Object.assign(new Error('x'), {code: 20})), null);
+  assert.equal(causeOf(new Error('outer', {cause: {code: 'invalid_grant', message: 'bad'}})).code, 'invalid_grant');
+});
+
+test('linkSegments links http and https URLs only, leaving punctuation and other schemes as text', () => {
+  assert.deepEqual(linkSegments('See https://example.com/a?b=1, then (http://x.example/y).'), [
+    {text: 'See '}, {text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1'}, {text: ', then ('},
+    {text: 'http://x.example/y', href: 'http://x.example/y'}, {text: ').'}]);
+  assert.deepEqual(linkSegments('javascript:alert(1) data:text/html,<b>x</b> ftp://x.example'),
+    [{text: 'javascript:alert(1) data:text/html,<b>x</b> ftp://x.example'}]);
+  assert.deepEqual(linkSegments('xhttps://evil.example'), [{text: 'xhttps://evil.example'}]);
+  assert.deepEqual(linkSegments('no links here'), [{text: 'no links here'}]);
+  assert.deepEqual(linkSegments(''), []);
+});
+
+test('byLastActivity puts the conversation with the newest message or start first, stable on ties', () => {
+  const convs = [
+    {id: 'c_old', createdAt: '2026-12-01T08:00:00Z', lastMessageAt: '2026-12-01T09:00:00Z'},
+    {id: 'c_new', createdAt: '2026-12-01T10:00:00Z', lastMessageAt: null},
+    {id: 'c_busy', createdAt: '2026-12-01T07:00:00Z', lastMessageAt: '2026-12-01T11:00:00Z'},
+    {id: 'c_a', createdAt: '2026-12-01T06:00:00Z'}, {id: 'c_b', createdAt: '2026-12-01T06:00:00Z'},
+  ];
+  assert.deepEqual([...convs].sort(byLastActivity).map(c => c.id), ['c_busy', 'c_new', 'c_old', 'c_a', 'c_b']);
+});
+
+test('retryTime says when, and in how many seconds', () => {
+  const now = Date.parse('2026-12-01T10:00:00Z');
+  assert.match(retryTime(4000, now), /\(in 4 s\)$/);
+  assert.match(retryTime(200, now), /\(in 1 s\)$/);
 });

@@ -1,21 +1,45 @@
 // The example desktop's page: loads EmbeddingClient from the platform and embeds the widgets. The token provider
-// calls this desktop's own backend, which holds the OAuth credentials; the page never sees a secret.
+// calls this desktop's own backend, which holds the OAuth credentials; the page never sees a secret. Errors are shown
+// once: a widget that cannot start shows its panel (message, fix, code) where it would be; the status card names only
+// the state and the code; the notice is for what no panel shows (the module not loading, a refresh that failed).
 const config = JSON.parse(document.getElementById('desktop-config').textContent);
 const debug = new URLSearchParams(location.search).has('debug');
 const notice = document.getElementById('notice');
 
-function show(message, kind) {
+function show(parts, kind) {
   notice.hidden = false;
   notice.className = 'notice' + (kind ? ' ' + kind : '');
-  notice.textContent = message;
+  notice.replaceChildren(...parts.map(p => typeof p === 'string' ? document.createTextNode(p) : p));
 }
+
+function element(tag, text, className) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  e.textContent = text;
+  return e;
+}
+
+/** An error, once: its message, its fix, its code. */
+function describe(error) {
+  return [element('span', error.message || String(error)), ' ',
+    ...(error.hint ? [element('strong', 'Fix: '), element('span', error.hint), ' '] : []),
+    element('code', error.code || 'error')];
+}
+
+const LABELS = {loading: 'loading', connecting: 'connecting', ready: 'ready', reconnecting: 'reconnecting',
+  not_enabled: 'not enabled', error: 'cannot start'};
 
 function renderStatus(status) {
   for (const [widget, s] of Object.entries(status || {})) {
     const el = document.querySelector(`#widget-status [data-widget="${widget}"] .state`);
     if (!el) continue;
     el.dataset.state = s.state;
-    el.textContent = s.state + (s.error ? ` - ${s.error.code}: ${s.error.message} ${s.error.hint || ''}` : '');
+    let text = LABELS[s.state] || s.state;
+    if (s.state === 'error' && s.error) text += ` (${s.error.code})`;
+    if (s.state === 'reconnecting' && s.reconnect?.retryAt) {
+      text += `, next attempt ${new Date(s.reconnect.retryAt).toLocaleTimeString()}`;
+    }
+    el.textContent = text;
   }
 }
 
@@ -32,7 +56,9 @@ async function getAccessToken() {
   }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(`The desktop backend could not get a token (${body.error || response.status}): ${body.message || ''} ${body.hint || ''}`.trim());
+    // The backend's own answer, code and hint included: EmbeddingClient passes them through as provider.failed's cause.
+    throw Object.assign(new Error(`The desktop backend could not get a token: ${body.message || response.status}`),
+      {code: body.error || 'token_unavailable', hint: body.hint});
   }
   return body.access_token;
 }
@@ -42,10 +68,9 @@ try {
   ({ EmbeddingClient } = await import(config.embedModule));
   if (typeof EmbeddingClient !== 'function') throw new Error('the module does not export EmbeddingClient');
 } catch (e) {
-  show(`Could not load EmbeddingClient from ${config.embedModule} (${e.message}). Is the platform running at ` +
-       `${config.platform}, and does this deployment serve /embed/v1/deskframe.js? The widgets cannot start without it.`, 'error');
-  renderStatus(Object.fromEntries(config.widgets.map(w => [w, { state: 'error', error: { code: 'embed.unavailable',
-    message: 'EmbeddingClient could not be loaded', hint: `Start the platform at ${config.platform}.` } }])));
+  show([`Could not load EmbeddingClient from ${config.embedModule} (${e.message}). Is the platform running at ` +
+       `${config.platform}, and does this deployment serve /embed/v1/deskframe.js? The widgets cannot start without it.`], 'error');
+  renderStatus(Object.fromEntries(config.widgets.map(w => [w, { state: 'error', error: { code: 'embed.unavailable' } }])));
 }
 
 if (EmbeddingClient) {
@@ -61,12 +86,11 @@ if (EmbeddingClient) {
     onEvent: refresh, // may fire before the constructor returns: hence the guard in refresh
   });
   window.deskframe = client; // for the browser tests and for poking around in the console
-  for (const name of ['ready', 'error', 'tokenRefreshed', 'disconnected', 'reconnected']) {
-    client.on?.(name, refresh);
-  }
-  client.ready.then(refresh, err => {
-    refresh();
-    show(`A widget could not start: ${err?.code ? err.code + ': ' : ''}${err?.message || err} ${err?.hint || ''}`, 'error');
+  // An error that leaves every widget as it was (a token refresh that failed while the sessions go on) has no panel.
+  client.on('error', e => {
+    if (!e.widget && Object.values(client.status()).some(s => s.state === 'ready')) show(describe(e.error), 'error');
   });
+  client.on('tokenRefreshed', () => { notice.hidden = true; });
+  client.ready.then(refresh, refresh);
   refresh();
 }

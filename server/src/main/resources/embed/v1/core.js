@@ -46,10 +46,26 @@ export function decodeTokenPayload(token) {
 }
 
 /**
- * What the client checks before connecting, given the decoded payload and the env's embed discovery
- * ({issuer, region}): the issuer (region) first, then the organisation. Returns a problem or null.
+ * The env rule, the same in EmbeddingClient and `deskframe doctor`: env must be one of the names the deployment
+ * answers under, as its embed discovery lists them (`origins`: its issuer and, on a loopback host, the same with
+ * localhost and 127.0.0.1 swapped). Anything else is env.issuer_mismatch. Returns a problem or null.
  */
-export function precheck(payload, env, orgId) {
+export function envMismatch(origin, env) {
+  const listed = Array.isArray(env.origins) && env.origins.length ? env.origins : [env.issuer];
+  const names = listed.map(n => { try { return new URL(n).origin; } catch { return n; } });
+  if (names.includes(origin)) return null;
+  return problem('env.issuer_mismatch', {env: origin, expectedIssuer: env.issuer});
+}
+
+/**
+ * What the client checks before connecting, given the decoded payload and the env's embed discovery
+ * ({issuer, region, origins}): the name env used, the issuer (region), then the organisation. Returns a problem or null.
+ */
+export function precheck(payload, env, orgId, origin) {
+  if (origin) {
+    const mismatch = envMismatch(origin, env);
+    if (mismatch) return mismatch;
+  }
   if (payload.iss !== env.issuer) {
     return problem('token.wrong_region', {tokenIssuer: String(payload.iss), region: env.region, expectedIssuer: env.issuer});
   }
@@ -146,4 +162,98 @@ export function streamUrl(announced, here) {
   const url = new URL('/api/v2/stream', here);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url;
+}
+
+/**
+ * Text for a message or a cause, at most `max` characters: whitespace runs become one space, and a longer text is cut
+ * at a space (never inside a URL or a word) and marked with an ellipsis.
+ */
+export function clip(text, max = 1000) {
+  const s = String(text ?? '').replace(/\s+/g, ' ').trim();
+  if (s.length <= max) return s;
+  const cut = s.lastIndexOf(' ', max);
+  return `${s.slice(0, cut > 0 ? cut : max)} …`;
+}
+
+const CAUSE_CODE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+
+/**
+ * The catalogue-shaped cause of what getAccessToken threw, if it carries one: an error (or its `cause`) with a
+ * string `code` such as 'assertion.invalid' or 'invalid_grant', a message and maybe a hint (what the integrator's
+ * backend answered). Null for a plain error.
+ */
+export function causeOf(thrown) {
+  const candidates = [thrown, thrown && thrown.cause];
+  for (const c of candidates) {
+    if (c && typeof c === 'object' && typeof c.code === 'string' && CAUSE_CODE.test(c.code)) {
+      const cause = {code: c.code, message: clip(c.message || '')};
+      if (typeof c.hint === 'string' && c.hint.trim()) cause.hint = clip(c.hint);
+      return cause;
+    }
+  }
+  return null;
+}
+
+/**
+ * provider.failed for what getAccessToken threw. The cause is passed through: its code and message in the message,
+ * as `cause`, and its hint (which names the fix the backend knows, such as the platform's right URL) as the hint.
+ */
+export function providerFailure(thrown) {
+  const cause = causeOf(thrown);
+  const text = cause ? `${cause.code}: ${cause.message}` : String(thrown && thrown.message || thrown);
+  const p = problem('provider.failed', {reason: `threw: ${clip(text).replace(/[.\s]+$/, '')}`});
+  if (cause) {
+    p.cause = cause;
+    if (cause.hint) p.hint = cause.hint;
+  }
+  return p;
+}
+
+/** "22:41:13 (in 4 s)": when a retry `inMs` from `now` happens, for people. */
+export function retryTime(inMs, now = Date.now()) {
+  const at = new Date(now + inMs);
+  const clock = at.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
+  return `${clock} (in ${Math.max(1, Math.round(inMs / 1000))} s)`;
+}
+
+/**
+ * A message's text as segments for the DOM: plain text, and links for http(s) URLs only ({text, href}). A URL is
+ * whatever whitespace-separated word starts with http:// or https:// and parses as such a URL (trailing punctuation
+ * stays text); other schemes (javascript:, data:, ...) stay text. The caller renders text as text nodes.
+ */
+export function linkSegments(text) {
+  const out = [];
+  const push = t => {
+    if (!t) return;
+    const last = out[out.length - 1];
+    if (last && !last.href) last.text += t; else out.push({text: t});
+  };
+  for (const part of String(text ?? '').split(/(\s+)/)) {
+    const m = /^(.*?)(https?:\/\/\S+)$/i.exec(part);
+    if (!m || /[a-z0-9]$/i.test(m[1])) { push(part); continue; }
+    let candidate = m[2];
+    let tail = '';
+    while (/[.,;:!?'"\]>]$/.test(candidate) || (candidate.endsWith(')') && !candidate.includes('('))) {
+      tail = candidate.slice(-1) + tail;
+      candidate = candidate.slice(0, -1);
+    }
+    let url = null;
+    try { url = new URL(candidate); } catch { url = null; }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) { push(part); continue; }
+    push(m[1]);
+    out.push({text: candidate, href: url.href});
+    push(tail);
+  }
+  return out;
+}
+
+/** When a conversation last changed, in ms since the epoch: its newest known message, else when it started. */
+export function lastActivity(conv) {
+  const times = [conv.lastMessageAt, conv.createdAt].map(t => (t ? Date.parse(t) : NaN)).filter(t => !Number.isNaN(t));
+  return times.length ? Math.max(...times) : 0;
+}
+
+/** The conversation list's order: most recent activity first; ties by id, so the order is stable. */
+export function byLastActivity(a, b) {
+  return lastActivity(b) - lastActivity(a) || String(a.id).localeCompare(String(b.id));
 }

@@ -1,7 +1,7 @@
 // Type declarations for /embed/v1/deskframe.js (Deskframe EmbeddingClient). See docs/embedding.md.
 
 export type WidgetName = 'messaging' | 'voice' | 'video';
-export type WidgetState = 'loading' | 'connecting' | 'ready' | 'not_enabled' | 'error';
+export type WidgetState = 'loading' | 'connecting' | 'ready' | 'reconnecting' | 'not_enabled' | 'error';
 export type ClientAction = 'reconnect' | 'new_token' | 'stop';
 
 /** A catalogue error (docs/errors.md): the same code, message and hint the server logs and the widget shows. */
@@ -18,7 +18,23 @@ export interface DeskframeProblem {
   client?: string;
   origin?: string;
   allowed?: string[];
+  /** token.scope_missing: the missing scopes the OAuth client is not allowed (an admin adds them first). */
+  notAllowed?: string[];
   reason?: string;
+  /** provider.failed: what getAccessToken threw, when it carried a code (e.g. your backend's answer). */
+  cause?: { code: string; message: string; hint?: string };
+  /** env.unreachable: when the next attempt is. */
+  retryInMs?: number;
+  retryAt?: string;
+}
+
+/** While a widget that was ready re-establishes its connection. */
+export interface ReconnectView {
+  /** The close code's catalogue code, or the WebSocket close code ('1006' for a dropped connection). */
+  code: string;
+  attempt: number;
+  retryInMs: number;
+  retryAt: string;
 }
 
 export interface AgentView {
@@ -36,6 +52,8 @@ export interface WidgetStatus {
   agent?: AgentView;
   /** Why a widget is not enabled (voice and video until calls support). */
   notice?: string;
+  /** state 'reconnecting': why, and when the next attempt is. */
+  reconnect?: ReconnectView;
 }
 
 export type Status = Partial<Record<WidgetName, WidgetStatus>>;
@@ -49,7 +67,11 @@ export interface EmbeddingClientOptions {
   env: string;
   /** A fixed access token (cannot be refreshed); give getAccessToken instead for sessions longer than one token. */
   token?: string;
-  /** Returns (a promise of) an access token from your backend; called at start and again before expiry. */
+  /**
+   * Returns (a promise of) an access token from your backend; called at start and again before expiry. If it throws
+   * an error with a string `code` (and `message`, `hint`), e.g. your backend's catalogue answer, provider.failed keeps
+   * it as `cause` and shows its hint.
+   */
   getAccessToken?: (context: { reason: string }) => TokenValue | Promise<TokenValue>;
   /** Where the widgets go: an element, a selector, or one element/selector per widget. */
   container: Element | string | Partial<Record<WidgetName, Element | string>>;
@@ -95,14 +117,17 @@ export type DeskframeEvent =
   | (EventBase<'conversation'> & { conversation: { id: string; subject?: string; participants: { kind: string; id: string }[] } })
   | (EventBase<'presence'> & Record<string, unknown>)
   | (EventBase<'disconnected'> & { code: string; closeCode: number; action: ClientAction; retryInMs: number })
+  | (EventBase<'reconnecting'> & { session?: string } & ReconnectView)
   | (EventBase<'reconnected'> & { session: string; attempts: number });
 
 export type EventType = DeskframeEvent['type'];
 export type EventOf<T extends EventType> = Extract<DeskframeEvent, { type: T }>;
 
+/** `message` is the problem's message alone; code, hint and the rest are fields of their own. */
 export class DeskframeError extends Error {
   readonly code: string;
   readonly hint: string;
+  readonly widget?: WidgetName;
   readonly problem: DeskframeProblem & { widget?: WidgetName };
 }
 

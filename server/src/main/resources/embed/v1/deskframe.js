@@ -3,22 +3,27 @@
 // the platform, e.g. import {EmbeddingClient} from 'https://deskframe.example.com/embed/v1/deskframe.js'.
 // The postMessage contract, events and status shapes are documented in docs/embedding.md.
 import {CODES, actionForCode, problem} from './codes.js';
-import {WIDGETS, backoffDelay, debugLine, decodeTokenPayload, envOrigin, precheck, refreshDelay, tokenFrom,
-  widgetUrl} from './core.js';
+import {WIDGETS, backoffDelay, clip, debugLine, decodeTokenPayload, envOrigin, precheck, providerFailure, refreshDelay,
+  retryTime, tokenFrom, widgetUrl} from './core.js';
+import {renderPanel} from './panel.js';
 
 export {CODES, actionForClose, actionForCode} from './codes.js';
 
 const EVENTS = ['ready', 'error', 'tokenRefreshed', 'tokenExpiring', 'message', 'conversation', 'presence',
-  'disconnected', 'reconnected'];
+  'disconnected', 'reconnecting', 'reconnected'];
 const SETTLED = new Set(['ready', 'not_enabled']);
 const HELLO_TIMEOUT_MS = 15000;
 
-/** An Error that carries a catalogue problem: {code, message, hint, closeCode, action, widget?}. */
+/**
+ * An Error that carries a catalogue problem: `message` is the problem's message alone; `code`, `hint`, `widget` and
+ * the whole `problem` ({code, message, hint, closeCode, action, widget?, cause?, ...}) sit beside it, so a page that
+ * shows them does not repeat itself. A provider.failed with a cause has it as `cause` too.
+ */
 export class DeskframeError extends Error {
   constructor(p) {
-    super(`${p.code}: ${p.message} Fix: ${p.hint}`);
+    super(p.message, p.cause ? {cause: p.cause} : undefined);
     this.name = 'DeskframeError';
-    Object.assign(this, {code: p.code, hint: p.hint, problem: p});
+    Object.assign(this, {code: p.code, hint: p.hint, widget: p.widget, problem: p});
   }
 }
 
@@ -52,6 +57,7 @@ export class EmbeddingClient {
     this._onEvent = typeof onEvent === 'function' ? onEvent : null;
     this._listeners = new Map(EVENTS.map(e => [e, new Set()]));
     this._frames = new Map();        // widget -> {iframe, wrapper, needsToken, session, helloTimer}
+    this._panels = new Map();        // container element -> panel host (a pre-check failure, before any iframe)
     this._status = Object.fromEntries(this._widgets.map(w => [w, {state: 'loading'}]));
     this._token = null;
     this._payload = null;
@@ -77,7 +83,7 @@ export class EmbeddingClient {
     this._listeners.get(type)?.delete(listener);
   }
 
-  /** Per widget: {state: 'loading'|'connecting'|'ready'|'not_enabled'|'error', error?, session?, agent?}. */
+  /** Per widget: {state: 'loading'|'connecting'|'ready'|'reconnecting'|'not_enabled'|'error', error?, session?, agent?, reconnect?}. */
   status() {
     return JSON.parse(JSON.stringify(this._status));
   }
@@ -100,6 +106,7 @@ export class EmbeddingClient {
       f.wrapper.remove();
     }
     this._frames.clear();
+    this._clearPanels();
     this._log('destroyed');
   }
 
@@ -123,11 +130,12 @@ export class EmbeddingClient {
     this._payload = payload;
     const env = await this._discover(payload.client_id);
     if (!env || this._destroyed) return;
-    const mismatch = precheck(payload, env, this._orgId);
+    const mismatch = precheck(payload, env, this._orgId, this._origin);
     if (mismatch) return this._failAll(mismatch);
     if (env.embed && env.embed.problems.length) return this._failAll(withAction(env.embed.problems[0]));
     this._log('pre-checks passed', {issuer: env.issuer, region: env.region, client: payload.client_id,
       ms: Math.round(performance.now() - t0)});
+    this._clearPanels();
     window.addEventListener('message', this._onMessage);
     for (const widget of this._widgets) this._mount(widget, payload.client_id);
     this._scheduleRefresh();
@@ -143,15 +151,20 @@ export class EmbeddingClient {
       const env = await r.json();
       if (!env || typeof env.issuer !== 'string') throw new Error('the answer is not a Deskframe embed discovery');
       this._log('env reachable', {issuer: env.issuer, region: env.region});
-      if (attempt > 0) this._setAll({state: 'loading'});
+      if (attempt > 0) {
+        this._setAll({state: 'loading'});
+        this._clearPanels();
+      }
       return env;
     } catch (e) {
       if (this._destroyed) return null;
-      const p = problem('env.unreachable', {env: this._env, reason: String(e && e.message || e)});
       const delay = backoffDelay(attempt);
+      const p = problem('env.unreachable', {env: this._origin, reason: clip(String(e && e.message || e), 300)});
+      const error = {...errorView(p), retryInMs: delay, retryAt: new Date(Date.now() + delay).toISOString()};
       this._log('env unreachable', {reason: p.reason, retryInMs: delay, attempt});
-      this._setAll({state: 'error', error: errorView(p)});
-      if (attempt === 0) this._emit('error', {error: errorView(p)});
+      this._setAll({state: 'error', error});
+      this._showPanels(error, `Cannot reach ${this._origin}, retrying at ${retryTime(delay)}.`);
+      if (attempt === 0) this._emit('error', {error});
       return new Promise(resolve => {
         this._envTimer = setTimeout(() => resolve(this._discover(clientId, attempt + 1)), delay);
       });
@@ -180,6 +193,36 @@ export class EmbeddingClient {
     }, HELLO_TIMEOUT_MS);
     this._frames.set(widget, {iframe, wrapper, needsToken: false, session: null, helloTimer});
     this._log('iframe mounted', {widget, src: iframe.src});
+  }
+
+  /**
+   * Shows `error` where the widgets would be, before (or instead of) their iframes: one panel per container, naming
+   * the widgets it stands for when one container holds several.
+   */
+  _showPanels(error, retry) {
+    const byContainer = new Map();
+    for (const widget of this._widgets) {
+      let parent;
+      try { parent = this._parentFor(widget); } catch { continue; }
+      if (!byContainer.has(parent)) byContainer.set(parent, []);
+      byContainer.get(parent).push(widget);
+    }
+    for (const [parent, widgets] of byContainer) {
+      let host = this._panels.get(parent);
+      if (!host) {
+        host = document.createElement('div');
+        host.className = 'deskframe-widget deskframe-error-panel';
+        parent.append(host);
+        this._panels.set(parent, host);
+      }
+      host.dataset.widget = widgets.join(' ');
+      renderPanel(host, {...error, retry}, {widgets, theme: this._theme});
+    }
+  }
+
+  _clearPanels() {
+    for (const host of this._panels.values()) host.remove();
+    this._panels.clear();
   }
 
   _parentFor(widget) {
@@ -251,6 +294,13 @@ export class EmbeddingClient {
     } else if (data.state === 'error') {
       this._log('error', {widget, session: data.session, code: data.error?.code, action: data.error?.action});
       this._emit('error', {widget, error: next.error});
+    } else if (data.state === 'reconnecting') {
+      if (data.reconnect) next.reconnect = data.reconnect;
+      // Once when the connection is lost, then again before each further attempt (with its time).
+      if (previous.state !== 'reconnecting' || previous.reconnect?.retryAt !== data.reconnect?.retryAt) {
+        this._log('reconnecting', {widget, session: data.session, ...(data.reconnect || {})});
+        this._emit('reconnecting', {widget, session: data.session, ...(data.reconnect || {})});
+      }
     } else if (data.state !== previous.state) {
       this._log(`state ${data.state}`, {widget, session: data.session});
     }
@@ -293,8 +343,8 @@ export class EmbeddingClient {
     try {
       value = await this._provider({reason});
     } catch (e) {
-      const p = problem('provider.failed', {reason: `threw: ${String(e && e.message || e).slice(0, 200)}`});
-      this._log('getAccessToken failed', {code: p.code, reason: p.reason});
+      const p = providerFailure(e);
+      this._log('getAccessToken failed', {code: p.code, reason: p.reason, cause: p.cause && p.cause.code});
       throw p;
     }
     const token = tokenFrom(value);
@@ -386,6 +436,7 @@ export class EmbeddingClient {
     const error = errorView(p);
     this._log('error', {code: error.code, action: error.action});
     this._setAll({state: 'error', error});
+    this._showPanels(error);
     this._emit('error', {error});
     this._settle();
   }
@@ -426,7 +477,8 @@ export class EmbeddingClient {
 function errorView(p) {
   const {code, message, hint} = p;
   const view = {code, message, hint, action: p.action || actionForCode(code)};
-  for (const k of ['closeCode', 'missing', 'required', 'granted', 'client', 'origin', 'allowed', 'reason']) {
+  for (const k of ['closeCode', 'missing', 'required', 'granted', 'notAllowed', 'client', 'origin', 'allowed', 'reason',
+    'cause', 'env', 'expectedIssuer', 'retryInMs', 'retryAt']) {
     if (p[k] !== undefined) view[k] = p[k];
   }
   return view;

@@ -50,13 +50,19 @@ final class Checklist {
         return sections.stream().flatMap(s -> s.checks().stream()).anyMatch(c -> c.status() == Status.FAIL);
     }
 
+    /** Prints every check; a problem already printed above (same code, message and fix) is named, not repeated. */
     void print(PrintWriter out, boolean ascii) {
+        java.util.Set<Problem> printed = new java.util.HashSet<>();
         for (Section s : sections) {
             out.println();
             out.println(s.title());
             for (Check c : s.checks()) {
                 out.println("  " + mark(c.status(), ascii) + " " + c.title());
                 for (Problem p : c.problems()) {
+                    if (!printed.add(p)) {
+                        out.println("      " + (p.code() == null ? "the same problem" : p.code()) + " (as above)");
+                        continue;
+                    }
                     out.println("      " + (p.code() == null ? "" : p.code() + ": ") + (p.message() == null ? "" : p.message()));
                     if (p.hint() != null && !p.hint().isBlank()) out.println("      fix: " + p.hint());
                 }

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code deskframe} command. */
 @Command(name = "deskframe", mixinStandardHelpOptions = true, version = "deskframe 0.1.0",
-        description = "Deskframe command line: check an integration end to end (doctor) and administer a deployment (admin).",
-        subcommands = {DoctorCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
+        description = "Deskframe command line: check an integration end to end (doctor), obtain an agent's token as a backend"
+                + " would (token), and administer a deployment (admin).",
+        subcommands = {DoctorCommand.class, TokenCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
 public final class DeskframeCli {
 
     public static void main(String[] args) {

@@ -59,6 +59,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--ascii", description = "Mark results with [ok]/[FAIL] instead of ✓/✗.")
     boolean ascii;
 
+    /** What the deployment's embed discovery announced: gateway, region, its names, and which widgets it can start. */
+    private record Announced(String gateway, String region, List<String> origins, Map<String, String> notEnabled,
+                             boolean envRefused) {}
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,55 +70,98 @@ final class DoctorCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Missing --token (or env DESKFRAME_TOKEN): the agent access token to check.");
             return 2;
         }
-        String base = DeskframeCli.stripSlash(env);
+        // The same rule as EmbeddingClient's env option: a host alone is https (http for localhost and 127.0.0.1).
+        String base = EnvName.origin(env).orElse(null);
+        if (base == null) {
+            spec.commandLine().getErr().println("--env '" + env + "' is not the deployment's base URL: give an http(s) URL"
+                    + " or a host, e.g. https://deskframe.example.com or localhost:8080.");
+            return 2;
+        }
         List<String> wanted = widgets.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().toList();
         PlatformHttp http = new PlatformHttp(base, Duration.ofSeconds(timeoutSeconds));
         Checklist list = new Checklist();
-        out.println("Deskframe doctor: env " + base + ", widgets " + String.join(", ", wanted)
+        out.println("Deskframe doctor: env " + base + (base.equals(env.trim()) ? "" : " (from '" + env.trim() + "')")
+                + ", widgets " + String.join(", ", wanted)
                 + (origin != null ? ", origin " + origin : "") + (org != null ? ", org " + org : ""));
 
         Section discovery = list.section("Discovery");
         String issuer;
+        Announced announced;
         try {
             issuer = discover(http, discovery, base);
+            if (issuer == null) {
+                return finish(out, list, EXIT_PROBLEMS, "Result: " + base + " is not a Deskframe deployment; nothing else was checked.");
+            }
+            announced = announced(http, discovery, base, issuer);
         } catch (PlatformHttp.Unreachable e) {
             Checklist.fail(discovery, "env " + base + " is unreachable", unreachable(base, e));
-            list.print(out, ascii);
-            out.println();
-            out.println("Result: cannot reach " + base + "; nothing else was checked.");
-            out.flush();
-            return EXIT_UNREACHABLE;
+            return finish(out, list, EXIT_UNREACHABLE, "Result: cannot reach " + base + "; nothing else was checked.");
         }
 
-        java.net.URI stream = gateway(http, discovery, base);
+        Section tokenSection = list.section("Token");
+        if (!tokenFromThisDeployment(http, tokenSection, issuer, announced)) {
+            list.section("Widget checks (GET /api/v2/authorize)").checks().add(skipped());
+            list.section("Gateway handshake").checks().add(skipped());
+            return finish(out, list, EXIT_PROBLEMS, "Result: none of " + wanted.size() + " widget(s) can start: the token"
+                    + " is for another deployment (token.wrong_region above).");
+        }
+
+        // The deployment's own verdict on each widget: a widget it cannot start shows a notice, not an error.
+        List<String> enabled = wanted.stream().filter(w -> !announced.notEnabled().containsKey(w)).toList();
+        List<String> notEnabled = wanted.stream().filter(w -> announced.notEnabled().containsKey(w)).toList();
+        java.net.URI stream = java.net.URI.create(announced.gateway());
         try {
-            checkToken(http, list.section("Token"), issuer);
-            checkWidgets(http, list.section("Widget checks (GET /api/v2/authorize)"), wanted);
+            checkToken(http, tokenSection);
+            Section widgetChecks = list.section("Widget checks (GET /api/v2/authorize)");
+            for (String w : notEnabled) {
+                Checklist.info(widgetChecks, w + ": not enabled on this deployment (" + announced.notEnabled().get(w)
+                        + ") — its widget shows this notice; nothing to fix, nothing else checked");
+            }
+            if (!enabled.isEmpty()) checkWidgets(http, widgetChecks, enabled);
         } catch (PlatformHttp.Unreachable e) {
             Checklist.fail(list.section("Connection"), "lost the connection to " + base, unreachable(base, e));
         }
-        Section handshakes = list.section("Gateway handshake (" + stream + ", no Origin header"
-                + (origin != null ? ", embedOrigin " + origin : "") + ")");
         List<String> cannotStart = new ArrayList<>();
-        for (String widget : wanted) {
-            if (!handshake(http, handshakes, stream, widget)) cannotStart.add(widget);
+        if (!enabled.isEmpty()) {
+            Section handshakes = list.section("Gateway handshake (" + stream + ", no Origin header"
+                    + (origin != null ? ", embedOrigin " + origin : "") + ")");
+            for (String widget : enabled) {
+                if (!handshake(http, handshakes, stream, widget)) cannotStart.add(widget);
+            }
         }
 
-        list.print(out, ascii);
-        out.println();
-        if (cannotStart.isEmpty() && !list.anyFailed()) {
-            out.println("Result: all " + wanted.size() + " widget(s) can start (" + String.join(", ", wanted) + ").");
+        String notes = notEnabled.isEmpty() ? "" : " " + String.join(", ", notEnabled)
+                + (notEnabled.size() == 1 ? " is" : " are") + " not enabled on this deployment (the widget shows a notice).";
+        String result;
+        if (announced.envRefused() && !enabled.isEmpty()) {
+            // EmbeddingClient refuses this env before any widget connects, whatever the handshakes above say.
+            result = "Result: none of " + enabled.size() + " enabled widget(s) can start with env " + base + ": EmbeddingClient"
+                    + " refuses a name the deployment does not announce (env.issuer_mismatch above)." + notes;
+        } else if (cannotStart.isEmpty() && !list.anyFailed()) {
+            result = enabled.isEmpty() ? "Result: no requested widget is enabled on this deployment." + notes
+                    : "Result: " + enabled.size() + " widget(s) can start (" + String.join(", ", enabled) + ")." + notes;
         } else if (cannotStart.isEmpty()) {
-            out.println("Result: the widgets' handshakes pass, but a check above failed: fix it before embedding.");
+            result = "Result: the widgets' handshakes pass, but a check above failed: fix it before embedding." + notes;
         } else {
-            out.println("Result: " + cannotStart.size() + " of " + wanted.size() + " widget(s) cannot start: "
-                    + String.join(", ", cannotStart) + ".");
+            result = "Result: " + cannotStart.size() + " of " + enabled.size() + " enabled widget(s) cannot start: "
+                    + String.join(", ", cannotStart) + "." + notes;
         }
-        out.flush();
-        return list.anyFailed() || !cannotStart.isEmpty() ? EXIT_PROBLEMS : EXIT_OK;
+        return finish(out, list, list.anyFailed() || !cannotStart.isEmpty() ? EXIT_PROBLEMS : EXIT_OK, result);
     }
 
-    /** Discovery: the metadata answers, and its issuer is the env (EmbeddingClient and tokens compare them exactly). */
+    private int finish(PrintWriter out, Checklist list, int exit, String result) {
+        list.print(out, ascii);
+        out.println();
+        out.println(result);
+        out.flush();
+        return exit;
+    }
+
+    private static Checklist.Check skipped() {
+        return new Checklist.Check(Checklist.Status.SKIP, "skipped: the token is for another deployment", List.of());
+    }
+
+    /** Discovery: the metadata answers with an issuer; null (after saying why) when env is not a Deskframe deployment. */
     private String discover(PlatformHttp http, Section s, String base) throws PlatformHttp.Unreachable {
         String path = "/.well-known/oauth-authorization-server";
         Answer meta = http.get(path, null);
@@ -126,47 +173,66 @@ final class DoctorCommand implements Callable<Integer> {
             return null;
         }
         Checklist.pass(s, base + path + " answers (issuer " + issuer + ", token endpoint " + meta.text("token_endpoint") + ")");
-        if (DeskframeCli.stripSlash(issuer).equals(base)) {
-            Checklist.pass(s, "issuer equals env");
-        } else {
-            Checklist.fail(s, "issuer mismatch: env is " + base + " but the deployment's issuer is " + issuer,
-                    Catalogue.problem("env.issuer_mismatch", Map.of("env", base, "expectedIssuer", issuer)));
-        }
         return issuer;
     }
 
     /**
-     * The gateway's WebSocket URL, as the deployment announces it to widgets (it listens on a port of its own); an
-     * older deployment that announces only a path has it on env's own port.
+     * The embed discovery, as widgets read it: the names of the deployment (env must be one of them: the rule
+     * EmbeddingClient applies), where the gateway is, and which widgets the deployment can start. An older deployment
+     * that announces less is taken as announcing its issuer, its gateway on env's port, and every widget.
      */
-    private java.net.URI gateway(PlatformHttp http, Section s, String base) {
-        try {
-            String announced = http.get("/embed/v1/env", null).text("gateway");
-            if (announced != null && announced.matches("wss?://.+")) {
-                Checklist.pass(s, "gateway WebSocket announced at " + announced);
-                return java.net.URI.create(announced);
-            }
-        } catch (PlatformHttp.Unreachable | IllegalArgumentException e) {
-            // falls back below; the handshake itself reports what is wrong
+    private Announced announced(PlatformHttp http, Section s, String base, String issuer) throws PlatformHttp.Unreachable {
+        Answer a = http.get("/embed/v1/env", null);
+        JsonNode j = a.status() == 200 ? a.json() : null;
+        List<String> origins = new ArrayList<>();
+        if (j != null) j.path("origins").forEach(o -> origins.add(o.asString()));
+        boolean refused = !EnvName.names(base, issuer, origins);
+        if (refused) {
+            Checklist.fail(s, "issuer mismatch: env is " + base + " but the deployment's issuer is " + issuer,
+                    Catalogue.problem("env.issuer_mismatch", Map.of("env", base, "expectedIssuer", issuer)));
+        } else if (EnvName.origin(issuer).orElse(issuer).equals(base)) {
+            Checklist.pass(s, "issuer equals env");
+        } else {
+            Checklist.pass(s, "env " + base + " is another name of this deployment (issuer " + issuer + "): it announces both,"
+                    + " and EmbeddingClient accepts either");
         }
-        java.net.URI fallback = GatewayHandshake.streamUri(base);
-        Checklist.info(s, "the deployment does not announce its gateway URL (GET /embed/v1/env); trying " + fallback);
-        return fallback;
+        String gateway = j == null ? null : j.path("gateway").asString(null);
+        if (gateway != null && gateway.matches("wss?://.+")) {
+            Checklist.pass(s, "gateway WebSocket announced at " + gateway);
+        } else {
+            gateway = GatewayHandshake.streamUri(base).toString();
+            Checklist.info(s, "the deployment does not announce its gateway URL (GET /embed/v1/env); trying " + gateway);
+        }
+        Map<String, String> notEnabled = new java.util.LinkedHashMap<>();
+        if (j != null) {
+            for (var w : j.path("widgets").properties()) {
+                if (!w.getValue().path("enabled").asBoolean(true)) notEnabled.put(w.getKey(), w.getValue().path("notice").asString(""));
+            }
+        }
+        return new Announced(gateway, j == null ? null : j.path("region").asString(null), List.copyOf(origins), notEnabled, refused);
     }
 
-    private void checkToken(PlatformHttp http, Section s, String issuer) throws PlatformHttp.Unreachable {
+    /**
+     * The token's issuer (read without verifying) against the deployment's: a token of another deployment is named
+     * once, with the catalogue's words, and nothing else is asked of a server that would only say the same again.
+     */
+    private boolean tokenFromThisDeployment(PlatformHttp http, Section s, String issuer, Announced announced) {
         JsonNode claims = unverifiedClaims(token);
         if (claims == null) {
             Checklist.info(s, "the token is not a readable JWT (the server's answer below says why)");
-        } else if (issuer != null && claims.hasNonNull("iss") && !DeskframeCli.stripSlash(claims.get("iss").asString())
-                .equals(DeskframeCli.stripSlash(issuer))) {
-            String tokenIssuer = claims.get("iss").asString();
-            // The server's own check, done before it: the same code, message and fix the gateway will send.
-            String region = http.get("/embed/v1/env", null).text("region");
-            Checklist.fail(s, "issuer mismatch: the token was issued by " + tokenIssuer + ", but env " + env + " is " + issuer,
-                    Catalogue.problem("token.wrong_region", Map.of("tokenIssuer", tokenIssuer,
-                            "region", region != null ? region : "region unknown", "expectedIssuer", issuer)));
+            return true;
         }
+        if (!claims.hasNonNull("iss") || DeskframeCli.stripSlash(claims.get("iss").asString()).equals(DeskframeCli.stripSlash(issuer))) {
+            return true;
+        }
+        String tokenIssuer = claims.get("iss").asString();
+        Checklist.fail(s, "issuer mismatch: the token was issued by " + tokenIssuer + ", but this deployment is " + issuer,
+                Catalogue.problem("token.wrong_region", Map.of("tokenIssuer", tokenIssuer,
+                        "region", announced.region() != null ? announced.region() : "region unknown", "expectedIssuer", issuer)));
+        return false;
+    }
+
+    private void checkToken(PlatformHttp http, Section s) throws PlatformHttp.Unreachable {
         Answer me = http.get("/api/v2/tokens/me", token);
         if (me.status() == 200 && me.json() != null) {
             JsonNode j = me.json();
@@ -180,7 +246,7 @@ final class DoctorCommand implements Callable<Integer> {
                     + ", OAuth client " + client + (embed ? " (embed capability)" : " (no embed capability)") + ", scopes "
                     + (scopes.isEmpty() ? "(none)" : String.join(" ", scopes)) + ", expires in " + j.path("expiresInSeconds").asLong() + " s");
         } else {
-            Checklist.fail(s, "token refused by GET /api/v2/tokens/me (HTTP " + me.status() + ")", problem(me));
+            Checklist.fail(s, "token refused by GET /api/v2/tokens/me (HTTP " + me.status() + ")", problem(me, "/api/v2/tokens/me"));
         }
     }
 
@@ -193,7 +259,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (org != null) q.append("&org=").append(PlatformHttp.form(org));
         Answer a = http.get(q.toString(), token);
         if (a.status() != 200 || a.json() == null) {
-            Checklist.fail(s, "the widget checks could not run (HTTP " + a.status() + ")", problem(a));
+            Checklist.fail(s, "the widget checks could not run (HTTP " + a.status() + ")", problem(a, "/api/v2/authorize"));
             return;
         }
         for (String widget : wanted) {
@@ -238,13 +304,17 @@ final class DoctorCommand implements Callable<Integer> {
         return Catalogue.problem("env.unreachable", Map.of("env", base, "reason", e.reason()));
     }
 
-    private static Problem problem(Answer a) {
+    /**
+     * The server's catalogue problem from an answer; an answer without one (a proxy's page, another site) is
+     * {@code env.not_deskframe}, naming what answered, never a code outside the catalogue.
+     */
+    private Problem problem(Answer a, String path) {
         if (a.json() != null && (a.text("code") != null || a.text("error") != null)) {
             String message = a.text("message") != null ? a.text("message") : a.text("error_description");
             return new Problem(a.text("code") != null ? a.text("code") : a.text("error"), message, a.text("hint"));
         }
-        String body = a.body() == null ? "" : a.body().strip();
-        return new Problem("http." + a.status(), body.length() > 200 ? body.substring(0, 200) + "..." : body, null);
+        return Catalogue.problem("env.not_deskframe", Map.of("env", DeskframeCli.stripSlash(EnvName.origin(env).orElse(env)),
+                "reason", "GET " + path + " answered HTTP " + a.status() + (a.json() == null ? " without JSON" : " without a catalogue code")));
     }
 
     /** The token's claims without verifying it, to compare its issuer with the env before the server does. */

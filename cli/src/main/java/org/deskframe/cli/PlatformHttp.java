@@ -76,7 +76,7 @@ final class PlatformHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    private Answer send(HttpRequest request) throws Unreachable {
+    Answer send(HttpRequest request) throws Unreachable {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), parse(r.body()), r.body());

@@ -68,8 +68,12 @@ class DoctorIntegrationTests {
                 .contains("Gateway handshake (" + stream + ", no Origin header")
                 .contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend (embed capability)")
                 .contains("✓ messaging: ready (session s_")
-                .contains("✓ voice: ready").contains("✓ video: ready")
-                .contains("Result: all 3 widget(s) can start")
+                // The deployment's verdict, the one its widgets show: voice and video are not enabled yet.
+                .contains("· voice: not enabled on this deployment (Voice calls are not enabled yet on this Deskframe deployment.)")
+                .contains("· video: not enabled on this deployment (Video calls are not enabled yet on this Deskframe deployment.)")
+                .doesNotContain("voice: ready").doesNotContain("video: ready")
+                .contains("Result: 1 widget(s) can start (messaging). voice, video are not enabled on this deployment"
+                        + " (the widget shows a notice).")
                 .doesNotContain("✗")
                 .doesNotContain(token);
     }
@@ -82,10 +86,13 @@ class DoctorIntegrationTests {
         assertThat(run.out())
                 .contains("✗ messaging: refused, close code 4305")
                 .contains("token.scope_missing: The token lacks scope messaging:write")
-                .contains("fix: Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.")
-                .contains("✓ voice: ready")
-                .contains("Result: 1 of 3 widget(s) cannot start: messaging.")
+                .contains("fix: Request messaging:write when obtaining the token (your backend asked for: messaging:read video voice);"
+                        + " OAuth client demo-backend already allows it.")
+                // Said once, in full; the handshake that says the same again is named, not repeated.
+                .contains("token.scope_missing (as above)")
+                .contains("Result: 1 of 1 enabled widget(s) cannot start: messaging.")
                 .doesNotContain(token);
+        assertThat(run.out().split("The token lacks scope messaging:write", -1)).hasSize(2);
     }
 
     @Test
@@ -96,7 +103,7 @@ class DoctorIntegrationTests {
         assertThat(run.out()).contains("[FAIL] messaging: refused, close code 4308")
                 .contains("origin.not_allowed: The page origin 'https://evil.example' is not allowed")
                 .contains("fix: Add 'https://evil.example'")
-                .contains("Result: 1 of 1 widget(s) cannot start: messaging.");
+                .contains("Result: 1 of 1 enabled widget(s) cannot start: messaging.");
     }
 
     @Test
@@ -105,21 +112,47 @@ class DoctorIntegrationTests {
         assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
         assertThat(run.out())
                 .contains("✓ issuer equals env")
-                .contains("✗ issuer mismatch: the token was issued by " + platform.base() + ", but env " + otherPlatform.base()
-                        + " is " + otherPlatform.base())
+                .contains("✗ issuer mismatch: the token was issued by " + platform.base() + ", but this deployment is "
+                        + otherPlatform.base())
                 .contains("token.wrong_region: The token was issued by '" + platform.base() + "', but this deployment (")
                 .contains("fix: Connect to the deployment that issued the token (env '" + platform.base() + "')")
-                .contains("Result: 1 of 1 widget(s) cannot start: messaging.");
+                .contains("- skipped: the token is for another deployment")
+                .contains("Result: none of 1 widget(s) can start: the token is for another deployment (token.wrong_region above).");
+        // Once, not once per step.
+        assertThat(run.out().split("The token was issued by", -1)).hasSize(2);
     }
 
     @Test
-    void whenTheEnvIsNotTheIssuerSpellingThenTheMismatchIsNamed() {
-        String sameServerOtherName = platform.base().replace("localhost", "127.0.0.1");
-        Run run = deskframe("doctor", "--env", sameServerOtherName, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
+    void theLoopbackTwinOfTheIssuerIsAcceptedAsTheWidgetsAcceptIt() {
+        String twin = platform.base().replace("localhost", "127.0.0.1");
+        Run run = deskframe("doctor", "--env", twin, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("✓ env " + twin + " is another name of this deployment (issuer " + platform.base() + ")")
+                .contains("✓ messaging: ready").doesNotContain("✗");
+    }
+
+    @Test
+    void whenTheEnvIsANameTheDeploymentDoesNotAnnounceThenTheMismatchIsNamed() {
+        String otherName = platform.base().replace("localhost", "127.0.0.2");
+        Run run = deskframe("doctor", "--env", otherName, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
         assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
-        assertThat(run.out()).contains("✗ issuer mismatch: env is " + sameServerOtherName + " but the deployment's issuer is " + platform.base())
-                .contains("env.issuer_mismatch: The deployment at '" + sameServerOtherName + "' calls itself '" + platform.base() + "'")
-                .contains("fix: Use '" + platform.base() + "' as env");
+        assertThat(run.out()).contains("✗ issuer mismatch: env is " + otherName + " but the deployment's issuer is " + platform.base())
+                .contains("env.issuer_mismatch: The deployment at '" + otherName + "' calls itself '" + platform.base() + "'")
+                .contains("fix: Use '" + platform.base() + "' as env")
+                .contains("Result: none of 1 enabled widget(s) can start with env " + otherName + ": EmbeddingClient refuses"
+                        + " a name the deployment does not announce (env.issuer_mismatch above).");
+    }
+
+    @Test
+    void anEnvWithoutSchemeIsReadAsEmbeddingClientReadsIt() {
+        String hostAndPort = platform.base().replace("http://", "");
+        Run run = deskframe("doctor", "--env", hostAndPort, "--token", token(ALL_WIDGET_SCOPES), "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).startsWith("Deskframe doctor: env " + platform.base() + " (from '" + hostAndPort + "')")
+                .contains("✓ issuer equals env").contains("✓ messaging: ready").doesNotContain("\tat ");
+        Run bad = deskframe("doctor", "--env", "ftp://x.example", "--token", "x.y.z");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--env 'ftp://x.example' is not the deployment's base URL").doesNotContain("\tat ");
     }
 
     @Test
@@ -147,7 +180,9 @@ class DoctorIntegrationTests {
             assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
             assertThat(run.out()).contains("env.not_deskframe: '" + base + "' answers, but not as a Deskframe deployment"
                     + " (GET /.well-known/oauth-authorization-server answered HTTP 404 without JSON).")
-                    .contains("fix: Set env (EmbeddingClient's env option, doctor's --env) to the Deskframe deployment's base URL");
+                    .contains("fix: Set env (EmbeddingClient's env option, doctor's --env) to the Deskframe deployment's base URL")
+                    .contains("Result: " + base + " is not a Deskframe deployment; nothing else was checked.")
+                    .doesNotContain("http.404").doesNotContain("Token");
         } finally {
             other.stop(0);
         }
@@ -165,7 +200,10 @@ class DoctorIntegrationTests {
                             + noGateway.getAddress().getPort() + "/api/v2/stream")
                     .contains("handshake.failed: The gateway WebSocket ws://127.0.0.1:" + noGateway.getAddress().getPort()
                             + "/api/v2/stream could not be opened or did not answer (the connection failed: ")
-                    .contains("fix: Check that ws://127.0.0.1:" + noGateway.getAddress().getPort() + "/api/v2/stream is reachable");
+                    .contains("fix: Check that ws://127.0.0.1:" + noGateway.getAddress().getPort() + "/api/v2/stream is reachable")
+                    .contains("env.not_deskframe: '" + base + "' answers, but not as a Deskframe deployment (GET /api/v2/tokens/me"
+                            + " answered HTTP 404 without JSON).")
+                    .doesNotContain("http.404");
         } finally {
             noGateway.stop(0);
         }
@@ -189,6 +227,24 @@ class DoctorIntegrationTests {
         });
         server.start();
         return server;
+    }
+
+    @Test
+    void tokenPrintsAnAgentsAccessTokenThatTheDoctorAccepts() {
+        Run token = deskframe("token", "--env", platform.base(), "--client-id", "demo-backend", "--client-secret",
+                "demo-backend" + TestClient.DEMO_SECRET_SUFFIX, "--agent", "agent1");
+        assertThat(token.exitCode()).as(token.all()).isZero();
+        String value = token.out().strip();
+        assertThat(value.split("\\.")).hasSize(3);
+        Run run = deskframe("doctor", "--env", platform.base(), "--token", value, "--widgets", "messaging");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend");
+
+        Run refused = deskframe("token", "--env", platform.base(), "--client-id", "demo-backend", "--client-secret",
+                "demo-backend" + TestClient.DEMO_SECRET_SUFFIX, "--agent", "acme-agent1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).contains("grant.agent_not_in_org:").contains("fix: ");
     }
 
     @Test

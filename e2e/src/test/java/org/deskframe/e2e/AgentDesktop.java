@@ -78,13 +78,18 @@ final class AgentDesktop implements AutoCloseable {
         respond(ex, 200, "text/html; charset=utf-8", html);
     }
 
-    /** GET /token?agent=agent1&client=demo-backend&scope=... -> {"access_token": ...}; ?fail=1 -> 500. */
+    /**
+     * GET /token?agent=agent1&client=demo-backend&scope=... -> {"access_token": ...}; ?fail=1 -> 500; ?platform=URL
+     * obtains the token from that URL (a backend configured with another name for the platform), passing the
+     * platform's catalogue answer through.
+     */
     private void token(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex.getRequestURI());
         if (q.containsKey("fail")) {
             respond(ex, 500, "application/json", "{\"error\":\"backend unavailable\"}");
             return;
         }
+        String platform = q.getOrDefault("platform", this.platform);
         String client = q.getOrDefault("client", "demo-backend");
         String secret = client + Platform.SECRET_SUFFIX;
         Map<String, String> form = new LinkedHashMap<>();
@@ -154,7 +159,10 @@ final class AgentDesktop implements AutoCloseable {
 
     /**
      * The integrator's page: the ten lines of docs/embedding.md plus hooks for the tests (window.df, window.events,
-     * window.tokenCalls, window.readyMs). Query: agent, client, scope, org, widgets, fail (getAccessToken throws).
+     * window.tokenCalls, window.readyMs). Query: agent, client, scope, org, widgets, env (EmbeddingClient's env, default
+     * the platform), fail=1 (getAccessToken throws), tokenPlatform (the backend asks that URL for tokens; a refusal is
+     * thrown with the platform's code, message and hint), token=malformed|foreign (a token that is not a JWT, or an
+     * unsigned one from another issuer: what the client's own pre-checks catch).
      */
     private static final String PAGE = """
             <!doctype html>
@@ -164,6 +172,7 @@ final class AgentDesktop implements AutoCloseable {
             <title>Example agent desktop</title>
             <style>
               body { margin: 0; font: 14px system-ui, sans-serif; background: #eef1f5; color: #1d2330; }
+              header h1 { font-size: 1em; margin: 0; }
               header { padding: 10px 16px; background: #1d2330; color: #fff; display: flex; justify-content: space-between; }
               #widgets { display: grid; grid-template-columns: 2fr 1fr; grid-template-rows: 1fr 1fr; gap: 12px; padding: 12px;
                          height: calc(100vh - 64px); box-sizing: border-box; }
@@ -173,7 +182,7 @@ final class AgentDesktop implements AutoCloseable {
             </style>
             </head>
             <body>
-            <header><strong>Acme Support — agent desktop</strong><span id="who"></span></header>
+            <header><h1>Acme Support — agent desktop</h1><span id="who"></span></header>
             <div id="widgets"><div id="messaging"></div><div id="voice"></div><div id="video"></div></div>
             <script type="module">
               const q = new URLSearchParams(location.search);
@@ -183,19 +192,29 @@ final class AgentDesktop implements AutoCloseable {
               window.tokenCalls = 0;
               const {EmbeddingClient} = await import('__PLATFORM__/embed/v1/deskframe.js');
               const tokenUrl = '/token?' + new URLSearchParams({agent, client: q.get('client') || 'demo-backend',
-                scope: q.get('scope') || ''});
+                scope: q.get('scope') || '', ...(q.get('tokenPlatform') ? {platform: q.get('tokenPlatform')} : {})});
+              const b64 = o => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/[+]/g, '-').replace(/[/]/g, '_');
               window.t0 = performance.now();
               window.df = new EmbeddingClient({
                 orgId: q.get('org') || 'demo',
-                env: '__PLATFORM__',
+                env: q.get('env') || '__PLATFORM__',
                 widgets: (q.get('widgets') || 'messaging,voice,video').split(','),
                 container: {messaging: '#messaging', voice: '#voice', video: '#video'},
                 debug: true,
                 getAccessToken: async () => {
                   window.tokenCalls++;
-                  if (q.get('fail')) throw new Error('the desktop backend answered 500');
+                  if (q.get('fail') === '1') throw new Error('the desktop backend answered 500');
+                  if (q.get('token') === 'malformed') return 'not-a-jwt';
+                  if (q.get('token') === 'foreign') {
+                    return b64({alg: 'none'}) + '.' + b64({iss: 'https://deskframe.other-region.example', org: 'demo',
+                      client_id: 'demo-backend', exp: Math.floor(Date.now() / 1000) + 600}) + '.c2ln';
+                  }
                   const r = await fetch(tokenUrl);
-                  if (!r.ok) throw new Error('token endpoint answered ' + r.status);
+                  if (!r.ok) {
+                    const body = await r.json().catch(() => ({}));
+                    throw Object.assign(new Error(body.message || 'token endpoint answered ' + r.status),
+                      {code: body.code || body.error, hint: body.hint});
+                  }
                   return (await r.json()).access_token;
                 },
                 onEvent: e => {

@@ -34,7 +34,20 @@ final class Browser implements AutoCloseable {
 
     /** Like {@link #open(String)}, with {@code beforeNavigate} run on the new page first (to attach listeners). */
     AgentPage open(String url, java.util.function.Consumer<Page> beforeNavigate) {
-        BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 760));
+        return open(url, beforeNavigate, false);
+    }
+
+    /**
+     * A page whose context ignores every page's Content-Security-Policy, so that the accessibility audit can inject
+     * axe-core into the widgets' frames (their CSP allows only their own scripts; see {@link AccessibilityAudit}).
+     */
+    AgentPage openForAudit(String url, java.util.function.Consumer<Page> beforeNavigate) {
+        return open(url, beforeNavigate, true);
+    }
+
+    private AgentPage open(String url, java.util.function.Consumer<Page> beforeNavigate, boolean bypassCsp) {
+        BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 760).setBypassCSP(bypassCsp));
         Page page = context.newPage();
         List<String> console = new CopyOnWriteArrayList<>();
         page.onConsoleMessage(m -> console.add(m.text()));

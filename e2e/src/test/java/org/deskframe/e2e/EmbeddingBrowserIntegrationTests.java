@@ -70,10 +70,10 @@ class EmbeddingBrowserIntegrationTests {
             startConversation(m1, "agent2", "Order 1234");
             send(m1, "Hello from agent1");
             Locator conversationAtTwo = m2.locator("button.df-conversation", new FrameLocator.LocatorOptions().setHasText("Order 1234"));
-            assertThat(conversationAtTwo).hasAttribute("aria-label", "Order 1234, 1 unread");
+            assertThat(conversationAtTwo).hasAccessibleName("Order 1234 (1 unread)");
             conversationAtTwo.click();
             assertThat(message(m2, "Hello from agent1")).isVisible();
-            assertThat(conversationAtTwo).hasAttribute("aria-label", "Order 1234");
+            assertThat(conversationAtTwo).hasAccessibleName("Order 1234");
 
             send(m2, "Hi agent1, agent2 here");
             assertThat(message(m1, "Hi agent1, agent2 here")).isVisible();
@@ -120,7 +120,8 @@ class EmbeddingBrowserIntegrationTests {
             assertThat(m.locator(".df-error[role=alert]")).isVisible();
             assertThat(m.locator(".df-error-message")).containsText("The token lacks scope messaging:write needed by the messaging widget");
             assertThat(m.locator(".df-error-hint")).containsText(
-                    "Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.");
+                    "Request messaging:write when obtaining the token (your backend asked for: messaging:read video voice);"
+                    + " OAuth client demo-backend already allows it.");
             assertThat(m.locator(".df-error-code")).containsText("token.scope_missing");
             awaitTrue(page.page(), "() => window.readyError && window.readyError.code === 'token.scope_missing'");
         }

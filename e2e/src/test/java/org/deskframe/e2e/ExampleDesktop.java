@@ -9,7 +9,7 @@ import org.deskframe.examples.desktop.DesktopSettings;
 /**
  * The real example agent desktop ({@code examples/agent-desktop}), started in-process through its own configuration
  * API exactly as its {@code main} does, with the environment {@code ./run.sh} would give it: its own port and origin,
- * the platform's base URL, and the demo OAuth client and users (agent1 / desk-agent1, agent2 / desk-agent2).
+ * the platform's base URL, and the demo OAuth client and users (agent1 / agent1-demo-pass, agent2 / agent2-demo-pass).
  */
 final class ExampleDesktop implements AutoCloseable {
 
@@ -31,7 +31,7 @@ final class ExampleDesktop implements AutoCloseable {
     }
 
     static String password(String user) {
-        return "desk-" + user;
+        return user + "-demo-pass";
     }
 
     @Override

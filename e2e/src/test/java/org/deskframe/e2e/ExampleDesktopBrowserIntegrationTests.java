@@ -111,6 +111,7 @@ class ExampleDesktopBrowserIntegrationTests {
             assertThat(message(m1, "Hi agent2, can you take the refund for order 981?").locator(".df-receipt")).hasText("✓✓ read");
 
             assertThat(one.page().evaluate("() => deskframe.ready.then(s => s.messaging.state)")).isEqualTo("ready");
+            AccessibilityAudit.assertNoSeriousFindings(one.page(), "the example desktop, messaging between two agents");
 
             // Every token the desktop's backend handed its pages stays out of the console (debug is on for both).
             List<String> tokens = new ArrayList<>();
@@ -156,17 +157,22 @@ class ExampleDesktopBrowserIntegrationTests {
             assertThat(hint).contains("Add '" + origin + "'");
             assertThat(page.page().evaluate("() => deskframe.ready.then(() => 'resolved', e => e.code)")).isEqualTo("origin.not_allowed");
 
-            // What the person at the desktop sees: the code, the message and the fix, in the page's notice and in the
-            // messaging widget's status line (the client refuses before mounting any widget iframe).
-            Locator notice = page.page().locator("#notice");
-            assertThat(notice).isVisible();
-            assertThat(notice).containsText("origin.not_allowed");
-            assertThat(notice).containsText(hint);
+            // What the person at the desktop sees, once: the panel EmbeddingClient puts where the widgets would be (the
+            // client refuses before mounting any widget iframe) with the message, the fix and the code; the status card
+            // names the state and the code only; the desktop's notice stays hidden.
+            Locator panel = page.page().locator("#widgets .deskframe-error-panel");
+            assertThat(panel.locator("h2")).hasText("These widgets cannot start");
+            assertThat(panel.locator(".df-error-widgets")).hasText("Widgets: messaging, voice, video");
+            assertThat(panel.locator(".df-error-message")).hasText(message);
+            assertThat(panel.locator(".df-error-hint")).hasText("Fix: " + hint);
+            assertThat(panel.locator(".df-error-code")).hasText("Error code: origin.not_allowed");
             Locator line = page.page().locator("#widget-status [data-widget=messaging] .state");
             assertThat(line).hasAttribute("data-state", "error");
-            assertThat(line).containsText("origin.not_allowed: " + message);
-            assertThat(line).containsText(hint);
+            assertThat(line).hasText("cannot start (origin.not_allowed)");
+            assertThat(page.page().locator("#notice")).isHidden();
+            assertThat(page.page().getByText(message)).hasCount(1);
             assertThat(page.page().locator("iframe")).hasCount(0);
+            AccessibilityAudit.assertNoSeriousFindings(page.page(), "the example desktop with an error");
         }
     }
 
@@ -191,10 +197,78 @@ class ExampleDesktopBrowserIntegrationTests {
             @SuppressWarnings("unchecked")
             Map<String, Object> error = (Map<String, Object>) page.page().evaluate("() => window.errors[0]");
             assertThat(error).containsEntry("code", "provider.failed");
-            assertThat((String) error.get("message")).startsWith("The token provider (getAccessToken) threw: The desktop backend could not get a token (csrf)");
-            assertThat((String) error.get("hint")).startsWith("Make getAccessToken return");
+            // The desktop backend's own answer, passed through as the cause, with its code and its hint.
+            assertThat((String) error.get("message")).isEqualTo("The token provider (getAccessToken) threw: csrf: The desktop"
+                    + " backend could not get a token: Missing or wrong X-CSRF-Token header, or a foreign origin.");
+            assertThat((String) error.get("hint")).isEqualTo("Call this endpoint from the desktop page with the CSRF token it was given.");
+            assertThat(page.page().locator("#notice")).containsText("Fix: Call this endpoint from the desktop page");
             // The live session keeps its current token meanwhile: the refusal does not tear the widget down.
             assertThat(status(page.page(), "messaging")).containsEntry("state", "ready").containsEntry("session", session);
+        }
+    }
+
+    @Test
+    void whileTheGatewayIsUnreachableTheDesktopsCardSaysReconnectingNotReady() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(false);
+        List<com.microsoft.playwright.WebSocketRoute> live = new CopyOnWriteArrayList<>();
+        try (AgentPage p = browser.open(desktop.origin() + "/", page -> page.context().routeWebSocket(
+                Pattern.compile(".*/api/v2/stream$"), ws -> {
+                    if (down.get()) {
+                        ws.close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1011));
+                    } else {
+                        ws.connectToServer();
+                        live.add(ws);
+                    }
+                }))) {
+            fillLogin(p.page(), "agent2");
+            awaitState(p.page(), "messaging", "ready");
+            Locator card = p.page().locator("#widget-status [data-widget=messaging] .state");
+            assertThat(card).hasText("ready");
+
+            down.set(true);
+            for (var ws : live) ws.close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1011));
+            awaitState(p.page(), "messaging", "reconnecting");
+            assertThat(card).hasAttribute("data-state", "reconnecting");
+            assertThat(card).containsText("reconnecting, next attempt ");
+
+            down.set(false);
+            awaitState(p.page(), "messaging", "ready");
+            assertThat(card).hasText("ready");
+        }
+    }
+
+    @Test
+    void thePlatformsFrontDoorLeadsASignInToTheFrontPageAndEveryPagePassesTheAudit() throws Exception {
+        try (AgentPage p = browser.openForAudit(platform.base() + "/", page -> { })) {
+            Page page = p.page();
+            assertThat(page.locator("h1")).hasText("Deskframe at " + platform.base());
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("The example agent desktop")))
+                    .hasAttribute("href", desktop.origin());
+            AccessibilityAudit.assertNoSeriousFindings(page, "the platform's front page");
+            WidgetStatesBrowserIntegrationTests.screenshot(page, "front-page.png");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+            assertThat(page.locator("h1")).hasText("Sign in to Deskframe");
+            page.getByLabel("Username").fill("agent1");
+            page.getByLabel("Password").fill("wrong");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            assertThat(page.locator("[role=alert]")).containsText("The username or password is wrong.");
+            assertThat(page.locator("[role=alert]")).containsText("Error code: signin.failed");
+            AccessibilityAudit.assertNoSeriousFindings(page, "the sign-in page with an error");
+            WidgetStatesBrowserIntegrationTests.screenshot(page, "sign-in.png");
+
+            page.getByLabel("Username").fill("agent1");
+            page.getByLabel("Password").fill(ExampleDesktop.password("agent1"));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            assertThat(page).hasURL(platform.base() + "/");
+            assertThat(page.locator("header")).containsText("Signed in as agent1");
+
+            page.navigate(platform.base() + "/oauth2/authorize");
+            assertThat(page.locator("[role=alert]")).containsText("Error code: request.invalid");
+            AccessibilityAudit.assertNoSeriousFindings(page, "an error page");
+            page.navigate(platform.base() + "/docs/embedding.md");
+            assertThat(page.locator("h1")).hasText("Embedding Deskframe widgets");
+            AccessibilityAudit.assertNoSeriousFindings(page, "a documentation page");
         }
     }
 
@@ -202,10 +276,11 @@ class ExampleDesktopBrowserIntegrationTests {
 
     /** A fresh browser context (its own cookie jar) signed in to the desktop at {@code origin} through its login page. */
     private AgentPage signIn(String origin, String user, List<Response> tokenResponses) {
-        AgentPage p = browser.open(origin + "/", page -> page.onResponse(r -> {
+        AgentPage p = browser.openForAudit(origin + "/", page -> page.onResponse(r -> {
             if (r.url().endsWith("/api/access-token")) tokenResponses.add(r);
         }));
         assertThat(p.page()).hasURL(origin + "/login");
+        AccessibilityAudit.assertNoSeriousFindings(p.page(), "the example desktop's sign-in page");
         fillLogin(p.page(), user);
         assertThat(p.page()).hasURL(origin + "/");
         assertThat(p.page().locator("header .who")).containsText("Signed in as " + user);

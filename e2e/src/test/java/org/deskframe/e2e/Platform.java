@@ -61,6 +61,20 @@ final class Platform implements AutoCloseable {
                 Set.of(OAuthClient.CAPABILITY_EMBED), null, ttl, Duration.ofHours(1), true));
     }
 
+    /** A new agent of org demo, so a test starts from an empty conversation list. */
+    void createAgent(String username, String displayName) {
+        org.deskframe.identity.AgentDirectory agents = context.getBean(org.deskframe.identity.AgentDirectory.class);
+        if (agents.findByUsername(username).isEmpty()) {
+            agents.create(new org.deskframe.identity.AgentDirectory.NewAgent(username, "demo", username,
+                    username + "@demo.example", displayName, username + "-e2e-pass", Set.of("agent"), true));
+        }
+    }
+
+    /** The gateway's WebSocket URL, as the platform announces it to widgets. */
+    String gatewayUrl() {
+        return context.getBean(org.deskframe.gateway.GatewayEndpoint.class).streamUrl("http", "localhost");
+    }
+
     @Override
     public void close() {
         context.close();

@@ -56,10 +56,14 @@ public enum ErrorCode {
     TOKEN_WRONG_ORG("token.wrong_org", 403, 4303,
             "The token belongs to organisation '{tokenOrg}', not '{expectedOrg}'.",
             "Use orgId '{tokenOrg}', or obtain the token with a client of organisation '{expectedOrg}'."),
-    /** The token lacks one or more scopes the widget or API needs. */
+    /** The token lacks scopes the widget or API needs, and its OAuth client is not allowed some of them. */
     TOKEN_SCOPE_MISSING("token.scope_missing", 403, 4305,
             "The token lacks scope {missing} needed by {target} (granted: {granted}).",
-            "Add {missing} to the allowed scopes of OAuth client {client} and request it when obtaining the token."),
+            "Add {notAllowed} to the allowed scopes of OAuth client {client} (admin API), then request {missing} when obtaining the token (your backend asked for: {granted})."),
+    /** The token lacks scopes the widget or API needs that its OAuth client already allows: they were not requested. */
+    TOKEN_SCOPE_NOT_REQUESTED("token.scope_missing", 403, 4305,
+            "The token lacks scope {missing} needed by {target} (granted: {granted}).",
+            "Request {missing} when obtaining the token (your backend asked for: {granted}); OAuth client {client} already allows it."),
     /** The OAuth client that obtained the token may not embed widgets. */
     CLIENT_EMBED_NOT_ALLOWED("client.embed_not_allowed", 403, 4306,
             "OAuth client {client} does not have the 'embed' capability, so its tokens cannot open widgets.",
@@ -88,6 +92,13 @@ public enum ErrorCode {
     ASSERTION_INVALID("assertion.invalid", 400, 4332,
             "The jwt-bearer assertion is refused: {reason}.",
             "Build each assertion as docs/oauth.md describes: iss = the client id '{client}', aud = '{tokenEndpoint}', sub = the agent's username, a new jti, iat = now and exp at most {maxLifetimeSeconds} seconds later (the backend's clock must be within {skewSeconds} seconds of the server's)."),
+    /**
+     * A jwt-bearer assertion whose audience is not this deployment's token endpoint: the backend was given another URL
+     * for the platform (another host name, port or deployment), so the hint names the right one, the issuer.
+     */
+    ASSERTION_WRONG_AUDIENCE("assertion.invalid", 400, 4332,
+            "The jwt-bearer assertion is refused: {reason}.",
+            "Give your backend (the token broker, the example desktop's DESKFRAME_ENV) this deployment's issuer '{expectedIssuer}' as the platform URL: assertions are addressed to its token endpoint '{tokenEndpoint}'."),
     /** A jwt-bearer assertion's signature does not verify with the client's secret or registered keys. */
     ASSERTION_BAD_SIGNATURE("assertion.bad_signature", 400, 4333,
             "The jwt-bearer assertion's signature does not verify ({reason}).",
@@ -112,10 +123,18 @@ public enum ErrorCode {
     REFRESH_REUSED("refresh.reused", 400, 4105,
             "Refresh token reuse detected: this token was rotated {rotatedSecondsAgo} seconds ago, so its whole family (its refresh and access tokens) has been revoked.",
             "The agent must sign in again; keep only the latest refresh token and never present one twice (a reused copy means it leaked)."),
+    /** An agent's sign-in with a wrong username or password (which of the two is not said). */
+    SIGNIN_FAILED("signin.failed", 401, 4337,
+            "The username or password is wrong.",
+            "Check both (they are case-sensitive) and sign in again; these are the agent's Deskframe credentials, not those of your own application's sign-in. After repeated failures sign-in pauses for a while (auth.throttled)."),
     /** Too many failed logins or client authentications. */
     AUTH_THROTTLED("auth.throttled", 429, 4030,
             "Too many failed sign-in attempts for {identity}; try again in {retryAfterSeconds} seconds.",
             "Wait and retry with the right credentials; repeated failures lengthen the wait (at most 100 failures per hour are accepted)."),
+    /** The server failed while handling a request: a bug or an outage behind it, never the caller's fault. */
+    SERVER_INTERNAL("server.internal", 500, 4011,
+            "The server failed while handling {path}.",
+            "Retry; if it fails again, find this time in the server log (it has the cause) and report it."),
     /** The client sent more than its allowance. */
     RATE_LIMITED("rate.limited", 429, 4029,
             "Rate limit exceeded: {limit}.",
@@ -160,10 +179,22 @@ public enum ErrorCode {
     REQUEST_INVALID("request.invalid", 400, 4313,
             "Invalid request: {reason}.",
             "Correct the request as described in the API documentation (/swagger-ui.html)."),
+    /** A request to the authorization endpoint that is not an OAuth authorization request (parameters missing or wrong). */
+    AUTHORIZE_REQUEST_INVALID("request.invalid", 400, 4313,
+            "Invalid authorization request: {reason}.",
+            "Start the sign-in from the application that uses Deskframe: it sends client_id, response_type=code, redirect_uri, scope and a PKCE code_challenge (S256), as docs/oauth.md describes."),
+    /** The request was refused by the platform's pages (a form whose security token is missing or expired, for example). */
+    REQUEST_FORBIDDEN("request.forbidden", 403, 4338,
+            "The request to {path} was refused ({reason}).",
+            "Reload the page and try again (a form's security token expires with its session); if it keeps happening, sign in again."),
     /** The requested resource does not exist (or is not visible to the caller). */
     NOT_FOUND("resource.not_found", 404, 4314,
             "{resource} not found.",
             "Check the id; resources of other organisations are not visible."),
+    /** A page of the platform that does not exist (a browser's request; the API answers the variant above). */
+    PAGE_NOT_FOUND("resource.not_found", 404, 4314,
+            "{resource} not found.",
+            "Check the address, or start from the platform's front page ({home})."),
     /** The resource already exists. */
     CONFLICT("resource.conflict", 409, 4315,
             "{resource} already exists.",

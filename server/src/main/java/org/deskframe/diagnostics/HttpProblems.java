@@ -43,7 +43,7 @@ public final class HttpProblems {
         if (problem.error() == ErrorCode.TOKEN_IN_URL) {
             return "Bearer realm=\"deskframe\", error=\"invalid_request\", error_description=\"" + oauthSafe(problem.message()) + "\"";
         }
-        if (problem.error() == ErrorCode.TOKEN_SCOPE_MISSING) {
+        if (ErrorCode.TOKEN_SCOPE_MISSING.code().equals(code)) { // either variant: not allowed, or not requested
             Object required = problem.details().get("missing");
             String scope = required instanceof Collection<?> c ? String.join(" ", c.stream().map(String::valueOf).toList())
                     : String.valueOf(required);

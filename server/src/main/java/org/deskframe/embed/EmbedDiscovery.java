@@ -3,13 +3,10 @@ package org.deskframe.embed;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.gateway.GatewayEndpoint;
-import org.deskframe.identity.ClientDirectory;
-import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
+import org.deskframe.tokens.WidgetAccess;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,20 +14,22 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What {@code EmbeddingClient} checks before it mounts a widget: that {@code env} is a Deskframe deployment, which
- * issuer and region it is, and whether the named OAuth client may embed widgets on the calling page's origin. It
- * reveals nothing a widget page's CSP header does not already show, so it is public and readable from any origin.
+ * What {@code EmbeddingClient} and {@code deskframe doctor} check before a widget connects: that {@code env} is a
+ * Deskframe deployment, which issuer and region it is, the origins it answers under ({@code origins}: an {@code env}
+ * outside them is {@code env.issuer_mismatch} for both), which widgets it can start, and whether the named OAuth
+ * client may embed widgets on the calling page's origin (the handshake's own client checks). It reveals nothing a
+ * widget page's CSP header does not already show, so it is public and readable from any origin.
  */
 @RestController
 class EmbedDiscovery {
 
     private final RegionSettings region;
-    private final ClientDirectory clients;
+    private final WidgetAccess access;
     private final GatewayEndpoint gateway;
 
-    EmbedDiscovery(RegionSettings region, ClientDirectory clients, GatewayEndpoint gateway) {
+    EmbedDiscovery(RegionSettings region, WidgetAccess access, GatewayEndpoint gateway) {
         this.region = region;
-        this.clients = clients;
+        this.access = access;
         this.gateway = gateway;
     }
 
@@ -44,8 +43,11 @@ class EmbedDiscovery {
         // The gateway has a port of its own: its full URL, for the host this request reached.
         body.put("gateway", gateway.streamUrl(request.getScheme(), request.getServerName()));
         body.put("discovery", region.publicUrl() + "/.well-known/oauth-authorization-server");
+        // The names a client may use for this deployment as env: its issuer, and on a loopback host the loopback twin.
+        body.put("origins", List.copyOf(region.platformOrigins()));
+        body.put("widgets", WidgetAvailability.view());
         if (client != null && !client.isBlank()) {
-            List<Problem> problems = problems(client, origin);
+            List<Problem> problems = access.clientProblems(client, origin);
             Map<String, Object> embed = new LinkedHashMap<>();
             embed.put("client", client);
             embed.put("origin", origin);
@@ -54,23 +56,5 @@ class EmbedDiscovery {
             body.put("embed", embed);
         }
         return ResponseEntity.ok().headers(EmbedAssets::crossOrigin).cacheControl(CacheControl.noStore()).body(body);
-    }
-
-    /** The checks that depend on the client and the page alone (the token's own checks happen at the handshake). */
-    List<Problem> problems(String clientId, String origin) {
-        Optional<OAuthClient> found = clients.find(clientId).filter(OAuthClient::enabled);
-        if (found.isEmpty()) {
-            return List.of(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", clientId)));
-        }
-        OAuthClient c = found.get();
-        List<Problem> problems = new java.util.ArrayList<>();
-        if (!c.canEmbed()) {
-            problems.add(Problem.of(ErrorCode.CLIENT_EMBED_NOT_ALLOWED, Map.of("client", c.clientId())));
-        }
-        if (origin != null && !origin.isBlank() && !c.embedOrigins().contains(origin)) {
-            problems.add(Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", c.clientId(),
-                    "allowed", c.embedOrigins().stream().sorted().toList())));
-        }
-        return problems;
     }
 }

@@ -73,7 +73,8 @@ class WidgetPages {
     }
 
     private static String html(Widget widget, String streamUrl) {
-        String script = widget == Widget.MESSAGING ? "messaging.js" : "unavailable.js";
+        String notice = WidgetAvailability.notice(widget).orElse("");
+        String script = notice.isEmpty() ? "messaging.js" : "unavailable.js";
         String title = switch (widget) {
             case MESSAGING -> "Deskframe messaging";
             case VOICE -> "Deskframe voice";
@@ -91,12 +92,13 @@ class WidgetPages {
                 <script type="module" src="/embed/v1/widgets/%s"></script>
                 </head>
                 <body>
-                <main id="app" class="df-widget df-%s" data-widget="%s" aria-label="%s" aria-busy="true">
+                <main id="app" class="df-widget df-%s" data-widget="%s" data-notice="%s" aria-label="%s" aria-busy="true">
                 <p class="df-loading" role="status">Loading…</p>
                 </main>
                 </body>
                 </html>
-                """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(), title);
+                """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(),
+                HtmlUtils.htmlEscape(notice), title);
     }
 
     private static ResponseEntity<String> error(HttpStatus status, Problem problem, String streamUrl) {

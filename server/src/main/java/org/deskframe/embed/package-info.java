@@ -1,7 +1,7 @@
 /**
  * Embedding: serves the {@code EmbeddingClient} ES module and its type declarations, the widget pages (framed only by
  * the allowed embedding origins of the OAuth client they name) and the public embed discovery that the client checks
- * before connecting. Uses identity's directories and settings and the error catalogue.
+ * before connecting. Uses identity's directories and settings, the token checks' client rules and the error catalogue.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "gateway"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "gateway", "tokens"})
 package org.deskframe.embed;

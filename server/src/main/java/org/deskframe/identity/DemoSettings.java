@@ -12,6 +12,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("deskframe.demo")
 public record DemoSettings(boolean enabled, String desktopUrl, List<String> extraOrigins) {
+
+    /** The demo agents (platform sign-in and the example desktop, which maps its demo users to them). */
+    public static final List<String> AGENTS = List.of("agent1", "agent2");
+
+    /**
+     * A demo agent's password: the same for the platform's sign-in page and the example desktop's own sign-in, so a
+     * person has one set of credentials to type, wherever they sign in.
+     */
+    public static String agentPassword(String username) {
+        return username + "-demo-pass";
+    }
+
     public DemoSettings {
         if (desktopUrl == null || desktopUrl.isBlank()) desktopUrl = "http://localhost:8081";
         extraOrigins = extraOrigins == null ? List.of() : extraOrigins.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();

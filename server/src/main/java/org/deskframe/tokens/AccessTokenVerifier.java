@@ -138,7 +138,8 @@ public class AccessTokenVerifier {
             throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
         }
         return new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,
-                scopes(claims), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp);
+                scopes(claims), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp,
+                client.scopes());
     }
 
     private static SignedJWT parse(String token) {

@@ -10,12 +10,16 @@ import java.util.Set;
 
 /**
  * An access token that passed every token-level check. {@code agentId} is null for a client's own token
- * (client_credentials); {@code orgId} is null only for deployment-admin clients.
+ * (client_credentials); {@code orgId} is null only for deployment-admin clients. {@code clientScopes} are the scopes
+ * its OAuth client was allowed when the token was checked, so that a missing scope's hint says what is true for that
+ * client: request it, or have it allowed first.
  */
 public record VerifiedToken(String jti, String subject, String agentId, String orgId, String clientId, String region,
-                            String issuer, Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+                            String issuer, Set<String> scopes, Instant issuedAt, Instant expiresAt,
+                            Set<String> clientScopes) {
     public VerifiedToken {
         scopes = Set.copyOf(scopes);
+        clientScopes = Set.copyOf(clientScopes);
     }
 
     public boolean isAgentToken() {
@@ -26,13 +30,16 @@ public record VerifiedToken(String jti, String subject, String agentId, String o
     public Problem missingScopes(List<String> required, String target) {
         List<String> missing = required.stream().filter(s -> !scopes.contains(s)).toList();
         if (missing.isEmpty()) return null;
+        List<String> notAllowed = missing.stream().filter(s -> !clientScopes.contains(s)).toList();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("missing", missing);
         details.put("target", target);
         details.put("client", clientId);
         details.put("required", required);
         details.put("granted", scopes.stream().sorted().toList());
-        return Problem.of(ErrorCode.TOKEN_SCOPE_MISSING, details);
+        details.put("clientAllows", missing.stream().filter(clientScopes::contains).toList());
+        if (!notAllowed.isEmpty()) details.put("notAllowed", notAllowed);
+        return Problem.of(notAllowed.isEmpty() ? ErrorCode.TOKEN_SCOPE_NOT_REQUESTED : ErrorCode.TOKEN_SCOPE_MISSING, details);
     }
 
     /** Throws {@code token.scope_missing} unless this token has every scope in {@code required}. */

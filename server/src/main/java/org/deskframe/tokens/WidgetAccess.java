@@ -41,15 +41,34 @@ public class WidgetAccess {
         if (expectedOrg != null && !expectedOrg.isBlank() && !expectedOrg.equals(token.orgId())) {
             problems.add(Problem.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(token.orgId()), "expectedOrg", expectedOrg)));
         }
-        if (!client.canEmbed()) {
-            problems.add(Problem.of(ErrorCode.CLIENT_EMBED_NOT_ALLOWED, Map.of("client", client.clientId())));
-        }
+        embedProblem(client).ifPresent(problems::add);
         Problem scopes = token.missingScopes(widget.requiredScopeValues(), "the " + widget.id() + " widget");
         if (scopes != null) problems.add(scopes);
-        if (origin != null && !origin.isBlank() && !client.embedOrigins().contains(origin)) {
-            problems.add(Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", client.clientId(),
-                    "allowed", client.embedOrigins().stream().sorted().toList())));
-        }
+        originProblem(client, origin).ifPresent(problems::add);
         return problems;
+    }
+
+    /**
+     * The checks that depend on the OAuth client and the embedding page alone, before any token: what
+     * {@code EmbeddingClient} is told by the embed discovery, in the words and order the handshake uses.
+     */
+    public List<Problem> clientProblems(String clientId, String origin) {
+        OAuthClient client = clients.find(clientId).filter(OAuthClient::enabled).orElse(null);
+        if (client == null) return List.of(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", clientId)));
+        List<Problem> problems = new ArrayList<>();
+        embedProblem(client).ifPresent(problems::add);
+        originProblem(client, origin).ifPresent(problems::add);
+        return problems;
+    }
+
+    private static java.util.Optional<Problem> embedProblem(OAuthClient client) {
+        return client.canEmbed() ? java.util.Optional.empty()
+                : java.util.Optional.of(Problem.of(ErrorCode.CLIENT_EMBED_NOT_ALLOWED, Map.of("client", client.clientId())));
+    }
+
+    private static java.util.Optional<Problem> originProblem(OAuthClient client, String origin) {
+        if (origin == null || origin.isBlank() || client.embedOrigins().contains(origin)) return java.util.Optional.empty();
+        return java.util.Optional.of(Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", client.clientId(),
+                "allowed", client.embedOrigins().stream().sorted().toList())));
     }
 }

@@ -25,10 +25,10 @@ export function applyTheme(theme) {
   }
 }
 
-/** The error panel a widget shows instead of a blank frame: message, fix and code. */
+/** The error panel a widget shows instead of a blank frame: message, fix and code (the page's one top-level heading). */
 export function errorPanel(error, title = 'This widget cannot start') {
-  return h('section', {class: 'df-error', role: 'alert', 'aria-labelledby': 'df-error-title'},
-    h('h2', {id: 'df-error-title'}, title),
+  return h('section', {class: 'df-error', role: 'alert', 'aria-labelledby': 'df-error-title', dataset: {code: error.code || ''}},
+    h('h1', {id: 'df-error-title'}, title),
     h('p', {class: 'df-error-message'}, error.message || 'Unknown error.'),
     error.hint ? h('p', {class: 'df-error-hint'}, h('strong', {}, 'Fix: '), error.hint) : null,
     h('p', {class: 'df-error-code'}, 'Error code: ', h('code', {}, error.code || 'unknown')));

@@ -16,6 +16,8 @@ export class GatewaySession {
    * @param {Function} o.onState            ({state, error?, session?, agent?, ready?})
    * @param {Function} o.onDisconnected     ({code, reason, action, retryInMs})
    * @param {Function} o.onReconnected      ({session, attempts})
+   * @param {Function} [o.onRetry]          ({attempt, retryInMs, code}) before each scheduled reconnect of a session
+   *                                        that was ready once (the widget shows when the next attempt is)
    * @param {Function} o.needToken          (reason) asks the embedding page for a new token
    * @param {Function} o.resumePositions    () => {conversationId: lastSeq}
    */
@@ -164,6 +166,7 @@ export class GatewaySession {
     } else {
       this.state = 'backoff';
       this.log('reconnect scheduled', {inMs: retryInMs, attempt: this.attempt});
+      if (this.everReady && this.onRetry) this.onRetry({attempt: this.attempt, retryInMs, code: code || String(e.code)});
       this.retryTimer = setTimeout(() => this.connect(), retryInMs);
     }
   }

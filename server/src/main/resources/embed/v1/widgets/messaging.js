@@ -1,7 +1,8 @@
-// The agent messaging panel: conversation list with unread counts, transcript with history paging, composer, typing
-// indicator and delivered/read receipts, over one gateway session. Every send carries a client message id, is kept
-// until acknowledged, and is sent again after a reconnect (the server deduplicates), so nothing typed is lost.
-import {earlierPage} from '../core.js';
+// The agent messaging panel: conversation list (most recent activity first) with unread counts, transcript with
+// history paging, composer, typing indicator and delivered/read receipts, over one gateway session. Every send carries
+// a client message id, is kept until acknowledged, and is sent again after a reconnect (the server deduplicates), so
+// nothing typed is lost. Nothing is marked read unless the agent opened its conversation.
+import {byLastActivity, earlierPage, linkSegments, retryTime} from '../core.js';
 import {Op} from '../ops.js';
 import {WidgetBridge} from './bridge.js';
 import {applyTheme, errorPanel, h} from './dom.js';
@@ -21,6 +22,8 @@ const state = {
   pending: new Map(),         // clientMessageId -> {conversation, text}
   lastTypingSent: 0,
   failed: null,
+  listed: false,              // the first list_conversations answered (before it, the list says "Loading…")
+  reconnect: null,            // {attempt, retryInMs, retryAt, code} while a lost connection is being re-established
 };
 
 const gateway = new GatewaySession({
@@ -34,18 +37,37 @@ const gateway = new GatewaySession({
     if (s.state === 'ready') {
       state.me = s.agent;
       state.failed = null;
+      state.reconnect = null;
       renderShell();
       listConversations();
       resendPending();
     } else if (s.state === 'error') {
       state.failed = s.error;
+      state.reconnect = null;
       renderError(s.error);
+    } else if (s.state === 'connecting' && gateway.everReady) {
+      // A session that was ready is being re-established: to the page that is 'reconnecting', not a first connect.
+      renderConnection('reconnecting');
+      reportReconnecting();
+      return;
     } else {
       renderConnection(s.state, s.error);
     }
     bridge.status(s.state, {session: s.session, agent: s.agent, error: s.error});
   },
-  onDisconnected: d => { renderConnection('reconnecting'); bridge.event('disconnected', d); },
+  onDisconnected: d => {
+    state.reconnect = {attempt: 0, code: d.code, retryInMs: d.retryInMs,
+      retryAt: new Date(Date.now() + d.retryInMs).toISOString()};
+    renderConnection('reconnecting');
+    bridge.event('disconnected', d);
+    reportReconnecting();
+  },
+  onRetry: r => {
+    state.reconnect = {attempt: r.attempt, code: r.code, retryInMs: r.retryInMs,
+      retryAt: new Date(Date.now() + r.retryInMs).toISOString()};
+    renderConnection('reconnecting');
+    reportReconnecting();
+  },
   onReconnected: d => bridge.event('reconnected', d),
   needToken: reason => bridge.post({type: 'needToken', reason}),
   resumePositions: () => Object.fromEntries([...state.conversations.values()].map(c => [c.id, c.received])),
@@ -63,6 +85,10 @@ bridge.on('refresh', d => {
   gateway.refresh(d.token);
 });
 bridge.on('destroy', () => gateway.close());
+
+function reportReconnecting() {
+  bridge.status('reconnecting', {session: gateway.sessionId, agent: state.me, reconnect: state.reconnect || undefined});
+}
 
 if (!bridge.embedded) {
   renderError({code: 'request.invalid', message: 'This widget page is meant to be framed by EmbeddingClient.',
@@ -89,11 +115,42 @@ async function listConversations() {
   try {
     const r = await gateway.command({op: Op.LIST_CONVERSATIONS});
     for (const c of r.conversations) upsertConversation(c);
+    state.listed = true;
     renderList();
-    if (!state.selected && r.conversations.length) select(r.conversations[0].id, false);
+    renderTranscript();
+    // Nothing is opened for the agent: a conversation is read only once the agent selects it.
+    loadLatest([...state.conversations.values()].filter(c => c.lastSeq > 0 && !c.lastMessageAt));
   } catch (e) {
     notice(`Could not list conversations: ${e.message}`);
   }
+}
+
+/**
+ * The newest message of each conversation that has no loaded message yet, from the history API, so that the list is
+ * in order of last activity right after a reload (the list reply carries sequences, not times). A few at a time.
+ */
+async function loadLatest(convs) {
+  const queue = [...convs];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      try {
+        const url = `/api/v2/conversations/${encodeURIComponent(c.id)}/messages?after=${c.lastSeq - 1}&limit=1`;
+        const r = await fetch(url, {headers: {Authorization: `Bearer ${gateway.token}`}, cache: 'no-store'});
+        if (!r.ok) continue;
+        const m = (await r.json()).messages?.[0];
+        if (m) noteActivity(c, m);
+      } catch {
+        // The list stays in the order it has; the next message moves the conversation anyway.
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  if (convs.length) renderList();
+}
+
+function noteActivity(conv, m) {
+  if (!m.sentAt) return;
+  if (!conv.lastMessageAt || Date.parse(m.sentAt) > Date.parse(conv.lastMessageAt)) conv.lastMessageAt = m.sentAt;
 }
 
 function upsertConversation(c) {
@@ -101,13 +158,15 @@ function upsertConversation(c) {
   if (!conv) {
     conv = {id: c.id, subject: c.subject, participants: c.participants || [], lastSeq: c.lastSeq || 0,
       received: c.lastSeq || 0, messages: new Map(), oldest: null, loaded: false, unread: c.unread || 0,
-      readSent: c.readSeq || 0, deliveredSent: 0, theirDelivered: 0, theirRead: 0, typing: new Map()};
+      readSent: c.readSeq || 0, deliveredSent: 0, theirDelivered: 0, theirRead: 0, typing: new Map(),
+      createdAt: c.createdAt || null, lastMessageAt: null};
     state.conversations.set(c.id, conv);
   } else {
     conv.lastSeq = Math.max(conv.lastSeq, c.lastSeq || 0);
     conv.received = Math.max(conv.received, c.lastSeq || 0);
     conv.subject = c.subject ?? conv.subject;
     conv.participants = c.participants || conv.participants;
+    conv.createdAt = conv.createdAt || c.createdAt || null;
   }
   return conv;
 }
@@ -128,6 +187,7 @@ function onMessage(m) {
   const own = isMe(m.sender);
   if (conv.messages.has(m.seq)) return;
   conv.messages.set(m.seq, m);
+  noteActivity(conv, m);
   if (conv.oldest === null) conv.oldest = m.seq;
   conv.lastSeq = Math.max(conv.lastSeq, m.seq);
   conv.received = Math.max(conv.received, m.seq);
@@ -233,6 +293,7 @@ async function loadEarlier(conv) {
   }
   for (const m of body.messages) {
     if (!conv.messages.has(m.seq)) conv.messages.set(m.seq, {...m, conversation: conv.id});
+    noteActivity(conv, m);
     conv.oldest = conv.oldest === null ? m.seq : Math.min(conv.oldest, m.seq);
   }
   if (body.messages.length === 0 && conv.oldest === null) conv.oldest = page.after + 1;
@@ -245,6 +306,7 @@ function select(id, focusComposer) {
   const conv = state.conversations.get(id);
   renderList();
   renderTranscript();
+  renderComposer();
   if (conv && !conv.loaded) loadEarlier(conv).then(() => { markRead(conv); renderList(); });
   else if (conv) { markRead(conv); renderList(); }
   if (focusComposer) document.getElementById('df-composer-text')?.focus();
@@ -266,9 +328,15 @@ function title(conv) {
   return others.length ? others.join(', ') : conv.id;
 }
 
+/** Who sent a message, for people: this agent's own display name; others by id (the protocol carries no names yet). */
+function senderName(sender) {
+  if (isMe(sender)) return state.me.displayName || state.me.username || sender.id;
+  return sender.id;
+}
+
 function renderShell() {
   app.removeAttribute('aria-busy');
-  if (document.getElementById('df-shell')) { renderConnection('ready'); return; }
+  if (document.getElementById('df-shell')) { renderConnection('ready'); renderComposer(); return; }
   const newForm = h('form', {class: 'df-new', 'aria-label': 'Start a conversation', onsubmit: e => {
     e.preventDefault();
     const agents = e.target.elements.agents.value.split(/[\s,]+/).filter(Boolean);
@@ -287,7 +355,7 @@ function renderShell() {
   }},
   h('label', {for: 'df-composer-text', class: 'df-visually-hidden'}, 'Message'),
   h('textarea', {id: 'df-composer-text', name: 'text', rows: 2, placeholder: 'Type a message — Enter sends, Shift+Enter for a new line',
-    'aria-describedby': 'df-typing', onkeydown: e => {
+    'aria-describedby': 'df-composer-reason df-typing', onkeydown: e => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitComposer(); }
     }, oninput: () => {
       const conv = state.selected;
@@ -296,27 +364,51 @@ function renderShell() {
         gateway.notify({op: Op.TYPING, conversation: conv});
       }
     }}),
-  h('button', {type: 'submit', class: 'df-send'}, 'Send'));
+  h('button', {id: 'df-send', type: 'submit', class: 'df-send'}, 'Send'));
 
   app.replaceChildren(h('div', {id: 'df-shell', class: 'df-shell'},
     h('header', {class: 'df-header'},
-      h('span', {class: 'df-me'}, state.me ? state.me.displayName || state.me.username : ''),
-      h('span', {id: 'df-connection', class: 'df-connection', role: 'status', 'aria-live': 'polite'}, 'Connected')),
+      h('h1', {class: 'df-heading'}, 'Messaging',
+        state.me ? h('span', {class: 'df-me'}, ` · ${state.me.displayName || state.me.username}`) : null),
+      h('p', {id: 'df-connection', class: 'df-connection', role: 'status', 'aria-live': 'polite', dataset: {state: 'ready'}},
+        'Connected')),
     h('nav', {class: 'df-sidebar', 'aria-label': 'Conversations'},
-      h('ul', {id: 'df-conversations', class: 'df-conversations'}), newForm),
-    h('section', {class: 'df-main', 'aria-label': 'Conversation'},
+      h('ul', {id: 'df-conversations', class: 'df-conversations'}),
+      h('p', {id: 'df-conversations-empty', class: 'df-empty'}, 'Loading conversations…'),
+      newForm),
+    h('section', {class: 'df-main', 'aria-labelledby': 'df-title'},
       h('h2', {id: 'df-title', class: 'df-title'}, 'No conversation selected'),
       h('button', {id: 'df-earlier', class: 'df-earlier', type: 'button', hidden: true,
         onclick: () => { const c = state.conversations.get(state.selected); if (c) loadEarlier(c); }}, 'Load earlier messages'),
-      h('ol', {id: 'df-transcript', class: 'df-transcript', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: 0}),
+      // role=log on a wrapper: the <ol> keeps its list semantics, so each message stays a list item for screen readers.
+      h('div', {id: 'df-log', class: 'df-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: 0},
+        h('p', {id: 'df-transcript-empty', class: 'df-empty'}, 'Select a conversation in the list, or start one.'),
+        h('ol', {id: 'df-transcript', class: 'df-transcript'})),
       h('p', {id: 'df-typing', class: 'df-typing', 'aria-live': 'polite'}),
+      h('p', {id: 'df-composer-reason', class: 'df-composer-reason'}),
       composer),
     h('p', {id: 'df-notice', class: 'df-notice', role: 'status', 'aria-live': 'polite', hidden: true})));
+  renderComposer();
   // Unread messages count as read once the agent looks at the panel again.
   document.addEventListener('visibilitychange', () => {
     const c = state.conversations.get(state.selected);
     if (c && document.visibilityState === 'visible') { markRead(c); renderList(); }
   });
+}
+
+/** The composer is usable only with a conversation open; otherwise it is disabled and says why. */
+function renderComposer() {
+  const box = document.getElementById('df-composer-text');
+  const send = document.getElementById('df-send');
+  const reason = document.getElementById('df-composer-reason');
+  if (!box || !send || !reason) return;
+  const conv = state.conversations.get(state.selected);
+  const why = [state.reconnect ? 'Not connected: what you send now is kept and sent when the connection is back.' : '',
+    conv ? '' : 'Select or start a conversation to write a message.'].filter(Boolean).join(' ');
+  box.disabled = !conv;
+  send.disabled = !conv;
+  reason.textContent = why;
+  reason.hidden = !why;
 }
 
 function submitComposer() {
@@ -331,56 +423,89 @@ function submitComposer() {
 function renderList() {
   const ul = document.getElementById('df-conversations');
   if (!ul) return;
-  const items = [...state.conversations.values()].sort((a, b) => b.lastSeq - a.lastSeq || a.id.localeCompare(b.id));
+  const items = [...state.conversations.values()].sort(byLastActivity);
+  // The name is the visible text plus the unread count in words ("Order 1234 (2 unread)"); the badge is decoration.
   ul.replaceChildren(...items.map(c => h('li', {},
     h('button', {type: 'button', class: 'df-conversation', 'aria-current': state.selected === c.id ? 'true' : undefined,
-      'aria-label': `${title(c)}${c.unread ? `, ${c.unread} unread` : ''}`, dataset: {conversation: c.id},
-      onclick: () => select(c.id, true)},
+      dataset: {conversation: c.id}, onclick: () => select(c.id, true)},
     h('span', {class: 'df-conversation-title'}, title(c)),
-    c.unread ? h('span', {class: 'df-unread', 'aria-hidden': 'true'}, String(c.unread)) : null))));
+    c.unread ? h('span', {class: 'df-unread', 'aria-hidden': 'true'}, String(c.unread)) : null,
+    c.unread ? h('span', {class: 'df-visually-hidden'}, `(${c.unread} unread)`) : null))));
+  const empty = document.getElementById('df-conversations-empty');
+  empty.hidden = items.length > 0;
+  empty.textContent = state.listed ? 'No conversations yet. Start one below.' : 'Loading conversations…';
 }
 
 function renderTranscript({keepScroll = false} = {}) {
   const ol = document.getElementById('df-transcript');
-  if (!ol) return;
+  const log = document.getElementById('df-log');
+  if (!ol || !log) return;
   const conv = state.conversations.get(state.selected);
   document.getElementById('df-title').textContent = conv ? title(conv) : 'No conversation selected';
   document.getElementById('df-earlier').hidden = !conv || conv.oldest === null || conv.oldest <= 1;
-  if (!conv) { ol.replaceChildren(); return; }
-  const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
-  const previousHeight = ol.scrollHeight;
+  const empty = document.getElementById('df-transcript-empty');
+  if (!conv) {
+    ol.replaceChildren();
+    ol.hidden = true;
+    empty.hidden = false;
+    empty.textContent = state.conversations.size ? 'Select a conversation in the list, or start one.'
+      : 'No conversations yet: start one with the form on the left.';
+    return;
+  }
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  const previousHeight = log.scrollHeight;
   const messages = [...conv.messages.values()].sort((a, b) => a.seq - b.seq);
   const pending = [...state.pending.entries()].filter(([, p]) => p.conversation === conv.id && !conv.messages.has(p.seq));
   ol.replaceChildren(
     ...messages.map(m => messageItem(conv, m)),
     ...pending.map(([id, p]) => h('li', {class: 'df-message df-own df-pending', dataset: {clientMessageId: id}},
-      h('span', {class: 'df-text'}, p.text),
-      h('span', {class: 'df-receipt', 'aria-label': p.seq ? 'sent' : 'sending'}, p.seq ? '✓ sent' : 'sending…'))));
-  if (keepScroll && !atBottom) ol.scrollTop = ol.scrollHeight - previousHeight + ol.scrollTop;
-  else ol.scrollTop = ol.scrollHeight;
+      h('span', {class: 'df-text'}, ...textNodes(p.text)),
+      receiptLabel(p.seq ? 'sent' : 'sending'))));
+  const nothing = messages.length === 0 && pending.length === 0;
+  ol.hidden = nothing;
+  empty.hidden = !nothing;
+  empty.textContent = conv.loaded || conv.lastSeq === 0 ? 'No messages yet.' : 'Loading messages…';
+  if (keepScroll && !atBottom) log.scrollTop = log.scrollHeight - previousHeight + log.scrollTop;
+  else log.scrollTop = log.scrollHeight;
   renderTyping();
+}
+
+/** A message's text: text nodes, and links for http(s) URLs only, opened in a new tab without opener or referrer. */
+function textNodes(text) {
+  return linkSegments(text).map(seg => seg.href
+    ? h('a', {href: seg.href, target: '_blank', rel: 'noopener noreferrer'}, seg.text)
+    : seg.text);
+}
+
+/** A receipt as words (the check marks are decoration), so a screen reader reads "read", "delivered", "sent". */
+function receiptLabel(receipt) {
+  const marks = {read: '✓✓', delivered: '✓', sent: '✓', sending: ''}[receipt];
+  const words = receipt === 'sending' ? 'sending…' : receipt;
+  return h('span', {class: `df-receipt df-${receipt}`},
+    marks ? h('span', {'aria-hidden': 'true'}, `${marks} `) : null, words);
 }
 
 function messageItem(conv, m) {
   // A number whose message the platform's storage lost: kept in its place, so nothing else ever takes it.
   if (m.lost) {
-    return h('li', {class: 'df-message df-lost', dataset: {seq: m.seq}, role: 'note'},
+    return h('li', {class: 'df-message df-lost', dataset: {seq: m.seq}},
       `Message #${m.seq} was lost by the platform's storage and cannot be shown.`);
   }
   const own = isMe(m.sender);
   const receipt = !own ? null : conv.theirRead >= m.seq ? 'read' : conv.theirDelivered >= m.seq ? 'delivered' : 'sent';
+  const sentAt = new Date(m.sentAt);
   return h('li', {class: `df-message ${own ? 'df-own' : 'df-theirs'}`, dataset: {seq: m.seq}},
-    own ? null : h('span', {class: 'df-sender'}, m.sender.id),
-    h('span', {class: 'df-text'}, m.text),
-    h('time', {class: 'df-time', datetime: m.sentAt}, new Date(m.sentAt).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
-    receipt ? h('span', {class: `df-receipt df-${receipt}`, 'aria-label': receipt},
-      receipt === 'read' ? '✓✓ read' : receipt === 'delivered' ? '✓ delivered' : '✓ sent') : null);
+    h('span', {class: own ? 'df-sender df-visually-hidden' : 'df-sender'}, own ? 'You' : senderName(m.sender)),
+    h('span', {class: 'df-text'}, ...textNodes(m.text)),
+    h('time', {class: 'df-time', datetime: m.sentAt}, sentAt.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
+    receipt ? receiptLabel(receipt) : null);
 }
 
 function renderTyping() {
   const el = document.getElementById('df-typing');
   const conv = state.conversations.get(state.selected);
-  if (!el || !conv) return;
+  if (!el) return;
+  if (!conv) { el.textContent = ''; return; }
   const now = Date.now();
   const who = [...conv.typing.entries()].filter(([, until]) => until > now).map(([id]) => id);
   el.textContent = who.length ? `${who.join(', ')} ${who.length > 1 ? 'are' : 'is'} typing…` : '';
@@ -395,8 +520,17 @@ function renderConnection(s, error) {
     }
     return;
   }
-  el.textContent = s === 'ready' ? 'Connected' : s === 'reconnecting' || s === 'connecting' ? 'Reconnecting…' : s;
+  if (s === 'ready') {
+    el.textContent = 'Connected';
+  } else if (s === 'reconnecting') {
+    const r = state.reconnect;
+    const next = r && r.retryInMs !== undefined ? ` Next attempt at ${retryTime(Math.max(0, Date.parse(r.retryAt) - Date.now()))}.` : '';
+    el.textContent = `Connection lost${r && r.code ? ` (${r.code})` : ''}: reconnecting…${next}`;
+  } else {
+    el.textContent = s === 'connecting' ? 'Connecting…' : s;
+  }
   el.dataset.state = s;
+  renderComposer();
 }
 
 function renderError(error, heading) {

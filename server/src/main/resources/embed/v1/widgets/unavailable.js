@@ -1,4 +1,5 @@
-// Voice and video widgets until calls support lands: a clear "not enabled yet" state, not an error. They need no
+// Widgets the deployment cannot start yet (voice and video until calls support lands): a clear "not enabled yet"
+// state, not an error. They need no
 // token, so EmbeddingClient does not send them one.
 import {WidgetBridge} from './bridge.js';
 import {h} from './dom.js';
@@ -7,9 +8,10 @@ const app = document.getElementById('app');
 const widget = app.dataset.widget;
 const bridge = new WidgetBridge(widget, {needsToken: false});
 const name = widget === 'video' ? 'Video calls' : 'Voice calls';
-const notice = `${name} are not enabled yet on this Deskframe deployment.`;
+// The platform's own words (its widget availability rule, the same one /embed/v1/env and deskframe doctor report).
+const notice = app.dataset.notice || `${name} are not enabled yet on this Deskframe deployment.`;
 app.replaceChildren(h('section', {class: 'df-unavailable', role: 'status', 'aria-live': 'polite'},
-  h('h2', {}, name),
+  h('h1', {}, name),
   h('p', {}, notice),
   h('p', {class: 'df-muted'}, 'They arrive with calls support; nothing needs fixing in your integration.')));
 app.removeAttribute('aria-busy');

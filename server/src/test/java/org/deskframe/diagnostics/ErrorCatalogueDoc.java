@@ -52,9 +52,12 @@ final class ErrorCatalogueDoc {
         p.put("granted", "the scopes the token carries");
         p.put("jti", "the assertion's `jti`");
         p.put("maxLifetimeSeconds", "the longest an assertion may live, from `iat` to `exp`, in seconds");
+        p.put("home", "the platform's front page (its public URL)");
+        p.put("path", "the path of the request");
         p.put("identity", "the username or client id whose sign-ins failed");
         p.put("limit", "the limit that was exceeded (a rate, or a size in bytes)");
         p.put("missing", "the scopes the token lacks");
+        p.put("notAllowed", "the missing scopes that the OAuth client is not allowed (an admin must add them first)");
         p.put("notBefore", "the token's `nbf` (or `iat`), as an ISO-8601 instant");
         p.put("operation", "the deployment-wide operation that was refused");
         p.put("org", "the organisation id (for a grant: the OAuth client's organisation)");

@@ -17,7 +17,11 @@ class ErrorCatalogueTests {
 
     /** Codes deliberately shared by several constants: a more specific message for the same failure. */
     private static final Map<String, Set<ErrorCode>> VARIANTS = Map.of(
-            "token.missing", EnumSet.of(ErrorCode.TOKEN_MISSING, ErrorCode.TOKEN_MISSING_BEHIND_PROXY));
+            "token.missing", EnumSet.of(ErrorCode.TOKEN_MISSING, ErrorCode.TOKEN_MISSING_BEHIND_PROXY),
+            "token.scope_missing", EnumSet.of(ErrorCode.TOKEN_SCOPE_MISSING, ErrorCode.TOKEN_SCOPE_NOT_REQUESTED),
+            "assertion.invalid", EnumSet.of(ErrorCode.ASSERTION_INVALID, ErrorCode.ASSERTION_WRONG_AUDIENCE),
+            "request.invalid", EnumSet.of(ErrorCode.REQUEST_INVALID, ErrorCode.AUTHORIZE_REQUEST_INVALID),
+            "resource.not_found", EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.PAGE_NOT_FOUND));
 
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();
@@ -80,7 +84,9 @@ class ErrorCatalogueTests {
     @Test
     void httpStatusesAreClientErrorsExceptDeclaredServerSideOnes() {
         for (ErrorCode error : ErrorCode.values()) {
-            if (SERVER_SIDE.contains(error)) {
+            if (error == ErrorCode.SERVER_INTERNAL) {
+                assertThat(error.httpStatus()).as("a failure inside the server").isEqualTo(500);
+            } else if (SERVER_SIDE.contains(error)) {
                 assertThat(error.httpStatus()).as(error.name()).isEqualTo(503);
             } else {
                 assertThat(error.httpStatus()).as(error.name()).isBetween(400, 499);

@@ -65,8 +65,23 @@ class EmbedIntegrationTests extends DeskframeServerTest {
         for (String widget : new String[] {"voice", "video"}) {
             Reply r = http.get("/embed/v1/widgets/" + widget + "?client=demo-backend", null);
             assertThat(r.status()).as(widget).isEqualTo(200);
-            assertThat(r.body()).as(widget).contains("/embed/v1/widgets/unavailable.js");
+            assertThat(r.body()).as(widget).contains("/embed/v1/widgets/unavailable.js")
+                    .contains("data-notice=\"" + (widget.equals("voice") ? "Voice" : "Video")
+                            + " calls are not enabled yet on this Deskframe deployment.\"");
         }
+    }
+
+    @Test
+    void embedDiscoveryAnnouncesTheNamesOfTheDeploymentAndWhichWidgetsItCanStart() {
+        JsonNode body = http.get("/embed/v1/env", null).json();
+        // The env rule EmbeddingClient and deskframe doctor share: these names, and no others, are this deployment.
+        assertThat(body.get("origins").toString()).isEqualTo("[\"" + BASE + "\",\"" + BASE.replace("localhost", "127.0.0.1") + "\"]");
+        JsonNode widgets = body.get("widgets");
+        assertThat(widgets.get("messaging").get("enabled").asBoolean()).isTrue();
+        assertThat(widgets.get("messaging").has("notice")).isFalse();
+        assertThat(widgets.get("voice").get("enabled").asBoolean()).isFalse();
+        assertThat(widgets.get("voice").get("notice").asString()).isEqualTo("Voice calls are not enabled yet on this Deskframe deployment.");
+        assertThat(widgets.get("video").get("enabled").asBoolean()).isFalse();
     }
 
     @Test

@@ -36,8 +36,8 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
             assertThat(error.get("id").asString()).isEqualTo("a1");
             assertThat(error.get("code").asString()).isEqualTo("token.scope_missing");
             assertThat(error.get("message").asString()).contains("messaging:write");
-            assertThat(error.get("hint").asString()).isEqualTo(
-                    "Add messaging:write to the allowed scopes of OAuth client demo-backend and request it when obtaining the token.");
+            assertThat(error.get("hint").asString()).isEqualTo("Request messaging:write when obtaining the token (your backend"
+                    + " asked for: messaging:read video voice); OAuth client demo-backend already allows it.");
             assertThat(error.get("required").toString()).contains("messaging:read", "messaging:write");
             assertThat(error.get("granted").toString()).contains("messaging:read").doesNotContain("messaging:write");
             assertThat(ws.closeCode()).isEqualTo(4305);

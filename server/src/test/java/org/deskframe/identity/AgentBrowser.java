@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * An agent's browser in front of the authorization server: keeps its cookies, follows no redirect on its own (so a
  * test sees each hop), asks for HTML like a browser does, and fills in the login form with its CSRF token.
  */
-final class AgentBrowser {
+public final class AgentBrowser {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"_csrf\"");
 
@@ -32,23 +32,23 @@ final class AgentBrowser {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    AgentBrowser(String base) {
+    public AgentBrowser(String base) {
         this.base = base;
     }
 
     /** One response: its status, where it redirects (resolved against the request), and its body. */
-    record Page(int status, URI location, String body, Map<String, java.util.List<String>> headers) {
-        boolean redirectsTo(String pathPrefix) {
+    public record Page(int status, URI location, String body, Map<String, java.util.List<String>> headers) {
+        public boolean redirectsTo(String pathPrefix) {
             return status / 100 == 3 && location != null && location.getPath().startsWith(pathPrefix);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
         }
     }
 
-    Page get(URI uri) {
+    public Page get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET()
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").build());
     }
@@ -58,7 +58,7 @@ final class AgentBrowser {
      * follows the server back to the authorization endpoint. Returns the last response of the server: normally the
      * redirect to the client's redirect URI (with {@code code} or {@code error}), or the page where it stopped.
      */
-    Page authorize(URI authorizationRequest, String username, String password) {
+    public Page authorize(URI authorizationRequest, String username, String password) {
         Page page = get(authorizationRequest);
         if (page.redirectsTo("/login")) {
             Page signedIn = signIn(username, password);
@@ -71,7 +71,7 @@ final class AgentBrowser {
     }
 
     /** Fetches the login form (session cookie + CSRF token) and posts the credentials. */
-    Page signIn(String username, String password) {
+    public Page signIn(String username, String password) {
         Page form = get(URI.create(base + "/login"));
         if (form.status() != 200) {
             throw new IllegalStateException("login form answered " + form.status());

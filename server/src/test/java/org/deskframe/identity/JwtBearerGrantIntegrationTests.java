@@ -163,6 +163,21 @@ class JwtBearerGrantIntegrationTests extends AuthorizationServerTest {
     }
 
     @Test
+    void anAssertionAddressedToThisServerUnderAnotherNameGetsAHintNamingTheIssuer() {
+        Agent agent = newAgent("demo");
+        String otherName = BASE.replace("localhost", "127.0.0.1");
+        JWTClaimsSet claims = assertionClaims("demo-backend", agent.username()).audience(otherName + "/oauth2/token").build();
+
+        Exchange refused = token(basicDemo(), new JWTBearerGrant(hs256Assertion("demo-backend", claims)), MESSAGING);
+        assertThat(refused.code()).isEqualTo("assertion.invalid");
+        assertThat(refused.field("message")).isEqualTo("The jwt-bearer assertion is refused: aud [" + otherName
+                + "/oauth2/token] does not include the token endpoint '" + BASE + "/oauth2/token'.");
+        assertThat(refused.field("hint")).isEqualTo("Give your backend (the token broker, the example desktop's"
+                + " DESKFRAME_ENV) this deployment's issuer '" + BASE + "' as the platform URL: assertions are addressed"
+                + " to its token endpoint '" + BASE + "/oauth2/token'.");
+    }
+
+    @Test
     void anAssertionIssuedByAnotherClientIsRefused() {
         Agent agent = newAgent("demo");
         JWTClaimsSet claims = assertionClaims("demo-noembed", agent.username()).build();

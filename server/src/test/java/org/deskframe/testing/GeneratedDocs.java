@@ -50,7 +50,7 @@ public final class GeneratedDocs {
     public static String header(String source, String test) {
         return "> Generated from `" + source + "` by `" + test + "`, which fails while this file and the code differ.\n"
                 + "> Do not edit it by hand: after changing the code, render it again with\n"
-                + "> `mvn -B -pl server test -Dtest=" + test + " -D" + WRITE_PROPERTY + "=true`.\n";
+                + "> `bin/mvn -B -pl server test -Dtest=" + test + " -D" + WRITE_PROPERTY + "=true`.\n";
     }
 
     /** Text for a markdown table cell: pipes, angle brackets and asterisks escaped, kept on one line. */

@@ -2,12 +2,29 @@ package org.deskframe.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.Set;
+import org.deskframe.identity.ClientDirectory;
+import org.deskframe.identity.OAuthClient;
 import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
+@ExtendWith(OutputCaptureExtension.class)
 class TokenChecksIntegrationTests extends DeskframeServerTest {
+
+    /** A client of org demo that may embed but is allowed messaging:read and voice only. */
+    static final String NARROW_CLIENT = "narrow-scopes-backend";
+
+    @Autowired
+    ClientDirectory clients;
 
     @Test
     void tokensMeDescribesAnAgentTokenFromTheTrustedBackendGrant() {
@@ -33,7 +50,9 @@ class TokenChecksIntegrationTests extends DeskframeServerTest {
         JsonNode problem = messaging.get("problems").get(0);
         assertThat(problem.get("code").asString()).isEqualTo("token.scope_missing");
         assertThat(problem.get("message").asString()).contains("messaging:write");
-        assertThat(problem.get("hint").asString()).contains("messaging:write").contains("demo-backend");
+        // demo-backend allows messaging:write: the backend only has to ask for it.
+        assertThat(problem.get("hint").asString()).isEqualTo("Request messaging:write when obtaining the token (your"
+                + " backend asked for: messaging:read voice); OAuth client demo-backend already allows it.");
         assertThat(problem.get("required").toString()).contains("messaging:read", "messaging:write");
         assertThat(problem.get("granted").toString()).contains("messaging:read", "voice").doesNotContain("messaging:write");
         assertThat(reply.json().get("widgets").get("voice").get("ready").asBoolean()).isTrue();
@@ -46,5 +65,38 @@ class TokenChecksIntegrationTests extends DeskframeServerTest {
         assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(reply.json().get("code").asString()).isEqualTo("token.missing");
         assertThat(reply.json().get("hint").asString()).contains("proxy").contains("Authorization");
+    }
+
+    @Test
+    void whenTheClientIsNotAllowedTheMissingScopeThenEveryPathSaysToAllowItFirstThenRequestIt(CapturedOutput log) {
+        if (clients.find(NARROW_CLIENT).isEmpty()) {
+            clients.register(new ClientDirectory.ClientRegistration(NARROW_CLIENT, "demo", "Backend with narrow scopes",
+                    NARROW_CLIENT + TestClient.DEMO_SECRET_SUFFIX, true, Set.of("client_secret_basic"),
+                    Set.of(OAuthClient.GRANT_JWT_BEARER), Set.of(), Set.of("messaging:read", "voice"), Set.of(BASE),
+                    Set.of(OAuthClient.CAPABILITY_EMBED), null, Duration.ofMinutes(15), Duration.ofHours(1), true));
+        }
+        String token = http.agentToken(NARROW_CLIENT, "agent1", "messaging:read voice");
+        String expectedHint = "Add messaging:write to the allowed scopes of OAuth client " + NARROW_CLIENT + " (admin API),"
+                + " then request messaging:write when obtaining the token (your backend asked for: messaging:read voice).";
+
+        // HTTP: the dry run.
+        JsonNode problem = http.get("/api/v2/authorize?widgets=messaging", token).json()
+                .get("widgets").get("messaging").get("problems").get(0);
+        assertThat(problem.get("code").asString()).isEqualTo("token.scope_missing");
+        assertThat(problem.get("hint").asString()).isEqualTo(expectedHint);
+        assertThat(problem.get("notAllowed").toString()).isEqualTo("[\"messaging:write\"]");
+
+        // WebSocket: the error frame and the close frame.
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "id", "a1", "token", token, "widget", "messaging");
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asString()).isEqualTo("token.scope_missing");
+            assertThat(error.get("hint").asString()).isEqualTo(expectedHint);
+            assertThat(ws.closeCode()).isEqualTo(4305);
+            assertThat(ws.closeReason()).isEqualTo("token.scope_missing");
+        }
+        // The server log: the same code, message and fix.
+        assertThat(log.getAll()).contains("token.scope_missing: The token lacks scope messaging:write needed by the"
+                + " messaging widget (granted: messaging:read voice). Fix: " + expectedHint);
     }
 }

@@ -34,17 +34,20 @@ class AgentSignInFailures implements AuthenticationFailureHandler {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("text/html;charset=UTF-8");
         String page = """
-                <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8"><title>Sign-in paused</title>
-                <link href="/default-ui.css" rel="stylesheet" /></head>
-                <body><div class="content"><div class="login-form">
-                <h2>Sign-in paused</h2>
-                <div class="alert alert-danger" role="alert" data-code="%s">%s</div>
-                <p>%s</p>
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Sign-in paused · Deskframe</title><link rel="stylesheet" href="/site/site.css"></head>
+                <body><header class="top"><a href="/">Deskframe</a><div><a href="/login">Sign in</a></div></header>
+                <main><h1>Sign-in paused</h1>
+                <div class="alert" role="alert" data-code="%s">
+                <p class="message">%s</p>
+                <p class="hint"><strong>Fix:</strong> %s</p>
+                <p class="code">Error code: <code>%s</code></p>
+                </div>
                 <p><a href="/login">Back to sign-in</a></p>
-                </div></div></body></html>
-                """.formatted(HtmlUtils.htmlEscape(p.code()), HtmlUtils.htmlEscape(p.code() + ": " + p.message()),
-                HtmlUtils.htmlEscape(p.hint()));
+                </main></body></html>
+                """.formatted(HtmlUtils.htmlEscape(p.code()), HtmlUtils.htmlEscape(p.message()), HtmlUtils.htmlEscape(p.hint()),
+                HtmlUtils.htmlEscape(p.code()));
         response.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -158,17 +158,21 @@ class AuthorizationServerConfig {
         return http.build();
     }
 
-    /** Agent sign-in pages and everything not claimed by another chain; the login page may never be framed. */
+    /**
+     * Agent sign-in, the platform's own pages (front page, docs, error pages) and everything not claimed by another
+     * chain; none of them may be framed.
+     */
     @Bean
     @Order(10)
     SecurityFilterChain loginChain(HttpSecurity http, JdbcAgentDirectory agents, PasswordEncoder encoder,
                                    FailureThrottle throttle) throws Exception {
         http.authenticationProvider(new AgentLogin(agents, encoder, throttle));
         http.authorizeHttpRequests(a -> a
-                .requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/actuator/info",
-                        "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/favicon.ico").permitAll()
+                .requestMatchers("/", "/login", "/error", "/docs/**", "/site/**", "/actuator/health", "/actuator/health/**",
+                        "/actuator/info", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/favicon.ico").permitAll()
                 .anyRequest().authenticated());
-        http.formLogin(form -> form.failureHandler(new AgentSignInFailures()));
+        // The sign-in page is the platform's own (site module), with catalogue errors; Spring only processes the form.
+        http.formLogin(form -> form.loginPage("/login").failureHandler(new AgentSignInFailures()));
         http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'")));
         return http.build();
     }

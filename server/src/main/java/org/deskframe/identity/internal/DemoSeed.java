@@ -109,7 +109,7 @@ class DemoSeed {
     }
 
     static String demoPassword(String username) {
-        return username + "-demo-pass";
+        return DemoSettings.agentPassword(username);
     }
 
     private void backend(String id, String org, String name, Set<String> grants, Set<String> scopes, Set<String> caps) {

@@ -210,8 +210,12 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.stream().noneMatch(a -> a.equals(region.tokenEndpoint()) || a.equals(region.issuer()))) {
-            throw invalid(client, "aud " + (aud == null || aud.isEmpty() ? "is missing" : aud + " does not include")
-                    + " the token endpoint '" + region.tokenEndpoint() + "'");
+            String reason = "aud " + (aud == null || aud.isEmpty() ? "is missing" : aud + " does not include")
+                    + " the token endpoint '" + region.tokenEndpoint() + "'";
+            if (aud == null || aud.isEmpty()) throw invalid(client, reason);
+            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_WRONG_AUDIENCE, Map.of(
+                    "reason", reason, "client", client.clientId(), "tokenEndpoint", region.tokenEndpoint(),
+                    "expectedIssuer", region.issuer(), "audience", aud));
         }
         if (claims.getSubject() == null || claims.getSubject().isBlank()) {
             throw invalid(client, "sub is missing (it names the agent, by username)");

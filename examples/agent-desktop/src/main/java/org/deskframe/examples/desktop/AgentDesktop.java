@@ -70,7 +70,7 @@ public final class AgentDesktop implements AutoCloseable {
         s.append("  Platform:  ").append(desktop.settings.platform()).append(" (org ").append(desktop.settings.org())
                 .append(", OAuth client ").append(desktop.settings.clientId()).append(")\n");
         if (desktop.settings.demoUsers()) {
-            s.append("  Sign in as agent1 / desk-agent1, and in another browser profile as agent2 / desk-agent2\n");
+            s.append("  Sign in as agent1 / agent1-demo-pass, and in another browser profile as agent2 / agent2-demo-pass\n");
         } else {
             s.append("  Users: ").append(String.join(", ", desktop.settings.users().keySet())).append('\n');
         }
@@ -170,8 +170,9 @@ public final class AgentDesktop implements AutoCloseable {
 
     private void loginPage(HttpExchange ex, String error, int status) throws IOException {
         String hint = settings.demoUsers()
-                ? "<p class=\"hint\">Demo users: <code>agent1</code> / <code>desk-agent1</code> and <code>agent2</code> / "
-                  + "<code>desk-agent2</code> (open the second one in a private window or another browser).</p>"
+                ? "<p class=\"hint\">Demo users: <code>agent1</code> / <code>agent1-demo-pass</code> and <code>agent2</code> / "
+                  + "<code>agent2-demo-pass</code> (the platform's demo agents, same passwords; open the second one in a"
+                  + " private window or another browser).</p>"
                 : "";
         String html = template("desktop/login.html")
                 .replace("{{error}}", error == null ? "" : "<p class=\"error\" role=\"alert\">" + html(error) + "</p>")

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param assertionJwk DESKFRAME_ASSERTION_JWK_FILE, a private JWK (RS256/ES256) to sign assertions with; absent: HS256
  *                     with the client secret
  * @param users        DESKTOP_USERS, {@code user:password[:agent],...}; absent: the demo users agent1 and agent2 with
- *                     the password {@code desk-<username>}
+ *                     the password {@code <username>-demo-pass}, the same as the platform's demo agents
  * @param demoUsers    whether the users are the demo ones (the login page then shows them)
  * @param sessionIdle  DESKTOP_SESSION_IDLE_MINUTES, how long a session lives without use (default 480)
  */
@@ -76,9 +76,13 @@ public record DesktopSettings(int port, URI publicUrl, URI platform, String org,
         return publicUrl != null ? publicUrl : URI.create("http://localhost:" + boundPort);
     }
 
+    /**
+     * The demo users: the platform's demo agents with the platform's demo passwords, so a person trying Deskframe has
+     * one set of credentials, whether they sign in here or on the platform's own sign-in page.
+     */
     static Map<String, DesktopUser> demoUserTable() {
         Map<String, DesktopUser> users = new LinkedHashMap<>();
-        for (String agent : List.of("agent1", "agent2")) users.put(agent, new DesktopUser(agent, "desk-" + agent, agent));
+        for (String agent : List.of("agent1", "agent2")) users.put(agent, new DesktopUser(agent, demoPassword(agent), agent));
         return users;
     }
 
@@ -106,5 +110,10 @@ public record DesktopSettings(int port, URI publicUrl, URI platform, String org,
     public String toString() {
         return "DesktopSettings[port=" + port + ", platform=" + platform + ", org=" + org + ", client=" + clientId
                 + ", users=" + users.keySet() + "]";
+    }
+
+    /** A demo user's password: the platform's demo agent password (DemoSettings.agentPassword on the server). */
+    static String demoPassword(String agent) {
+        return agent + "-demo-pass";
     }
 }

@@ -52,7 +52,7 @@ class AgentDesktopIntegrationTests {
 
     @Test
     void aSignedInAgentGetsATokenThatOpensMessagingAtTheDesktopsOrigin() throws Exception {
-        String cookie = signIn("agent1", "desk-agent1");
+        String cookie = signIn("agent1", "agent1-demo-pass");
         HttpResponse<String> page = send(get("/").header("Cookie", cookie));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(platform.base() + "/embed/v1/deskframe.js").contains("\"org\":\"demo\"");
@@ -82,7 +82,7 @@ class AgentDesktopIntegrationTests {
 
     @Test
     void twoDesktopUsersGetTokensForTheirOwnAgents() throws Exception {
-        String cookie = signIn("agent2", "desk-agent2");
+        String cookie = signIn("agent2", "agent2-demo-pass");
         String csrf = csrf(send(get("/").header("Cookie", cookie)).body());
         HttpResponse<String> reply = send(post("/api/access-token").header("Cookie", cookie).header("X-CSRF-Token", csrf));
         String token = TestClient.JSON.readTree(reply.body()).get("access_token").asString();
@@ -95,7 +95,7 @@ class AgentDesktopIntegrationTests {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).doesNotContain("access_token");
 
-        String cookie = signIn("agent1", "desk-agent1");
+        String cookie = signIn("agent1", "agent1-demo-pass");
         String csrf = csrf(send(get("/").header("Cookie", cookie)).body());
         assertThat(send(post("/api/access-token").header("Cookie", cookie)).statusCode()).isEqualTo(403);
         assertThat(send(post("/api/access-token").header("Cookie", cookie).header("X-CSRF-Token", "wrong")).statusCode()).isEqualTo(403);
@@ -108,23 +108,23 @@ class AgentDesktopIntegrationTests {
 
     @Test
     void theSessionCookieIsHttpOnlyAndSameSiteLaxAndWrongPasswordsGetNone() throws Exception {
-        HttpResponse<String> ok = send(post("/login", "username=agent1&password=desk-agent1"));
+        HttpResponse<String> ok = send(post("/login", "username=agent1&password=agent1-demo-pass"));
         assertThat(ok.statusCode()).isEqualTo(303);
         String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).startsWith(AgentDesktop.COOKIE + "=").contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
 
-        HttpResponse<String> wrong = send(post("/login", "username=agent1&password=agent1-demo-pass"));
+        HttpResponse<String> wrong = send(post("/login", "username=agent1&password=desk-agent1"));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(wrong.body()).contains("Wrong username or password");
 
         assertThat(send(get("/")).headers().firstValue("Location")).contains("/login");
-        assertThat(send(get("/login")).body()).contains("desk-agent1");
+        assertThat(send(get("/login")).body()).contains("agent1-demo-pass");
     }
 
     @Test
     void signingOutEndsTheSession() throws Exception {
-        String cookie = signIn("agent1", "desk-agent1");
+        String cookie = signIn("agent1", "agent1-demo-pass");
         String csrf = csrf(send(get("/").header("Cookie", cookie)).body());
         assertThat(send(post("/logout", "csrf=wrong").header("Cookie", cookie)).statusCode()).isEqualTo(403);
         assertThat(send(post("/logout", "csrf=" + csrf).header("Cookie", cookie)).statusCode()).isEqualTo(303);

@@ -16,9 +16,9 @@ class DesktopSettingsTests {
         assertThat(s.org()).isEqualTo("demo");
         assertThat(s.clientId()).isEqualTo("demo-backend");
         assertThat(s.demoUsers()).isTrue();
-        assertThat(s.users().get("agent2").password()).isEqualTo("desk-agent2");
+        assertThat(s.users().get("agent2").password()).isEqualTo("agent2-demo-pass");
         assertThat(s.origin(8081)).hasToString("http://localhost:8081");
-        assertThat(s.toString()).doesNotContain(s.clientSecret()).doesNotContain("desk-agent1");
+        assertThat(s.toString()).doesNotContain(s.clientSecret()).doesNotContain("agent1-demo-pass");
     }
 
     @Test

@@ -1,0 +1,41 @@
+package org.deskframe.embed;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.deskframe.identity.Widget;
+
+/**
+ * Which widgets this deployment can start, and the notice a widget that cannot shows. The one rule that the widget
+ * pages (which page a widget loads), the embed discovery ({@code widgets} of {@code /embed/v1/env}) and so
+ * {@code deskframe doctor} all follow, so none of them says "can start" where another says "not enabled".
+ */
+final class WidgetAvailability {
+
+    private WidgetAvailability() {}
+
+    /** Why {@code widget} is not enabled, or empty when it is. */
+    static Optional<String> notice(Widget widget) {
+        return switch (widget) {
+            case MESSAGING -> Optional.empty();
+            case VOICE -> Optional.of("Voice calls are not enabled yet on this Deskframe deployment.");
+            case VIDEO -> Optional.of("Video calls are not enabled yet on this Deskframe deployment.");
+        };
+    }
+
+    static boolean enabled(Widget widget) {
+        return notice(widget).isEmpty();
+    }
+
+    /** {@code {messaging: {enabled: true}, voice: {enabled: false, notice: ...}, ...}}, for the embed discovery. */
+    static Map<String, Object> view() {
+        Map<String, Object> widgets = new LinkedHashMap<>();
+        for (Widget w : Widget.values()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("enabled", enabled(w));
+            notice(w).ifPresent(n -> v.put("notice", n));
+            widgets.put(w.id(), v);
+        }
+        return widgets;
+    }
+}
