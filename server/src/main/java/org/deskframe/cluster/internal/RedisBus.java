@@ -1,0 +1,69 @@
+package org.deskframe.cluster.internal;
+
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Instant;
+import org.deskframe.cluster.ClusterSettings;
+
+/**
+ * The bus over Redis pub/sub: broadcasts on {@code deskframe:<namespace>:bus}, messages to one node on
+ * {@code ...:bus:<node>}, all published from the link's one command connection (so in call order) and received on its
+ * subscribed connection. After an outage it subscribes again and reports the outage as a loss.
+ */
+final class RedisBus extends AbstractBus implements RedisLink.Listener {
+
+    private final RedisLink link;
+    private final String everyone;
+    private final String channelPrefix;
+    private final String mine;
+
+    RedisBus(RedisLink link, ClusterSettings settings) {
+        super(settings);
+        this.link = link;
+        this.channelPrefix = RedisState.keyPrefix(settings.namespace()) + "bus";
+        this.everyone = channelPrefix;
+        this.mine = channelPrefix + ":" + settings.nodeId();
+        link.addListener(this);
+        link.onMessage((channel, payload) -> {
+            if (everyone.equals(channel)) dispatcher.offer(Dispatcher.Stream.ALL, payload);
+            else if (mine.equals(channel)) dispatcher.offer(Dispatcher.Stream.DIRECT, payload);
+        });
+    }
+
+    @Override
+    public void connected(StatefulRedisPubSubConnection<String, String> pubsub) {
+        pubsub.async().subscribe(everyone, mine);
+    }
+
+    @Override
+    public void up(Instant downSince) {
+        if (downSince == null) return;
+        // Lettuce subscribes again by itself after a reconnect; asking again costs nothing and covers the rest.
+        try {
+            link.pubsubAsync().subscribe(everyone, mine);
+        } catch (RuntimeException e) {
+            link.reportFailure(e);
+        }
+        dispatcher.reportLoss(downSince);
+    }
+
+    @Override
+    protected boolean transportReady() {
+        return link.isUp();
+    }
+
+    @Override
+    protected boolean transmit(String target, String payload) {
+        try {
+            link.async().publish(target == null ? everyone : channelPrefix + ":" + target, payload).whenComplete((receivers, e) -> {
+                if (e != null) {
+                    failedOnTheWay(e);
+                    link.reportFailure(e);
+                }
+            });
+            return true;
+        } catch (RuntimeException e) {
+            link.reportFailure(e);
+            return false;
+        }
+    }
+}
