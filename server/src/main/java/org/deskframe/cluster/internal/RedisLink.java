@@ -61,6 +61,8 @@ final class RedisLink implements SmartLifecycle {
     private volatile String reason = "not connected yet";
     private volatile Instant since = Instant.now();
     private Instant downSince;
+    /** Probes failed in a row (link thread only). */
+    private int failedProbes;
     private volatile boolean running;
     private ScheduledFuture<?> probes;
 
@@ -128,13 +130,16 @@ final class RedisLink implements SmartLifecycle {
         return c;
     }
 
-    /** A command failed; a timeout or a lost connection means Redis is down until the next probe says otherwise. */
+    /**
+     * A command failed. A lost connection means Redis is down; a timeout is only a suspicion (a burst of commands can
+     * outlast one timeout while Redis is fine), so it makes the probe run now, and the probe decides.
+     */
     void reportFailure(Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
-                || cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.io.IOException
-                || String.valueOf(cause.getMessage()).contains("Connection closed")
-                || String.valueOf(cause.getMessage()).contains("not connected")) {
+        if (cause instanceof RedisCommandTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+            onThread(this::probe);
+        } else if (cause instanceof RedisConnectionException || cause instanceof java.io.IOException
+                || String.valueOf(cause.getMessage()).contains("Connection closed")) {
             onThread(() -> markDown(describe(cause)));
         } else {
             log.debug("cluster: a Redis command failed", cause);
@@ -149,7 +154,10 @@ final class RedisLink implements SmartLifecycle {
         }
     }
 
-    /** On the link's thread: connect if needed, ping, decide. */
+    /**
+     * On the link's thread: connect if needed, ping, decide. A failed ping is tried again at once and only a second
+     * failure in a row means down: a burst of commands ahead of the ping on the one connection is not an outage.
+     */
     private void probe() {
         if (!running) return;
         try {
@@ -160,8 +168,13 @@ final class RedisLink implements SmartLifecycle {
                 markDown("connection lost");
                 return;
             }
+            failedProbes = 0;
             markUp();
         } catch (RuntimeException e) {
+            if (commands != null && ++failedProbes == 1 && isUp()) {
+                onThread(this::probe);
+                return;
+            }
             markDown(describe(e));
         }
     }
@@ -215,6 +228,7 @@ final class RedisLink implements SmartLifecycle {
     }
 
     private void markDown(String why) {
+        if (!running) return;
         reason = why;
         if (Boolean.FALSE.equals(up)) return;
         boolean wasUp = Boolean.TRUE.equals(up);

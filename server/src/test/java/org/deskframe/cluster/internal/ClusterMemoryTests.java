@@ -325,7 +325,7 @@ class ClusterMemoryTests {
         assertThat(a.limits.tryAcquire("k", "s2", 1).granted()).isTrue();
     }
 
-    static final class RecordingListener implements ClusterControl.Listener {
+    static class RecordingListener implements ClusterControl.Listener {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
         @Override

@@ -45,9 +45,9 @@ final class TestNode implements AutoCloseable {
         return new TestNode(s, new MemoryBus(hub, s), new NodeRegistry(nodeId, hub, s, false, clock, e -> { }), null, null, null);
     }
 
-    /** A node over Redis with quick probes and reconnects (and short timeouts), so outages show within a second. */
+    /** A node over Redis with the default command timeout and quick probes and reconnects, so outages show within a second. */
     static TestNode overRedis(String url, String namespace, String nodeId, Duration ttl) {
-        ClusterSettings s = new ClusterSettings(url, nodeId, namespace, ttl, Duration.ofMillis(300), Duration.ofMillis(500),
+        ClusterSettings s = new ClusterSettings(url, nodeId, namespace, ttl, Duration.ofMillis(500), Duration.ofMillis(500),
                 Duration.ofMillis(200), Duration.ofMillis(200), null, null);
         ClientResources resources = ClusterConfiguration.clientResources(s);
         RedisClient client = ClusterConfiguration.redisClient(resources, s);
