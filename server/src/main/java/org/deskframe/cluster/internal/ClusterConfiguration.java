@@ -128,6 +128,8 @@ class ClusterConfiguration {
     static RedisClient redisClient(ClientResources resources, ClusterSettings settings) {
         RedisURI uri = RedisURI.create(settings.redisUrl());
         uri.setTimeout(settings.commandTimeout());
+        // CLIENT LIST in Redis then names the node each connection belongs to.
+        uri.setClientName("deskframe-" + settings.nodeId());
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
