@@ -65,11 +65,6 @@ public record ClusterSettings(String redisUrl, String nodeId, String namespace, 
         }
     }
 
-    /** Single node, in memory: the defaults with a generated node id. */
-    public static ClusterSettings singleNode() {
-        return new ClusterSettings(null, null, null, null, null, null, null, null, null, null);
-    }
-
     /** Whether nodes share Redis ({@link #redisUrl} set). */
     public boolean clustered() {
         return redisUrl != null;
@@ -78,11 +73,6 @@ public record ClusterSettings(String redisUrl, String nodeId, String namespace, 
     /** How often the node touches its presence: a third of the ttl. */
     public Duration heartbeat() {
         return presenceTtl.dividedBy(3);
-    }
-
-    public ClusterSettings withNodeId(String id) {
-        return new ClusterSettings(redisUrl, id, namespace, presenceTtl, commandTimeout, connectTimeout, reconnectDelayMax,
-                probeInterval, inboundQueue, localEntries);
     }
 
     private static String generatedNodeId() {

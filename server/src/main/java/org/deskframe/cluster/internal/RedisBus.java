@@ -34,16 +34,15 @@ final class RedisBus extends AbstractBus implements RedisLink.Listener {
         pubsub.async().subscribe(everyone, mine);
     }
 
+    /** Subscribes again each time Redis is back (the first subscription is not awaited, and Lettuce's own may lag). */
     @Override
     public void up(Instant downSince) {
-        if (downSince == null) return;
-        // Lettuce subscribes again by itself after a reconnect; asking again costs nothing and covers the rest.
         try {
             link.pubsubAsync().subscribe(everyone, mine);
         } catch (RuntimeException e) {
             link.reportFailure(e);
         }
-        dispatcher.reportLoss(downSince);
+        if (downSince != null) dispatcher.reportLoss(downSince);
     }
 
     @Override
