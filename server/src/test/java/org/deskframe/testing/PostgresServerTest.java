@@ -54,6 +54,8 @@ public abstract class PostgresServerTest {
         p.put("spring.flyway.default-schema", SCHEMA);
         // Scaled-out mode: live delivery between nodes over the local Redis.
         p.put("deskframe.cluster.redis-url", "redis://127.0.0.1:6379");
+        // The cluster module's keys and channels per run, like the schema: runs in other worktrees share this Redis.
+        p.put("deskframe.cluster.namespace", SCHEMA);
         return p;
     }
 

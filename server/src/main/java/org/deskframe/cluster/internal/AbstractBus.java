@@ -1,0 +1,150 @@
+package org.deskframe.cluster.internal;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deskframe.cluster.ClusterMessage;
+import org.deskframe.cluster.ClusterSettings;
+import org.deskframe.cluster.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * What both transports share: wire names checked before anything is sent, one sequence per stream (broadcasts, and
+ * messages to each node) assigned and handed to the transport under one lock so that the order of {@code publish}
+ * calls is the order on the wire, and the receiving side in a {@link Dispatcher}.
+ */
+abstract class AbstractBus implements NodeBus, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AbstractBus.class);
+    private static final int TARGETS_TRACKED = 1024;
+
+    protected final String node;
+    /** New at every start, so receivers tell a restarted node's sequence from the old one's. */
+    protected final String epoch;
+    protected final EnvelopeCodec codec = new EnvelopeCodec();
+    protected final BusCounters counters = new BusCounters();
+    protected final Dispatcher dispatcher;
+    private final LogThrottle refusedLog = new LogThrottle(Duration.ofSeconds(30));
+    private long broadcastSeq;
+    private final Map<String, Long> directSeq = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > TARGETS_TRACKED;
+        }
+    };
+    private volatile boolean running;
+
+    AbstractBus(ClusterSettings settings) {
+        this.node = settings.nodeId();
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.epoch = HexFormat.of().formatHex(random);
+        this.dispatcher = new Dispatcher(node, codec, counters, settings.inboundQueue());
+    }
+
+    /** Whether the transport would take a message now (a refusal is then immediate). */
+    protected abstract boolean transportReady();
+
+    /** Hands the envelope to the transport without waiting; {@code target} null means every other node. */
+    protected abstract boolean transmit(String target, String payload);
+
+    @Override
+    public String nodeId() {
+        return node;
+    }
+
+    @Override
+    public boolean publish(ClusterMessage message) {
+        return emit(null, message);
+    }
+
+    @Override
+    public boolean send(String nodeId, ClusterMessage message) {
+        if (nodeId.equals(node)) {
+            String type = codec.nameOf(message.getClass());
+            dispatcher.offerOwn(EnvelopeCodec.envelope(type, node, epoch, 0, codec.body(message)));
+            return true;
+        }
+        return emit(nodeId, message);
+    }
+
+    private boolean emit(String target, ClusterMessage message) {
+        String type = codec.nameOf(message.getClass());
+        if (!transportReady()) {
+            refused(type);
+            return false;
+        }
+        String body = codec.body(message);
+        synchronized (this) {
+            long seq = (target == null ? broadcastSeq : directSeq.getOrDefault(target, 0L)) + 1;
+            if (!transmit(target, EnvelopeCodec.envelope(type, node, epoch, seq, body))) {
+                refused(type);
+                return false;
+            }
+            if (target == null) broadcastSeq = seq;
+            else directSeq.put(target, seq);
+        }
+        counters.published.incrementAndGet();
+        return true;
+    }
+
+    private void refused(String type) {
+        counters.refused.incrementAndGet();
+        refusedLog.warn(log, "cluster: not sent to other nodes ('{}'): the cluster is unreachable; sessions on this node"
+                + " keep working, other nodes miss it", type);
+    }
+
+    /** A message accepted by the transport and lost on the way (a timeout, the connection dropped). */
+    protected void failedOnTheWay(Throwable cause) {
+        counters.failed.incrementAndGet();
+        refusedLog.warn(log, "cluster: a message to other nodes was lost on the way: {}", cause.toString());
+    }
+
+    @Override
+    public <T extends ClusterMessage> Subscription subscribe(Class<T> type, Consumer<? super T> handler) {
+        return dispatcher.subscribe(type, handler);
+    }
+
+    @Override
+    public boolean runOnClusterThread(Runnable task) {
+        return dispatcher.execute(task);
+    }
+
+    @Override
+    public Subscription onLoss(Consumer<Instant> listener) {
+        return dispatcher.onLoss(listener);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void start() {
+        dispatcher.start();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        dispatcher.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return ClusterPhases.BUS;
+    }
+}

@@ -1,0 +1,96 @@
+package org.deskframe.cluster.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server of the test's own (Debian's), on a free port in 16000-16999, without persistence, that the test
+ * may stop and start again on the same port. Stopped by its own process id, never by name.
+ */
+final class PrivateRedis implements AutoCloseable {
+
+    final int port;
+    private final Path dir;
+    private Process process;
+
+    PrivateRedis() throws IOException {
+        this.port = freePort();
+        this.dir = Files.createTempDirectory("cluster-redis");
+    }
+
+    String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    synchronized void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) return;
+        process = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!answersPing()) {
+            if (!process.isAlive()) throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+            if (System.nanoTime() > deadline) throw new IllegalStateException("redis-server did not answer on port " + port);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Stops this server (SIGTERM to its pid, then SIGKILL), waiting until the port no longer answers. */
+    synchronized void stop() throws InterruptedException {
+        if (process == null) return;
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private boolean answersPing() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] reply = new byte[7];
+            int n = in.read(reply);
+            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 16000 + ThreadLocalRandom.current().nextInt(1000);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port in 16000-16999");
+    }
+}
