@@ -17,10 +17,12 @@ public interface PrincipalFanout {
 
     /**
      * Delivers {@code frame} (an encoded protocol frame) to the sessions of these principals on every other node.
+     * {@code audience} travels with it untouched for the receiving side's local delivery to interpret (the gateway:
+     * the scope a session must hold to receive the frame).
      *
      * @return false when the cluster is unreachable (other nodes' sessions miss it; this node's are the caller's)
      */
-    boolean deliver(Collection<PrincipalKey> principals, String frame);
+    boolean deliver(Collection<PrincipalKey> principals, String frame, String audience);
 
     /** Registers this node's local delivery (the gateway's); frames from other nodes reach it on the cluster thread. */
     Subscription onFrame(LocalSessions sessions);
@@ -28,7 +30,7 @@ public interface PrincipalFanout {
     /** This node's sessions, as the gateway holds them. Must not block. */
     @FunctionalInterface
     interface LocalSessions {
-        /** Sends {@code frame} to this node's open sessions of these principals (none: nothing to do). */
-        void deliver(List<PrincipalKey> principals, String frame);
+        /** Sends {@code frame} to this node's open sessions of these principals that {@code audience} admits. */
+        void deliver(List<PrincipalKey> principals, String frame, String audience);
     }
 }

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param framesPerSecond        sustained inbound frames per connection (bursts up to twice this)
  * @param sendsPerSecondPerAgent sustained message sends per agent across its sessions (bursts up to twice this)
  * @param sendBufferBytes        outbound bytes buffered for a slow reader before it is disconnected
- * @param revocationPoll         how often live sessions look for revoked tokens and disabled agents
+ * @param revocationPoll         how often each node reads the ledger's revocations to close what a lost control message
+ *                               left open (revocations reach sessions at once through the cluster's control channel)
  * @param extraOrigins           origins besides the platform's own whose pages may open the socket directly
  * @param port                   TCP port the gateway listens on (its own port, beside the HTTP API's); 0 picks a free one
  * @param address                address the gateway binds to; unset: every interface
@@ -50,7 +51,7 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (framesPerSecond <= 0) framesPerSecond = 50;
         if (sendsPerSecondPerAgent <= 0) sendsPerSecondPerAgent = 50;
         if (sendBufferBytes <= 0) sendBufferBytes = 1024 * 1024;
-        if (revocationPoll == null) revocationPoll = Duration.ofMillis(500);
+        if (revocationPoll == null) revocationPoll = Duration.ofSeconds(5);
         extraOrigins = extraOrigins == null ? java.util.List.of() : java.util.List.copyOf(extraOrigins);
         if (port == null) port = 8090;
         if (port < 0 || port > 65535) {

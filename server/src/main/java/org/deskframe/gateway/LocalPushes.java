@@ -1,38 +1,47 @@
 package org.deskframe.gateway;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.deskframe.cluster.PrincipalFanout;
+import org.deskframe.cluster.PrincipalKey;
 import org.deskframe.identity.Scope;
 import org.deskframe.protocol.FrameCodec;
 import org.deskframe.protocol.ServerFrame;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
-/** {@link Pushes}: this node's sessions directly, other nodes' through the cluster fan-out. */
+/**
+ * {@link Pushes}: this node's sessions directly, other nodes' through the cluster's fan-out, which hands them back to
+ * each node's {@link #deliver}. The scope a session must hold travels with the frame as its audience.
+ */
 @Component
-class LocalPushes implements Pushes {
+class LocalPushes implements Pushes, PrincipalFanout.LocalSessions {
 
     private final SessionRegistry registry;
-    private final ApplicationEventPublisher events;
+    private final PrincipalFanout fanout;
 
-    LocalPushes(SessionRegistry registry, ApplicationEventPublisher events) {
+    LocalPushes(SessionRegistry registry, PrincipalFanout fanout) {
         this.registry = registry;
-        this.events = events;
+        this.fanout = fanout;
+        fanout.onFrame(this);
     }
 
     @Override
     public void push(Collection<String> principalKeys, ServerFrame frame, Scope required, GatewaySession except) {
         String encoded = FrameCodec.encode(frame);
-        List<String> keys = new ArrayList<>(principalKeys);
-        deliver(keys, required, encoded, except);
-        events.publishEvent(new ClusterFrame(keys, required.name(), encoded));
+        List<PrincipalKey> keys = principalKeys.stream().map(PrincipalKey::of).toList();
+        deliver(keys, encoded, required, except);
+        fanout.deliver(keys, encoded, required.name());
     }
 
-    /** This node's sessions of these principals that may receive {@code required}, but {@code except}. */
-    void deliver(List<String> principalKeys, Scope required, String encoded, GatewaySession except) {
-        for (String key : principalKeys) {
-            for (StreamSession s : registry.of(key)) {
+    /** Frames from other nodes. */
+    @Override
+    public void deliver(List<PrincipalKey> principals, String frame, String audience) {
+        deliver(principals, frame, Scope.valueOf(audience), null);
+    }
+
+    private void deliver(List<PrincipalKey> principals, String encoded, Scope required, GatewaySession except) {
+        for (PrincipalKey key : principals) {
+            for (StreamSession s : registry.of(key.value())) {
                 if (s == except) continue;
                 synchronized (s) {
                     if (s.mayReceive(required)) s.send(encoded);

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
-/** The sessions open on this node, all of them and by principal (for delivery and the per-principal limit). */
+/** The sessions open on this node, all of them and by principal (for delivery). */
 @Component
 class SessionRegistry implements LocalSessions {
 
@@ -16,18 +16,14 @@ class SessionRegistry implements LocalSessions {
         all.put(s.id, s);
     }
 
-    /** Binds a session to its principal unless it already has {@code limit} sessions here; false when over the limit. */
-    boolean bind(StreamSession s, String principalKey, int limit) {
-        boolean[] added = {false};
+    /** Binds a session to its principal, for delivery (the per-principal limit is the cluster's). */
+    void bind(StreamSession s, String principalKey) {
+        // Inside compute: a concurrent close of the principal's last session cannot drop the set this one joins.
         byPrincipal.compute(principalKey, (k, set) -> {
             if (set == null) set = ConcurrentHashMap.newKeySet();
-            if (set.size() < limit) {
-                set.add(s);
-                added[0] = true;
-            }
+            set.add(s);
             return set;
         });
-        return added[0];
     }
 
     void closed(StreamSession s) {

@@ -1,13 +1,8 @@
 package org.deskframe.gateway;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
-import org.deskframe.identity.TokenLedger;
 import org.deskframe.protocol.FrameCodec;
 import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
@@ -17,42 +12,32 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * One pass over every open session, a few times a second, instead of a timer per connection: handshake timeouts,
- * heartbeats and dead peers, token expiry warnings and expiry, and the revocation feed (revoked tokens and disabled
- * agents close their sessions within one poll interval).
+ * One pass over every open session, twice a second, instead of a timer per connection: handshake timeouts, heartbeats
+ * and dead peers, token expiry warnings and expiry. (Revocation is {@link SessionControl}'s.)
  */
 @Component
 class SessionSweeper implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SessionSweeper.class);
-    private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
     private static final String PING = FrameCodec.encode(new ServerFrame.Ping());
 
     private final SessionRegistry registry;
     private final GatewaySettings settings;
-    private final TokenLedger ledger;
-    private final HandshakeVerifier handshake;
-    private Instant lastFeedCheck = Instant.now();
-
     private final ConnectionAdmission admission;
 
-    SessionSweeper(SessionRegistry registry, GatewaySettings settings, TokenLedger ledger, HandshakeVerifier handshake,
-                   ConnectionAdmission admission) {
+    SessionSweeper(SessionRegistry registry, GatewaySettings settings, ConnectionAdmission admission) {
         this.admission = admission;
         this.registry = registry;
         this.settings = settings;
-        this.ledger = ledger;
-        this.handshake = handshake;
     }
 
-    @Scheduled(fixedDelayString = "${deskframe.gateway.revocation-poll:500ms}")
+    @Scheduled(fixedDelay = 500)
     void sweep() {
         long now = System.currentTimeMillis();
-        Set<String> revoked = revokedTokens();
         long heartbeatMs = settings.heartbeat().toMillis();
         for (StreamSession s : registry.all()) {
             try {
-                sweep(s, now, heartbeatMs, revoked);
+                sweep(s, now, heartbeatMs);
             } catch (RuntimeException e) {
                 log.warn("sweeping session {} failed", s.id, e);
             }
@@ -60,7 +45,7 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
         admission.reportRefusals();
     }
 
-    private void sweep(StreamSession s, long now, long heartbeatMs, Set<String> revoked) {
+    private void sweep(StreamSession s, long now, long heartbeatMs) {
         switch (s.state) {
             case CLOSED -> { }
             case AWAITING_AUTH -> {
@@ -70,12 +55,6 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
             }
             case READY -> {
                 VerifiedToken token = s.token;
-                if (revoked.contains(token.jti())) {
-                    Problem cause = handshake.revocationCause(token);
-                    log.info("closing session {} of agent {}: {}", s.id, token.agentId(), cause.code());
-                    StreamHandler.fail(s, null, cause);
-                    return;
-                }
                 if (now - s.lastInbound > 2 * heartbeatMs) {
                     StreamHandler.fail(s, null, Problem.of(ErrorCode.HEARTBEAT_TIMEOUT, Map.of("seconds", 2 * heartbeatMs / 1000)));
                     return;
@@ -95,13 +74,6 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
                 }
             }
         }
-    }
-
-    private Set<String> revokedTokens() {
-        Instant since = lastFeedCheck.minus(FEED_OVERLAP);
-        lastFeedCheck = Instant.now();
-        if (registry.size() == 0) return Set.of();
-        return new HashSet<>(ledger.revokedSince(since));
     }
 
     private volatile boolean running;

@@ -2,6 +2,9 @@ package org.deskframe.gateway;
 
 import java.util.List;
 import java.util.Map;
+import org.deskframe.cluster.ClusterLimits;
+import org.deskframe.cluster.Presence;
+import org.deskframe.cluster.PrincipalKey;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
@@ -37,10 +40,14 @@ class StreamHandler {
     private final ConnectionAdmission admission;
     private final Map<Class<?>, OpHandler<?>> handlers;
     private final List<SessionListener> listeners;
+    private final ClusterLimits limits;
+    private final Presence presence;
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, AgentDirectory agents,
                   SessionSweeper lifecycle, ConnectionAdmission admission, List<OpHandler<?>> handlers,
-                  List<SessionListener> listeners) {
+                  List<SessionListener> listeners, ClusterLimits limits, Presence presence) {
+        this.limits = limits;
+        this.presence = presence;
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
@@ -151,6 +158,8 @@ class StreamHandler {
         session.state = StreamSession.State.CLOSED;
         registry.closed(session);
         if (session.principal != null) {
+            limits.release(connectionSlots(session), session.id);
+            presence.unregister(PrincipalKey.of(session.principal.key()), session.id);
             for (SessionListener l : listeners) l.closed(session);
         }
         log.debug("session {} closed", session.id);
@@ -201,13 +210,15 @@ class StreamHandler {
         var agent = agents.find(token.agentId()).orElseThrow();
         session.principal = new Principal.Agent(agent.id(), agent.orgId(), agent.username(), agent.displayName());
         for (SessionListener l : listeners) l.authenticated(session, a);
-        if (!registry.bind(session, session.principal.key(), settings.maxConnectionsPerAgent())) {
+        // The per-agent limit holds across nodes (a slot per session, freed at close or with its node's heartbeat).
+        if (!limits.tryAcquire(connectionSlots(session), session.id, settings.maxConnectionsPerAgent()).granted()) {
             session.token = null;
             session.principal = null;
             fail(session, a.id(), Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
                     + " open connections per agent", "retryAfterSeconds", 30)));
             return;
         }
+        registry.bind(session, session.principal.key());
         String ready = FrameCodec.encode(new ServerFrame.Ready(a.id(), session.id, session.widget.id(),
                 new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
                 token.scopes().stream().sorted().toList(), token.expiresAt(), settings.heartbeat().toSeconds(),
@@ -219,6 +230,7 @@ class StreamHandler {
             session.send(ready);
         }
         admission.authenticated(session.channel);
+        presence.register(PrincipalKey.of(session.principal.key()), session.id);
         log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
                 token.clientId(), session.widget.id());
         for (SessionListener l : listeners) l.ready(session, a);
@@ -248,6 +260,10 @@ class StreamHandler {
         session.expiryWarned = false;
         session.send(new ServerFrame.Refreshed(r.id(), next.expiresAt(), next.scopes().stream().sorted().toList()));
         log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
+    }
+
+    private static String connectionSlots(StreamSession session) {
+        return "connections:" + session.principal.key();
     }
 
     /** An error frame that leaves the session open. */

@@ -6,5 +6,5 @@
  * {@link org.deskframe.gateway.GatewaySession}, {@link org.deskframe.gateway.Principal}, handlers, listeners and pushes.
  * Uses token checks for the handshake; knows no capability's rules.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol", "cluster"})
 package org.deskframe.gateway;

@@ -4,5 +4,5 @@
  * message is durable. Serves its ops on the gateway (send, resume, typing, receipt, start_conversation,
  * list_conversations) and delivers to sessions through the gateway's API; knows nothing of sockets.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol", "gateway"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol", "gateway", "cluster"})
 package org.deskframe.messaging;

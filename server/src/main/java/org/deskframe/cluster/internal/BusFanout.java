@@ -23,7 +23,7 @@ final class BusFanout implements PrincipalFanout {
             List<PrincipalKey> principals = m.principals().stream().map(PrincipalKey::of).toList();
             for (LocalSessions l : locals) {
                 try {
-                    l.deliver(principals, m.frame());
+                    l.deliver(principals, m.frame(), m.audience());
                 } catch (RuntimeException e) {
                     log.warn("cluster: local delivery of a frame from another node failed", e);
                 }
@@ -32,9 +32,10 @@ final class BusFanout implements PrincipalFanout {
     }
 
     @Override
-    public boolean deliver(Collection<PrincipalKey> principals, String frame) {
+    public boolean deliver(Collection<PrincipalKey> principals, String frame, String audience) {
         if (principals.isEmpty()) return true;
-        return bus.publish(new ControlMessages.FrameForPrincipals(principals.stream().map(PrincipalKey::value).distinct().toList(), frame));
+        return bus.publish(new ControlMessages.FrameForPrincipals(principals.stream().map(PrincipalKey::value).distinct().toList(),
+                frame, audience));
     }
 
     @Override

@@ -18,5 +18,5 @@ final class ControlMessages {
 
     /** A protocol frame for these principals' sessions on the receiving node. */
     @ClusterMessage.Name("fanout.frame")
-    record FrameForPrincipals(List<String> principals, String frame) implements ClusterMessage {}
+    record FrameForPrincipals(List<String> principals, String frame, String audience) implements ClusterMessage {}
 }

@@ -340,6 +340,7 @@ final class NodeRegistry implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        resyncNeeded = true; // a restart (a paused test context, say) re-registers what this node still holds
         CompletableFuture<Void> first = new CompletableFuture<>();
         try {
             writer.execute(() -> {
@@ -386,6 +387,10 @@ final class NodeRegistry implements SmartLifecycle {
         } catch (Exception e) {
             // they expire with the node's liveness
         }
+    }
+
+    /** The end of the bean (after {@link #stop}): its threads go. A stopped registry may start again; a closed one not. */
+    public void close() {
         shutdownThreads();
     }
 

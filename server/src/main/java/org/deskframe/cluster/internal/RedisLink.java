@@ -275,7 +275,6 @@ final class RedisLink implements SmartLifecycle {
     public void stop() {
         running = false;
         if (probes != null) probes.cancel(false);
-        thread.shutdownNow();
         StatefulRedisPubSubConnection<String, String> p = pubsub;
         StatefulRedisConnection<String, String> c = commands;
         pubsub = null;
@@ -283,6 +282,11 @@ final class RedisLink implements SmartLifecycle {
         up = false;
         if (p != null) p.closeAsync();
         if (c != null) c.closeAsync();
+    }
+
+    /** The end of the bean (after {@link #stop}): the link's thread goes. A stopped link may start again. */
+    public void close() {
+        thread.shutdownNow();
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.AgentDisabled;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Repository;
@@ -22,8 +24,10 @@ class JdbcAgentDirectory implements AgentDirectory {
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
     private final JdbcTokenLedger ledger;
+    private final ApplicationEventPublisher events;
 
-    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords, JdbcTokenLedger ledger) {
+    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords, JdbcTokenLedger ledger, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.ledger = ledger;
@@ -78,8 +82,9 @@ class JdbcAgentDirectory implements AgentDirectory {
                         change.enabled() != null ? change.enabled() : current.enabled(), id)
                 .update();
         if (Boolean.FALSE.equals(change.enabled()) && current.enabled()) {
-            // Disabling takes effect at once: live tokens are revoked, and open sessions watch the revocation feed.
+            // Disabling takes effect at once: live tokens are revoked, and open sessions close (on every node).
             ledger.revokeSubject(id);
+            events.publishEvent(new AgentDisabled(id, current.orgId()));
         }
         return find(id).orElseThrow();
     }

@@ -2,7 +2,10 @@ package org.deskframe.identity.internal;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
+import org.deskframe.identity.AccessTokensRevoked;
 import org.deskframe.identity.TokenLedger;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -11,9 +14,11 @@ import org.springframework.stereotype.Component;
 class JdbcTokenLedger implements TokenLedger {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    JdbcTokenLedger(JdbcClient jdbc) {
+    JdbcTokenLedger(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Override
@@ -31,8 +36,12 @@ class JdbcTokenLedger implements TokenLedger {
 
     /** Revokes every live access token of a subject (an agent who was disabled). */
     int revokeSubject(String subject) {
-        return jdbc.sql("update access_token_ledger set revoked_at = ? where subject = ? and revoked_at is null")
+        List<String> live = jdbc.sql("select jti from access_token_ledger where subject = ? and revoked_at is null")
+                .param(subject).query(String.class).list();
+        int n = jdbc.sql("update access_token_ledger set revoked_at = ? where subject = ? and revoked_at is null")
                 .params(Columns.now(), subject).update();
+        revoked(live);
+        return n;
     }
 
     void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
@@ -45,11 +54,20 @@ class JdbcTokenLedger implements TokenLedger {
                             revoked ? Timestamp.from(Instant.now()) : null)
                     .update();
         }
+        if (revoked) revoked(List.of(jti));
     }
 
     /** Revokes every access token an authorization (a refresh-token family) ever issued. */
     int revokeAuthorization(String authorizationId) {
-        return jdbc.sql("update access_token_ledger set revoked_at = ? where authorization_id = ? and revoked_at is null")
+        List<String> live = jdbc.sql("select jti from access_token_ledger where authorization_id = ? and revoked_at is null")
+                .param(authorizationId).query(String.class).list();
+        int n = jdbc.sql("update access_token_ledger set revoked_at = ? where authorization_id = ? and revoked_at is null")
                 .params(Columns.now(), authorizationId).update();
+        revoked(live);
+        return n;
+    }
+
+    private void revoked(List<String> jtis) {
+        if (!jtis.isEmpty()) events.publishEvent(new AccessTokensRevoked(new java.util.HashSet<>(jtis)));
     }
 }

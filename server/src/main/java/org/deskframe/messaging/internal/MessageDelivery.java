@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.deskframe.gateway.ClusterRelay;
+import org.deskframe.cluster.ClusterBus;
+import org.deskframe.cluster.ClusterMessage;
 import org.deskframe.gateway.GatewaySession;
 import org.deskframe.gateway.LocalSessions;
 import org.deskframe.gateway.Principal;
@@ -36,22 +37,23 @@ class MessageDelivery {
     /** conversation id -> last sequence sent to the session; read and written under the session's monitor. */
     static final GatewaySession.Attachment<Map<String, Long>> CURSORS = GatewaySession.Attachment.of(() -> new ConcurrentHashMap<>(4));
 
-    /** The cross-node message type of a message posted on another node. */
-    static final String POSTED_ELSEWHERE = "messaging.posted";
+    /** A message committed on another node, for this node's sessions of its recipients. */
+    @ClusterMessage.Name("messaging.posted")
+    record PostedElsewhere(MessagePosted event) implements ClusterMessage {}
 
     private final LocalSessions sessions;
     private final Pushes pushes;
-    private final ClusterRelay relay;
+    private final ClusterBus bus;
     private final ConversationLog log;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterRelay relay, ConversationLog log) {
+    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterBus bus, ConversationLog log) {
         this.sessions = sessions;
         this.pushes = pushes;
-        this.relay = relay;
+        this.bus = bus;
         this.log = log;
-        relay.subscribe(POSTED_ELSEWHERE, MessagePosted.class,
-                e -> executor.execute(() -> deliverToLocalSessions(e.message(), e.recipients())));
+        // Off the cluster thread, which must not wait on sockets or the log.
+        bus.subscribe(PostedElsewhere.class, p -> executor.execute(() -> deliverToLocalSessions(p.event().message(), p.event().recipients())));
     }
 
     /** A message committed on this node: to this node's sessions, and to the other nodes for theirs. */
@@ -59,7 +61,8 @@ class MessageDelivery {
     void on(MessagePosted event) {
         // Off the log writer's thread: a slow socket or a gap fill must never hold up commits.
         executor.execute(() -> deliverToLocalSessions(event.message(), event.recipients()));
-        relay.publish(POSTED_ELSEWHERE, event);
+        // Best effort: a message lost on the way is filled in by the next one, and by any resume.
+        bus.publish(new PostedElsewhere(event));
     }
 
     /** Delivers a message to this node's sessions of its recipients (from this node's log or another node's). */

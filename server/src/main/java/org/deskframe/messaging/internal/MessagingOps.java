@@ -3,7 +3,7 @@ package org.deskframe.messaging.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.deskframe.cluster.ClusterLimits;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
@@ -12,7 +12,6 @@ import org.deskframe.gateway.GatewaySettings;
 import org.deskframe.gateway.OpHandler;
 import org.deskframe.gateway.Principal;
 import org.deskframe.gateway.SessionListener;
-import org.deskframe.gateway.TokenBucket;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.Participant;
@@ -36,12 +35,13 @@ class MessagingOps implements SessionListener {
     private final MemberConversations conversations;
     private final MessageDelivery delivery;
     private final GatewaySettings settings;
-    private final Map<String, TokenBucket> sendsPerAgent = new ConcurrentHashMap<>();
+    private final ClusterLimits limits;
 
-    MessagingOps(MemberConversations conversations, MessageDelivery delivery, GatewaySettings settings) {
+    MessagingOps(MemberConversations conversations, MessageDelivery delivery, GatewaySettings settings, ClusterLimits limits) {
         this.conversations = conversations;
         this.delivery = delivery;
         this.settings = settings;
+        this.limits = limits;
     }
 
     @Bean
@@ -99,11 +99,12 @@ class MessagingOps implements SessionListener {
     private void send(GatewaySession session, ClientFrame.Send s) {
         Member m = member(session);
         Conversation conversation = conversations.forSending(m, s.conversation());
-        TokenBucket bucket = sendsPerAgent.computeIfAbsent(session.principal().key(),
-                k -> new TokenBucket(settings.sendsPerSecondPerAgent(), settings.sendsPerSecondPerAgent() * 2));
-        if (!bucket.tryTake()) {
-            throw ProblemException.of(ErrorCode.RATE_LIMITED, Map.of("limit", settings.sendsPerSecondPerAgent()
-                    + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", bucket.secondsUntilNext()));
+        // Per agent across its sessions on every node.
+        int rate = settings.sendsPerSecondPerAgent();
+        ClusterLimits.Rate permit = limits.tryTake("sends:" + session.principal().key(), rate, rate * 2);
+        if (!permit.allowed()) {
+            throw ProblemException.of(ErrorCode.RATE_LIMITED, Map.of("limit", rate
+                    + " messages per second per agent; this message was not stored, send it again", "retryAfterSeconds", permit.retryAfterSeconds()));
         }
         // Sends never block (they queue in the transport), so acks leave right from the commit, in commit order.
         conversations.send(m, conversation, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {

@@ -167,11 +167,11 @@ class ClusterMemoryTests {
     void aFrameReachesTheLocalSessionsOfEveryOtherNode() {
         TestNode a = node("a"), b = node("b");
         List<String> onA = new CopyOnWriteArrayList<>(), onB = new CopyOnWriteArrayList<>();
-        a.fanout.onFrame((principals, frame) -> onA.add(principals + " " + frame));
-        b.fanout.onFrame((principals, frame) -> onB.add(principals + " " + frame));
-        assertThat(a.fanout.deliver(List.of(AGENT_1, AGENT_2, AGENT_1), "{\"op\":\"typing\"}")).isTrue();
+        a.fanout.onFrame((principals, frame, audience) -> onA.add(principals + " " + frame + " " + audience));
+        b.fanout.onFrame((principals, frame, audience) -> onB.add(principals + " " + frame + " " + audience));
+        assertThat(a.fanout.deliver(List.of(AGENT_1, AGENT_2, AGENT_1), "{\"op\":\"typing\"}", "MESSAGING_READ")).isTrue();
         await().atMost(Duration.ofSeconds(1)).until(() -> onB.size() == 1);
-        assertThat(onB).containsExactly("[agent:a1, agent:a2] {\"op\":\"typing\"}");
+        assertThat(onB).containsExactly("[agent:a1, agent:a2] {\"op\":\"typing\"} MESSAGING_READ");
         assertThat(onA).isEmpty();
     }
 

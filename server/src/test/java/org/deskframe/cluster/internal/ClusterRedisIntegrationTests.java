@@ -148,10 +148,10 @@ class ClusterRedisIntegrationTests {
     void aFrameReachesTheLocalSessionsOfTheOtherNodes() {
         TestNode a = node("a"), b = node("b");
         List<String> onB = new CopyOnWriteArrayList<>();
-        b.fanout.onFrame((principals, frame) -> onB.add(principals + " " + frame));
-        a.fanout.deliver(List.of(AGENT_2), "{\"op\":\"receipt\"}");
+        b.fanout.onFrame((principals, frame, audience) -> onB.add(principals + " " + frame + " " + audience));
+        a.fanout.deliver(List.of(AGENT_2), "{\"op\":\"receipt\"}", "MESSAGING_READ");
         await().atMost(Duration.ofSeconds(2)).until(() -> onB.size() == 1);
-        assertThat(onB).containsExactly("[agent:a2] {\"op\":\"receipt\"}");
+        assertThat(onB).containsExactly("[agent:a2] {\"op\":\"receipt\"} MESSAGING_READ");
     }
 
     @Test

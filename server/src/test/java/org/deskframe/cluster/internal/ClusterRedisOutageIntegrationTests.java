@@ -78,7 +78,7 @@ class ClusterRedisOutageIntegrationTests {
         // A publish fails fast: refused at once, without waiting for any timeout.
         long t0 = System.nanoTime();
         assertThat(a.bus.publish(new TestMessages.Numbered("a", 2))).isFalse();
-        assertThat(a.fanout.deliver(List.of(AGENT_2), "{}")).isFalse();
+        assertThat(a.fanout.deliver(List.of(AGENT_2), "{}", "MESSAGING_READ")).isFalse();
         long publishMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(publishMillis).as("refused publishes return at once").isLessThan(a.settings.commandTimeout().toMillis());
         assertThat(a.bus.counters().get("publishRefused")).isEqualTo(2L);
