@@ -1,5 +1,7 @@
 package org.deskframe.cluster.internal;
 
+import org.deskframe.testing.PrivateRedis;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package org.deskframe.cluster.internal;
+package org.deskframe.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,26 +16,26 @@ import java.util.concurrent.TimeUnit;
  * A redis-server of the test's own (Debian's), on a free port in 16000-16999, without persistence, that the test
  * may stop and start again on the same port. Stopped by its own process id, never by name.
  */
-final class PrivateRedis implements AutoCloseable {
+public final class PrivateRedis implements AutoCloseable {
 
-    final int port;
+    public final int port;
     private final Path dir;
     private Process process;
 
-    PrivateRedis() throws IOException {
+    public PrivateRedis() throws IOException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("cluster-redis");
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    synchronized void start() throws IOException, InterruptedException {
+    public synchronized void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) return;
         process = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
@@ -49,7 +49,7 @@ final class PrivateRedis implements AutoCloseable {
     }
 
     /** Stops this server (SIGTERM to its pid, then SIGKILL), waiting until the port no longer answers. */
-    synchronized void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process == null) return;
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -1,0 +1,204 @@
+package org.deskframe.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.PrivateRedis;
+import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two nodes of one deployment over a PostgreSQL schema of this test's own and a redis-server of its own (which the
+ * test stops and starts again), with the ledger poll set to an hour: whatever ends a session on the other node does
+ * so through the cluster's control channel, and whatever holds across nodes holds through Redis.
+ */
+class ClusterDeploymentIntegrationTests {
+
+    static final String RW = "messaging:read messaging:write";
+    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final int MAX_PER_AGENT = 3;
+
+    static PrivateRedis redis;
+    static String schema;
+    static ServerInstance nodeA;
+    static ServerInstance nodeB;
+    static TestClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = new PrivateRedis();
+        redis.start();
+        schema = "deskframe_cluster_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        int portA = DeskframeServerTest.freePort();
+        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-cluster-a"), node(portA, portA)).start();
+        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-cluster-b"), node(DeskframeServerTest.freePort(), portA)).start();
+        http = nodeA.http();
+    }
+
+    /** Every node shares the database, the issuer (node A's URL stands for the load balancer's) and Redis. */
+    static Map<String, Object> node(int port, int issuerPort) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", port);
+        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
+        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
+        p.put("spring.datasource.url", POSTGRES + "?currentSchema=" + schema);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.datasource.hikari.maximum-pool-size", 5);
+        p.put("spring.flyway.schemas", schema);
+        p.put("spring.flyway.default-schema", schema);
+        p.put("deskframe.cluster.redis-url", redis.url());
+        p.put("deskframe.cluster.namespace", schema);
+        // No database poll helps here: closing sessions elsewhere is the control channel's alone.
+        p.put("deskframe.gateway.revocation-poll", "1h");
+        p.put("deskframe.gateway.max-connections-per-agent", MAX_PER_AGENT);
+        return p;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nodeB != null) nodeB.close();
+        if (nodeA != null) nodeA.close();
+        if (redis != null) redis.close();
+        try (var c = DriverManager.getConnection(POSTGRES, "postgres", ""); var s = c.createStatement()) {
+            s.execute("drop schema if exists " + schema + " cascade");
+        }
+    }
+
+    @Test
+    void aTokenRevokedOnOneNodeClosesItsSessionOnTheOtherWithinASecondWithoutAnyPoll() {
+        String token = http.agentToken("demo-backend", "agent1", RW);
+        try (StreamClient onB = StreamClient.connect(nodeB.base())) {
+            onB.authenticate(token, "messaging");
+            assertThat(http.form("/oauth2/revoke", "demo-backend", "demo-backend" + TestClient.DEMO_SECRET_SUFFIX,
+                    Map.of("token", token)).status()).isEqualTo(200);
+            JsonNode error = onB.next(f -> "error".equals(f.get("op").asString()), Duration.ofSeconds(1));
+            assertThat(error.get("code").asString()).isEqualTo("token.revoked");
+            assertThat(onB.closeCode()).isEqualTo(4102);
+        }
+    }
+
+    @Test
+    void anAgentDisabledOnOneNodeLosesItsSessionsOnTheOtherWithinASecond() {
+        String admin = http.clientToken("demo-admin", "admin");
+        String username = "cluster-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        TestClient.Reply created = http.send("POST", "/api/v2/admin/orgs/demo/agents", admin,
+                TestClient.JSON.writeValueAsString(Map.of("username", username)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String agentId = created.json().get("id").asString();
+        try (StreamClient onB = StreamClient.connect(nodeB.base())) {
+            onB.authenticate(http.agentToken("demo-backend", username, RW), "messaging");
+            TestClient.Reply disabled = http.send("PATCH", "/api/v2/admin/orgs/demo/agents/" + agentId, admin,
+                    TestClient.JSON.writeValueAsString(Map.of("enabled", false)));
+            assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+            JsonNode error = onB.next(f -> "error".equals(f.get("op").asString()), Duration.ofSeconds(1));
+            assertThat(error.get("code").asString()).isEqualTo("agent.disabled");
+            assertThat(onB.closeCode()).isEqualTo(4309);
+        }
+    }
+
+    @Test
+    void thePerAgentConnectionLimitHoldsAcrossBothNodes() {
+        String token = http.agentToken("demo-backend", "agent2", RW);
+        List<StreamClient> open = new ArrayList<>();
+        try {
+            for (String base : List.of(nodeA.base(), nodeB.base(), nodeA.base())) {
+                StreamClient c = StreamClient.connect(base);
+                open.add(c);
+                c.authenticate(token, "messaging");
+            }
+            for (String base : List.of(nodeB.base(), nodeA.base())) {
+                try (StreamClient over = StreamClient.connect(base)) {
+                    over.sendFrame("op", "authenticate", "id", "a", "token", token, "widget", "messaging");
+                    JsonNode refused = over.nextOp("error");
+                    assertThat(refused.get("code").asString()).isEqualTo("rate.limited");
+                    assertThat(refused.get("limit").asString()).contains("at most " + MAX_PER_AGENT + " open connections per agent");
+                }
+            }
+            open.removeFirst().close();
+            // The slot freed on node A is free on node B too.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                try (StreamClient again = StreamClient.connect(nodeB.base())) {
+                    again.sendFrame("op", "authenticate", "id", "a", "token", token, "widget", "messaging");
+                    assertThat(again.next().get("op").asString()).isEqualTo("ready");
+                }
+            });
+        } finally {
+            open.forEach(StreamClient::close);
+        }
+    }
+
+    @Test
+    void whenRedisGoesAwayDeliveryFallsBackToResumeLosesNothingAndComesBackByItself() throws Exception {
+        try {
+            redisOutage();
+        } finally {
+            redis.start(); // whatever happened, the other tests of this class need it
+        }
+    }
+
+    private void redisOutage() throws Exception {
+        String t1 = http.agentToken("demo-backend", "agent1", RW);
+        String t2 = http.agentToken("demo-backend", "agent2", RW);
+        try (StreamClient a1 = StreamClient.connect(nodeA.base())) {
+            a1.authenticate(t1, "messaging");
+            a1.sendFrame("op", "start_conversation", "id", "s", "agents", List.of("agent2"), "subject", "outage");
+            String conv = a1.nextOp("conversation").get("conversation").get("id").asString();
+            long seen;
+            try (StreamClient a2 = StreamClient.connect(nodeB.base())) {
+                a2.sendFrame("op", "authenticate", "id", "a", "token", t2, "widget", "messaging", "resume", Map.of(conv, 0));
+                a2.nextOp("ready");
+                a2.nextOp("caught_up");
+                a1.sendFrame("op", "send", "id", "m1", "conversation", conv, "clientMessageId", "outage-1", "text", "before");
+                assertThat(a1.nextOp("ack").get("seq").asLong()).isEqualTo(1);
+                assertThat(a2.nextOp("message").get("seq").asLong()).isEqualTo(1);
+                seen = 1;
+
+                redis.stop();
+                await().atMost(Duration.ofSeconds(10)).until(() -> healthStatus(nodeA) == 503 && healthStatus(nodeB) == 503);
+                // Each node goes on serving its own sessions; what crosses nodes waits for the resume.
+                for (int i = 2; i <= 4; i++) {
+                    a1.sendFrame("op", "send", "id", "m" + i, "conversation", conv, "clientMessageId", "outage-" + i, "text", "during " + i);
+                    assertThat(a1.nextOp("ack").get("seq").asLong()).isEqualTo(i);
+                }
+            }
+            // agent2 reconnects (to node B) with what it saw: the messages of the outage, each once, in order.
+            try (StreamClient a2 = StreamClient.connect(nodeB.base())) {
+                a2.sendFrame("op", "authenticate", "id", "a", "token", t2, "widget", "messaging", "resume", Map.of(conv, seen));
+                a2.nextOp("ready");
+                for (long seq = 2; seq <= 4; seq++) assertThat(a2.nextOp("message").get("seq").asLong()).isEqualTo(seq);
+                assertThat(a2.nextOp("caught_up").get("seq").asLong()).isEqualTo(4);
+
+                redis.start();
+                await().atMost(Duration.ofSeconds(15)).until(() -> healthStatus(nodeA) == 200 && healthStatus(nodeB) == 200);
+                // Back by itself: live across nodes again, without a reconnect.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    String id = "after-" + System.nanoTime();
+                    a1.sendFrame("op", "send", "id", id, "conversation", conv, "clientMessageId", id, "text", "after");
+                    long seq = a1.next(f -> "ack".equals(f.get("op").asString()) && id.equals(f.get("id").asString()),
+                            Duration.ofSeconds(5)).get("seq").asLong();
+                    assertThat(a2.next(f -> "message".equals(f.get("op").asString()) && f.get("seq").asLong() == seq,
+                            Duration.ofSeconds(2))).isNotNull();
+                });
+            }
+        }
+    }
+
+    private static int healthStatus(ServerInstance node) {
+        return node.http().get("/actuator/health", null).status();
+    }
+}
