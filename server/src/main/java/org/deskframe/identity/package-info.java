@@ -3,5 +3,5 @@
  * (Spring Security's) that issues the tokens the widgets present. Its root package is its API: the
  * directories, the scope table, signing keys and the token ledger; everything else is {@code internal}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = "diagnostics")
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "cluster"})
 package org.deskframe.identity;

@@ -1,5 +1,6 @@
 package org.deskframe.identity.internal;
 
+import org.deskframe.cluster.InMemoryCluster;
 import org.deskframe.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FailureThrottleTests {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
-    private final FailureThrottle throttle = new FailureThrottle(100, clock);
+    private final FailureThrottle throttle = new FailureThrottle(100, InMemoryCluster.limits(clock));
 
     @Test
     void fiveFailuresAreFreeThenTheWaitDoublesWithEachFailure() {
@@ -34,7 +35,7 @@ class FailureThrottleTests {
 
     @Test
     void aSuccessClearsTheWaitButNotTheHourlyCount() {
-        FailureThrottle strict = new FailureThrottle(6, clock);
+        FailureThrottle strict = new FailureThrottle(6, InMemoryCluster.limits(clock));
         for (int i = 0; i < 6; i++) strict.failed("client:c");
         strict.succeeded("client:c");
 
@@ -50,14 +51,13 @@ class FailureThrottleTests {
     }
 
     @Test
-    void identitiesWithoutRecentFailuresAreForgotten() {
-        for (int i = 0; i < 10_001; i++) throttle.failed("agent:guess-" + i);
+    void anHourAfterItsLastFailureAnIdentityStartsAfresh() {
+        fail("agent:guess", 40);
+        assertThat(throttle.retryAfter("agent:guess")).isPresent();
         clock.advance(Duration.ofMinutes(61));
-
-        for (int i = 0; i < 20_001; i++) throttle.failed("agent:new-guess-" + i);
-
-        assertThat(throttle.trackedIdentities()).as("the hour-old guesses were dropped").isLessThanOrEqualTo(20_001);
-        assertThat(throttle.retryAfter("agent:guess-1")).isEmpty();
+        assertThat(throttle.retryAfter("agent:guess")).isEmpty();
+        fail("agent:guess", 5);
+        assertThat(throttle.retryAfter("agent:guess")).as("five free failures again").contains(Duration.ofSeconds(1));
     }
 
     private void fail(String identity, int times) {
