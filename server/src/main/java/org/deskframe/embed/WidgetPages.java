@@ -44,7 +44,7 @@ class WidgetPages {
         Optional<Widget> w = Widget.of(widget);
         if (w.isEmpty()) {
             return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Widget '" + widget
-                    + "' (known widgets: messaging, voice, video)")), streamUrl);
+                    + "' (known widgets: " + Widget.known() + ")")), streamUrl);
         }
         if (client == null || client.isBlank()) {
             return error(HttpStatus.BAD_REQUEST, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason",

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
 import org.deskframe.identity.Widget;
 import org.deskframe.tokens.AccessTokenVerifier;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The checks a widget's authenticate (and refresh) frame goes through: exactly those of {@code GET /api/v2/authorize}
- * — the token itself, then what it may open — so the dry run and the real handshake can never disagree.
+ * — the token itself, then what it may open — so the dry run and the real handshake can never disagree. The client
+ * and agent the token check read are kept in the outcome: the handshake reads neither again.
  */
 @Component
 class HandshakeVerifier {
@@ -29,26 +31,28 @@ class HandshakeVerifier {
         this.agents = agents;
     }
 
-    /** Either a verified token for the widget, or every problem found (the first one decides the close code). */
-    record Outcome(VerifiedToken token, Widget widget, List<Problem> problems) {
+    /** Either a verified token (with its agent) for the widget, or every problem found (the first one decides the close code). */
+    record Outcome(VerifiedToken token, Agent agent, Widget widget, List<Problem> problems) {
         boolean ok() {
             return problems.isEmpty();
         }
     }
 
+    /** An authenticate frame's checks; the widget as it names it (an unknown name is a bad frame listing the known ones). */
     Outcome check(String token, String widgetId, String expectedOrg, String embedOrigin) {
-        Widget widget = Widget.of(widgetId).orElse(null);
-        if (widget == null) {
-            return new Outcome(null, null, List.of(Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
-                    "unknown widget '" + widgetId + "'; known widgets: messaging, voice, video"))));
-        }
-        VerifiedToken verified;
+        return Widget.of(widgetId).map(w -> check(token, w, expectedOrg, embedOrigin))
+                .orElseGet(() -> new Outcome(null, null, null, List.of(Problem.of(ErrorCode.PROTOCOL_BAD_FRAME, Map.of("reason",
+                        "unknown widget '" + widgetId + "'; known widgets: " + Widget.known())))));
+    }
+
+    Outcome check(String token, Widget widget, String expectedOrg, String embedOrigin) {
+        AccessTokenVerifier.Checked checked;
         try {
-            verified = tokens.verify(token);
+            checked = tokens.check(token);
         } catch (ProblemException e) {
-            return new Outcome(null, widget, List.of(e.problem()));
+            return new Outcome(null, null, widget, List.of(e.problem()));
         }
-        return new Outcome(verified, widget, access.problems(verified, widget, expectedOrg, embedOrigin));
+        return new Outcome(checked.token(), checked.agent(), widget, access.problems(checked, widget, expectedOrg, embedOrigin));
     }
 
     /** Why a live session's token was revoked: its agent was disabled, or the token (or its family) was revoked. */

@@ -9,7 +9,6 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
-import org.deskframe.identity.AgentDirectory;
 import org.deskframe.protocol.AgentView;
 import org.deskframe.protocol.ClientFrame;
 import org.deskframe.protocol.FrameCodec;
@@ -35,7 +34,6 @@ class StreamHandler {
     private final GatewaySettings settings;
     private final HandshakeVerifier handshake;
     private final SessionRegistry registry;
-    private final AgentDirectory agents;
     private final SessionSweeper lifecycle;
     private final ConnectionAdmission admission;
     private final Map<Class<?>, OpHandler<?>> handlers;
@@ -43,7 +41,7 @@ class StreamHandler {
     private final ClusterLimits limits;
     private final Presence presence;
 
-    StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry, AgentDirectory agents,
+    StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry,
                   SessionSweeper lifecycle, ConnectionAdmission admission, List<OpHandler<?>> handlers,
                   List<SessionListener> listeners, ClusterLimits limits, Presence presence) {
         this.limits = limits;
@@ -51,7 +49,6 @@ class StreamHandler {
         this.settings = settings;
         this.handshake = handshake;
         this.registry = registry;
-        this.agents = agents;
         this.lifecycle = lifecycle;
         this.admission = admission;
         this.listeners = List.copyOf(listeners);
@@ -207,7 +204,7 @@ class StreamHandler {
         session.token = token;
         session.widget = outcome.widget();
         session.embedOrigin = a.embedOrigin();
-        var agent = agents.find(token.agentId()).orElseThrow();
+        var agent = outcome.agent();
         session.principal = new Principal.Agent(agent.id(), agent.orgId(), agent.username(), agent.displayName());
         for (SessionListener l : listeners) l.authenticated(session, a);
         // The per-agent limit holds across nodes (a slot per session, freed at close or with its node's heartbeat).
@@ -238,7 +235,7 @@ class StreamHandler {
 
     private void refresh(StreamSession session, ClientFrame.Refresh r) {
         VerifiedToken current = session.token;
-        HandshakeVerifier.Outcome outcome = handshake.check(r.token(), session.widget.id(), current.orgId(), session.embedOrigin);
+        HandshakeVerifier.Outcome outcome = handshake.check(r.token(), session.widget, current.orgId(), session.embedOrigin);
         if (outcome.token() == null) {
             // The new token itself is bad; the session keeps its current token until that one expires.
             reply(session, r.id(), outcome.problems().getFirst());

@@ -29,6 +29,11 @@ public enum Widget {
         return requiredScopes.stream().map(Scope::value).toList();
     }
 
+    /** The widgets' ids, for messages that list them: {@code messaging, voice, video}. */
+    public static String known() {
+        return String.join(", ", Arrays.stream(values()).map(Widget::id).toList());
+    }
+
     public static Optional<Widget> of(String id) {
         return Arrays.stream(values()).filter(w -> w.id().equals(id)).findFirst();
     }

@@ -73,6 +73,16 @@ public class AccessTokenVerifier {
     }
 
     public VerifiedToken verify(String token) {
+        return check(token).token();
+    }
+
+    /**
+     * A verified token with the client and the agent the checks read (the agent is null for a client's own token), so
+     * that a caller needing them (the gateway's handshake) does not read them again.
+     */
+    public record Checked(VerifiedToken token, OAuthClient client, Agent agent) {}
+
+    public Checked check(String token) {
         if (token == null || token.isBlank()) {
             throw ProblemException.of(ErrorCode.TOKEN_MISSING, Map.of());
         }
@@ -119,8 +129,9 @@ public class AccessTokenVerifier {
         String org = stringClaim(claims, "org");
         String subject = claims.getSubject();
         String agentId = null;
+        Agent agent = null;
         if (!client.clientId().equals(subject)) {
-            Agent agent = agents.find(subject).orElseThrow(() -> ProblemException.of(ErrorCode.AGENT_UNKNOWN,
+            agent = agents.find(subject).orElseThrow(() -> ProblemException.of(ErrorCode.AGENT_UNKNOWN,
                     Map.of("subject", String.valueOf(subject))));
             if (!agent.orgId().equals(org)) {
                 throw ProblemException.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(org), "expectedOrg", agent.orgId()));
@@ -137,9 +148,9 @@ public class AccessTokenVerifier {
         if (ledger.isRevoked(jti)) {
             throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
         }
-        return new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,
+        return new Checked(new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,
                 scopes(claims), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp,
-                client.scopes());
+                client.scopes()), client, agent);
     }
 
     private static SignedJWT parse(String token) {

@@ -69,7 +69,7 @@ class TokenCheckController {
         Map<String, Object> result = new LinkedHashMap<>();
         for (String id : ids) {
             Widget widget = Widget.of(id).orElseThrow(() -> ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
-                    "unknown widget '" + id + "'; known widgets: messaging, voice, video")));
+                    "unknown widget '" + id + "'; known widgets: " + Widget.known())));
             List<Problem> problems = widgetAccess.problems(token, widget, org, origin);
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("ready", problems.isEmpty());

@@ -29,12 +29,18 @@ public class WidgetAccess {
      * @param origin      the embedding page's origin (null: opened from the platform's own pages, not checked)
      */
     public List<Problem> problems(VerifiedToken token, Widget widget, String expectedOrg, String origin) {
-        List<Problem> problems = new ArrayList<>();
         OAuthClient client = clients.find(token.clientId()).orElse(null);
-        if (client == null) {
-            problems.add(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", token.clientId())));
-            return problems;
-        }
+        if (client == null) return List.of(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", token.clientId())));
+        return problems(token, client, widget, expectedOrg, origin);
+    }
+
+    /** {@link #problems(VerifiedToken, Widget, String, String)} with the client the token's check already read. */
+    public List<Problem> problems(AccessTokenVerifier.Checked checked, Widget widget, String expectedOrg, String origin) {
+        return problems(checked.token(), checked.client(), widget, expectedOrg, origin);
+    }
+
+    private List<Problem> problems(VerifiedToken token, OAuthClient client, Widget widget, String expectedOrg, String origin) {
+        List<Problem> problems = new ArrayList<>();
         if (!token.isAgentToken()) {
             problems.add(Problem.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", client.clientId())));
         }
