@@ -260,11 +260,8 @@ public enum ErrorCode {
     public String hintTemplate() { return hint; }
 
     /** What a client should do after this code closed its connection. */
-    public ClientAction clientAction() {
-        if (closeCode < 4100) return ClientAction.RECONNECT;
-        if (closeCode < 4200) return ClientAction.NEW_TOKEN;
-        return ClientAction.STOP;
+    public CloseRange clientAction() {
+        return CloseRange.of(closeCode);
     }
 
-    public enum ClientAction { RECONNECT, NEW_TOKEN, STOP }
 }

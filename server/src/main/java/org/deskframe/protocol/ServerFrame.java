@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.deskframe.diagnostics.Problem;
 import tools.jackson.databind.annotation.JsonTypeIdResolver;
@@ -39,7 +38,7 @@ public sealed interface ServerFrame {
         /** The error frame sent before the close frame with the catalogue's close code. */
         public static Error closing(String id, Problem problem, List<Problem> all) {
             return new Error(id, problem.code(), problem.message(), problem.hint(), problem.details(),
-                    problem.error().closeCode(), problem.error().clientAction().name().toLowerCase(Locale.ROOT),
+                    problem.error().closeCode(), problem.error().clientAction().action(),
                     all.size() > 1 ? all.stream().map(Problem::toMap).toList() : null);
         }
     }

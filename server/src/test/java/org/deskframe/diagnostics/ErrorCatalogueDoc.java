@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deskframe.diagnostics.ErrorCode.ClientAction;
 import org.deskframe.testing.GeneratedDocs;
 
 /**
@@ -21,17 +20,6 @@ final class ErrorCatalogueDoc {
 
     /** The same pattern {@link Problem} fills: {@code {name}}. */
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
-
-    record CloseRange(int from, int to, ClientAction action, String meaning) {
-        boolean contains(int closeCode) {
-            return closeCode >= from && closeCode <= to;
-        }
-    }
-
-    static final List<CloseRange> CLOSE_RANGES = List.of(
-            new CloseRange(4000, 4099, ClientAction.RECONNECT, "Transient: reconnect with backoff (honour `retryAfterSeconds` when present)."),
-            new CloseRange(4100, 4199, ClientAction.NEW_TOKEN, "The token is missing, expired, not yet valid or revoked: call `getAccessToken` for a new one, then reconnect."),
-            new CloseRange(4300, 4399, ClientAction.STOP, "The integration is wrong: do not retry; show the message and fix what the hint says."));
 
     /** What each placeholder in a message or hint is filled with. */
     static final Map<String, String> PLACEHOLDERS = placeholders();
@@ -122,8 +110,8 @@ final class ErrorCatalogueDoc {
                 | close codes | client action | what to do |
                 | --- | --- | --- |
                 """);
-        for (CloseRange range : CLOSE_RANGES) {
-            md.append("| ").append(range.from()).append("–").append(range.to()).append(" | ").append(code(range.action().name()))
+        for (CloseRange range : CloseRange.values()) {
+            md.append("| ").append(range.from()).append("–").append(range.to()).append(" | ").append(code(range.name()))
                     .append(" | ").append(range.meaning()).append(" |\n");
         }
         md.append("""

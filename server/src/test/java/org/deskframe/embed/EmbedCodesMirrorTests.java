@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deskframe.diagnostics.CloseRange;
 import org.deskframe.diagnostics.ErrorCode;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -56,10 +57,23 @@ class EmbedCodesMirrorTests {
     }
 
     @Test
+    void theCloseRangesAreTheCataloguesExactly() throws IOException {
+        JsonNode ranges = section("ranges");
+        assertThat(ranges).hasSize(CloseRange.values().length);
+        int i = 0;
+        for (CloseRange range : CloseRange.values()) {
+            JsonNode r = ranges.get(i++);
+            assertThat(r.get("from").asInt()).as(range.name()).isEqualTo(range.from());
+            assertThat(r.get("to").asInt()).as(range.name()).isEqualTo(range.to());
+            assertThat(r.get("action").asString()).as(range.name()).isEqualTo(range.action());
+        }
+    }
+
+    @Test
     void closeRangesAreTheServersClientActions() throws IOException {
         JsonNode ranges = section("ranges");
         for (ErrorCode error : ErrorCode.values()) {
-            String expected = error.clientAction().name().toLowerCase(Locale.ROOT);
+            String expected = error.clientAction().action();
             String actual = null;
             for (JsonNode r : ranges) {
                 if (error.closeCode() >= r.get("from").asInt() && error.closeCode() <= r.get("to").asInt()) {
