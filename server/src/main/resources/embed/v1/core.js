@@ -150,17 +150,13 @@ export function earlierPage(oldestSeq, pageSize = 50) {
 }
 
 /**
- * The gateway's WebSocket URL for a widget page at `here`: the URL the platform wrote into the page (`announced`: the
- * gateway has a port of its own, or a public URL behind a proxy), else the page's own origin with /api/v2/stream.
+ * The gateway's WebSocket URL, as the platform wrote it into the widget page (the gateway has a port of its own, or a
+ * public URL behind a proxy). Every widget page carries it; a page without it was not served by a Deskframe platform.
  */
-export function streamUrl(announced, here) {
-  if (announced) {
-    const url = new URL(announced);
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`not a WebSocket URL: ${announced}`);
-    return url;
-  }
-  const url = new URL('/api/v2/stream', here);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+export function streamUrl(announced) {
+  if (!announced) throw new TypeError('the widget page announces no gateway URL (meta deskframe-gateway)');
+  const url = new URL(announced);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`not a WebSocket URL: ${announced}`);
   return url;
 }
 

@@ -98,6 +98,10 @@ final class DoctorCommand implements Callable<Integer> {
             return finish(out, list, EXIT_UNREACHABLE, "Result: cannot reach " + base + "; nothing else was checked.");
         }
 
+        if (announced.gateway() == null) {
+            return finish(out, list, EXIT_PROBLEMS, "Result: none of " + wanted.size() + " widget(s) can start: " + base
+                    + " announces no gateway (env.not_deskframe above).");
+        }
         Section tokenSection = list.section("Token");
         if (!tokenFromThisDeployment(http, tokenSection, issuer, announced)) {
             list.section("Widget checks (GET /api/v2/authorize)").checks().add(skipped());
@@ -200,8 +204,10 @@ final class DoctorCommand implements Callable<Integer> {
         if (gateway != null && gateway.matches("wss?://.+")) {
             Checklist.pass(s, "gateway WebSocket announced at " + gateway);
         } else {
-            gateway = GatewayHandshake.streamUri(base).toString();
-            Checklist.info(s, "the deployment does not announce its gateway URL (GET /embed/v1/env); trying " + gateway);
+            // Every Deskframe announces its gateway (widgets find it only that way): without it there is nothing to try.
+            gateway = null;
+            Checklist.fail(s, "GET " + base + "/embed/v1/env announces no gateway URL", Catalogue.problem("env.not_deskframe",
+                    Map.of("env", base, "reason", "GET /embed/v1/env announced no gateway WebSocket URL")));
         }
         Map<String, String> notEnabled = new java.util.LinkedHashMap<>();
         if (j != null) {

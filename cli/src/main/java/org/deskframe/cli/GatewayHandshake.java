@@ -27,11 +27,6 @@ final class GatewayHandshake {
 
     private GatewayHandshake() {}
 
-    /** Where the gateway is when the deployment does not say (deployments before the gateway had its own port). */
-    static URI streamUri(String env) {
-        return URI.create(env.replaceFirst("^http", "ws") + "/api/v2/stream");
-    }
-
     static Result run(HttpClient http, URI stream, String token, String widget, String embedOrigin, String org, Duration timeout) {
         CompletableFuture<JsonNode> firstFrame = new CompletableFuture<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();

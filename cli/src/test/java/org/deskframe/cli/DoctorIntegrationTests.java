@@ -189,18 +189,40 @@ class DoctorIntegrationTests {
     }
 
     @Test
-    void whenTheGatewayCannotBeOpenedThenHandshakeFailedIsNamed() throws Exception {
-        HttpServer noGateway = fakeServer(true);
+    void whenTheDeploymentAnnouncesNoGatewayThenEnvNotDeskframeIsNamedAndNothingIsTried() throws Exception {
+        HttpServer noGateway = fakeServer(true, null);
         try {
             String base = "http://127.0.0.1:" + noGateway.getAddress().getPort();
             Run run = deskframe("doctor", "--env", base, "--token", "x.y.z", "--widgets", "messaging", "--timeout", "3");
             assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
             assertThat(run.out()).contains("✓ issuer equals env")
-                    .contains("· the deployment does not announce its gateway URL (GET /embed/v1/env); trying ws://127.0.0.1:"
-                            + noGateway.getAddress().getPort() + "/api/v2/stream")
-                    .contains("handshake.failed: The gateway WebSocket ws://127.0.0.1:" + noGateway.getAddress().getPort()
-                            + "/api/v2/stream could not be opened or did not answer (the connection failed: ")
-                    .contains("fix: Check that ws://127.0.0.1:" + noGateway.getAddress().getPort() + "/api/v2/stream is reachable")
+                    .contains("GET " + base + "/embed/v1/env announces no gateway URL")
+                    .contains("env.not_deskframe: '" + base + "' answers, but not as a Deskframe deployment (GET /embed/v1/env"
+                            + " announced no gateway WebSocket URL).")
+                    .contains("Result: none of 1 widget(s) can start: " + base + " announces no gateway")
+                    .doesNotContain("handshake.failed").doesNotContain("http.404");
+        } finally {
+            noGateway.stop(0);
+        }
+    }
+
+    @Test
+    void whenTheAnnouncedGatewayCannotBeOpenedThenHandshakeFailedIsNamed() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            deadPort = probe.getLocalPort();
+        }
+        String gateway = "ws://127.0.0.1:" + deadPort + "/api/v2/stream";
+        HttpServer noGateway = fakeServer(true, gateway);
+        try {
+            String base = "http://127.0.0.1:" + noGateway.getAddress().getPort();
+            Run run = deskframe("doctor", "--env", base, "--token", "x.y.z", "--widgets", "messaging", "--timeout", "3");
+            assertThat(run.exitCode()).as(run.all()).isEqualTo(DoctorCommand.EXIT_PROBLEMS);
+            assertThat(run.out()).contains("✓ issuer equals env")
+                    .contains("gateway WebSocket announced at " + gateway)
+                    .contains("handshake.failed: The gateway WebSocket " + gateway
+                            + " could not be opened or did not answer (the connection failed: ")
+                    .contains("fix: Check that " + gateway + " is reachable")
                     .contains("env.not_deskframe: '" + base + "' answers, but not as a Deskframe deployment (GET /api/v2/tokens/me"
                             + " answered HTTP 404 without JSON).")
                     .doesNotContain("http.404");
@@ -211,6 +233,11 @@ class DoctorIntegrationTests {
 
     /** A server that answers 404 to everything, except (with {@code metadata}) the discovery, naming itself. */
     private static HttpServer fakeServer(boolean metadata) throws IOException {
+        return fakeServer(metadata, null);
+    }
+
+    /** {@link #fakeServer(boolean)} whose embed discovery, when {@code gateway} is set, announces that gateway. */
+    private static HttpServer fakeServer(boolean metadata, String gateway) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -220,6 +247,12 @@ class DoctorIntegrationTests {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
+            } else if (gateway != null && exchange.getRequestURI().getPath().equals("/embed/v1/env")) {
+                byte[] env = "{\"issuer\":\"%s\",\"origins\":[\"%s\"],\"gateway\":\"%s\"}".formatted(base, base, gateway)
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, env.length);
+                exchange.getResponseBody().write(env);
             } else {
                 exchange.sendResponseHeaders(404, -1);
             }

@@ -59,7 +59,7 @@ export class GatewaySession {
     this.state = 'connecting';
     this.lastError = null;
     this.onState({state: 'connecting'});
-    const url = streamUrl(document.querySelector('meta[name="deskframe-gateway"]')?.content, location.href);
+    const url = streamUrl(document.querySelector('meta[name="deskframe-gateway"]')?.content);
     this.log('connecting', {url: url.toString(), attempt: this.attempt});
     const ws = new WebSocket(url);
     this.ws = ws;
