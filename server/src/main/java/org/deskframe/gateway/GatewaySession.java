@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.deskframe.identity.Scope;
 import org.deskframe.identity.Widget;
@@ -50,7 +51,7 @@ public interface GatewaySession {
      * first used, so an idle session that never needs it carries nothing.
      */
     final class Attachment<T> {
-        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        private static final AtomicInteger NEXT = new AtomicInteger();
         final int index = NEXT.getAndIncrement();
         final Supplier<T> initial;
 

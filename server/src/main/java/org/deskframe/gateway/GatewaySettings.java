@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.List;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -38,7 +39,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
                               Duration expiryGrace, int maxConnectionsPerAgent, int framesPerSecond,
                               int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll,
-                              java.util.List<String> extraOrigins, Integer port, String address, String publicUrl,
+                              List<String> extraOrigins, Integer port, String address, String publicUrl,
                               Duration upgradeTimeout, Integer maxUnauthenticated, Integer maxUnauthenticatedPerAddress,
                               int maxConnections, Integer descriptorReserve) {
     public GatewaySettings {
@@ -52,7 +53,7 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (sendsPerSecondPerAgent <= 0) sendsPerSecondPerAgent = 50;
         if (sendBufferBytes <= 0) sendBufferBytes = 1024 * 1024;
         if (revocationPoll == null) revocationPoll = Duration.ofSeconds(5);
-        extraOrigins = extraOrigins == null ? java.util.List.of() : java.util.List.copyOf(extraOrigins);
+        extraOrigins = extraOrigins == null ? List.of() : List.copyOf(extraOrigins);
         if (port == null) port = 8090;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("deskframe.gateway.port must be between 0 (any free port) and 65535, not " + port);

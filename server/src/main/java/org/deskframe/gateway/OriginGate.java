@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.net.URISyntaxException;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -50,7 +51,7 @@ class OriginGate {
             URI u = new URI(origin);
             return u.getScheme() != null && u.getHost() != null && (u.getPath() == null || u.getPath().isEmpty())
                     && u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

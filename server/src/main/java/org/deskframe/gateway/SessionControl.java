@@ -1,5 +1,9 @@
 package org.deskframe.gateway;
 
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +30,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class SessionControl implements ClusterControl.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(SessionControl.class);
-    private static final java.time.Duration FEED_OVERLAP = java.time.Duration.ofSeconds(2);
+    private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
 
     private final ClusterControl control;
     private final SessionRegistry registry;
@@ -34,7 +38,7 @@ class SessionControl implements ClusterControl.Listener {
     private final TokenLedger ledger;
     private Instant lastFeedCheck = Instant.now();
     /** Control requests arrive on the cluster thread, which must not wait; naming a cause may read the database. */
-    private final java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService closer = Executors.newVirtualThreadPerTaskExecutor();
 
     SessionControl(ClusterControl control, SessionRegistry registry, HandshakeVerifier handshake, TokenLedger ledger) {
         this.control = control;
@@ -57,7 +61,7 @@ class SessionControl implements ClusterControl.Listener {
 
     private void closeRevokedSince(Instant since) {
         if (registry.size() == 0) return;
-        Set<String> revoked = new java.util.HashSet<>(ledger.revokedSince(since));
+        Set<String> revoked = new HashSet<>(ledger.revokedSince(since));
         if (!revoked.isEmpty()) closeSessionsHolding(revoked);
     }
 

@@ -1,5 +1,9 @@
 package org.deskframe.gateway;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Objects;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.cluster.ClusterLimits;
@@ -52,21 +56,21 @@ class StreamHandler {
         this.lifecycle = lifecycle;
         this.admission = admission;
         this.listeners = List.copyOf(listeners);
-        Map<Class<?>, OpHandler<?>> byFrame = new java.util.HashMap<>();
+        Map<Class<?>, OpHandler<?>> byFrame = new HashMap<>();
         for (OpHandler<?> h : handlers) {
             if (GATEWAY_OPS.contains(h.frame()) || byFrame.putIfAbsent(h.frame(), h) != null) {
                 throw new IllegalStateException("two handlers for the op " + h.frame().getSimpleName() + " (or one for an op of the gateway's own)");
             }
         }
         this.handlers = Map.copyOf(byFrame);
-        List<String> unserved = java.util.Arrays.stream(Op.values()).filter(op -> op.clientFrame().isPresent())
+        List<String> unserved = Arrays.stream(Op.values()).filter(op -> op.clientFrame().isPresent())
                 .filter(op -> !GATEWAY_OPS.contains(op.clientFrame().get()) && !byFrame.containsKey(op.clientFrame().get()))
                 .map(Op::wire).toList();
         if (!unserved.isEmpty()) log.warn("no capability serves the ops {}: they are answered with protocol.bad_frame", unserved);
     }
 
     /** The ops the gateway handles itself; every other op goes to the capability that registered it. */
-    private static final java.util.Set<Class<?>> GATEWAY_OPS = java.util.Set.of(ClientFrame.Authenticate.class,
+    private static final Set<Class<?>> GATEWAY_OPS = Set.of(ClientFrame.Authenticate.class,
             ClientFrame.Refresh.class, ClientFrame.Pong.class);
 
     /** A connection finished its WebSocket upgrade; {@code originProblem} is set when its page's origin is refused. */
@@ -242,7 +246,7 @@ class StreamHandler {
             return;
         }
         VerifiedToken next = outcome.token();
-        if (!java.util.Objects.equals(next.agentId(), current.agentId()) || !java.util.Objects.equals(next.orgId(), current.orgId())
+        if (!Objects.equals(next.agentId(), current.agentId()) || !Objects.equals(next.orgId(), current.orgId())
                 || !next.clientId().equals(current.clientId())) {
             fail(session, r.id(), Problem.of(ErrorCode.REFRESH_MISMATCH, Map.of(
                     "got", "agent " + next.agentId() + " / org " + next.orgId() + " / client " + next.clientId(),

@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.Arrays;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -121,7 +122,7 @@ final class StreamSession implements GatewaySession {
     @SuppressWarnings("unchecked")
     public synchronized <T> T attachment(Attachment<T> key) {
         if (attachments == null || attachments.length <= key.index) {
-            attachments = attachments == null ? new Object[key.index + 1] : java.util.Arrays.copyOf(attachments, key.index + 1);
+            attachments = attachments == null ? new Object[key.index + 1] : Arrays.copyOf(attachments, key.index + 1);
         }
         Object value = attachments[key.index];
         if (value == null) {

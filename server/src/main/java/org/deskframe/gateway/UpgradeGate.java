@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.stream.Collectors;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -60,20 +61,20 @@ class UpgradeGate extends ChannelInboundHandlerAdapter {
 
     private final OriginGate origins;
     private final StreamHandler handler;
-    private final java.util.Map<String, TransportEndpoint> extraEndpoints;
+    private final Map<String, TransportEndpoint> extraEndpoints;
     private final RegionSettings region;
     private final WebSocketServerProtocolConfig streamConfig;
     private final int transportLimit;
     private final ConnectionAdmission admission;
     private final long upgradeTimeoutMillis;
 
-    UpgradeGate(OriginGate origins, StreamHandler handler, java.util.List<TransportEndpoint> extraEndpoints, RegionSettings region,
+    UpgradeGate(OriginGate origins, StreamHandler handler, List<TransportEndpoint> extraEndpoints, RegionSettings region,
                 GatewaySettings settings, ConnectionAdmission admission) {
         this.admission = admission;
         this.upgradeTimeoutMillis = settings.upgradeTimeout().toMillis();
         this.origins = origins;
         this.handler = handler;
-        this.extraEndpoints = extraEndpoints.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+        this.extraEndpoints = extraEndpoints.stream().collect(Collectors.toUnmodifiableMap(
                 TransportEndpoint::path, e -> e));
         this.region = region;
         this.transportLimit = transportLimit(settings);

@@ -1,5 +1,6 @@
 package org.deskframe.messaging;
 
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,7 +17,7 @@ public interface Conversations {
      * Where {@code member} stands in each of its conversations: the last sequence it marked read, and how many
      * messages from others came after it. Lets a widget show unread counts right after a reload.
      */
-    java.util.Map<String, ReadPosition> readPositions(String orgId, Participant member);
+    Map<String, ReadPosition> readPositions(String orgId, Participant member);
 
     record ReadPosition(long readSeq, long unread) {}
 

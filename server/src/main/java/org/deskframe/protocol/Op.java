@@ -1,5 +1,7 @@
 package org.deskframe.protocol;
 
+import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +49,7 @@ public enum Op {
 
     private static final Map<String, Op> BY_WIRE = Arrays.stream(values()).collect(Collectors.toMap(Op::wire, Function.identity()));
     private static final Map<Class<?>, Op> BY_CLASS = Arrays.stream(values())
-            .flatMap(op -> java.util.stream.Stream.of(op.client, op.server).filter(java.util.Objects::nonNull).map(c -> Map.entry(c, op)))
+            .flatMap(op -> Stream.of(op.client, op.server).filter(Objects::nonNull).map(c -> Map.entry(c, op)))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
     /** The op's name in frames ({@code "op":"start_conversation"}). */

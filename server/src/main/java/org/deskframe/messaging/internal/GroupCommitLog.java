@@ -1,5 +1,10 @@
 package org.deskframe.messaging.internal;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,12 +201,12 @@ class GroupCommitLog implements ConversationLog {
      */
     private List<Appended> writeAll(List<Pending> batch) {
         List<String> conversations = batch.stream().map(p -> p.conversation().id()).distinct().sorted().toList();
-        java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
+        Map<String, Long> lastSeq = new HashMap<>();
         jdbc.sql(statements.lockConversations())
                 .param(conversations.toArray(String[]::new))
                 .query((rs, n) -> lastSeq.put(rs.getString(1), rs.getLong(2)))
                 .list();
-        java.util.Map<String, Message> stored = alreadyStored(batch);
+        Map<String, Message> stored = alreadyStored(batch);
         Appended[] results = new Appended[batch.size()];
         List<Object[]> inserts = new ArrayList<>(batch.size());
         Instant now = Instant.now();
@@ -231,16 +236,16 @@ class GroupCommitLog implements ConversationLog {
             }
             jdbcTemplate.batchUpdate("update conversations set last_seq = ? where id = ?", updates);
         }
-        return java.util.Arrays.asList(results);
+        return Arrays.asList(results);
     }
 
     /** Messages already stored under the group's idempotency keys (conversation, sender, client id), along their index. */
-    private java.util.Map<String, Message> alreadyStored(List<Pending> batch) {
+    private Map<String, Message> alreadyStored(List<Pending> batch) {
         List<String> conversation = new ArrayList<>(batch.size());
         List<String> senderKind = new ArrayList<>(batch.size());
         List<String> senderId = new ArrayList<>(batch.size());
         List<String> clientId = new ArrayList<>(batch.size());
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (Pending p : batch) {
             if (seen.add(idempotencyKey(p.conversation().id(), p.sender(), p.clientMessageId()))) {
                 conversation.add(p.conversation().id());
@@ -249,7 +254,7 @@ class GroupCommitLog implements ConversationLog {
                 clientId.add(p.clientMessageId());
             }
         }
-        java.util.Map<String, Message> stored = new java.util.HashMap<>();
+        Map<String, Message> stored = new HashMap<>();
         jdbc.sql(statements.storedByIdempotencyKey())
                 .params(conversation.toArray(String[]::new), senderKind.toArray(String[]::new), senderId.toArray(String[]::new),
                         clientId.toArray(String[]::new))

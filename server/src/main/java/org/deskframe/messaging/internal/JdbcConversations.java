@@ -1,5 +1,7 @@
 package org.deskframe.messaging.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -66,8 +68,8 @@ class JdbcConversations implements Conversations {
     }
 
     @Override
-    public java.util.Map<String, ReadPosition> readPositions(String orgId, Participant member) {
-        java.util.Map<String, ReadPosition> positions = new java.util.LinkedHashMap<>();
+    public Map<String, ReadPosition> readPositions(String orgId, Participant member) {
+        Map<String, ReadPosition> positions = new LinkedHashMap<>();
         jdbc.sql("select p.conversation_id, p.read_seq, (select count(*) from messages m where m.conversation_id = p.conversation_id "
                         + "and m.seq > p.read_seq and not m.lost and not (m.sender_kind = p.kind and m.sender_id = p.participant_id)) "
                         + "from conversation_participants p join conversations c on c.id = p.conversation_id "

@@ -1,5 +1,6 @@
 package org.deskframe.messaging.internal;
 
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,6 +157,6 @@ class MessageDelivery {
     }
 
     private static List<String> keys(List<Participant> participants) {
-        return participants.stream().map(MessageDelivery::principalKey).filter(java.util.Objects::nonNull).toList();
+        return participants.stream().map(MessageDelivery::principalKey).filter(Objects::nonNull).toList();
     }
 }
