@@ -14,7 +14,8 @@ public sealed interface Principal {
     /** {@code agent:<id>} or {@code customer:<id>}: unique across kinds, the key of presence, fan-out and limits. */
     String key();
 
-    record Agent(String id, String orgId, String username, String displayName) implements Principal {
+    /** An agent; the names shown to people come from the agent directory, not from here (a session is kept small). */
+    record Agent(String id, String orgId) implements Principal {
         @Override
         public String key() {
             return keyOfAgent(id);

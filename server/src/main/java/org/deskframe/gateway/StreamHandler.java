@@ -209,7 +209,8 @@ class StreamHandler {
         session.widget = outcome.widget();
         session.embedOrigin = a.embedOrigin();
         var agent = outcome.agent();
-        session.principal = new Principal.Agent(agent.id(), agent.orgId(), agent.username(), agent.displayName());
+        // The token's own strings: an idle session keeps no copy of the agent's record.
+        session.principal = new Principal.Agent(token.agentId(), token.orgId());
         for (SessionListener l : listeners) l.authenticated(session, a);
         // The per-agent limit holds across nodes (a slot per session, freed at close or with its node's heartbeat).
         if (!limits.tryAcquire(connectionSlots(session), session.id, settings.maxConnectionsPerAgent()).granted()) {

@@ -18,8 +18,8 @@ public record VerifiedToken(String jti, String subject, String agentId, String o
                             String issuer, Set<String> scopes, Instant issuedAt, Instant expiresAt,
                             Set<String> clientScopes) {
     public VerifiedToken {
-        scopes = Set.copyOf(scopes);
-        clientScopes = Set.copyOf(clientScopes);
+        scopes = ScopeSets.shared(scopes);
+        clientScopes = ScopeSets.shared(clientScopes);
     }
 
     public boolean isAgentToken() {

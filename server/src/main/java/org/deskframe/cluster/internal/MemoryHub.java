@@ -23,8 +23,8 @@ final class MemoryHub implements SharedState {
     private final Clock clock;
     private final LocalLimits limits;
     private final Map<String, Instant> nodes = new HashMap<>();
-    private final Map<String, Map<String, Long>> presence = new HashMap<>();
-    private final Map<String, Map<String, Long>> leases = new HashMap<>();
+    private final Map<String, Map<Field, Long>> presence = new HashMap<>();
+    private final Map<String, Map<Field, Long>> leases = new HashMap<>();
     private final Map<String, Dispatcher> buses = new ConcurrentHashMap<>();
 
     MemoryHub(Clock clock, int localEntries) {
@@ -72,27 +72,26 @@ final class MemoryHub implements SharedState {
     @Override
     public synchronized void add(String node, long generation, List<Entry> entries) {
         for (Entry e : entries) {
-            tableOf(e.kind()).computeIfAbsent(e.key(), k -> new HashMap<>()).put(node + '/' + e.member(), generation);
+            tableOf(e.kind()).computeIfAbsent(e.key(), k -> new HashMap<>()).put(new Field(node, e.member()), generation);
         }
     }
 
     @Override
     public synchronized void remove(String node, Entry entry) {
-        Map<String, Map<String, Long>> table = tableOf(entry.kind());
-        Map<String, Long> fields = table.get(entry.key());
+        Map<String, Map<Field, Long>> table = tableOf(entry.kind());
+        Map<Field, Long> fields = table.get(entry.key());
         if (fields == null) return;
-        fields.remove(node + '/' + entry.member());
+        fields.remove(new Field(node, entry.member()));
         if (fields.isEmpty()) table.remove(entry.key());
     }
 
     @Override
     public synchronized void purge(String node, Purge mode, long generation) {
         if (mode == Purge.DEAD && alive(node, clock.instant())) return;
-        String prefix = node + '/';
-        for (Map<String, Map<String, Long>> table : List.of(presence, leases)) {
-            for (Iterator<Map<String, Long>> keys = table.values().iterator(); keys.hasNext(); ) {
-                Map<String, Long> fields = keys.next();
-                fields.entrySet().removeIf(f -> f.getKey().startsWith(prefix) && (mode != Purge.OLDER || f.getValue() < generation));
+        for (Map<String, Map<Field, Long>> table : List.of(presence, leases)) {
+            for (Iterator<Map<Field, Long>> keys = table.values().iterator(); keys.hasNext(); ) {
+                Map<Field, Long> fields = keys.next();
+                fields.entrySet().removeIf(f -> f.getKey().node().equals(node) && (mode != Purge.OLDER || f.getValue() < generation));
                 if (fields.isEmpty()) keys.remove();
             }
         }
@@ -102,25 +101,23 @@ final class MemoryHub implements SharedState {
     @Override
     public synchronized Map<String, Integer> presence(PrincipalKey principal) {
         Map<String, Integer> counts = new TreeMap<>();
-        Map<String, Long> fields = presence.get(principal.value());
+        Map<Field, Long> fields = presence.get(principal.value());
         if (fields == null) return counts;
         Instant now = clock.instant();
-        for (String field : fields.keySet()) {
-            String node = field.substring(0, field.indexOf('/'));
-            if (alive(node, now)) counts.merge(node, 1, Integer::sum);
+        for (Field field : fields.keySet()) {
+            if (alive(field.node(), now)) counts.merge(field.node(), 1, Integer::sum);
         }
         return counts;
     }
 
     @Override
     public synchronized ClusterLimits.Lease acquire(String node, long generation, String key, String holder, int limit) {
-        Map<String, Long> fields = leases.computeIfAbsent(key, k -> new HashMap<>());
-        String mine = node + '/' + holder;
+        Map<Field, Long> fields = leases.computeIfAbsent(key, k -> new HashMap<>());
+        Field mine = new Field(node, holder);
         Instant now = clock.instant();
         int held = 0;
-        for (String field : fields.keySet()) {
-            String owner = field.substring(0, field.indexOf('/'));
-            if (owner.equals(node) || alive(owner, now)) held++;
+        for (Field field : fields.keySet()) {
+            if (field.node().equals(node) || alive(field.node(), now)) held++;
         }
         if (fields.containsKey(mine)) {
             fields.put(mine, generation);
@@ -149,7 +146,10 @@ final class MemoryHub implements SharedState {
         return until != null && !until.isBefore(now);
     }
 
-    private Map<String, Map<String, Long>> tableOf(Entry.Kind kind) {
+    /** One node's entry under a key: a session or a slot holder (two references, no string built per entry). */
+    private record Field(String node, String member) {}
+
+    private Map<String, Map<Field, Long>> tableOf(Entry.Kind kind) {
         return kind == Entry.Kind.PRESENCE ? presence : leases;
     }
 }
