@@ -34,6 +34,14 @@ public interface ClusterControl {
      */
     boolean tokensRevoked(Collection<String> tokenIds);
 
+    /**
+     * Tells every node that durable access records changed (an OAuth client or an agent): each re-reads them now rather
+     * than at its next periodic check.
+     *
+     * @return false when the cluster is unreachable (as {@link #disconnect})
+     */
+    boolean accessChanged();
+
     /** Registers a listener (the gateway's); it is called on the cluster thread and must not block. */
     Subscription listen(Listener listener);
 
@@ -45,6 +53,9 @@ public interface ClusterControl {
 
         /** Close this node's sessions that hold one of these tokens (with {@code token.revoked}, or the cause the ledger names). */
         void tokensRevoked(Set<String> tokenIds);
+
+        /** Some node changed durable access records: read them now (the gateway reads its access-change feed). */
+        void accessChanged();
 
         /**
          * This node may have missed control requests since {@code since}: check the durable records (revoked tokens,

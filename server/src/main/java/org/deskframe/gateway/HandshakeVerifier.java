@@ -55,6 +55,25 @@ class HandshakeVerifier {
         return new Outcome(checked.token(), checked.agent(), widget, access.problems(checked, widget, expectedOrg, embedOrigin));
     }
 
+    /**
+     * What a live session would now be refused for, after its OAuth client or agent changed: the first problem the
+     * handshake would name today (client disabled or unknown, {@code embed} or the embedding origin taken away, agent
+     * disabled), or null while it still stands. The token's own checks (signature, expiry) passed at the handshake.
+     */
+    Problem recheck(VerifiedToken token, Widget widget, String embedOrigin) {
+        if (token.agentId() != null) {
+            var agent = agents.find(token.agentId()).orElse(null);
+            if (agent == null || !agent.enabled()) {
+                return Problem.of(ErrorCode.AGENT_DISABLED, Map.of("agent", token.agentId(), "org", String.valueOf(token.orgId())));
+            }
+            if (!agent.orgId().equals(token.orgId())) {
+                return Problem.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(token.orgId()), "expectedOrg", agent.orgId()));
+            }
+        }
+        List<Problem> problems = access.problems(token, widget, null, embedOrigin);
+        return problems.isEmpty() ? null : problems.getFirst();
+    }
+
     /** Why a live session's token was revoked: its agent was disabled, or the token (or its family) was revoked. */
     Problem revocationCause(VerifiedToken token) {
         if (token.agentId() != null) {

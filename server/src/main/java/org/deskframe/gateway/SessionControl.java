@@ -1,7 +1,9 @@
 package org.deskframe.gateway;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.time.Instant;
@@ -13,7 +15,10 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.identity.AccessTokensRevoked;
 import org.deskframe.identity.AgentDisabled;
-import org.deskframe.identity.TokenLedger;
+import org.deskframe.identity.AccessChange;
+import org.deskframe.identity.AccessChanges;
+import org.deskframe.identity.AgentChanged;
+import org.deskframe.identity.OAuthClientChanged;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,47 +27,65 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Ends live sessions everywhere when identity revokes what they stand on: revoked tokens and disabled agents reach every
- * node through the cluster's control channel within milliseconds, no database poll involved. The ledger stays the
- * truth: a node that missed a request resynchronizes from it, and a periodic read of it converges whatever was missed.
+ * Ends live sessions everywhere when identity takes away what they stand on: revoked tokens and disabled agents reach
+ * every node through the cluster's control channel within milliseconds, and a changed OAuth client or agent makes every
+ * node re-check the sessions concerned at once. The database stays the truth: identity's access-change feed, read by
+ * position (never by a clock) every {@code deskframe.gateway.revocation-poll} and whenever the cluster says something
+ * changed or may have been missed, converges whatever a node missed.
  */
 @Component
 class SessionControl implements ClusterControl.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(SessionControl.class);
-    private static final Duration FEED_OVERLAP = Duration.ofSeconds(2);
+    private static final int PAGE = 500;
+    /** How long a position missing from the feed is looked for: far longer than an identity transaction takes. */
+    static final Duration GAP_PATIENCE = Duration.ofSeconds(60);
 
     private final ClusterControl control;
     private final SessionRegistry registry;
     private final HandshakeVerifier handshake;
-    private final TokenLedger ledger;
-    private Instant lastFeedCheck = Instant.now();
+    private final AccessChanges changes;
+    private final AccessFeedCursor cursor;
     /** Control requests arrive on the cluster thread, which must not wait; naming a cause may read the database. */
     private final ExecutorService closer = Executors.newVirtualThreadPerTaskExecutor();
 
-    SessionControl(ClusterControl control, SessionRegistry registry, HandshakeVerifier handshake, TokenLedger ledger) {
+    SessionControl(ClusterControl control, SessionRegistry registry, HandshakeVerifier handshake, AccessChanges changes) {
         this.control = control;
         this.registry = registry;
         this.handshake = handshake;
-        this.ledger = ledger;
+        this.changes = changes;
+        // Sessions opened from now on are checked against the records as they are; only later changes concern them.
+        this.cursor = new AccessFeedCursor(changes.head(), GAP_PATIENCE, System::nanoTime);
         control.listen(this);
     }
 
-    /**
-     * The convergence path: every {@code deskframe.gateway.revocation-poll}, the ledger's revocations since the last look
-     * (with an overlap for commits that land late) close what they still find open here.
-     */
+    /** The convergence path: what the feed holds that this node has not acted on yet. */
     @Scheduled(fixedDelayString = "${deskframe.gateway.revocation-poll:5s}")
-    void pollLedger() {
-        Instant since = lastFeedCheck.minus(FEED_OVERLAP);
-        lastFeedCheck = Instant.now();
-        closeRevokedSince(since);
+    void pollFeed() {
+        readFeed();
     }
 
-    private void closeRevokedSince(Instant since) {
-        if (registry.size() == 0) return;
-        Set<String> revoked = new HashSet<>(ledger.revokedSince(since));
-        if (!revoked.isEmpty()) closeSessionsHolding(revoked);
+    synchronized void readFeed() {
+        List<AccessChange> fresh = new ArrayList<>();
+        long from = cursor.readFrom();
+        while (true) {
+            List<AccessChange> page = changes.after(from, PAGE);
+            fresh.addAll(cursor.accept(page));
+            if (page.size() < PAGE) break;
+            from = page.getLast().position();
+        }
+        cursor.settle();
+        if (fresh.isEmpty() || registry.size() == 0) return;
+        Set<String> tokens = new HashSet<>(), agents = new HashSet<>(), clients = new HashSet<>();
+        for (AccessChange c : fresh) {
+            switch (c.kind()) {
+                case TOKEN -> tokens.add(c.subject());
+                case AGENT -> agents.add(c.subject());
+                case CLIENT -> clients.add(c.subject());
+            }
+        }
+        if (!tokens.isEmpty()) closeSessionsHolding(tokens);
+        if (!agents.isEmpty() || !clients.isEmpty()) recheckSessions(agents, clients);
     }
 
     /** After the revoking transaction commits, so a client that reconnects at once already finds its token revoked. */
@@ -74,6 +97,16 @@ class SessionControl implements ClusterControl.Listener {
     @TransactionalEventListener(fallbackExecution = true)
     void on(AgentDisabled event) {
         control.disconnect(PrincipalKey.of(Principal.keyOfAgent(event.agentId())), ErrorCode.AGENT_DISABLED);
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(OAuthClientChanged event) {
+        control.accessChanged();
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(AgentChanged event) {
+        control.accessChanged();
     }
 
     @Override
@@ -96,6 +129,11 @@ class SessionControl implements ClusterControl.Listener {
         closer.execute(() -> closeSessionsHolding(tokenIds));
     }
 
+    @Override
+    public void accessChanged() {
+        closer.execute(this::readFeed);
+    }
+
     void closeSessionsHolding(Set<String> tokenIds) {
         for (StreamSession s : registry.all()) {
             VerifiedToken token = s.token;
@@ -107,8 +145,23 @@ class SessionControl implements ClusterControl.Listener {
         }
     }
 
+    /** The sessions of these agents and OAuth clients go through the handshake's checks again; those now refused close with its cause. */
+    private void recheckSessions(Set<String> agents, Set<String> clients) {
+        for (StreamSession s : registry.all()) {
+            VerifiedToken token = s.token;
+            if (s.state != StreamSession.State.READY || token == null || !(s.principal instanceof Principal.Agent)) continue;
+            if (!agents.contains(token.agentId()) && !clients.contains(token.clientId())) continue;
+            Problem cause = handshake.recheck(token, s.widget, s.embedOrigin);
+            if (cause != null) {
+                log.info("closing session {} of agent {}: {}", s.id, token.agentId(), cause.code());
+                StreamHandler.fail(s, null, cause);
+            }
+        }
+    }
+
+    /** The cursor knows what this node has read: whatever was missed since {@code since} is still in the feed. */
     @Override
     public void resynchronize(Instant since) {
-        closer.execute(() -> closeRevokedSince(since));
+        closer.execute(this::readFeed);
     }
 }

@@ -29,7 +29,7 @@ public class WidgetAccess {
      * @param origin      the embedding page's origin (null: opened from the platform's own pages, not checked)
      */
     public List<Problem> problems(VerifiedToken token, Widget widget, String expectedOrg, String origin) {
-        OAuthClient client = clients.find(token.clientId()).orElse(null);
+        OAuthClient client = clients.find(token.clientId()).filter(OAuthClient::enabled).orElse(null);
         if (client == null) return List.of(Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", token.clientId())));
         return problems(token, client, widget, expectedOrg, origin);
     }

@@ -62,6 +62,9 @@ abstract class AuthorizationServerTest extends DeskframeServerTest {
     @Autowired
     ClientDirectory clients;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     /** The server's RFC 8414 metadata, discovered once from the issuer. */
     static AuthorizationServerMetadata metadata() {
         if (metadata == null) {

@@ -38,6 +38,24 @@ class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
     }
 
     @Test
+    void aRotatedRefreshTokenIsRememberedUntilTheMomentItWouldHaveExpired() {
+        Agent agent = newAgent("demo");
+        Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));
+        java.time.Instant before = java.time.Instant.now();
+        refresh("demo-backend", first.refreshToken());
+
+        var rows = jdbc.sql("select h.rotated_at, h.expires_at from refresh_token_history h join oauth2_authorization a "
+                        + "on a.id = h.authorization_id where a.principal_name = ?")
+                .param(agent.username())
+                .query((rs, n) -> new java.time.Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()})
+                .list();
+        assertThat(rows).hasSize(1);
+        // demo-backend's refresh tokens live 8 hours: the rotated one's own expiry, not a fixed retention, bounds the record.
+        Duration kept = Duration.between(before, rows.getFirst()[1]);
+        assertThat(kept).isBetween(Duration.ofHours(8).minusMinutes(5), Duration.ofHours(8).plusMinutes(1));
+    }
+
+    @Test
     void whenARotatedRefreshTokenIsReplayedWithinTheLeewayThenItIsRefusedAndNothingIsRevoked() {
         Agent agent = newAgent("demo");
         Exchange first = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));

@@ -23,12 +23,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private Duration startTimeout = Duration.ofSeconds(120);
 
     private final Path dataDir;
     private final int port;
     private final int gatewayPort;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
     private Path logFile;
     private int starts;
@@ -48,6 +49,18 @@ public final class ServerProcess implements AutoCloseable {
         properties.putAll(extra);
     }
 
+    /** How long {@link #start} waits for health (a JVM under libfaketime starts several times slower). */
+    public ServerProcess withStartTimeout(Duration timeout) {
+        startTimeout = timeout;
+        return this;
+    }
+
+    /** More environment variables for the child JVM (such as libfaketime's {@code LD_PRELOAD} and {@code FAKETIME}). */
+    public ServerProcess withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
     public ServerProcess start() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -59,7 +72,9 @@ public final class ServerProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         logFile = dataDir.resolve("server-" + (++starts) + ".log");
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,7 +84,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private void awaitHealthy() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("the server process exited with " + process.exitValue() + ":\n" + logTail());
             try {
@@ -84,7 +99,7 @@ public final class ServerProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException("the server did not become healthy within " + START_TIMEOUT + ":\n" + logTail());
+        throw new IllegalStateException("the server did not become healthy within " + startTimeout + ":\n" + logTail());
     }
 
     /** SIGKILL to the server's JVM (its own pid), then waits until it is gone. */

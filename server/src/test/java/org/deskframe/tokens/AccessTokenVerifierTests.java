@@ -77,17 +77,7 @@ class AccessTokenVerifierTests {
                 Set.of("client_credentials"), Set.of(), Set.of("messaging:read"), Set.of(), Set.of("embed"), null,
                 Duration.ofMinutes(15), Duration.ofHours(8), true)));
         when(agents.find("a1")).thenReturn(Optional.of(new Agent("a1", "demo", "agent1", null, "Agent", Set.of("agent"), true)));
-        verifier = new AccessTokenVerifier(new RegionSettings("local", ISSUER), keys, new org.deskframe.identity.TokenLedger() {
-            @Override
-            public boolean isRevoked(String jti) {
-                return revoked.contains(jti);
-            }
-
-            @Override
-            public java.util.List<String> revokedSince(java.time.Instant since) {
-                return java.util.List.copyOf(revoked);
-            }
-        }, clients, agents,
+        verifier = new AccessTokenVerifier(new RegionSettings("local", ISSUER), keys, revoked::contains, clients, agents,
                 new IdentitySettings("k", null, SKEW, null, null, 0, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

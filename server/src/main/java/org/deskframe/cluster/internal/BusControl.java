@@ -32,6 +32,7 @@ final class BusControl implements ClusterControl {
         this.bus = bus;
         bus.subscribe(ControlMessages.DisconnectRequested.class, m -> disconnectHere(PrincipalKey.of(m.principal()), reason(m.reason())));
         bus.subscribe(ControlMessages.TokensRevoked.class, m -> revokedHere(new LinkedHashSet<>(m.tokenIds())));
+        bus.subscribe(ControlMessages.AccessChanged.class, m -> accessChangedHere());
         bus.onLoss(since -> {
             Instant from = since.minus(CLOCK_MARGIN);
             log.info("cluster: this node may have missed control requests since {}: checking the durable records from {}", since, from);
@@ -64,6 +65,12 @@ final class BusControl implements ClusterControl {
     }
 
     @Override
+    public boolean accessChanged() {
+        bus.runOnClusterThread(this::accessChangedHere);
+        return bus.publish(new ControlMessages.AccessChanged());
+    }
+
+    @Override
     public Subscription listen(Listener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -85,6 +92,16 @@ final class BusControl implements ClusterControl {
                 l.tokensRevoked(tokenIds);
             } catch (RuntimeException e) {
                 log.warn("cluster: a control listener failed to close sessions of revoked tokens", e);
+            }
+        }
+    }
+
+    private void accessChangedHere() {
+        for (Listener l : listeners) {
+            try {
+                l.accessChanged();
+            } catch (RuntimeException e) {
+                log.warn("cluster: a control listener failed to read changed access records", e);
             }
         }
     }

@@ -16,6 +16,10 @@ final class ControlMessages {
     @ClusterMessage.Name("control.tokens_revoked")
     record TokensRevoked(List<String> tokenIds) implements ClusterMessage {}
 
+    /** Durable access records changed: read them now. */
+    @ClusterMessage.Name("control.access_changed")
+    record AccessChanged() implements ClusterMessage {}
+
     /** A protocol frame for these principals' sessions on the receiving node. */
     @ClusterMessage.Name("fanout.frame")
     record FrameForPrincipals(List<String> principals, String frame, String audience) implements ClusterMessage {}

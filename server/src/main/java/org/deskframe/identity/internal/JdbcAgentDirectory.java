@@ -10,6 +10,8 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.AccessChange;
+import org.deskframe.identity.AgentChanged;
 import org.deskframe.identity.AgentDisabled;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,9 +27,12 @@ class JdbcAgentDirectory implements AgentDirectory {
     private final PasswordEncoder passwords;
     private final JdbcTokenLedger ledger;
     private final ApplicationEventPublisher events;
+    private final JdbcAccessChanges changes;
 
-    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords, JdbcTokenLedger ledger, ApplicationEventPublisher events) {
+    JdbcAgentDirectory(JdbcClient jdbc, PasswordEncoder passwords, JdbcTokenLedger ledger, ApplicationEventPublisher events,
+                       JdbcAccessChanges changes) {
         this.events = events;
+        this.changes = changes;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.ledger = ledger;
@@ -84,7 +89,11 @@ class JdbcAgentDirectory implements AgentDirectory {
         if (Boolean.FALSE.equals(change.enabled()) && current.enabled()) {
             // Disabling takes effect at once: live tokens are revoked, and open sessions close (on every node).
             ledger.revokeSubject(id);
+            changes.record(AccessChange.Kind.AGENT, id);
             events.publishEvent(new AgentDisabled(id, current.orgId()));
+        } else if (change.roles() != null && !change.roles().equals(current.roles())) {
+            changes.record(AccessChange.Kind.AGENT, id);
+            events.publishEvent(new AgentChanged(id, current.orgId()));
         }
         return find(id).orElseThrow();
     }

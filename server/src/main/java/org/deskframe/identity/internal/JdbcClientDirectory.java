@@ -9,9 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.AccessChange;
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.OAuthClient;
+import org.deskframe.identity.OAuthClientChanged;
 import org.deskframe.identity.Scope;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,9 +27,14 @@ class JdbcClientDirectory implements ClientDirectory {
     private final JdbcClient jdbc;
     private final ClientSecretHashes secrets;
     private final SecretCipher cipher;
+    private final JdbcAccessChanges changes;
+    private final ApplicationEventPublisher events;
 
-    JdbcClientDirectory(JdbcClient jdbc, ClientSecretHashes secrets, SecretCipher cipher) {
+    JdbcClientDirectory(JdbcClient jdbc, ClientSecretHashes secrets, SecretCipher cipher, JdbcAccessChanges changes,
+                        ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.changes = changes;
+        this.events = events;
         this.secrets = secrets;
         this.cipher = cipher;
     }
@@ -92,7 +100,13 @@ class JdbcClientDirectory implements ClientDirectory {
                         seconds(c.accessTokenTtl(), cur.accessTokenTtl()), seconds(c.refreshTokenTtl(), cur.refreshTokenTtl()),
                         c.enabled() != null ? c.enabled() : cur.enabled(), clientId)
                 .update();
-        return find(clientId).orElseThrow();
+        OAuthClient updated = find(clientId).orElseThrow();
+        if (narrowed(cur, updated)) {
+            // Open sessions of this client re-check what they stand on, on every node (SessionControl).
+            changes.record(AccessChange.Kind.CLIENT, clientId);
+            events.publishEvent(new OAuthClientChanged(clientId, cur.orgId()));
+        }
+        return updated;
     }
 
     @Override
@@ -132,6 +146,12 @@ class JdbcClientDirectory implements ClientDirectory {
             throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
                     "client secret must be at least 32 characters (HS256 assertions need a 256-bit key)"));
         }
+    }
+
+    /** True when the change can end an open session: disabled, or lost {@code embed} or an embedding origin. */
+    static boolean narrowed(OAuthClient before, OAuthClient after) {
+        return (before.enabled() && !after.enabled()) || (before.canEmbed() && !after.canEmbed())
+                || !after.embedOrigins().containsAll(before.embedOrigins());
     }
 
     private static void validate(Set<String> grants, Set<String> authMethods, Set<String> scopes, Set<String> caps,

@@ -3,6 +3,7 @@ package org.deskframe.identity.internal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import org.deskframe.identity.AccessChange;
 import org.deskframe.identity.AccessTokensRevoked;
 import org.deskframe.identity.TokenLedger;
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,10 +16,12 @@ class JdbcTokenLedger implements TokenLedger {
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final JdbcAccessChanges changes;
 
-    JdbcTokenLedger(JdbcClient jdbc, ApplicationEventPublisher events) {
+    JdbcTokenLedger(JdbcClient jdbc, ApplicationEventPublisher events, JdbcAccessChanges changes) {
         this.jdbc = jdbc;
         this.events = events;
+        this.changes = changes;
     }
 
     @Override
@@ -26,12 +29,6 @@ class JdbcTokenLedger implements TokenLedger {
         return jdbc.sql("select revoked_at from access_token_ledger where jti = ?").param(jti)
                 .query((rs, n) -> rs.getTimestamp(1) != null).optional()
                 .orElse(true);
-    }
-
-    @Override
-    public java.util.List<String> revokedSince(Instant since) {
-        return jdbc.sql("select jti from access_token_ledger where revoked_at >= ?").param(Timestamp.from(since))
-                .query(String.class).list();
     }
 
     /** Revokes every live access token of a subject (an agent who was disabled). */
@@ -67,7 +64,10 @@ class JdbcTokenLedger implements TokenLedger {
         return n;
     }
 
+    /** The feed entries go beside the ledger's update: a node that misses the event finds them (SessionControl). */
     private void revoked(List<String> jtis) {
-        if (!jtis.isEmpty()) events.publishEvent(new AccessTokensRevoked(new java.util.HashSet<>(jtis)));
+        if (jtis.isEmpty()) return;
+        changes.record(AccessChange.Kind.TOKEN, jtis);
+        events.publishEvent(new AccessTokensRevoked(new java.util.HashSet<>(jtis)));
     }
 }

@@ -1,5 +1,6 @@
 package org.deskframe.identity.internal;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -42,8 +43,11 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
                 String oldValue = previous.getRefreshToken().getToken().getTokenValue();
                 OAuth2Authorization.Token<OAuth2RefreshToken> now = authorization.getRefreshToken();
                 if (now == null || !now.getToken().getTokenValue().equals(oldValue)) {
-                    jdbc.sql("insert into refresh_token_history (token_hash, authorization_id, rotated_at) values (?, ?, ?)")
-                            .params(hash(oldValue), authorization.getId(), Columns.now()).update();
+                    // Kept until the rotated token itself would have expired: reuse detection lasts as long as it can be presented.
+                    Instant oldExpiry = previous.getRefreshToken().getToken().getExpiresAt();
+                    jdbc.sql("insert into refresh_token_history (token_hash, authorization_id, rotated_at, expires_at) values (?, ?, ?, ?)")
+                            .params(hash(oldValue), authorization.getId(), Columns.now(),
+                                    oldExpiry == null ? null : Timestamp.from(oldExpiry)).update();
                 }
             }
             delegate.save(authorization);

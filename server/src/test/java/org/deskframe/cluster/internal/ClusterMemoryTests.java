@@ -135,10 +135,11 @@ class ClusterMemoryTests {
 
         assertThat(a.control.disconnect(AGENT_1, ErrorCode.AGENT_DISABLED)).isTrue();
         assertThat(a.control.tokensRevoked(List.of("jti-1", "jti-2"))).isTrue();
+        assertThat(a.control.accessChanged()).isTrue();
 
         for (RecordingListener l : List.of(onA, onB)) {
-            await().atMost(Duration.ofSeconds(1)).until(() -> l.events.size() == 2);
-            assertThat(l.events).containsExactly("disconnect agent:a1 AGENT_DISABLED", "revoked [jti-1, jti-2]");
+            await().atMost(Duration.ofSeconds(1)).until(() -> l.events.size() == 3);
+            assertThat(l.events).containsExactly("disconnect agent:a1 AGENT_DISABLED", "revoked [jti-1, jti-2]", "access changed");
         }
     }
 
@@ -336,6 +337,11 @@ class ClusterMemoryTests {
         @Override
         public void tokensRevoked(Set<String> tokenIds) {
             events.add("revoked " + tokenIds);
+        }
+
+        @Override
+        public void accessChanged() {
+            events.add("access changed");
         }
 
         @Override

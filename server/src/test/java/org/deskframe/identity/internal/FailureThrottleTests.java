@@ -34,6 +34,18 @@ class FailureThrottleTests {
     }
 
     @Test
+    void aSuccessClearsTheBackoffAndTheFreeFailuresStartAgain() {
+        fail("agent:a", 10);
+        assertThat(throttle.retryAfter("agent:a")).as("backoff after ten failures").contains(Duration.ofSeconds(32));
+        throttle.succeeded("agent:a");
+        assertThat(throttle.retryAfter("agent:a")).as("a success clears the backoff").isEmpty();
+        fail("agent:a", 4);
+        assertThat(throttle.retryAfter("agent:a")).as("consecutive failures count from the success").isEmpty();
+        fail("agent:a", 1);
+        assertThat(throttle.retryAfter("agent:a")).contains(Duration.ofSeconds(1));
+    }
+
+    @Test
     void aSuccessClearsTheWaitButNotTheHourlyCount() {
         FailureThrottle strict = new FailureThrottle(6, InMemoryCluster.limits(clock));
         for (int i = 0; i < 6; i++) strict.failed("client:c");
