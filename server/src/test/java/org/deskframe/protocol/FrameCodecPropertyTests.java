@@ -15,7 +15,7 @@ import org.deskframe.diagnostics.ProblemException;
  * Properties of the frame decoder: whatever arrives, it either returns a frame or throws a {@code protocol.bad_frame}
  * problem that says what was wrong - never any other exception - and valid frames survive encode/decode.
  */
-class FrameCodecProperties {
+class FrameCodecPropertyTests {
 
     private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
