@@ -79,6 +79,7 @@ class WidgetPages {
             case MESSAGING -> "Deskframe messaging";
             case VOICE -> "Deskframe voice";
             case VIDEO -> "Deskframe video";
+            case MESSENGER -> "Deskframe messenger";
         };
         return """
                 <!doctype html>

@@ -1,0 +1,116 @@
+package org.deskframe.embed;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.Problem;
+import org.deskframe.gateway.GatewayEndpoint;
+import org.deskframe.guest.MessengerDeployment;
+import org.deskframe.guest.MessengerDeployments;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The messenger's panel, the page its iframe loads: {@code /embed/v1/messenger/{deployment}}. Its CSP
+ * {@code frame-ancestors} is exactly the deployment's allowed origins; an unknown deployment gets
+ * {@code guest.deployment_unknown} and a page that says so (framed by no one, so the snippet reports the code itself).
+ * The page holds nothing: the snippet on the customer's page hands it the guest token by postMessage.
+ */
+@RestController
+class MessengerPages {
+
+    static final String PATH = "/embed/v1/messenger/";
+
+    private final MessengerDeployments deployments;
+    private final GatewayEndpoint gateway;
+
+    MessengerPages(MessengerDeployments deployments, GatewayEndpoint gateway) {
+        this.deployments = deployments;
+        this.gateway = gateway;
+    }
+
+    @GetMapping(value = PATH + "{deployment}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> panel(@PathVariable String deployment, HttpServletRequest request) {
+        String streamUrl = gateway.streamUrl(request.getScheme(), request.getServerName());
+        Optional<MessengerDeployment> d = deployments.find(deployment);
+        if (d.isEmpty()) {
+            return error(Problem.of(ErrorCode.GUEST_DEPLOYMENT_UNKNOWN, Map.of("deployment", deployment)), streamUrl);
+        }
+        String ancestors = d.get().allowedOrigins().stream().sorted().collect(Collectors.joining(" "));
+        return ResponseEntity.ok()
+                .header("Content-Security-Policy", policy(streamUrl, ancestors))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .cacheControl(CacheControl.noCache())
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .body(html(d.get(), streamUrl));
+    }
+
+    /** The panel talks to this origin (guest sessions, history) and the gateway only. */
+    private static String policy(String streamUrl, String frameAncestors) {
+        java.net.URI stream = java.net.URI.create(streamUrl);
+        String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
+                + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
+    }
+
+    private static String html(MessengerDeployment d, String streamUrl) {
+        return """
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta name="deskframe-gateway" content="%s">
+                <title>%s</title>
+                <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
+                <link rel="stylesheet" href="/embed/v1/widgets/messenger.css">
+                <script type="module" src="/embed/v1/widgets/messenger.js"></script>
+                </head>
+                <body>
+                <main id="app" class="df-widget df-messenger" data-deployment="%s" aria-label="%s" aria-busy="true">
+                <p class="df-loading" role="status">Loading…</p>
+                </main>
+                </body>
+                </html>
+                """.formatted(HtmlUtils.htmlEscape(streamUrl), HtmlUtils.htmlEscape(d.name()), HtmlUtils.htmlEscape(d.id()),
+                HtmlUtils.htmlEscape(d.name()));
+    }
+
+    private static ResponseEntity<String> error(Problem problem, String streamUrl) {
+        String page = """
+                <!doctype html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Deskframe messenger unavailable</title>
+                <link rel="stylesheet" href="/embed/v1/widgets/widget.css"></head>
+                <body>
+                <main class="df-widget">
+                <section class="df-error" role="alert">
+                <h1>This messenger cannot be shown</h1>
+                <p class="df-error-message">%s</p>
+                <p class="df-error-hint"><strong>Fix:</strong> %s</p>
+                <p class="df-error-code">Error code: <code>%s</code></p>
+                </section>
+                </main>
+                </body>
+                </html>
+                """.formatted(HtmlUtils.htmlEscape(problem.message()), HtmlUtils.htmlEscape(problem.hint()),
+                HtmlUtils.htmlEscape(problem.code()));
+        return ResponseEntity.status(HttpStatus.valueOf(problem.error().httpStatus()))
+                .header("Content-Security-Policy", policy(streamUrl, "'none'"))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Deskframe-Error", problem.code())
+                .cacheControl(CacheControl.noStore())
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .body(page);
+    }
+}
