@@ -2,7 +2,6 @@ package org.deskframe.identity;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
 import java.util.Optional;
 
 /**
@@ -16,9 +15,4 @@ public interface SigningKeys {
     JWKSet publicKeys();
     /** Creates a new current key; the old current key becomes the previous one. Returns the new {@code kid}. */
     String rotate();
-    /**
-     * Signs {@code claims} as an access token ({@code typ: at+jwt}, RS256, the current key's kid), for tokens the
-     * platform issues outside the authorization server (a messenger's guest tokens), so the one verifier checks them.
-     */
-    String signAccessToken(JWTClaimsSet claims);
 }

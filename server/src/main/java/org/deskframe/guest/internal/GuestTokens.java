@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.deskframe.guest.GuestSettings;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.Scope;
-import org.deskframe.identity.SigningKeys;
+import org.deskframe.identity.AccessTokenSigner;
 import org.deskframe.tokens.AccessTokenVerifier;
 import org.springframework.stereotype.Component;
 
@@ -22,11 +22,11 @@ class GuestTokens {
 
     record Issued(String token, Instant expiresAt) {}
 
-    private final SigningKeys keys;
+    private final AccessTokenSigner keys;
     private final RegionSettings region;
     private final GuestSettings settings;
 
-    GuestTokens(SigningKeys keys, RegionSettings region, GuestSettings settings) {
+    GuestTokens(AccessTokenSigner keys, RegionSettings region, GuestSettings settings) {
         this.keys = keys;
         this.region = region;
         this.settings = settings;
@@ -52,6 +52,6 @@ class GuestTokens {
                 .claim("scope", Scope.GUEST.value())
                 .claim(AccessTokenVerifier.GUEST_CLAIM, guest)
                 .build();
-        return new Issued(keys.signAccessToken(claims), exp);
+        return new Issued(keys.signAccessToken(claims, "messenger:" + deploymentId), exp);
     }
 }

@@ -97,8 +97,8 @@ class SigningKeyRing implements SigningKeys, JWKSource<SecurityContext> {
         return key.getKeyID();
     }
 
-    @Override
-    public String signAccessToken(com.nimbusds.jwt.JWTClaimsSet claims) {
+    /** {@code claims} as an access token signed with the current key (for {@link LedgeredTokenSigner}). */
+    String signAccessToken(com.nimbusds.jwt.JWTClaimsSet claims) {
         RSAKey key = current();
         var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.RS256)
                 .type(new com.nimbusds.jose.JOSEObjectType("at+jwt")).keyID(key.getKeyID()).build(), claims);
