@@ -267,7 +267,7 @@ public enum ErrorCode {
     /** An integrator-signed customer token expired. */
     CUSTOMER_TOKEN_EXPIRED("customer.token_expired", 401, 4344,
             "The customer token for messenger deployment {deployment} expired at {expiredAt}.",
-            "Have your backend sign a fresh customer token for each page load and pass it to new Messenger({customer: {token}}); check that its clock is right."),
+            "Have your backend sign a fresh customer token for each page load and pass it as the messenger's customer.token option; check that its clock is right."),
     /** An integrator-signed customer token was presented a second time. */
     CUSTOMER_TOKEN_REPLAYED("customer.token_replayed", 401, 4345,
             "The customer token {jti} for messenger deployment {deployment} was already used.",
