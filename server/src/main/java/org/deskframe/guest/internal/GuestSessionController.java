@@ -37,13 +37,15 @@ class GuestSessionController {
         this.gateway = gateway;
     }
 
-    record SessionRequest(String deployment, String resume, String customerToken, Map<String, String> prechat, Boolean restart) {}
+    record SessionRequest(String deployment, String resume, String customerToken, Map<String, String> prechat, Boolean restart,
+                          Boolean probe) {}
 
     @PostMapping(path = "/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "openGuestSession", summary = "Open or resume a customer's guest session",
             description = "Returns a short-lived guest access token (scope guest, bound to the deployment and the conversation) "
                     + "and the resume credential the messenger keeps; with resume, the same conversation. 429 guest.rate_limited "
-                    + "with Retry-After per page origin and client address.")
+                    + "with Retry-After per page origin and client address. probe: true (deskframe doctor) runs every check and "
+                    + "issues a token without opening a conversation.")
     ResponseEntity<Map<String, Object>> open(@RequestBody(required = false) SessionRequest body,
                                              @RequestHeader(name = "Origin", required = false) String origin,
                                              HttpServletRequest request, HttpServletResponse response) {
@@ -53,7 +55,7 @@ class GuestSessionController {
         GuestSessions.Opened o;
         try {
             o = sessions.open(new GuestSessions.Request(body.deployment(), body.resume(), body.customerToken(), body.prechat(),
-                    Boolean.TRUE.equals(body.restart())), origin, request.getRemoteAddr());
+                    Boolean.TRUE.equals(body.restart()), Boolean.TRUE.equals(body.probe())), origin, request.getRemoteAddr());
         } catch (ProblemException e) {
             if (e.problem().error() == ErrorCode.GUEST_RATE_LIMITED) {
                 response.setHeader("Retry-After", String.valueOf(e.problem().details().get("retryAfterSeconds")));
@@ -64,7 +66,8 @@ class GuestSessionController {
         out.put("token", o.token().token());
         out.put("tokenType", "Bearer");
         out.put("expiresAt", o.token().expiresAt().toString());
-        out.put("resume", o.resume());
+        if (o.resume() != null) out.put("resume", o.resume());
+        out.put("probe", GuestSessions.PROBE_CONVERSATION.equals(o.conversation()));
         out.put("conversation", o.conversation());
         out.put("resumed", o.resumed());
         out.put("customer", customerView(o.customer()));

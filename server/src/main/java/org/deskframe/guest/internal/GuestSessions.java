@@ -36,8 +36,20 @@ class GuestSessions {
 
     private static final Logger log = LoggerFactory.getLogger(GuestSessions.class);
 
-    /** What the messenger asks for; {@code restart}: the customer wants a new conversation (after one ended). */
-    record Request(String deployment, String resume, String customerToken, Map<String, String> prechat, boolean restart) {}
+    /**
+     * What the messenger asks for; {@code restart}: the customer wants a new conversation (after one ended);
+     * {@code probe}: {@code deskframe doctor} checks the integration — every check runs and a guest token is issued,
+     * but no conversation is opened (nothing reaches the queue) and nothing can be resumed.
+     */
+    record Request(String deployment, String resume, String customerToken, Map<String, String> prechat, boolean restart,
+                   boolean probe) {
+        Request(String deployment, String resume, String customerToken, Map<String, String> prechat, boolean restart) {
+            this(deployment, resume, customerToken, prechat, restart, false);
+        }
+    }
+
+    /** The conversation a probe's token is bound to: none exists, so the token reaches no conversation at all. */
+    static final String PROBE_CONVERSATION = "probe";
 
     record Opened(MessengerDeployment deployment, CustomerProfile customer, String conversation, boolean resumed,
                   String resume, GuestTokens.Issued token, List<String> earlierConversations) {}
@@ -95,6 +107,12 @@ class GuestSessions {
         Instant now = clock.instant();
         CustomerProfile verified = r.customerToken() == null || r.customerToken().isBlank() ? null
                 : customerTokens.verify(d, r.customerToken());
+        if (r.probe()) {
+            CustomerProfile probe = verified != null ? verified : new CustomerProfile(Visitors.newGuestId(), null, null, false, Map.of());
+            log.info("guest session probe: deployment {} origin {}", d.id(), origin);
+            return new Opened(d, probe, PROBE_CONVERSATION, false, null,
+                    tokens.issue(d.orgId(), d.id(), probe.id(), PROBE_CONVERSATION, probe.verified(), now), List.of());
+        }
         Optional<Visitors.Visitor> visitor = r.resume() == null || r.resume().isBlank() ? Optional.empty() : Optional.of(resumable(d, r.resume(), now));
         // A verified customer is who its token says: a credential of someone else (a shared browser) is not resumed.
         if (verified != null && visitor.isPresent() && !visitor.get().customerId().equals(verified.id())) visitor = Optional.empty();
