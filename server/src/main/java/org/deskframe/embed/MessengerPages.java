@@ -1,7 +1,6 @@
 package org.deskframe.embed;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -10,7 +9,6 @@ import org.deskframe.diagnostics.Problem;
 import org.deskframe.gateway.GatewayEndpoint;
 import org.deskframe.guest.MessengerDeployment;
 import org.deskframe.guest.MessengerDeployments;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,21 +44,7 @@ class MessengerPages {
             return error(Problem.of(ErrorCode.GUEST_DEPLOYMENT_UNKNOWN, Map.of("deployment", deployment)), streamUrl);
         }
         String ancestors = d.get().allowedOrigins().stream().sorted().collect(Collectors.joining(" "));
-        return ResponseEntity.ok()
-                .header("Content-Security-Policy", policy(streamUrl, ancestors))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer")
-                .cacheControl(CacheControl.noCache())
-                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-                .body(html(d.get(), streamUrl));
-    }
-
-    /** The panel talks to this origin (guest sessions, history) and the gateway only. */
-    private static String policy(String streamUrl, String frameAncestors) {
-        java.net.URI stream = java.net.URI.create(streamUrl);
-        String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
-                + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
+        return FramedPages.page(html(d.get(), streamUrl), streamUrl, ancestors);
     }
 
     private static String html(MessengerDeployment d, String streamUrl) {
@@ -87,30 +71,6 @@ class MessengerPages {
     }
 
     private static ResponseEntity<String> error(Problem problem, String streamUrl) {
-        String page = """
-                <!doctype html>
-                <html lang="en">
-                <head><meta charset="utf-8"><title>Deskframe messenger unavailable</title>
-                <link rel="stylesheet" href="/embed/v1/widgets/widget.css"></head>
-                <body>
-                <main class="df-widget">
-                <section class="df-error" role="alert">
-                <h1>This messenger cannot be shown</h1>
-                <p class="df-error-message">%s</p>
-                <p class="df-error-hint"><strong>Fix:</strong> %s</p>
-                <p class="df-error-code">Error code: <code>%s</code></p>
-                </section>
-                </main>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(problem.message()), HtmlUtils.htmlEscape(problem.hint()),
-                HtmlUtils.htmlEscape(problem.code()));
-        return ResponseEntity.status(HttpStatus.valueOf(problem.error().httpStatus()))
-                .header("Content-Security-Policy", policy(streamUrl, "'none'"))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("X-Deskframe-Error", problem.code())
-                .cacheControl(CacheControl.noStore())
-                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-                .body(page);
+        return FramedPages.error(HttpStatus.valueOf(problem.error().httpStatus()), problem, streamUrl, "messenger");
     }
 }

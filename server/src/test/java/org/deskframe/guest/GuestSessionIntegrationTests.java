@@ -243,6 +243,23 @@ class GuestSessionIntegrationTests extends DeskframeServerTest {
         }
     }
 
+    @Test
+    void whenDoctorProbesThenEveryCheckRunsAndATokenIsIssuedButNoConversationOpens() {
+        String origin = GuestFixture.uniqueOrigin();
+        String dep = guests.deployment(origin);
+        Reply probe = guests.session(origin, "deployment", dep, "probe", true);
+        assertThat(probe.status()).as(probe.body()).isEqualTo(201);
+        assertThat(probe.json().get("probe").asBoolean()).isTrue();
+        assertThat(probe.json().has("resume")).isFalse();
+        try (StreamClient c = StreamClient.connect(BASE, BASE)) {
+            customer(c, probe.json().get("token").asString(), origin);
+            c.sendFrame("op", "list_conversations", "id", "l");
+            assertThat(c.nextOp("conversations").get("conversations")).isEmpty();
+        }
+        assertThat(guests.session("https://elsewhere.example", "deployment", dep, "probe", true).json().get("code").asString())
+                .isEqualTo("guest.origin_not_allowed");
+    }
+
     static JsonNode customer(StreamClient c, String token, String embedOrigin) {
         c.sendFrame("op", "authenticate", "id", "auth", "token", token, "widget", "messenger", "embedOrigin", embedOrigin);
         JsonNode ready = c.next();
