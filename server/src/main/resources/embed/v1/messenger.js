@@ -268,6 +268,9 @@ export class Messenger {
         this._setState('starting');
         this._start({prechat: d.fields || {}});
         break;
+      case 'escape':
+        if (this._panel && !this._panel.hidden) { this._toggle(false); this._launcher.focus(); }
+        break;
       case 'restart':
         this._setState('starting');
         this._start({restart: true});

@@ -104,6 +104,33 @@ class MessengerBrowserIntegrationTests {
         }
     }
 
+    @Test
+    void theMessengerIsAccessibleAndFitsAPhone() {
+        try (AgentPage customer = browser.openForAudit(site.origin() + "/", page -> { })) {
+            Page page = customer.page();
+            page.setViewportSize(375, 667);
+            FrameLocator panel = openPanel(page);
+            assertThat(panel.getByLabel("Name")).isVisible();
+            AccessibilityAudit.assertNoSeriousFindings(page, "the messenger's pre-chat form");
+            panel.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Start chat")).click();
+            Locator composer = panel.getByRole(AriaRole.TEXTBOX, new FrameLocator.GetByRoleOptions().setName("Message"));
+            assertThat(composer).isEnabled();
+            // Keyboard only: the composer takes focus, Enter sends.
+            composer.focus();
+            page.keyboard().type("Typed on a phone");
+            page.keyboard().press("Enter");
+            assertThat(panel.locator(".df-m-own")).containsText("Typed on a phone");
+            var box = page.locator("iframe[title='Chat with us']").boundingBox();
+            assertThat(box.x).isGreaterThanOrEqualTo(0);
+            assertThat(box.x + box.width).isLessThanOrEqualTo(375);
+            assertThat(box.y + box.height).isLessThanOrEqualTo(667);
+            AccessibilityAudit.assertNoSeriousFindings(page, "the messenger's conversation");
+            // Escape closes the panel and gives the focus back to the launcher.
+            page.keyboard().press("Escape");
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Open chat"))).isFocused();
+        }
+    }
+
     private static FrameLocator openPanel(Page page) {
         Locator launcher = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Open chat"));
         assertThat(launcher).isVisible();

@@ -20,7 +20,9 @@ const status = h('p', {class: 'df-m-status', role: 'status', 'aria-live': 'polit
 const endButton = h('button', {type: 'button', class: 'df-m-end', hidden: true, onclick: () => endConversation()}, 'End chat');
 const header = h('header', {class: 'df-m-header'}, h('div', {}, title, status), endButton);
 const earlier = h('div', {class: 'df-m-earlier'});
-const log = h('ol', {class: 'df-m-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0'});
+// The transcript: a live log region around a list of messages (a list keeps its semantics inside the log).
+const list = h('ol', {class: 'df-m-log'});
+const log = h('div', {class: 'df-m-transcript', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0'}, list);
 const typing = h('p', {class: 'df-m-typing', 'aria-live': 'polite'});
 const textarea = h('textarea', {class: 'df-m-input', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Message',
   placeholder: 'Write a message…', rows: '2', disabled: true});
@@ -38,6 +40,8 @@ mount(header, errorBox, body, ended, composer);
 status.textContent = bridge.embedded ? 'Connecting…' : 'This chat opens on the site that embeds it (new Messenger({...})).';
 
 composer.addEventListener('submit', e => { e.preventDefault(); submit(); });
+// Keys pressed in this frame never reach the customer's page: Escape is passed on (it closes a floating panel).
+document.addEventListener('keydown', e => { if (e.key === 'Escape') bridge.post({type: 'escape'}); });
 textarea.addEventListener('keydown', e => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
 });
@@ -55,7 +59,12 @@ bridge.on('session', d => startSession(d));
 bridge.on('token', d => { state.token = d.token; if (state.gateway) state.gateway.refresh(d.token); });
 bridge.on('error', d => showError(d.error));
 bridge.on('prechat', d => showPrechat(d.deployment));
-bridge.on('visibility', d => { state.visible = !!d.visible; if (state.visible) markRead(); });
+bridge.on('visibility', d => {
+  state.visible = !!d.visible;
+  if (!state.visible) return;
+  markRead();
+  if (!textarea.disabled) textarea.focus();
+});
 bridge.on('send', d => {
   send(d.text).then(ack => bridge.post({type: 'sent', id: d.id, ack}),
     e => bridge.post({type: 'sent', id: d.id, error: {code: e.code, message: e.message, hint: e.hint}}));
@@ -74,7 +83,7 @@ function startSession(d) {
   state.bySeq.clear();
   state.pending.clear();
   state.ended = false;
-  log.replaceChildren();
+  list.replaceChildren();
   ended.hidden = true;
   ended.replaceChildren();
   showEarlier(d.earlierConversations || []);
@@ -148,7 +157,7 @@ function addMessage(m) {
   li.dataset.seq = String(m.seq);
   if (own) setReceipt(li, 'sent');
   state.bySeq.set(m.seq, li);
-  log.append(li);
+  list.append(li);
   li.scrollIntoView({block: 'end'});
   if (!own) {
     typing.textContent = '';
@@ -197,7 +206,7 @@ function showTyping(p) {
 }
 
 function notice(text) {
-  log.append(h('li', {class: 'df-m-notice'}, text));
+  list.append(h('li', {class: 'df-m-notice'}, text));
 }
 
 function endedBy(f) {
@@ -233,7 +242,7 @@ function send(raw) {
   const li = entry({kind: 'customer', id: state.me}, text, null, true);
   setReceipt(li, 'sending');
   state.pending.set(clientMessageId, li);
-  log.append(li);
+  list.append(li);
   li.scrollIntoView({block: 'end'});
   return state.gateway.command({op: Op.SEND, conversation: state.conversation, clientMessageId, text}).then(ack => {
     state.pending.delete(clientMessageId);
