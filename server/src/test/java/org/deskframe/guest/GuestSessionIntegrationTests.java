@@ -214,6 +214,10 @@ class GuestSessionIntegrationTests extends DeskframeServerTest {
             c.sendFrame("op", "authenticate", "id", "a", "token", agent, "widget", "messenger", "embedOrigin", origin);
             assertThat(c.nextOp("error").get("code").asString()).isEqualTo("guest.token_required");
         }
+        // The dry run says the same as the handshake.
+        JsonNode dryRun = http.get("/api/v2/authorize?widgets=messenger", agent).json().get("widgets").get("messenger");
+        assertThat(dryRun.get("ready").asBoolean()).isFalse();
+        assertThat(dryRun.get("problems").get(0).get("code").asString()).isEqualTo("guest.token_required");
         try (StreamClient c = StreamClient.connect(BASE, BASE)) {
             c.sendFrame("op", "authenticate", "id", "a", "token", token, "widget", "messaging");
             assertThat(c.nextOp("error").get("code").asString()).isEqualTo("token.not_agent");
