@@ -160,20 +160,25 @@ final class AdminCommand {
     static final class MessengerDeployments {
         private static final String[] COLUMNS = {"id", "name", "queue", "allowedOrigins", "prechatFields"};
 
-        static String path(String org) {
-            return "/api/v2/admin/orgs/" + PlatformHttp.form(org) + "/messenger-deployments";
+        /** The organisation whose deployments a command reaches. */
+        static final class OrgOption {
+            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
+            String id;
+
+            String path() {
+                return "/api/v2/admin/orgs/" + PlatformHttp.form(id) + "/messenger-deployments";
+            }
         }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List an organisation's messenger deployments.")
         static final class ListDeployments implements Callable<Integer> {
             @Spec CommandSpec spec;
             @Mixin Connection connection;
-            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
-            String org;
+            @Mixin OrgOption org;
 
             @Override
             public Integer call() {
-                return connection.list(spec, path(org), COLUMNS);
+                return connection.list(spec, org.path(), COLUMNS);
             }
         }
 
@@ -181,8 +186,7 @@ final class AdminCommand {
         static final class Create implements Callable<Integer> {
             @Spec CommandSpec spec;
             @Mixin Connection connection;
-            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
-            String org;
+            @Mixin OrgOption org;
             @Option(names = "--id", required = true, paramLabel = "ID", description = "The deployment's id (the snippet's deployment option).")
             String id;
             @Option(names = "--name", required = true, paramLabel = "TEXT", description = "Its name, shown in the messenger's header.")
@@ -215,7 +219,7 @@ final class AdminCommand {
                     if (secretEnv != null) v.put("secret", System.getenv(secretEnv));
                     body.put("verification", v);
                 }
-                return connection.call(spec, "POST", path(org), PlatformHttp.JSON.writeValueAsString(body), COLUMNS);
+                return connection.call(spec, "POST", org.path(), PlatformHttp.JSON.writeValueAsString(body), COLUMNS);
             }
         }
 
@@ -223,14 +227,13 @@ final class AdminCommand {
         static final class Delete implements Callable<Integer> {
             @Spec CommandSpec spec;
             @Mixin Connection connection;
-            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
-            String org;
+            @Mixin OrgOption org;
             @Option(names = "--id", required = true, paramLabel = "ID", description = "The deployment.")
             String id;
 
             @Override
             public Integer call() {
-                return connection.call(spec, "DELETE", path(org) + "/" + PlatformHttp.form(id), null, COLUMNS);
+                return connection.call(spec, "DELETE", org.path() + "/" + PlatformHttp.form(id), null, COLUMNS);
             }
         }
     }

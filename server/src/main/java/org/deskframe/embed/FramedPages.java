@@ -25,6 +25,32 @@ final class FramedPages {
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
     }
 
+    /**
+     * The page itself: it announces the gateway, loads {@code widgets/<script>} and its styles, and holds nothing but a
+     * loading line in {@code <main>} (its script takes it from there). {@code mainAttributes} are already escaped.
+     */
+    static String shell(String streamUrl, String title, String script, String extraStylesheet, String mainAttributes) {
+        String styles = "<link rel=\"stylesheet\" href=\"/embed/v1/widgets/widget.css\">\n"
+                + (extraStylesheet == null ? "" : "<link rel=\"stylesheet\" href=\"/embed/v1/widgets/" + extraStylesheet + "\">\n");
+        return """
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta name="deskframe-gateway" content="%s">
+                <title>%s</title>
+                %s<script type="module" src="/embed/v1/widgets/%s"></script>
+                </head>
+                <body>
+                <main id="app" %s aria-busy="true">
+                <p class="df-loading" role="status">Loading…</p>
+                </main>
+                </body>
+                </html>
+                """.formatted(HtmlUtils.htmlEscape(streamUrl), HtmlUtils.htmlEscape(title), styles, script, mainAttributes);
+    }
+
     static ResponseEntity<String> page(String html, String streamUrl, String frameAncestors) {
         return ResponseEntity.ok()
                 .header("Content-Security-Policy", policy(streamUrl, frameAncestors))

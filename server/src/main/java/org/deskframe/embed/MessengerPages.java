@@ -48,26 +48,9 @@ class MessengerPages {
     }
 
     private static String html(MessengerDeployment d, String streamUrl) {
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta name="deskframe-gateway" content="%s">
-                <title>%s</title>
-                <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
-                <link rel="stylesheet" href="/embed/v1/widgets/messenger.css">
-                <script type="module" src="/embed/v1/widgets/messenger.js"></script>
-                </head>
-                <body>
-                <main id="app" class="df-widget df-messenger" data-deployment="%s" aria-label="%s" aria-busy="true">
-                <p class="df-loading" role="status">Loading…</p>
-                </main>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(streamUrl), HtmlUtils.htmlEscape(d.name()), HtmlUtils.htmlEscape(d.id()),
-                HtmlUtils.htmlEscape(d.name()));
+        return FramedPages.shell(streamUrl, d.name(), "messenger.js", "messenger.css",
+                "class=\"df-widget df-messenger\" data-deployment=\"%s\" aria-label=\"%s\""
+                        .formatted(HtmlUtils.htmlEscape(d.id()), HtmlUtils.htmlEscape(d.name())));
     }
 
     private static ResponseEntity<String> error(Problem problem, String streamUrl) {

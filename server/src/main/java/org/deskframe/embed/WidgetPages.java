@@ -66,25 +66,8 @@ class WidgetPages {
             case VIDEO -> "Deskframe video";
             case MESSENGER -> "Deskframe messenger";
         };
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta name="deskframe-gateway" content="%s">
-                <title>%s</title>
-                <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
-                <script type="module" src="/embed/v1/widgets/%s"></script>
-                </head>
-                <body>
-                <main id="app" class="df-widget df-%s" data-widget="%s" data-notice="%s" aria-label="%s" aria-busy="true">
-                <p class="df-loading" role="status">Loading…</p>
-                </main>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(),
-                HtmlUtils.htmlEscape(notice), title);
+        return FramedPages.shell(streamUrl, title, script, null, "class=\"df-widget df-%s\" data-widget=\"%s\" data-notice=\"%s\" aria-label=\"%s\""
+                .formatted(widget.id(), widget.id(), HtmlUtils.htmlEscape(notice), title));
     }
 
     private static ResponseEntity<String> error(HttpStatus status, Problem problem, String streamUrl) {
