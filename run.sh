@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Starts Deskframe (embedded H2 under ./data, demo data) and the example agent desktop together, building both first
-# if needed, and prints one summary once both are up: each place's URL and its credentials. Both log to logs/
-# (platform.log, agent-desktop.log); the desktop is stopped when the platform stops.
+# Starts Deskframe (embedded H2 under ./data, demo data), the example agent desktop and the demo customer site together,
+# building first if needed, and prints one summary once they are up: each place's URL and its credentials. All log to
+# logs/ (platform.log, agent-desktop.log, customer-site.log); the desktop and the site stop when the platform stops.
 # Honours SERVER_PORT (default 8080), DESKFRAME_GATEWAY_PORT (the widgets' WebSocket gateway, default 8090), DESKTOP_PORT
-# (default 8081) and every Spring property as an environment variable; arguments are passed to the platform.
+# (default 8081), CUSTOMER_SITE_PORT (default 8082) and every Spring property as
+# an environment variable; arguments are passed to the platform.
 set -euo pipefail
 cd "$(dirname "$0")"
 . bin/java-env
@@ -11,6 +12,7 @@ JAVA="$JAVA_HOME/bin/java"
 
 SERVER_PORT="${SERVER_PORT:-8080}"
 DESKTOP_PORT="${DESKTOP_PORT:-8081}"
+CUSTOMER_SITE_PORT="${CUSTOMER_SITE_PORT:-8082}"
 export SERVER_PORT DESKTOP_PORT
 PLATFORM_URL="${DESKFRAME_REGION_PUBLIC_URL:-http://localhost:$SERVER_PORT}"
 DESKTOP_URL="${DESKTOP_PUBLIC_URL:-http://localhost:$DESKTOP_PORT}"
@@ -18,6 +20,9 @@ DESKTOP_URL="${DESKTOP_PUBLIC_URL:-http://localhost:$DESKTOP_PORT}"
 # (its public URL, which is the token issuer the page's EmbeddingClient compares env with).
 export DESKFRAME_DEMO_DESKTOPURL="${DESKFRAME_DEMO_DESKTOPURL:-$DESKTOP_URL}"
 export DESKFRAME_ENV="${DESKFRAME_ENV:-$PLATFORM_URL}"
+# guest: the demo customer site's origin is allowed by the demo messenger deployment demo-web (docs/messenger.md).
+CUSTOMER_SITE_URL="${CUSTOMER_SITE_PUBLIC_URL:-http://localhost:$CUSTOMER_SITE_PORT}"
+export DESKFRAME_GUEST_DEMOSITEURL="${DESKFRAME_GUEST_DEMOSITEURL:-$CUSTOMER_SITE_URL}"
 
 SERVER_JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
 DESKTOP_JAR=examples/agent-desktop/target/agent-desktop.jar
@@ -34,6 +39,9 @@ if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
 fi
 DESKTOP_LOG=logs/agent-desktop.log
 DESKTOP_PID_FILE=data/agent-desktop.pid
+SITE_LOG=logs/customer-site.log
+SITE_PID_FILE=data/customer-site.pid
+SITE_DIR="$PWD/data/customer-site-$CUSTOMER_SITE_PORT"
 
 # A desktop left over from a run that was killed hard: stop it, but only if that process really is our desktop.
 if [ -f "$DESKTOP_PID_FILE" ]; then
@@ -44,10 +52,27 @@ if [ -f "$DESKTOP_PID_FILE" ]; then
   rm -f "$DESKTOP_PID_FILE"
 fi
 
+if [ -f "$SITE_PID_FILE" ]; then
+  old=$(cat "$SITE_PID_FILE")
+  if [ -n "$old" ] && tr '\0' ' ' < "/proc/$old/cmdline" 2>/dev/null | grep -q "customer-site"; then
+    kill "$old" 2>/dev/null || true
+  fi
+  rm -f "$SITE_PID_FILE"
+fi
+
 # $! is the JVM itself (java is started directly, not through a subshell), so the stop below reaches it.
 "$JAVA" -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$DESKTOP_JAR" >"$DESKTOP_LOG" 2>&1 &
 DESKTOP_PID=$!
 echo "$DESKTOP_PID" >"$DESKTOP_PID_FILE"
+
+# The demo customer site: a static page (examples/customer-site) on an origin of its own, served by the JDK's simple
+# web server; site.json tells the page which platform and deployment to use.
+mkdir -p "$SITE_DIR"
+cp examples/customer-site/index.html "$SITE_DIR/"
+printf '{"env": "%s", "deployment": "demo-web"}\n' "$PLATFORM_URL" >"$SITE_DIR/site.json"
+"$JAVA_HOME/bin/jwebserver" -b 127.0.0.1 -p "$CUSTOMER_SITE_PORT" -d "$SITE_DIR" -o info >"$SITE_LOG" 2>&1 &
+SITE_PID=$!
+echo "$SITE_PID" >"$SITE_PID_FILE"
 PLATFORM_PID=
 PLATFORM_LOG=logs/platform.log
 
@@ -61,7 +86,11 @@ stop_all() {
     kill -TERM "$DESKTOP_PID" 2>/dev/null || true
     wait "$DESKTOP_PID" 2>/dev/null || true
   fi
-  rm -f "$DESKTOP_PID_FILE"
+  if kill -0 "$SITE_PID" 2>/dev/null; then
+    kill -TERM "$SITE_PID" 2>/dev/null || true
+    wait "$SITE_PID" 2>/dev/null || true
+  fi
+  rm -f "$DESKTOP_PID_FILE" "$SITE_PID_FILE"
 }
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
@@ -99,6 +128,17 @@ if kill -0 "$DESKTOP_PID" 2>/dev/null; then
 else
   DESKTOP_LINE="did not start (is port $DESKTOP_PORT free? set DESKTOP_PORT); see $DESKTOP_LOG"
 fi
+for _ in $(seq 1 20); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$CUSTOMER_SITE_PORT/site.json" 2>/dev/null && break
+  kill -0 "$SITE_PID" 2>/dev/null || break
+  sleep 0.2
+done
+if kill -0 "$SITE_PID" 2>/dev/null; then
+  SITE_LINE="$CUSTOMER_SITE_URL
+      messenger          deployment demo-web -> queue demo-support (the chat button, bottom right)"
+else
+  SITE_LINE="did not start (is port $CUSTOMER_SITE_PORT free? set CUSTOMER_SITE_PORT); see $SITE_LOG"
+fi
 
 cat <<SUMMARY
 
@@ -110,8 +150,9 @@ cat <<SUMMARY
       deployment admin   ${ADMIN_LINE:-see $PLATFORM_LOG}
   Widget gateway         ${GATEWAY_URL:-see $PLATFORM_LOG}
   Example agent desktop  $DESKTOP_LINE
-  Logs                   $PLATFORM_LOG, $DESKTOP_LOG
-  Stop both with Ctrl-C.
+  Demo customer site     $SITE_LINE
+  Logs                   $PLATFORM_LOG, $DESKTOP_LOG, $SITE_LOG
+  Stop all with Ctrl-C.
 
 SUMMARY
 

@@ -40,7 +40,16 @@ export const CODES = /* codes:begin */ {
   "server.restarting": {"close": 4001},
   "heartbeat.timeout": {"close": 4002},
   "handshake.timeout": {"close": 4008},
-  "rate.limited": {"close": 4029}
+  "rate.limited": {"close": 4029},
+  "guest.deployment_unknown": {"close": 4340},
+  "guest.origin_not_allowed": {"close": 4341},
+  "guest.rate_limited": {"close": 4031},
+  "guest.session_expired": {"close": 4140},
+  "guest.token_required": {"close": 4342},
+  "customer.token_invalid": {"close": 4343},
+  "customer.token_expired": {"close": 4344},
+  "customer.token_replayed": {"close": 4345},
+  "customer.verification_not_configured": {"close": 4346}
 } /* codes:end */;
 
 /** 'reconnect' | 'new_token' | 'stop' for a WebSocket close code. */

@@ -12,9 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
-/** {@code deskframe admin}: a few read-only admin API calls with an admin client's client_credentials token. */
+/**
+ * {@code deskframe admin}: admin API calls with an admin client's client_credentials token (lists, and the messenger
+ * deployments' create and delete).
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Admin API calls (an admin client's own token: client_credentials, scope admin).",
-        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class})
+        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class, AdminCommand.MessengerDeployments.class})
 final class AdminCommand {
 
     /** Where and as whom: the env and the admin client's credentials. */
@@ -36,6 +39,14 @@ final class AdminCommand {
 
         /** GETs an admin API path and prints it; exit code 0, or 1 with the problem's code, message and fix. */
         int list(CommandSpec spec, String path, String[] columns) {
+            return call(spec, "GET", path, null, columns);
+        }
+
+        /**
+         * Calls an admin API path and prints what it answers (a list or one object as a table, nothing for 204); exit
+         * code 0, or 1 with the problem's code, message and fix.
+         */
+        int call(CommandSpec spec, String method, String path, String jsonBody, String[] columns) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
@@ -50,11 +61,17 @@ final class AdminCommand {
                 if (token.status() != 200 || token.text("access_token") == null) {
                     return problem(err, "no admin token for client " + clientId + " (HTTP " + token.status() + ")", token);
                 }
-                PlatformHttp.Answer answer = http.get(path, token.text("access_token"));
-                JsonNode body = PlatformHttp.parseAny(answer.body());
-                if (answer.status() != 200 || body == null || !body.isArray()) {
-                    return problem(err, "GET " + path + " failed (HTTP " + answer.status() + ")", answer);
+                PlatformHttp.Answer answer = http.json(method, path, null, token.text("access_token"), jsonBody);
+                if (answer.status() == 204) {
+                    out.println("done (" + method + " " + path + ")");
+                    out.flush();
+                    return 0;
                 }
+                JsonNode body = PlatformHttp.parseAny(answer.body());
+                if (answer.status() / 100 != 2 || body == null || !(body.isArray() || body.isObject())) {
+                    return problem(err, method + " " + path + " failed (HTTP " + answer.status() + ")", answer);
+                }
+                if (body.isObject()) body = PlatformHttp.JSON.createArrayNode().add(body);
                 if (json) {
                     out.println(PlatformHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
                 } else {
@@ -133,6 +150,90 @@ final class AdminCommand {
             public Integer call() {
                 return connection.list(spec, "/api/v2/admin/orgs/" + PlatformHttp.form(org) + "/agents",
                         new String[]{"id", "username", "displayName", "enabled", "roles"});
+            }
+        }
+    }
+
+    // guest
+    @Command(name = "messenger-deployments", description = "Customer messenger deployments of an organisation (docs/messenger.md).",
+            subcommands = {MessengerDeployments.ListDeployments.class, MessengerDeployments.Create.class, MessengerDeployments.Delete.class})
+    static final class MessengerDeployments {
+        private static final String[] COLUMNS = {"id", "name", "queue", "allowedOrigins", "prechatFields"};
+
+        /** The organisation whose deployments a command reaches. */
+        static final class OrgOption {
+            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
+            String id;
+
+            String path() {
+                return "/api/v2/admin/orgs/" + PlatformHttp.form(id) + "/messenger-deployments";
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List an organisation's messenger deployments.")
+        static final class ListDeployments implements Callable<Integer> {
+            @Spec CommandSpec spec;
+            @Mixin Connection connection;
+            @Mixin OrgOption org;
+
+            @Override
+            public Integer call() {
+                return connection.list(spec, org.path(), COLUMNS);
+            }
+        }
+
+        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a messenger deployment.")
+        static final class Create implements Callable<Integer> {
+            @Spec CommandSpec spec;
+            @Mixin Connection connection;
+            @Mixin OrgOption org;
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The deployment's id (the snippet's deployment option).")
+            String id;
+            @Option(names = "--name", required = true, paramLabel = "TEXT", description = "Its name, shown in the messenger's header.")
+            String name;
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "An allowed origin of the customer site (repeatable; exact scheme://host[:port]).")
+            java.util.List<String> origins;
+            @Option(names = "--queue", required = true, paramLabel = "ID", description = "The queue its conversations enter.")
+            String queue;
+            @Option(names = "--greeting", paramLabel = "TEXT", description = "What the customer is told first.")
+            String greeting;
+            @Option(names = "--prechat", split = ",", paramLabel = "FIELD", description = "Pre-chat fields: name, email.")
+            java.util.List<String> prechat;
+            @Option(names = "--jwks-url", paramLabel = "URL", description = "Verify customer tokens (RS256/ES256) with the keys at this URL.")
+            String jwksUrl;
+            @Option(names = "--secret-env", paramLabel = "VAR", description = "Verify customer tokens (HS256) with the secret in this environment variable (never on the command line).")
+            String secretEnv;
+
+            @Override
+            public Integer call() {
+                java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("id", id);
+                body.put("name", name);
+                body.put("allowedOrigins", origins);
+                body.put("queue", queue);
+                if (greeting != null) body.put("greeting", greeting);
+                if (prechat != null) body.put("prechatFields", prechat);
+                if (jwksUrl != null || secretEnv != null) {
+                    java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+                    if (jwksUrl != null) v.put("jwksUrl", jwksUrl);
+                    if (secretEnv != null) v.put("secret", System.getenv(secretEnv));
+                    body.put("verification", v);
+                }
+                return connection.call(spec, "POST", org.path(), PlatformHttp.JSON.writeValueAsString(body), COLUMNS);
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a messenger deployment (its messengers stop at their next handshake).")
+        static final class Delete implements Callable<Integer> {
+            @Spec CommandSpec spec;
+            @Mixin Connection connection;
+            @Mixin OrgOption org;
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The deployment.")
+            String id;
+
+            @Override
+            public Integer call() {
+                return connection.call(spec, "DELETE", org.path() + "/" + PlatformHttp.form(id), null, COLUMNS);
             }
         }
     }

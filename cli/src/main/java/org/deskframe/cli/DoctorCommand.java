@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Checks everything a widget needs to start, from outside: discovery, the token, the embedding origin,"
                 + " and a real handshake per widget over the gateway WebSocket.",
+                "With --deployment ID --origin URL it checks a customer messenger integration instead: the deployment, its"
+                + " origin, a guest session (a probe: no conversation is opened) and a real messenger handshake.",
                 "Exit codes: 0 every widget can start, 1 a check failed, 2 usage error, 3 the env is unreachable."})
 final class DoctorCommand implements Callable<Integer> {
 
@@ -46,6 +48,14 @@ final class DoctorCommand implements Callable<Integer> {
             description = "The origin of the page that embeds the widgets (scheme://host[:port]), e.g. http://localhost:8081.")
     String origin;
 
+    @Option(names = "--deployment", paramLabel = "ID",
+            description = "Check the customer messenger of this messenger deployment (with --origin: the customer site's origin); no --token needed.")
+    String deployment;
+
+    @Option(names = "--customer-token", paramLabel = "JWT", defaultValue = "${env:DESKFRAME_CUSTOMER_TOKEN}",
+            description = "With --deployment: a customer token your backend signed, checked as the messenger would send it (it is used up).")
+    String customerToken;
+
     @Option(names = "--org", paramLabel = "ID", description = "The organisation the page passes as orgId.")
     String org;
 
@@ -66,6 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (deployment != null) return messenger(out);
         if (token == null || token.isBlank()) {
             spec.commandLine().getErr().println("Missing --token (or env DESKFRAME_TOKEN): the agent access token to check.");
             return 2;
@@ -151,6 +162,71 @@ final class DoctorCommand implements Callable<Integer> {
                     + String.join(", ", cannotStart) + "." + notes;
         }
         return finish(out, list, list.anyFailed() || !cannotStart.isEmpty() ? EXIT_PROBLEMS : EXIT_OK, result);
+    }
+
+    /**
+     * A messenger integration, from outside, as the snippet on the customer's page runs it: discovery, the deployment
+     * and the page's origin, a guest session (a probe: every check, a token, no conversation), a messenger handshake.
+     */
+    private int messenger(PrintWriter out) {
+        String base = EnvName.origin(env).orElse(null);
+        if (base == null || origin == null || origin.isBlank()) {
+            spec.commandLine().getErr().println(base == null ? "--env '" + env + "' is not the deployment's base URL."
+                    : "--deployment needs --origin: the customer site's origin (scheme://host[:port]), e.g. http://localhost:8082.");
+            return 2;
+        }
+        PlatformHttp http = new PlatformHttp(base, Duration.ofSeconds(timeoutSeconds));
+        Checklist list = new Checklist();
+        out.println("Deskframe doctor: env " + base + ", messenger deployment " + deployment + ", origin " + origin);
+        Section discovery = list.section("Discovery");
+        Announced announced;
+        try {
+            String issuer = discover(http, discovery, base);
+            if (issuer == null) return finish(out, list, EXIT_PROBLEMS, "Result: " + base + " is not a Deskframe deployment.");
+            announced = announced(http, discovery, base, issuer);
+            Section d = list.section("Messenger deployment");
+            Answer dep = http.json("GET", "/api/v2/guest/deployments/" + PlatformHttp.form(deployment), origin, null, null);
+            if (dep.status() != 200) {
+                Checklist.fail(d, "deployment " + deployment + " for origin " + origin + " (HTTP " + dep.status() + ")",
+                        problem(dep, "/api/v2/guest/deployments/" + deployment));
+                return finish(out, list, EXIT_PROBLEMS, "Result: the messenger cannot start on " + origin + ".");
+            }
+            Checklist.pass(d, "deployment " + deployment + " exists (" + dep.text("name") + ") and allows origin " + origin
+                    + (dep.json().path("verifiesCustomers").asBoolean(false) ? "; it verifies customer tokens" : ""));
+            Section g = list.section("Guest session (POST /api/v2/guest/sessions, probe: no conversation is opened)");
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("deployment", deployment);
+            body.put("probe", true);
+            if (customerToken != null && !customerToken.isBlank()) body.put("customerToken", customerToken);
+            Answer session = http.json("POST", "/api/v2/guest/sessions", origin, null, PlatformHttp.JSON.writeValueAsString(body));
+            String guestToken = session.status() / 100 == 2 ? session.text("token") : null;
+            if (guestToken == null) {
+                Checklist.fail(g, "refused (HTTP " + session.status() + ")", problem(session, "/api/v2/guest/sessions"));
+                return finish(out, list, EXIT_PROBLEMS, "Result: the messenger cannot start on " + origin + ".");
+            }
+            JsonNode customer = session.json().path("customer");
+            Checklist.pass(g, "guest token issued (expires " + session.text("expiresAt") + ")"
+                    + (customer.path("verified").asBoolean(false) ? ", customer verified" + (customer.hasNonNull("name") ? ": " + customer.get("name").asString() : "") : ""));
+            if (announced.gateway() == null) return finish(out, list, EXIT_PROBLEMS, "Result: the deployment announces no gateway.");
+            java.net.URI stream = java.net.URI.create(announced.gateway());
+            Section h = list.section("Messenger handshake (" + stream + ", embedOrigin " + origin + ")");
+            GatewayHandshake.Result r = GatewayHandshake.run(http.client(), stream, guestToken, "messenger", origin, null,
+                    Duration.ofSeconds(timeoutSeconds));
+            if (r.ok()) {
+                Checklist.pass(h, "messenger: ready (session " + r.ready().path("session").asString("?") + ")");
+            } else if (r.error() != null) {
+                JsonNode e = r.error();
+                Checklist.fail(h, "messenger: refused" + (r.closeCode() > 0 ? ", close code " + r.closeCode() : ""),
+                        new Problem(e.path("code").asString(null), e.path("message").asString(null), e.path("hint").asString(null)));
+            } else {
+                Checklist.fail(h, "messenger: no handshake", Catalogue.problem("handshake.failed", Map.of("stream", stream, "reason", r.failure())));
+            }
+        } catch (PlatformHttp.Unreachable e) {
+            Checklist.fail(discovery, "env " + base + " is unreachable", unreachable(base, e));
+            return finish(out, list, EXIT_UNREACHABLE, "Result: cannot reach " + base + ".");
+        }
+        return list.anyFailed() ? finish(out, list, EXIT_PROBLEMS, "Result: the messenger cannot start on " + origin + ".")
+                : finish(out, list, EXIT_OK, "Result: the messenger of " + deployment + " can start on " + origin + ".");
     }
 
     private int finish(PrintWriter out, Checklist list, int exit, String result) {

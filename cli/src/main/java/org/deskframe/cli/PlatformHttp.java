@@ -65,6 +65,16 @@ final class PlatformHttp {
         return send(b.build());
     }
 
+    /** A JSON request as a browser page on {@code origin} would send it (its Origin header), optionally with a bearer token. */
+    Answer json(String method, String path, String origin, String bearer, String body) throws Unreachable {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env + path)).timeout(timeout).header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        if (origin != null) b.header("Origin", origin);
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        return send(b.build());
+    }
+
     /** A token for the client itself (client_credentials), authenticated with client_secret_basic. */
     Answer clientCredentials(String clientId, String clientSecret, String scope) throws Unreachable {
         String pair = form(clientId) + ":" + form(clientSecret);

@@ -311,4 +311,49 @@ class DoctorIntegrationTests {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("no admin token for client deskframe-admin (HTTP 401)").contains("invalid_client");
     }
+
+    // guest
+    @Test
+    void whenTheMessengerIntegrationIsRightThenDoctorFindsTheDeploymentAGuestSessionAndAHandshake() {
+        Run run = deskframe("doctor", "--env", platform.base(), "--deployment", "demo-web", "--origin", "http://localhost:8082", "--ascii");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("deployment demo-web exists").contains("guest token issued").contains("messenger: ready")
+                .contains("Result: the messenger of demo-web can start on http://localhost:8082.");
+    }
+
+    @Test
+    void whenTheCustomerSitesOriginOrTheDeploymentIsWrongThenDoctorNamesTheCode() {
+        Run origin = deskframe("doctor", "--env", platform.base(), "--deployment", "demo-web", "--origin", "https://shop.example", "--ascii");
+        assertThat(origin.exitCode()).isEqualTo(1);
+        assertThat(origin.out()).contains("guest.origin_not_allowed").contains("Add 'https://shop.example'");
+        Run unknown = deskframe("doctor", "--env", platform.base(), "--deployment", "no-such", "--origin", "https://shop.example", "--ascii");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.out()).contains("guest.deployment_unknown");
+        Run usage = deskframe("doctor", "--env", platform.base(), "--deployment", "demo-web");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).contains("--origin");
+    }
+
+    @Test
+    void adminCreatesListsAndDeletesMessengerDeployments() {
+        String[] auth = {"--env", platform.base(), "--client-id", "demo-admin", "--client-secret", "demo-admin" + TestClient.DEMO_SECRET_SUFFIX};
+        Run created = deskframe(concat(new String[]{"admin", "messenger-deployments", "create", "--org", "demo", "--id", "cli-web",
+                "--name", "CLI web", "--origin", "https://cli.example", "--queue", "demo-support", "--prechat", "name"}, auth));
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        assertThat(created.out()).contains("cli-web").contains("https://cli.example");
+        Run list = deskframe(concat(new String[]{"admin", "messenger-deployments", "list", "--org", "demo"}, auth));
+        assertThat(list.out()).contains("cli-web").contains("demo-web");
+        Run bad = deskframe(concat(new String[]{"admin", "messenger-deployments", "create", "--org", "demo", "--id", "cli-bad",
+                "--name", "x", "--origin", "https://cli.example/path", "--queue", "demo-support"}, auth));
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("request.invalid").contains("allowedOrigins");
+        Run deleted = deskframe(concat(new String[]{"admin", "messenger-deployments", "delete", "--org", "demo", "--id", "cli-web"}, auth));
+        assertThat(deleted.exitCode()).as(deleted.all()).isZero();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

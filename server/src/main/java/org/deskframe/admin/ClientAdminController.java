@@ -173,6 +173,10 @@ class ClientAdminController {
                 String hint = Scope.suggestionFor(scope).map(s -> " (did you mean '" + s + "'?)").orElse("");
                 throw invalid("'allowedScopes' has unknown scope '" + scope + "'" + hint + "; known: " + String.join(" ", Scope.allValues()));
             }
+            if (Scope.GUEST.value().equals(scope)) {
+                // guest: only the guest capability issues it, to customers of a messenger deployment.
+                throw invalid("'allowedScopes' cannot hold 'guest': guest tokens come from POST /api/v2/guest/sessions, never from an OAuth client");
+            }
         }
     }
 

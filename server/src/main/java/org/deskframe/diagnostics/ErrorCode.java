@@ -237,7 +237,45 @@ public enum ErrorCode {
     /** The admin API was called with an agent's token that carries scope admin. */
     ADMIN_CLIENT_TOKEN_REQUIRED("admin.client_token_required", 403, 4331,
             "The admin API takes an admin client's own token, but this token was issued to agent {agent} through OAuth client {client}.",
-            "Obtain the token with grant_type=client_credentials and scope admin, authenticating as the admin client itself.");
+            "Obtain the token with grant_type=client_credentials and scope admin, authenticating as the admin client itself."),
+
+    // guest: the customer's messenger (docs/messenger.md)
+    /** A messenger names a deployment that does not exist (or was deleted). */
+    GUEST_DEPLOYMENT_UNKNOWN("guest.deployment_unknown", 404, 4340,
+            "Messenger deployment '{deployment}' does not exist.",
+            "Check the deployment option of new Messenger({...}) (ids are case-sensitive) against the organisation's deployments: GET /api/v2/admin/orgs/<org>/messenger-deployments or 'deskframe admin messenger-deployments list'."),
+    /** The customer's page is not on the deployment's allowed origins. */
+    GUEST_ORIGIN_NOT_ALLOWED("guest.origin_not_allowed", 403, 4341,
+            "The page origin '{origin}' may not use messenger deployment {deployment} (allowed: {allowed}).",
+            "Add '{origin}' (scheme, host and port exactly) to the allowed origins of messenger deployment {deployment} (admin API), or embed the messenger on one of its allowed origins."),
+    /** Too many guest sessions from one origin and client address. */
+    GUEST_RATE_LIMITED("guest.rate_limited", 429, 4031,
+            "Too many new guest sessions from this page's origin and address ({limit}).",
+            "Retry after {retryAfterSeconds} seconds (the messenger does so by itself). Sites whose visitors share one address can raise deskframe.guest.sessions-per-minute."),
+    /** A saved guest session (the messenger's resume credential) is unknown, expired or of another deployment. */
+    GUEST_SESSION_EXPIRED("guest.session_expired", 401, 4140,
+            "The saved messenger session cannot be resumed ({reason}).",
+            "Start a new guest session without 'resume'; the messenger does so by itself and forgets the saved one."),
+    /** The messenger was opened with a token that is not a guest token (an agent's or a client's). */
+    GUEST_TOKEN_REQUIRED("guest.token_required", 403, 4342,
+            "The messenger opens with a customer's guest token, not a token of OAuth client {client}.",
+            "Obtain a guest token with POST /api/v2/guest/sessions (the messenger snippet does); agents' widgets take agents' tokens."),
+    /** An integrator-signed customer token failed its checks (signature, shape, audience, claims). */
+    CUSTOMER_TOKEN_INVALID("customer.token_invalid", 401, 4343,
+            "The customer token for messenger deployment {deployment} was refused: {reason}.",
+            "Sign the customer token on your backend with the deployment's verification key (its HS256 secret, or a key of its JWKS for RS256/ES256), with sub, iat, exp (at most 10 minutes later) and a fresh jti; see docs/messenger.md, 'Verified customers'."),
+    /** An integrator-signed customer token expired. */
+    CUSTOMER_TOKEN_EXPIRED("customer.token_expired", 401, 4344,
+            "The customer token for messenger deployment {deployment} expired at {expiredAt}.",
+            "Have your backend sign a fresh customer token for each page load and pass it as the messenger's customer.token option; check that its clock is right."),
+    /** An integrator-signed customer token was presented a second time. */
+    CUSTOMER_TOKEN_REPLAYED("customer.token_replayed", 401, 4345,
+            "The customer token {jti} for messenger deployment {deployment} was already used.",
+            "Sign a new customer token (with a new jti) for each guest session; never store one in the page or reuse it."),
+    /** A customer token was sent to a deployment that does not verify customers. */
+    CUSTOMER_VERIFICATION_OFF("customer.verification_not_configured", 400, 4346,
+            "Messenger deployment {deployment} does not verify customers, but a customer token was sent.",
+            "Configure identity verification (an HS256 secret or a JWKS URL) on deployment {deployment} in the admin API, or leave out the customer option.");
 
     private final String code;
     private final int httpStatus;

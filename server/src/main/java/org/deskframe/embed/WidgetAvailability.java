@@ -20,6 +20,7 @@ final class WidgetAvailability {
             case MESSAGING -> Optional.empty();
             case VOICE -> Optional.of("Voice calls are not enabled yet on this Deskframe deployment.");
             case VIDEO -> Optional.of("Video calls are not enabled yet on this Deskframe deployment.");
+            case MESSENGER -> Optional.of("The messenger is the customer's side: embed it on your site with /embed/v1/messenger.js (docs/messenger.md), not in an agent desktop.");
         };
     }
 
@@ -31,6 +32,7 @@ final class WidgetAvailability {
     static Map<String, Object> view() {
         Map<String, Object> widgets = new LinkedHashMap<>();
         for (Widget w : Widget.values()) {
+            if (w == Widget.MESSENGER) continue; // the customer's, not an agent widget (docs/messenger.md)
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("enabled", enabled(w));
             notice(w).ifPresent(n -> v.put("notice", n));

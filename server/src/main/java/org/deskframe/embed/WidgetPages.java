@@ -10,7 +10,6 @@ import org.deskframe.gateway.GatewayEndpoint;
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.Widget;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,21 +54,7 @@ class WidgetPages {
             return error(HttpStatus.NOT_FOUND, Problem.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", client)), streamUrl);
         }
         String ancestors = found.get().embedOrigins().stream().sorted().collect(Collectors.joining(" "));
-        return ResponseEntity.ok()
-                .header("Content-Security-Policy", policy(streamUrl, ancestors.isEmpty() ? "'none'" : ancestors))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer")
-                .cacheControl(CacheControl.noCache())
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .body(html(w.get(), streamUrl));
-    }
-
-    /** The widget may connect to its own origin (history API) and to the gateway, nowhere else. */
-    private static String policy(String streamUrl, String frameAncestors) {
-        java.net.URI stream = java.net.URI.create(streamUrl);
-        String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
-                + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
+        return FramedPages.page(html(w.get(), streamUrl), streamUrl, ancestors.isEmpty() ? "'none'" : ancestors);
     }
 
     private static String html(Widget widget, String streamUrl) {
@@ -79,53 +64,13 @@ class WidgetPages {
             case MESSAGING -> "Deskframe messaging";
             case VOICE -> "Deskframe voice";
             case VIDEO -> "Deskframe video";
+            case MESSENGER -> "Deskframe messenger";
         };
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta name="deskframe-gateway" content="%s">
-                <title>%s</title>
-                <link rel="stylesheet" href="/embed/v1/widgets/widget.css">
-                <script type="module" src="/embed/v1/widgets/%s"></script>
-                </head>
-                <body>
-                <main id="app" class="df-widget df-%s" data-widget="%s" data-notice="%s" aria-label="%s" aria-busy="true">
-                <p class="df-loading" role="status">Loading…</p>
-                </main>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(streamUrl), title, script, widget.id(), widget.id(),
-                HtmlUtils.htmlEscape(notice), title);
+        return FramedPages.shell(streamUrl, title, script, null, "class=\"df-widget df-%s\" data-widget=\"%s\" data-notice=\"%s\" aria-label=\"%s\""
+                .formatted(widget.id(), widget.id(), HtmlUtils.htmlEscape(notice), title));
     }
 
     private static ResponseEntity<String> error(HttpStatus status, Problem problem, String streamUrl) {
-        String page = """
-                <!doctype html>
-                <html lang="en">
-                <head><meta charset="utf-8"><title>Deskframe widget unavailable</title>
-                <link rel="stylesheet" href="/embed/v1/widgets/widget.css"></head>
-                <body>
-                <main class="df-widget">
-                <section class="df-error" role="alert">
-                <h1>This widget cannot be shown</h1>
-                <p class="df-error-message">%s</p>
-                <p class="df-error-hint"><strong>Fix:</strong> %s</p>
-                <p class="df-error-code">Error code: <code>%s</code></p>
-                </section>
-                </main>
-                </body>
-                </html>
-                """.formatted(HtmlUtils.htmlEscape(problem.message()), HtmlUtils.htmlEscape(problem.hint()),
-                HtmlUtils.htmlEscape(problem.code()));
-        return ResponseEntity.status(status)
-                .header("Content-Security-Policy", policy(streamUrl, "'none'"))
-                .header("X-Content-Type-Options", "nosniff")
-                .header("X-Deskframe-Error", problem.code())
-                .cacheControl(CacheControl.noStore())
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .body(page);
+        return FramedPages.error(status, problem, streamUrl, "widget");
     }
 }

@@ -25,10 +25,14 @@ class HandshakeVerifier {
     private final WidgetAccess access;
     private final AgentDirectory agents;
 
-    HandshakeVerifier(AccessTokenVerifier tokens, WidgetAccess access, AgentDirectory agents) {
+    private final org.springframework.beans.factory.ObjectProvider<CustomerAdmission> customers;
+
+    HandshakeVerifier(AccessTokenVerifier tokens, WidgetAccess access, AgentDirectory agents,
+                      org.springframework.beans.factory.ObjectProvider<CustomerAdmission> customers) {
         this.tokens = tokens;
         this.access = access;
         this.agents = agents;
+        this.customers = customers;
     }
 
     /** Either a verified token (with its agent) for the widget, or every problem found (the first one decides the close code). */
@@ -52,7 +56,24 @@ class HandshakeVerifier {
         } catch (ProblemException e) {
             return new Outcome(null, null, widget, List.of(e.problem()));
         }
-        return new Outcome(checked.token(), checked.agent(), widget, access.problems(checked, widget, expectedOrg, embedOrigin));
+        VerifiedToken verified = checked.token();
+        if (widget == Widget.MESSENGER || verified.isGuestToken()) {
+            return new Outcome(verified, null, widget, customerProblems(verified, widget, embedOrigin));
+        }
+        return new Outcome(verified, checked.agent(), widget, access.problems(checked, widget, expectedOrg, embedOrigin));
+    }
+
+    /** The messenger takes guest tokens only, and guest tokens open the messenger only. */
+    private List<Problem> customerProblems(VerifiedToken token, Widget widget, String embedOrigin) {
+        if (widget != Widget.MESSENGER) {
+            return List.of(Problem.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", token.clientId())));
+        }
+        if (!token.isGuestToken()) {
+            return List.of(Problem.of(ErrorCode.GUEST_TOKEN_REQUIRED, Map.of("client", String.valueOf(token.clientId()))));
+        }
+        CustomerAdmission admission = customers.getIfAvailable();
+        return admission == null ? List.of(Problem.of(ErrorCode.GUEST_TOKEN_REQUIRED, Map.of("client", token.clientId())))
+                : admission.problems(token, embedOrigin);
     }
 
     /**

@@ -210,7 +210,8 @@ class StreamHandler {
         session.embedOrigin = a.embedOrigin();
         var agent = outcome.agent();
         // The token's own strings: an idle session keeps no copy of the agent's record.
-        session.principal = new Principal.Agent(token.agentId(), token.orgId());
+        session.principal = token.isGuestToken() ? new Principal.Customer(token.guest().customerId(), token.orgId())
+                : new Principal.Agent(token.agentId(), token.orgId());
         for (SessionListener l : listeners) l.authenticated(session, a);
         // The per-agent limit holds across nodes (a slot per session, freed at close or with its node's heartbeat).
         if (!limits.tryAcquire(connectionSlots(session), session.id, settings.maxConnectionsPerAgent()).granted()) {
@@ -222,7 +223,7 @@ class StreamHandler {
         }
         registry.bind(session, session.principal.key());
         String ready = FrameCodec.encode(new ServerFrame.Ready(a.id(), session.id, session.widget.id(),
-                new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
+                agent == null ? null : new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
                 token.scopes().stream().sorted().toList(), token.expiresAt(), settings.heartbeat().toSeconds(),
                 settings.maxFrameBytes()));
         // Pushes take the same lock and check READY inside it: none can overtake `ready`, and none is lost once the
@@ -233,7 +234,7 @@ class StreamHandler {
         }
         admission.authenticated(session.channel);
         presence.register(PrincipalKey.of(session.principal.key()), session.id);
-        log.info("handshake ok: session {} agent {} org {} client {} widget {}", session.id, token.agentId(), token.orgId(),
+        log.info("handshake ok: session {} {} org {} client {} widget {}", session.id, session.principal.key(), token.orgId(),
                 token.clientId(), session.widget.id());
         for (SessionListener l : listeners) l.ready(session, a);
     }
@@ -248,7 +249,9 @@ class StreamHandler {
         }
         VerifiedToken next = outcome.token();
         if (!Objects.equals(next.agentId(), current.agentId()) || !Objects.equals(next.orgId(), current.orgId())
-                || !next.clientId().equals(current.clientId())) {
+                || !next.clientId().equals(current.clientId())
+                || !Objects.equals(next.isGuestToken() ? next.guest().customerId() : null,
+                        current.isGuestToken() ? current.guest().customerId() : null)) {
             fail(session, r.id(), Problem.of(ErrorCode.REFRESH_MISMATCH, Map.of(
                     "got", "agent " + next.agentId() + " / org " + next.orgId() + " / client " + next.clientId(),
                     "expected", "agent " + current.agentId() + " / org " + current.orgId() + " / client " + current.clientId())));

@@ -115,7 +115,10 @@ final class StreamSession implements GatewaySession {
     @Override
     public boolean mayReceive(Scope scope) {
         VerifiedToken t = token;
-        return state == State.READY && t != null && t.scopes().contains(scope.value());
+        if (state != State.READY || t == null) return false;
+        // A customer's guest token receives what agents reading messages receive, in its own conversations (pushes
+        // reach only participants' principals).
+        return t.scopes().contains(scope.value()) || (t.isGuestToken() && scope == org.deskframe.identity.Scope.MESSAGING_READ);
     }
 
     @Override

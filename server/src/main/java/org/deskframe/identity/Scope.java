@@ -18,6 +18,9 @@ public enum Scope {
     VOICE("voice", "Place, receive and control voice calls.", "voice widget"),
     VIDEO("video", "Place, receive and control video calls.", "video widget"),
     PRESENCE("presence", "Read and set agent presence and capacity.", "routing presence API"),
+    // guest
+    GUEST("guest", "A customer's guest session of one messenger deployment: its own conversations only (issued by POST /api/v2/guest/sessions, never by an OAuth client).",
+            "messenger widget (the customer's); GET /api/v2/conversations/{id}/messages of its own conversations"),
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**");
 

@@ -9,7 +9,9 @@ import java.util.Optional;
 public enum Widget {
     MESSAGING(Scope.MESSAGING_READ, Scope.MESSAGING_WRITE),
     VOICE(Scope.VOICE),
-    VIDEO(Scope.VIDEO);
+    VIDEO(Scope.VIDEO),
+    /** The customer's web messenger (a guest token of a messenger deployment, not an agent's). */
+    MESSENGER(Scope.GUEST);
 
     private final List<Scope> requiredScopes;
 

@@ -29,6 +29,7 @@ import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
+import org.deskframe.identity.Scope;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -123,6 +124,9 @@ public class AccessTokenVerifier {
             throw ProblemException.of(ErrorCode.TOKEN_NOT_YET_VALID, Map.of("notBefore", notBefore.toString(),
                     "skewSeconds", skew.toSeconds()));
         }
+        if (claims.getClaim(GUEST_CLAIM) != null) {
+            return new Checked(guest(claims, issuer, exp), null, null);
+        }
         String clientId = stringClaim(claims, "client_id");
         OAuthClient client = Optional.ofNullable(clientId).flatMap(clients::find).filter(OAuthClient::enabled)
                 .orElseThrow(() -> ProblemException.of(ErrorCode.CLIENT_UNKNOWN, Map.of("client", String.valueOf(clientId))));
@@ -151,6 +155,44 @@ public class AccessTokenVerifier {
         return new Checked(new VerifiedToken(jti, subject, agentId, org, client.clientId(), stringClaim(claims, "region"), issuer,
                 scopes(claims), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp,
                 client.scopes()), client, agent);
+    }
+
+    /** The claim that makes a token a messenger's guest token (issued by the guest capability, not by an OAuth client). */
+    public static final String GUEST_CLAIM = "guest";
+
+    /**
+     * A guest token: signed by this region like every access token, scope {@code guest} only, bound by its
+     * {@code guest} claim to a customer, a deployment and a conversation. No OAuth client and no agent stand behind
+     * it, so only the ledger is checked after the times.
+     */
+    private VerifiedToken guest(JWTClaimsSet claims, String issuer, Instant exp) {
+        Map<String, Object> g;
+        try {
+            g = claims.getJSONObjectClaim(GUEST_CLAIM);
+        } catch (ParseException e) {
+            throw malformed("its guest claim is not an object");
+        }
+        String customer = g == null ? null : stringOf(g.get("customer"));
+        String deployment = g == null ? null : stringOf(g.get("deployment"));
+        String conversation = g == null ? null : stringOf(g.get("conversation"));
+        String org = stringClaim(claims, "org");
+        if (customer == null || deployment == null || conversation == null || org == null) {
+            throw malformed("its guest claim lacks customer, deployment or conversation, or it has no org");
+        }
+        Set<String> scopes = scopes(claims);
+        if (!scopes.equals(Set.of(Scope.GUEST.value()))) {
+            throw malformed("a guest token carries scope 'guest' and nothing else");
+        }
+        String jti = claims.getJWTID();
+        if (jti == null || jti.isBlank()) throw malformed("the token has no jti claim");
+        if (ledger.isRevoked(jti)) throw ProblemException.of(ErrorCode.TOKEN_REVOKED, Map.of());
+        return new VerifiedToken(jti, claims.getSubject(), null, org, "messenger:" + deployment, stringClaim(claims, "region"),
+                issuer, scopes, claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), exp, scopes,
+                new VerifiedToken.Guest(customer, deployment, conversation, Boolean.TRUE.equals(g.get("verified"))));
+    }
+
+    private static String stringOf(Object v) {
+        return v instanceof String s && !s.isBlank() ? s : null;
     }
 
     private static SignedJWT parse(String token) {

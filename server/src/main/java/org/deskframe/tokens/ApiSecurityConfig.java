@@ -69,7 +69,31 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .bearerTokenResolver(ApiSecurityConfig::resolveBearer)
                 .authenticationEntryPoint((request, response, e) -> HttpProblems.write(response, problemFor(request, e)))
                 .accessDeniedHandler((request, response, e) -> HttpProblems.write(response, scopeProblem(request))));
+        http.addFilterAfter(new GuestConfinement(), org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter.class);
         return http.build();
+    }
+
+    /**
+     * A guest token (a customer's, scope {@code guest}) reaches the history of its own conversations and nothing else
+     * of the API: every other path answers exactly what a path that does not exist answers, so a guest learns nothing
+     * of the agent and admin APIs (not even that they exist).
+     */
+    static final class GuestConfinement extends org.springframework.web.filter.OncePerRequestFilter {
+        private static final java.util.regex.Pattern OPEN_TO_GUESTS = java.util.regex.Pattern.compile(
+                "/api/v2/conversations/[^/]+/messages");
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                                        jakarta.servlet.FilterChain chain) throws jakarta.servlet.ServletException, java.io.IOException {
+            if (request.getAttribute(VERIFIED) instanceof VerifiedToken t && t.isGuestToken()) {
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                if (!("GET".equals(request.getMethod()) && OPEN_TO_GUESTS.matcher(path).matches())) {
+                    HttpProblems.write(response, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Path '" + path + "'")));
+                    return;
+                }
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     /** Header only; a token in the query string is refused instead of silently ignored. */

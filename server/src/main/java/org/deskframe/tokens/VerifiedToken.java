@@ -12,14 +12,31 @@ import java.util.Set;
  * An access token that passed every token-level check. {@code agentId} is null for a client's own token
  * (client_credentials); {@code orgId} is null only for deployment-admin clients. {@code clientScopes} are the scopes
  * its OAuth client was allowed when the token was checked, so that a missing scope's hint says what is true for that
- * client: request it, or have it allowed first.
+ * client: request it, or have it allowed first. {@code guest} is set only for a messenger's guest token (scope
+ * {@code guest}): then there is no agent, and {@code clientId} names the deployment ({@code messenger:<id>}).
  */
 public record VerifiedToken(String jti, String subject, String agentId, String orgId, String clientId, String region,
                             String issuer, Set<String> scopes, Instant issuedAt, Instant expiresAt,
-                            Set<String> clientScopes) {
+                            Set<String> clientScopes, Guest guest) {
     public VerifiedToken {
         scopes = ScopeSets.shared(scopes);
         clientScopes = ScopeSets.shared(clientScopes);
+    }
+
+    /** An agent's or a client's token. */
+    public VerifiedToken(String jti, String subject, String agentId, String orgId, String clientId, String region,
+                         String issuer, Set<String> scopes, Instant issuedAt, Instant expiresAt, Set<String> clientScopes) {
+        this(jti, subject, agentId, orgId, clientId, region, issuer, scopes, issuedAt, expiresAt, clientScopes, null);
+    }
+
+    /**
+     * What a guest token is bound to: the customer (the gateway principal {@code customer:<customerId>}), the messenger
+     * deployment and the conversation it was issued for; {@code verified} when the integrator signed the customer.
+     */
+    public record Guest(String customerId, String deploymentId, String conversationId, boolean verified) {}
+
+    public boolean isGuestToken() {
+        return guest != null;
     }
 
     public boolean isAgentToken() {

@@ -40,6 +40,10 @@ public class WidgetAccess {
     }
 
     private List<Problem> problems(VerifiedToken token, OAuthClient client, Widget widget, String expectedOrg, String origin) {
+        if (widget == Widget.MESSENGER) {
+            // The customer's messenger opens with a guest token only, never with a client's or an agent's.
+            return List.of(Problem.of(ErrorCode.GUEST_TOKEN_REQUIRED, Map.of("client", client.clientId())));
+        }
         List<Problem> problems = new ArrayList<>();
         if (!token.isAgentToken()) {
             problems.add(Problem.of(ErrorCode.TOKEN_NOT_AGENT, Map.of("client", client.clientId())));

@@ -37,8 +37,9 @@ final class ErrorCatalogueDoc {
         p.put("expectedOrg", "the organisation that was expected (the agent's, or the one asked for)");
         p.put("env", "the deployment URL the client was given (`env` of `EmbeddingClient`, `--env` of `deskframe doctor`)");
         p.put("expiredAt", "the token's `exp`, as an ISO-8601 instant");
+        p.put("deployment", "the messenger deployment's id"); // guest
         p.put("granted", "the scopes the token carries");
-        p.put("jti", "the assertion's `jti`");
+        p.put("jti", "the assertion's (or customer token's) `jti`");
         p.put("maxLifetimeSeconds", "the longest an assertion may live, from `iat` to `exp`, in seconds");
         p.put("home", "the platform's front page (its public URL)");
         p.put("path", "the path of the request");

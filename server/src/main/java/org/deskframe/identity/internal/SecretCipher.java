@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * configuration; the embedded default creates a random one once under the data dir.
  */
 @Component
-class SecretCipher {
+class SecretCipher implements org.deskframe.identity.SecretsAtRest {
 
     private final TextEncryptor encryptor;
     private final byte[] serverKey;
@@ -56,11 +56,13 @@ class SecretCipher {
         }
     }
 
-    String encrypt(String plain) {
+    @Override
+    public String encrypt(String plain) {
         return encryptor.encrypt(plain);
     }
 
-    String decrypt(String encrypted) {
+    @Override
+    public String decrypt(String encrypted) {
         return encryptor.decrypt(encrypted);
     }
 

@@ -97,6 +97,19 @@ class SigningKeyRing implements SigningKeys, JWKSource<SecurityContext> {
         return key.getKeyID();
     }
 
+    /** {@code claims} as an access token signed with the current key (for {@link LedgeredTokenSigner}). */
+    String signAccessToken(com.nimbusds.jwt.JWTClaimsSet claims) {
+        RSAKey key = current();
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(new com.nimbusds.jose.JOSEObjectType("at+jwt")).keyID(key.getKeyID()).build(), claims);
+        try {
+            jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign with key " + key.getKeyID(), e);
+        }
+        return jwt.serialize();
+    }
+
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
         // Spring's encoder selects by kid (set from current() by the token customizer); the JWKS endpoint asks for all.

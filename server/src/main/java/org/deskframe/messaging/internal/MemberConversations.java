@@ -50,6 +50,11 @@ class MemberConversations {
 
     Conversation start(Member m, List<String> agentIds, String subject) {
         m.require(Scope.MESSAGING_WRITE, "starting conversations");
+        if (m.isCustomer()) {
+            // A customer's conversation starts with its guest session, towards the deployment's queue, never with agents it names.
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason",
+                    "a customer's conversation is opened by POST /api/v2/guest/sessions, not by start_conversation"));
+        }
         List<Participant> others = new ArrayList<>();
         for (String agentId : agentIds) {
             var agent = agents.find(agentId).filter(a -> a.orgId().equals(m.orgId()))
@@ -69,8 +74,9 @@ class MemberConversations {
 
     /** A caller of the history API: the scope first (so a wrong token says what it lacks), then an agent's token. */
     Member historyReader(org.deskframe.tokens.VerifiedToken token) {
-        token.requireScopes(List.of(Scope.MESSAGING_READ.value()), "the conversation history API");
-        return Member.of(token);
+        Member m = Member.of(token);
+        m.require(Scope.MESSAGING_READ, "the conversation history API");
+        return m;
     }
 
     List<Conversation> conversations(Member m) {

@@ -1,0 +1,214 @@
+package org.deskframe.guest.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deskframe.cluster.ClusterLimits;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.guest.CustomerConversationStarted;
+import org.deskframe.guest.CustomerProfile;
+import org.deskframe.guest.GuestSettings;
+import org.deskframe.guest.MessengerDeployment;
+import org.deskframe.guest.MessengerDeployments;
+import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationLog;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Opens a customer's guest session: the deployment and the page's origin first, then the per origin-and-address rate,
+ * then who the customer is (a verified customer token, a resume credential, or a new guest), then its conversation —
+ * the same one as before when the browser resumes, a new one (customer + the deployment's queue, the greeting from
+ * the queue, {@link CustomerConversationStarted} after it is stored) otherwise — and last a short-lived guest token.
+ */
+@Component
+class GuestSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(GuestSessions.class);
+
+    /**
+     * What the messenger asks for; {@code restart}: the customer wants a new conversation (after one ended);
+     * {@code probe}: {@code deskframe doctor} checks the integration — every check runs and a guest token is issued,
+     * but no conversation is opened (nothing reaches the queue) and nothing can be resumed.
+     */
+    record Request(String deployment, String resume, String customerToken, Map<String, String> prechat, boolean restart,
+                   boolean probe) {
+        Request(String deployment, String resume, String customerToken, Map<String, String> prechat, boolean restart) {
+            this(deployment, resume, customerToken, prechat, restart, false);
+        }
+    }
+
+    /** The conversation a probe's token is bound to: none exists, so the token reaches no conversation at all. */
+    static final String PROBE_CONVERSATION = "probe";
+
+    record Opened(MessengerDeployment deployment, CustomerProfile customer, String conversation, boolean resumed,
+                  String resume, GuestTokens.Issued token, List<String> earlierConversations) {}
+
+    private final MessengerDeployments deployments;
+    private final Visitors visitors;
+    private final CustomerTokens customerTokens;
+    private final GuestTokens tokens;
+    private final Conversations conversations;
+    private final ConversationLog conversationLog;
+    private final ClusterLimits limits;
+    private final GuestSettings settings;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate tx;
+    private final Clock clock = Clock.systemUTC();
+
+    GuestSessions(MessengerDeployments deployments, Visitors visitors, CustomerTokens customerTokens, GuestTokens tokens,
+                  Conversations conversations, ConversationLog conversationLog, ClusterLimits limits, GuestSettings settings,
+                  ApplicationEventPublisher events, TransactionTemplate tx) {
+        this.deployments = deployments;
+        this.visitors = visitors;
+        this.customerTokens = customerTokens;
+        this.tokens = tokens;
+        this.conversations = conversations;
+        this.conversationLog = conversationLog;
+        this.limits = limits;
+        this.settings = settings;
+        this.events = events;
+        this.tx = tx;
+    }
+
+    /** The deployment, as the customer side may see it: unknown ones get {@code guest.deployment_unknown}. */
+    MessengerDeployment deployment(String id) {
+        if (id == null || id.isBlank()) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "deployment is required: the id of a messenger deployment"));
+        }
+        return deployments.find(id).orElseThrow(() -> ProblemException.of(ErrorCode.GUEST_DEPLOYMENT_UNKNOWN, Map.of("deployment", id)));
+    }
+
+    static ProblemException originRefused(MessengerDeployment d, String origin) {
+        return ProblemException.of(ErrorCode.GUEST_ORIGIN_NOT_ALLOWED, Map.of("deployment", d.id(),
+                "origin", origin == null ? "(none: the request carried no Origin header)" : origin,
+                "allowed", d.allowedOrigins().stream().sorted().toList()));
+    }
+
+    Opened open(Request r, String origin, String clientAddress) {
+        MessengerDeployment d = deployment(r.deployment());
+        if (!d.allows(origin)) throw originRefused(d, origin);
+        double perSecond = settings.sessionsPerMinute() / 60.0;
+        ClusterLimits.Rate rate = limits.tryTake("guest-sessions:" + origin + "|" + clientAddress, perSecond, settings.sessionBurst());
+        if (!rate.allowed()) {
+            throw ProblemException.of(ErrorCode.GUEST_RATE_LIMITED, Map.of("limit", settings.sessionsPerMinute()
+                    + " sessions per minute per origin and address", "retryAfterSeconds", rate.retryAfterSeconds()));
+        }
+        Instant now = clock.instant();
+        CustomerProfile verified = r.customerToken() == null || r.customerToken().isBlank() ? null
+                : customerTokens.verify(d, r.customerToken());
+        if (r.probe()) {
+            CustomerProfile probe = verified != null ? verified : new CustomerProfile(Visitors.newGuestId(), null, null, false, Map.of());
+            log.info("guest session probe: deployment {} origin {}", d.id(), origin);
+            return new Opened(d, probe, PROBE_CONVERSATION, false, null,
+                    tokens.issue(d.orgId(), d.id(), probe.id(), PROBE_CONVERSATION, probe.verified(), now), List.of());
+        }
+        Optional<Visitors.Visitor> visitor = r.resume() == null || r.resume().isBlank() ? Optional.empty() : Optional.of(resumable(d, r.resume(), now));
+        // A verified customer is who its token says: a credential of someone else (a shared browser) is not resumed.
+        if (verified != null && visitor.isPresent() && !visitor.get().customerId().equals(verified.id())) visitor = Optional.empty();
+
+        CustomerProfile profile = verified != null ? verified
+                : visitor.map(Visitors.Visitor::profile).orElseGet(() -> prechat(d, Visitors.newGuestId(), r.prechat()));
+        String conversationId = visitor.map(Visitors.Visitor::conversationId)
+                .or(() -> verified == null ? Optional.empty() : visitors.latestConversation(d.id(), verified.id()))
+                .filter(id -> !r.restart() && isOpen(d, profile, id))
+                .orElse(null);
+        boolean resumed = conversationId != null;
+        String credential = visitor.isPresent() ? r.resume() : Visitors.newCredential();
+        if (!resumed) {
+            conversationId = startConversation(d, profile, now, visitor.orElse(null), credential);
+        } else if (visitor.isPresent()) {
+            visitors.touch(visitor.get(), conversationId, profile, now);
+        } else {
+            visitors.add(credential, d.id(), d.orgId(), profile, conversationId, now);
+        }
+        GuestTokens.Issued token = tokens.issue(d.orgId(), d.id(), profile.id(), conversationId, profile.verified(), now);
+        String current = conversationId;
+        List<String> earlier = profile.verified() ? conversations.listFor(d.orgId(), customer(profile)).stream()
+                .map(Conversation::id).filter(id -> !id.equals(current)).toList() : List.of();
+        log.info("guest session: deployment {} customer {} conversation {} ({}) origin {}", d.id(), profile.id(), conversationId,
+                resumed ? "resumed" : "new", origin);
+        return new Opened(d, profile, conversationId, resumed, credential, token, earlier);
+    }
+
+    private Visitors.Visitor resumable(MessengerDeployment d, String credential, Instant now) {
+        Visitors.Visitor v = visitors.find(credential).orElseThrow(() -> ProblemException.of(ErrorCode.GUEST_SESSION_EXPIRED,
+                Map.of("reason", "it is unknown to this deployment, or was forgotten")));
+        if (!v.deploymentId().equals(d.id())) {
+            throw ProblemException.of(ErrorCode.GUEST_SESSION_EXPIRED, Map.of("reason", "it belongs to another messenger deployment"));
+        }
+        Duration idle = Duration.between(v.lastSeen(), now);
+        if (idle.compareTo(settings.resumeLifetime()) > 0) {
+            throw ProblemException.of(ErrorCode.GUEST_SESSION_EXPIRED, Map.of("reason", "it was last used " + idle.toDays()
+                    + " days ago; sessions are kept " + settings.resumeLifetime().toDays() + " days"));
+        }
+        return v;
+    }
+
+    private boolean isOpen(MessengerDeployment d, CustomerProfile profile, String conversationId) {
+        return conversations.findFor(d.orgId(), customer(profile), conversationId).filter(c -> !"closed".equals(c.state())).isPresent();
+    }
+
+    private String startConversation(MessengerDeployment d, CustomerProfile profile, Instant now, Visitors.Visitor visitor,
+                                     String credential) {
+        Participant queue = new Participant(Participant.Kind.QUEUE, d.queueId());
+        Conversation c = conversations.start(d.orgId(), customer(profile), List.of(queue), subject(d, profile));
+        String opening = d.openingMessage(now);
+        if (opening != null) conversationLog.append(c, queue, "greeting", opening).join();
+        tx.executeWithoutResult(s -> {
+            if (visitor == null) visitors.add(credential, d.id(), d.orgId(), profile, c.id(), now);
+            else visitors.touch(visitor, c.id(), profile, now);
+            // Inside the transaction, so transactional listeners (routing's) get it once it is committed.
+            events.publishEvent(new CustomerConversationStarted(d.orgId(), c.id(), d.id(), d.queueId(), profile, now));
+        });
+        return c.id();
+    }
+
+    private static String subject(MessengerDeployment d, CustomerProfile p) {
+        String who = p.name() != null ? p.name() : p.email() != null ? p.email() : "Guest";
+        String s = who + " via " + d.name();
+        return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+
+    /** A new guest's profile from the pre-chat form: only the fields the deployment asks for, bounded. */
+    private static CustomerProfile prechat(MessengerDeployment d, String id, Map<String, String> fields) {
+        Map<String, String> f = fields == null ? Map.of() : fields;
+        Map<String, String> unknown = new LinkedHashMap<>(f);
+        unknown.keySet().removeAll(MessengerDeployment.PRECHAT_FIELDS);
+        if (!unknown.isEmpty()) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "prechat takes only " + d.prechatFields()
+                    + ", not " + unknown.keySet()));
+        }
+        String name = field(d, f, "name", 200);
+        String email = field(d, f, "email", 320);
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "prechat email '" + email + "' is not an email address"));
+        }
+        return new CustomerProfile(id, name, email, false, Map.of());
+    }
+
+    private static String field(MessengerDeployment d, Map<String, String> f, String name, int max) {
+        String v = f.get(name);
+        if (v == null || v.isBlank()) return null;
+        if (!d.prechatFields().contains(name)) {
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "deployment " + d.id() + " does not ask for " + name
+                    + " (its pre-chat fields: " + d.prechatFields() + ")"));
+        }
+        if (v.length() > max) throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "prechat " + name + " is longer than " + max));
+        return v.strip();
+    }
+
+    static Participant customer(CustomerProfile p) {
+        return new Participant(Participant.Kind.CUSTOMER, p.id());
+    }
+}
