@@ -17,6 +17,9 @@ public enum Scope {
             "messaging widget; POST /api/v2/conversations/**"),
     VOICE("voice", "Place, receive and control voice calls.", "voice widget"),
     VIDEO("video", "Place, receive and control video calls.", "video widget"),
+    // staples (issue 9): the directory an agent picks a peer from
+    AGENTS_READ("agents:read", "Search the agents of the token's organisation (id, username, display name).",
+            "messaging widget's agent search (find_agents)"),
     PRESENCE("presence", "Read and set agent presence and capacity.", "routing presence API"),
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**");
