@@ -153,9 +153,12 @@ class MessageDelivery {
      * a note never enters the message log, so neither replay, history nor resume can carry it to them.
      */
     void noteAdded(Conversation c, ConversationNotes.Note note, GatewaySession origin) {
-        List<String> agentKeys = c.participants().stream().filter(p -> p.kind() == Participant.Kind.AGENT)
-                .map(MessageDelivery::principalKey).toList();
-        pushes.push(agentKeys, new ServerFrame.NoteFrame(null, views.note(note)), Scope.MESSAGING_READ, origin);
+        pushes.push(noteRecipients(c), new ServerFrame.NoteFrame(null, views.note(note)), Scope.MESSAGING_READ, origin);
+    }
+
+    /** The principals a note is pushed to: the conversation's agents, never its customers. */
+    static List<String> noteRecipients(Conversation c) {
+        return c.participants().stream().filter(p -> p.kind() == Participant.Kind.AGENT).map(MessageDelivery::principalKey).toList();
     }
 
     /** The principal whose sessions a participant reads from: agents now, customers with guest sessions. */
