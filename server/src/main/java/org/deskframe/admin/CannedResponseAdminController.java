@@ -52,7 +52,7 @@ class CannedResponseAdminController {
 
     @PostMapping
     @ApiResponse(responseCode = "201", description = "Created")
-    @ApiResponse(responseCode = "409", description = "canned_response.title_taken")
+    @ApiResponse(responseCode = "409", description = "canned.title_taken")
     @Operation(operationId = "createCannedResponse", summary = "Create a canned response")
     ResponseEntity<CannedResponseView> create(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                                               @Valid @RequestBody NewCannedResponse body) {
@@ -70,7 +70,7 @@ class CannedResponseAdminController {
     }
 
     @PutMapping("/{responseId}")
-    @ApiResponse(responseCode = "409", description = "canned_response.title_taken")
+    @ApiResponse(responseCode = "409", description = "canned.title_taken")
     @Operation(operationId = "updateCannedResponse", summary = "Change a canned response's title or text (fields left out are unchanged)")
     CannedResponseView update(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,
                               @PathVariable String responseId, @Valid @RequestBody CannedResponseChange body) {

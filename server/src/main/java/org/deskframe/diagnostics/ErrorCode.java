@@ -245,7 +245,7 @@ public enum ErrorCode {
             "{what} are for agents only; {participant} is not an agent.",
             "Customers' sessions send and read messages only; read and write {what} with an agent's token."),
     /** A canned response with this title already exists in the organisation. */
-    CANNED_RESPONSE_TITLE_TAKEN("canned_response.title_taken", 409, 4361,
+    CANNED_RESPONSE_TITLE_TAKEN("canned.title_taken", 409, 4361,
             "Organisation {org} already has a canned response titled '{title}' ({existing}).",
             "Choose another title, or change the existing canned response with PUT .../canned-responses/{existing}."),
     /** A conversation search named nothing to search for. */

@@ -19,7 +19,7 @@ public enum Scope {
     VIDEO("video", "Place, receive and control video calls.", "video widget"),
     // staples (issue 9): the directory an agent picks a peer from
     AGENTS_READ("agents:read", "Search the agents of the token's organisation (id, username, display name).",
-            "messaging widget's agent search (find_agents)"),
+            "find_agents (the agent search of the messaging panel; optional, the panel works without it)"),
     PRESENCE("presence", "Read and set agent presence and capacity.", "routing presence API"),
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**");

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * An organisation's canned responses: ready-made texts an agent inserts into the composer (and edits before sending).
- * Titles are unique within the organisation ({@code canned_response.title_taken}); lists are in title order.
+ * Titles are unique within the organisation ({@code canned.title_taken}); lists are in title order.
  */
 public interface CannedResponses {
 

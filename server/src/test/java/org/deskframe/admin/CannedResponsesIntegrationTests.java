@@ -62,7 +62,7 @@ class CannedResponsesIntegrationTests extends DeskframeServerTest {
         String first = http.send("POST", DEMO, admin, json("title", title, "text", "Bye")).json().get("id").asString();
         Reply again = http.send("POST", DEMO, admin, json("title", title.toUpperCase(), "text", "Bye again"));
         assertThat(again.status()).isEqualTo(409);
-        assertThat(again.json().get("code").asString()).isEqualTo("canned_response.title_taken");
+        assertThat(again.json().get("code").asString()).isEqualTo("canned.title_taken");
         assertThat(again.json().get("hint").asString()).contains(first);
         Reply empty = http.send("POST", DEMO, admin, json("title", "  ", "text", "x"));
         assertThat(empty.status()).isEqualTo(400);
