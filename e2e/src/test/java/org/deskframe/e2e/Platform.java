@@ -70,6 +70,11 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /** A canned response of org demo (what an admin creates through the admin API). */
+    void createCannedResponse(String title, String text) {
+        context.getBean(org.deskframe.messaging.CannedResponses.class).create("demo", title, text);
+    }
+
     /** The gateway's WebSocket URL, as the platform announces it to widgets. */
     String gatewayUrl() {
         return context.getBean(org.deskframe.gateway.GatewayEndpoint.class).streamUrl("http", "localhost");
