@@ -400,7 +400,8 @@ function canSearchAgents() {
 
 function searchAgentsSoon(value) {
   clearTimeout(searchAgentsSoon.timer);
-  const query = value.split(/[\s,]+/).filter(Boolean).pop() || '';
+  // Names have spaces: what follows the last comma is the name (or id) being typed.
+  const query = value.split(',').pop().trim();
   if (!canSearchAgents() || !query) { renderAgentResults([]); return; }
   searchAgentsSoon.timer = setTimeout(async () => {
     try {
@@ -422,9 +423,9 @@ function renderAgentResults(agents) {
   ul.replaceChildren(...agents.map(a => h('li', {},
     h('button', {type: 'button', class: 'df-agent-result', dataset: {agent: a.id}, onclick: () => {
       const input = document.getElementById('df-new-agents');
-      const words = input.value.split(/([\s,]+)/);
-      words[words.length - 1] = a.id;
-      input.value = words.join('');
+      const parts = input.value.split(',');
+      parts[parts.length - 1] = (parts.length > 1 ? ' ' : '') + a.id;
+      input.value = parts.join(',');
       renderAgentResults([]);
       document.getElementById('df-new-subject')?.focus();
     }}, a.displayName || a.username, h('span', {class: 'df-agent-id'}, ` (${a.id})`)))));
