@@ -65,6 +65,15 @@ final class PlatformHttp {
         return send(b.build());
     }
 
+    /** Any method with an optional JSON body (admin commands that change things). */
+    Answer call(String method, String path, String bearer, String jsonBody) throws Unreachable {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env + path)).timeout(timeout).header("Accept", "application/json")
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) b.header("Content-Type", "application/json");
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        return send(b.build());
+    }
+
     /** A token for the client itself (client_credentials), authenticated with client_secret_basic. */
     Answer clientCredentials(String clientId, String clientSecret, String scope) throws Unreachable {
         String pair = form(clientId) + ":" + form(clientSecret);
