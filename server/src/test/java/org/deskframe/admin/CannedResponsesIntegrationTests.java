@@ -70,6 +70,17 @@ class CannedResponsesIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void theyAreInTheOpenApiDocumentUnderTheAdminToken() {
+        JsonNode paths = http.get("/v3/api-docs", null).json().get("paths");
+        JsonNode collection = paths.get("/api/v2/admin/orgs/{orgId}/canned-responses");
+        assertThat(collection.get("post").get("operationId").asString()).isEqualTo("createCannedResponse");
+        assertThat(collection.get("post").get("responses").has("409")).isTrue();
+        assertThat(collection.get("get").get("security").toString()).contains("adminToken");
+        JsonNode one = paths.get("/api/v2/admin/orgs/{orgId}/canned-responses/{responseId}");
+        assertThat(one.has("get") && one.has("put") && one.has("delete")).isTrue();
+    }
+
+    @Test
     void anotherOrgsAdminCannotReachThem() {
         String admin = http.clientToken("demo-admin", "admin");
         String id = http.send("POST", DEMO, admin, json("title", "Private " + System.nanoTime(), "text", "x")).json().get("id").asString();

@@ -103,6 +103,13 @@ class MemberConversations {
         return views.receipts(facts.positions(List.of(c.id())).get(c.id()));
     }
 
+    /** The same for several conversations the member was already found to take part in, in one read. */
+    Map<String, List<ReceiptView>> receipts(java.util.Collection<String> conversationIds) {
+        Map<String, List<ReceiptView>> out = new java.util.HashMap<>();
+        facts.positions(conversationIds).forEach((id, positions) -> out.put(id, views.receipts(positions)));
+        return out;
+    }
+
     // --- staples: agent search, notes, canned responses, conversation search ---
 
     /** Agents of the member's org (itself excluded) whose username, id or display name contains the query. */

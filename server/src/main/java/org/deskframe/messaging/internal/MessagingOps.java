@@ -1,6 +1,7 @@
 package org.deskframe.messaging.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.cluster.ClusterLimits;
@@ -154,6 +155,7 @@ class MessagingOps implements SessionListener {
         Member m = member(session);
         conversations.requireRead(m);
         List<ServerFrame.CaughtUp> results = new ArrayList<>();
+        Map<String, Long> replayed = new LinkedHashMap<>();
         for (var e : positions.entrySet()) {
             Conversation conversation = conversations.forResume(m, e.getKey());
             if (conversation == null) {
@@ -167,9 +169,12 @@ class MessagingOps implements SessionListener {
                 delivery.resetCursor(session, e.getKey(), last);
                 continue;
             }
-            long sent = delivery.replay(session, conversation, e.getValue(), handshake);
-            results.add(ServerFrame.CaughtUp.ok(id, e.getKey(), sent, conversations.receipts(conversation)));
+            replayed.put(e.getKey(), delivery.replay(session, conversation, e.getValue(), handshake));
         }
+        // Every participant's positions, read once for all the conversations replayed.
+        var receipts = conversations.receipts(replayed.keySet());
+        replayed.forEach((conversation, sent) -> results.add(ServerFrame.CaughtUp.ok(id, conversation, sent,
+                receipts.getOrDefault(conversation, List.of()))));
         results.forEach(session::send);
     }
 
