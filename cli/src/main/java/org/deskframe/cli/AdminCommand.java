@@ -177,7 +177,7 @@ final class AdminCommand {
 
             @Override
             public Integer call() {
-                return connection.call(spec, "PUT", path() + "/" + PlatformHttp.form(id), json("title", title, "text", text), 200, COLUMNS);
+                return connection.call(spec, "PATCH", path() + "/" + PlatformHttp.form(id), json("title", title, "text", text), 200, COLUMNS);
             }
         }
 

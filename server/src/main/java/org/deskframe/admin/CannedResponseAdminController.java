@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -69,7 +69,7 @@ class CannedResponseAdminController {
         return CannedResponseView.of(response(caller, orgId, responseId));
     }
 
-    @PutMapping("/{responseId}")
+    @PatchMapping("/{responseId}")
     @ApiResponse(responseCode = "409", description = "canned.title_taken")
     @Operation(operationId = "updateCannedResponse", summary = "Change a canned response's title or text (fields left out are unchanged)")
     CannedResponseView update(@Parameter(hidden = true) VerifiedToken caller, @PathVariable String orgId,

@@ -247,7 +247,7 @@ public enum ErrorCode {
     /** A canned response with this title already exists in the organisation. */
     CANNED_RESPONSE_TITLE_TAKEN("canned.title_taken", 409, 4361,
             "Organisation {org} already has a canned response titled '{title}' ({existing}).",
-            "Choose another title, or change the existing canned response with PUT .../canned-responses/{existing}."),
+            "Choose another title, or change the existing canned response with PATCH .../canned-responses/{existing}."),
     /** A conversation search named nothing to search for. */
     SEARCH_CRITERIA_MISSING("search.criteria_missing", 400, 4362,
             "A conversation search needs something to look for ({reason}).",

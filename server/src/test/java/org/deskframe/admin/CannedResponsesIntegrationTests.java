@@ -31,7 +31,7 @@ class CannedResponsesIntegrationTests extends DeskframeServerTest {
         String id = created.json().get("id").asString();
         assertThat(created.header("Location")).isEqualTo(BASE + DEMO + "/" + id);
 
-        Reply changed = http.send("PUT", DEMO + "/" + id, admin, json("text", "Hello! How can I help?"));
+        Reply changed = http.send("PATCH", DEMO + "/" + id, admin, json("text", "Hello! How can I help?"));
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.json().get("title").asString()).isEqualTo(title);
         assertThat(changed.json().get("text").asString()).isEqualTo("Hello! How can I help?");
@@ -77,7 +77,7 @@ class CannedResponsesIntegrationTests extends DeskframeServerTest {
         assertThat(collection.get("post").get("responses").has("409")).isTrue();
         assertThat(collection.get("get").get("security").toString()).contains("adminToken");
         JsonNode one = paths.get("/api/v2/admin/orgs/{orgId}/canned-responses/{responseId}");
-        assertThat(one.has("get") && one.has("put") && one.has("delete")).isTrue();
+        assertThat(one.has("get") && one.has("patch") && one.has("delete")).isTrue();
     }
 
     @Test
