@@ -178,6 +178,10 @@ class ReceiptsAndListsIntegrationTests extends DeskframeServerTest {
             a1.nextOp("agents").get("agents").forEach(a -> ids.add(a.get("id").asString()));
             assertThat(ids).contains("agent2").doesNotContain("agent1", "acme-agent1");
 
+            // A wildcard is a character like any other, and the search is in the database.
+            a1.sendFrame("op", "find_agents", "id", "f5", "query", "%");
+            assertThat(a1.nextOp("agents").get("agents").size()).isZero();
+
             acme.authenticate(http.agentToken("acme-backend", "acme-agent1", RW + " agents:read"), "messaging");
             acme.sendFrame("op", "find_agents", "id", "f3", "query", "agent");
             assertThat(acme.nextOp("agents").get("agents").toString()).doesNotContain("agent2");

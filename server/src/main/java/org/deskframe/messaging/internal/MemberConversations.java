@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
 import java.util.Comparator;
-import java.util.Locale;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
 import org.deskframe.messaging.CannedResponses;
@@ -115,18 +114,10 @@ class MemberConversations {
     /** Agents of the member's org (itself excluded) whose username, id or display name contains the query. */
     List<AgentView> findAgents(Member m, String query) {
         m.require(Scope.AGENTS_READ, "searching the agent directory");
-        String q = query.strip().toLowerCase(Locale.ROOT);
-        return agents.inOrg(m.orgId()).stream()
-                .filter(a -> a.enabled() && !(m.participant().kind() == Participant.Kind.AGENT && a.id().equals(m.participant().id())))
-                .filter(a -> contains(a.username(), q) || contains(a.id(), q) || contains(a.displayName(), q))
-                .sorted(Comparator.comparing((Agent a) -> a.displayName() == null ? a.username() : a.displayName(),
-                        String.CASE_INSENSITIVE_ORDER).thenComparing(Agent::id))
+        return agents.search(m.orgId(), query, MAX_AGENTS_FOUND + 1).stream()
+                .filter(a -> !(m.participant().kind() == Participant.Kind.AGENT && a.id().equals(m.participant().id())))
                 .limit(MAX_AGENTS_FOUND)
                 .map(a -> new AgentView(a.id(), a.username(), a.displayName(), a.orgId())).toList();
-    }
-
-    private static boolean contains(String field, String q) {
-        return field != null && field.toLowerCase(Locale.ROOT).contains(q);
     }
 
     /** Notes are for the conversation's agents: a customer (or a caller that is not in it) never reads or writes them. */
@@ -182,8 +173,7 @@ class MemberConversations {
             throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "limit must be between 1 and "
                     + MAX_SEARCH_PAGE + " and offset >= 0"));
         }
-        List<String> named = text == null ? List.of() : agents.inOrg(m.orgId()).stream()
-                .filter(a -> contains(a.displayName(), text.toLowerCase(Locale.ROOT))).map(Agent::id).toList();
+        List<String> named = text == null ? List.of() : agents.search(m.orgId(), text, MAX_SEARCH_PAGE).stream().map(Agent::id).toList();
         List<String> ids = facts.search(m.orgId(), m.participant(),
                 new ConversationFacts.Search(text, filters, named, limit + 1, offset));
         List<Conversation> found = ids.stream().limit(limit).map(id -> find(m, id)).flatMap(Optional::stream).toList();

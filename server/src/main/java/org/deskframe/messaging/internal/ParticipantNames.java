@@ -49,15 +49,11 @@ class ParticipantNames {
 
     private Optional<String> load(Participant p) {
         if (p.kind() == Participant.Kind.AGENT) {
-            return agents.find(p.id()).map(ParticipantNames::shown);
+            return agents.find(p.id()).map(Agent::shownName);
         }
         return jdbc.sql("select a.attribute_value from conversation_attributes a join conversation_participants p "
                         + "on p.conversation_id = a.conversation_id where p.kind = 'customer' and p.participant_id = ? "
                         + "and a.name = 'name' order by p.joined_at desc").param(p.id())
                 .query(String.class).list().stream().findFirst();
-    }
-
-    private static String shown(Agent a) {
-        return a.displayName() != null && !a.displayName().isBlank() ? a.displayName() : a.username();
     }
 }
