@@ -114,6 +114,7 @@ class MemberConversations {
     /** Agents of the member's org (itself excluded) whose username, id or display name contains the query. */
     List<AgentView> findAgents(Member m, String query) {
         m.require(Scope.AGENTS_READ, "searching the agent directory");
+        requireAgent(m, "The agent directory's entries");
         return agents.search(m.orgId(), query, MAX_AGENTS_FOUND + 1).stream()
                 .filter(a -> !(m.participant().kind() == Participant.Kind.AGENT && a.id().equals(m.participant().id())))
                 .limit(MAX_AGENTS_FOUND)
@@ -124,9 +125,7 @@ class MemberConversations {
     Conversation forNotes(Member m, String conversationId, boolean writing) {
         m.require(writing ? Scope.MESSAGING_WRITE : Scope.MESSAGING_READ, writing ? "writing internal notes" : "reading internal notes");
         Conversation c = require(m, conversationId);
-        if (m.participant().kind() != Participant.Kind.AGENT) {
-            throw agentsOnly(m, "Internal notes of conversation " + c.id());
-        }
+        requireAgent(m, "Internal notes of conversation " + c.id());
         return c;
     }
 
@@ -140,9 +139,7 @@ class MemberConversations {
 
     List<CannedResponseView> cannedResponses(Member m) {
         m.require(Scope.MESSAGING_WRITE, "canned responses");
-        if (m.participant().kind() != Participant.Kind.AGENT) {
-            throw agentsOnly(m, "Canned responses");
-        }
+        requireAgent(m, "Canned responses");
         return canned.inOrg(m.orgId()).stream().map(r -> new CannedResponseView(r.id(), r.title(), r.text())).toList();
     }
 
@@ -155,6 +152,7 @@ class MemberConversations {
      */
     SearchPage search(Member m, String q, List<String> participantFilters, int limit, int offset) {
         m.require(Scope.MESSAGING_READ, "searching conversations");
+        requireAgent(m, "Conversation searches");
         String text = q == null || q.isBlank() ? null : q.strip();
         if (text != null && text.length() < 2) throw criteria("q '" + text + "' is shorter than 2 characters");
         if (text != null && text.length() > 200) throw criteria("q is longer than 200 characters");
@@ -180,8 +178,14 @@ class MemberConversations {
         return new SearchPage(summaries(m, found), ids.size() > limit ? offset + limit : null);
     }
 
-    private static ProblemException agentsOnly(Member m, String what) {
-        return ProblemException.of(ErrorCode.AGENTS_ONLY, Map.of("what", what, "participant", m.participant().key()));
+    /**
+     * What only agents may see or do. Checked besides the scope, since a customer's guest token may stand for the
+     * messaging scopes within its own conversations.
+     */
+    private static void requireAgent(Member m, String what) {
+        if (m.participant().kind() != Participant.Kind.AGENT) {
+            throw ProblemException.of(ErrorCode.AGENTS_ONLY, Map.of("what", what, "participant", m.participant().key()));
+        }
     }
 
     private static ProblemException criteria(String reason) {

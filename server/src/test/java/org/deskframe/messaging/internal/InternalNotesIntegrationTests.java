@@ -83,6 +83,15 @@ class InternalNotesIntegrationTests extends DeskframeServerTest {
                 e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
         assertThatThrownBy(() -> members.forNotes(me, c.id(), true)).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.problem().message()).contains("customer:" + customerId));
+        // Nor does a customer reach what only agents see: canned responses, the agent directory, conversation search.
+        assertThatThrownBy(() -> members.cannedResponses(me)).isInstanceOfSatisfying(ProblemException.class,
+                e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
+        assertThatThrownBy(() -> members.search(me, "Refund", List.of(), 10, 0)).isInstanceOfSatisfying(ProblemException.class,
+                e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
+        Member withDirectoryScope = new Member("demo", me.participant(), new VerifiedToken("jti-d", customerId, null, "demo",
+                "guest", "local", BASE, Set.of("agents:read"), Instant.now(), Instant.now().plusSeconds(600), Set.of()));
+        assertThatThrownBy(() -> members.findAgents(withDirectoryScope, "agent")).isInstanceOfSatisfying(ProblemException.class,
+                e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
         // Live: a note goes to the agents' sessions only.
         assertThat(MessageDelivery.noteRecipients(c)).containsExactly("agent:agent1", "agent:agent2");
     }
