@@ -210,3 +210,37 @@ test('retryTime says when, and in how many seconds', () => {
   assert.match(retryTime(4000, now), /\(in 4 s\)$/);
   assert.match(retryTime(200, now), /\(in 1 s\)$/);
 });
+
+// ---- staples (issues 9 and 11) --------------------------------------------------------------------------------------
+import {othersPositions, participantName, transcriptOrder, lastActivity} from '../../main/resources/embed/v1/core.js';
+
+test('a message is read once every other participant read it, delivered once every other has it; read implies delivered', () => {
+  const me = {kind: 'agent', id: 'agent1'};
+  const positions = [
+    {participant: {kind: 'agent', id: 'agent1'}, delivered: 9, read: 9},
+    {participant: {kind: 'agent', id: 'agent2'}, delivered: 7, read: 5},
+    {participant: {kind: 'customer', id: 'g1'}, delivered: 0, read: 6},
+    {participant: {kind: 'queue', id: 'q1'}, delivered: 0, read: 0},
+  ];
+  const o = othersPositions(positions, me);
+  assert.equal(o.read, 5);
+  assert.equal(o.delivered, 6);
+  assert.equal(o.readers.length, 2);
+  assert.deepEqual(othersPositions([positions[0]], me), {delivered: 0, read: 0, readers: []});
+});
+
+test('participantName prefers the display name, then a name learnt earlier, then the id', () => {
+  const names = new Map([['agent:agent3', 'Agent Three']]);
+  assert.equal(participantName({kind: 'agent', id: 'agent2', displayName: 'Agent Two'}, names), 'Agent Two');
+  assert.equal(participantName({kind: 'agent', id: 'agent3'}, names), 'Agent Three');
+  assert.equal(participantName({kind: 'customer', id: 'g1'}, names), 'g1');
+});
+
+test('transcriptOrder puts each note after the message it followed, notes in their order', () => {
+  const order = transcriptOrder([{seq: 1}, {seq: 2}, {seq: 3}], [{seq: 2, afterSeq: 1}, {seq: 1, afterSeq: 1}, {seq: 3, afterSeq: 3}, {seq: 4, afterSeq: 0}]);
+  assert.deepEqual(order.map(i => `${i.kind}${i.item.seq}`), ['note4', 'message1', 'note1', 'note2', 'message2', 'message3', 'note3']);
+});
+
+test('lastActivity reads the list reply\'s lastActivityAt', () => {
+  assert.equal(lastActivity({createdAt: '2026-12-01T08:00:00Z', lastActivityAt: '2026-12-01T09:00:00Z'}), Date.parse('2026-12-01T09:00:00Z'));
+});

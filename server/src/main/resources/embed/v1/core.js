@@ -243,13 +243,45 @@ export function linkSegments(text) {
   return out;
 }
 
-/** When a conversation last changed, in ms since the epoch: its newest known message, else when it started. */
+/**
+ * When a conversation last changed, in ms since the epoch: its newest known message, the server's lastActivityAt (the
+ * same, from the list reply), else when it started.
+ */
 export function lastActivity(conv) {
-  const times = [conv.lastMessageAt, conv.createdAt].map(t => (t ? Date.parse(t) : NaN)).filter(t => !Number.isNaN(t));
+  const times = [conv.lastMessageAt, conv.lastActivityAt, conv.createdAt].map(t => (t ? Date.parse(t) : NaN)).filter(t => !Number.isNaN(t));
   return times.length ? Math.max(...times) : 0;
 }
 
 /** The conversation list's order: most recent activity first; ties by id, so the order is stable. */
 export function byLastActivity(a, b) {
   return lastActivity(b) - lastActivity(a) || String(a.id).localeCompare(String(b.id));
+}
+
+/**
+ * Where the others stand in a conversation, from every participant's positions ({participant, delivered, read}): a
+ * message of mine is read once every other participant read it, delivered once every other has it. `me` is
+ * {kind, id}. Queues and the platform itself are not readers.
+ */
+export function othersPositions(positions, me) {
+  const others = positions.filter(p => p.participant && (p.participant.kind === 'agent' || p.participant.kind === 'customer')
+    && !(me && p.participant.kind === me.kind && p.participant.id === me.id));
+  if (!others.length) return {delivered: 0, read: 0, readers: []};
+  return {
+    delivered: Math.min(...others.map(p => Math.max(p.delivered || 0, p.read || 0))),
+    read: Math.min(...others.map(p => p.read || 0)),
+    readers: others,
+  };
+}
+
+/** A participant's name for people: its displayName, a name learnt earlier (names: key -> name), else its id. */
+export function participantName(p, names = new Map()) {
+  if (!p) return '';
+  return p.displayName || names.get(`${p.kind}:${p.id}`) || p.id;
+}
+
+/** The transcript's order: messages by seq, each note right after the message it followed (afterSeq), notes by seq. */
+export function transcriptOrder(messages, notes) {
+  const items = [...messages.map(m => ({kind: 'message', at: m.seq, n: 0, item: m})),
+    ...notes.map(n => ({kind: 'note', at: n.afterSeq, n: n.seq, item: n}))];
+  return items.sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.n - b.n : a.kind === 'message' ? -1 : 1));
 }

@@ -21,4 +21,11 @@ export const Op = Object.freeze({
   RECEIPT_OK: 'receipt_ok',
   CONVERSATION: 'conversation',
   CONVERSATIONS: 'conversations',
+  // staples (issues 9 and 11)
+  FIND_AGENTS: 'find_agents',
+  ADD_NOTE: 'add_note',
+  LIST_CANNED_RESPONSES: 'list_canned_responses',
+  AGENTS: 'agents',
+  NOTE: 'note',
+  CANNED_RESPONSES: 'canned_responses',
 });

@@ -13,15 +13,17 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code deskframe admin}: admin API calls with an admin client's client_credentials token (lists, and the messenger
- * deployments' create and delete).
+ * {@code deskframe admin}: admin API calls with an admin client's client_credentials token (lists, the messenger
+ * deployments' create and delete, canned responses).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Admin API calls (an admin client's own token: client_credentials, scope admin).",
-        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class, AdminCommand.MessengerDeployments.class})
+        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class, AdminCommand.MessengerDeployments.class, AdminCommand.Canned.class})
 final class AdminCommand {
 
     /** Where and as whom: the env and the admin client's credentials. */
     static final class Connection {
+        /** Any 2xx answer counts as success (the commands that do not name one). */
+        static final int ANY_SUCCESS = -1;
         @Option(names = "--env", paramLabel = "URL", defaultValue = "${env:DESKFRAME_ENV:-http://localhost:8080}",
                 description = "The deployment's base URL (default: env DESKFRAME_ENV or ${DEFAULT-VALUE}).")
         String env;
@@ -39,14 +41,20 @@ final class AdminCommand {
 
         /** GETs an admin API path and prints it; exit code 0, or 1 with the problem's code, message and fix. */
         int list(CommandSpec spec, String path, String[] columns) {
-            return call(spec, "GET", path, null, columns);
+            return call(spec, "GET", path, null, 200, columns);
+        }
+
+        /** {@link #call(CommandSpec, String, String, String, int, String[])} accepting any 2xx answer. */
+        int call(CommandSpec spec, String method, String path, String jsonBody, String[] columns) {
+            return call(spec, method, path, jsonBody, ANY_SUCCESS, columns);
         }
 
         /**
-         * Calls an admin API path and prints what it answers (a list or one object as a table, nothing for 204); exit
-         * code 0, or 1 with the problem's code, message and fix.
+         * Calls an admin API path and prints what it answered (a list or one object as a table, or the JSON); exit code
+         * 0 when it answered {@code expected} (or any 2xx for {@link #ANY_SUCCESS}), or 1 with the problem's code,
+         * message and fix.
          */
-        int call(CommandSpec spec, String method, String path, String jsonBody, String[] columns) {
+        int call(CommandSpec spec, String method, String path, String jsonBody, int expected, String[] columns) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
@@ -61,14 +69,15 @@ final class AdminCommand {
                 if (token.status() != 200 || token.text("access_token") == null) {
                     return problem(err, "no admin token for client " + clientId + " (HTTP " + token.status() + ")", token);
                 }
-                PlatformHttp.Answer answer = http.json(method, path, null, token.text("access_token"), jsonBody);
-                if (answer.status() == 204) {
+                PlatformHttp.Answer answer = http.call(method, path, token.text("access_token"), jsonBody);
+                boolean success = expected == ANY_SUCCESS ? answer.status() / 100 == 2 : answer.status() == expected;
+                if (success && answer.status() == 204) {
                     out.println("done (" + method + " " + path + ")");
                     out.flush();
                     return 0;
                 }
                 JsonNode body = PlatformHttp.parseAny(answer.body());
-                if (answer.status() / 100 != 2 || body == null || !(body.isArray() || body.isObject())) {
+                if (!success || body == null || !(body.isArray() || body.isObject())) {
                     return problem(err, method + " " + path + " failed (HTTP " + answer.status() + ")", answer);
                 }
                 if (body.isObject()) body = PlatformHttp.JSON.createArrayNode().add(body);
@@ -135,6 +144,75 @@ final class AdminCommand {
             }
         }
     }
+
+    // --- staples (issue 11): canned responses ---
+    @Command(name = "canned", description = "Canned responses of an organisation (texts agents insert into the composer).",
+            subcommands = {Canned.ListCanned.class, Canned.AddCanned.class, Canned.EditCanned.class, Canned.RemoveCanned.class})
+    static final class Canned {
+        static final String[] COLUMNS = {"id", "title", "text"};
+
+        /** What every canned-response command takes: the connection and the organisation. */
+        abstract static class OnOrg implements Callable<Integer> {
+            @Spec CommandSpec spec;
+            @Mixin Connection connection;
+            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.") String org;
+
+            String path() {
+                return "/api/v2/admin/orgs/" + PlatformHttp.form(org) + "/canned-responses";
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List an organisation's canned responses.")
+        static final class ListCanned extends OnOrg {
+            @Override
+            public Integer call() {
+                return connection.list(spec, path(), COLUMNS);
+            }
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a canned response.")
+        static final class AddCanned extends OnOrg {
+            @Option(names = "--title", required = true, description = "What agents pick it by (unique in the organisation).") String title;
+            @Option(names = "--text", required = true, description = "The text inserted into the composer.") String text;
+
+            @Override
+            public Integer call() {
+                return connection.call(spec, "POST", path(), json("title", title, "text", text), 201, COLUMNS);
+            }
+        }
+
+        @Command(name = "edit", mixinStandardHelpOptions = true, description = "Change a canned response's title or text.")
+        static final class EditCanned extends OnOrg {
+            @Option(names = "--id", required = true, description = "The canned response (cr_...).") String id;
+            @Option(names = "--title", description = "A new title.") String title;
+            @Option(names = "--text", description = "A new text.") String text;
+
+            @Override
+            public Integer call() {
+                return connection.call(spec, "PATCH", path() + "/" + PlatformHttp.form(id), json("title", title, "text", text), 200, COLUMNS);
+            }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a canned response.")
+        static final class RemoveCanned extends OnOrg {
+            @Option(names = "--id", required = true, description = "The canned response (cr_...).") String id;
+
+            @Override
+            public Integer call() {
+                return connection.call(spec, "DELETE", path() + "/" + PlatformHttp.form(id), null, 204, COLUMNS);
+            }
+        }
+
+        /** A JSON object of the fields given (null ones left out). */
+        static String json(String... keysAndValues) {
+            var node = PlatformHttp.JSON.createObjectNode();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                if (keysAndValues[i + 1] != null) node.put(keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return node.toString();
+        }
+    }
+    // --- end staples ---
 
     @Command(name = "agents", description = "Agents of an organisation.", subcommands = Agents.ListAgents.class)
     static final class Agents {

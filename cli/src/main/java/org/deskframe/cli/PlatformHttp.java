@@ -65,6 +65,11 @@ final class PlatformHttp {
         return send(b.build());
     }
 
+    /** Any method with an optional JSON body (admin commands that change things). */
+    Answer call(String method, String path, String bearer, String jsonBody) throws Unreachable {
+        return json(method, path, null, bearer, jsonBody);
+    }
+
     /** A JSON request as a browser page on {@code origin} would send it (its Origin header), optionally with a bearer token. */
     Answer json(String method, String path, String origin, String bearer, String body) throws Unreachable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env + path)).timeout(timeout).header("Accept", "application/json")

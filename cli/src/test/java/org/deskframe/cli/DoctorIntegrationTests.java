@@ -305,6 +305,31 @@ class DoctorIntegrationTests {
     }
 
     @Test
+    void adminAddsEditsListsAndRemovesCannedResponses() {
+        String[] demoAdmin = {"--env", platform.base(), "--client-id", "demo-admin", "--client-secret", "demo-admin" + TestClient.DEMO_SECRET_SUFFIX};
+        String title = "CLI greeting " + System.nanoTime();
+        Run added = deskframe(concat(new String[]{"admin", "canned", "add", "--org", "demo", "--title", title, "--text", "Hello there"}, demoAdmin));
+        assertThat(added.exitCode()).as(added.all()).isZero();
+        String id = added.out().lines().filter(l -> l.startsWith("cr_")).findFirst().orElseThrow().split("\\s+")[0];
+        Run edited = deskframe(concat(new String[]{"admin", "canned", "edit", "--org", "demo", "--id", id, "--text", "Hello again"}, demoAdmin));
+        assertThat(edited.out()).contains("Hello again");
+        Run listed = deskframe(concat(new String[]{"admin", "canned", "list", "--org", "demo"}, demoAdmin));
+        assertThat(listed.out()).contains(id, title, "Hello again");
+        Run twice = deskframe(concat(new String[]{"admin", "canned", "add", "--org", "demo", "--title", title, "--text", "x"}, demoAdmin));
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.err()).contains("canned.title_taken").contains("fix: ");
+        Run removed = deskframe(concat(new String[]{"admin", "canned", "remove", "--org", "demo", "--id", id}, demoAdmin));
+        assertThat(removed.exitCode()).as(removed.all()).isZero();
+        assertThat(deskframe(concat(new String[]{"admin", "canned", "list", "--org", "demo"}, demoAdmin)).out()).doesNotContain(id);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void adminWithAWrongSecretSaysWhy() {
         Run run = deskframe("admin", "orgs", "list", "--env", platform.base(), "--client-id", "deskframe-admin",
                 "--client-secret", "wrong");

@@ -80,7 +80,7 @@ class EmbeddingBrowserIntegrationTests {
             assertThat(message(m1, "Hello from agent1").locator(".df-receipt")).hasText("✓✓ read");
 
             m2.locator("#df-composer-text").pressSequentially("typing", new Locator.PressSequentiallyOptions().setDelay(20));
-            assertThat(m1.locator("#df-typing")).hasText("agent2 is typing…");
+            assertThat(m1.locator("#df-typing")).hasText("Agent Two is typing…");
 
             List<String> types = eventTypes(one.page());
             assertThat(types).contains("ready", "conversation", "message");

@@ -57,7 +57,7 @@ final class Platform implements AutoCloseable {
         if (clients.find(clientId).isPresent()) return;
         clients.register(new ClientDirectory.ClientRegistration(clientId, "demo", "E2E short-lived tokens",
                 clientId + SECRET_SUFFIX, true, Set.of("client_secret_basic"), Set.of(OAuthClient.GRANT_JWT_BEARER),
-                Set.of(), Set.of("messaging:read", "messaging:write", "voice", "video"), origins,
+                Set.of(), Set.of("messaging:read", "messaging:write", "voice", "video", "agents:read"), origins,
                 Set.of(OAuthClient.CAPABILITY_EMBED), null, ttl, Duration.ofHours(1), true));
     }
 
@@ -68,6 +68,11 @@ final class Platform implements AutoCloseable {
             agents.create(new org.deskframe.identity.AgentDirectory.NewAgent(username, "demo", username,
                     username + "@demo.example", displayName, username + "-e2e-pass", Set.of("agent"), true));
         }
+    }
+
+    /** A canned response of org demo (what an admin creates through the admin API). */
+    void createCannedResponse(String title, String text) {
+        context.getBean(org.deskframe.messaging.CannedResponses.class).create("demo", title, text);
     }
 
     /** The gateway's WebSocket URL, as the platform announces it to widgets. */

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
         description = "A client_credentials access token with scope admin: the deployment admin client's (every "
                 + "organisation) or an organisation's admin client's (that organisation only).",
         flows = @OAuthFlows(clientCredentials = @OAuthFlow(tokenUrl = "/oauth2/token",
-                scopes = @OAuthScope(name = "admin", description = "Administer organisations, agents, queues and OAuth clients"))))
+                scopes = @OAuthScope(name = "admin", description = "Administer organisations, agents, queues, OAuth clients and canned responses"))))
 class AdminApiDocs {
     static final String ADMIN_TOKEN = "adminToken";
 

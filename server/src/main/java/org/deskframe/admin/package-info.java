@@ -1,6 +1,7 @@
 /**
- * The admin REST API ({@code /api/v2/admin}): organisations, agents, queues, OAuth clients, signing keys and messenger
- * deployments, managed through identity's directories and guest's deployments by a deployment admin or, confined to its own organisation, an org's admin client.
+ * The admin REST API ({@code /api/v2/admin}): organisations, agents, queues, OAuth clients, signing keys, messenger
+ * deployments and canned responses, managed through identity's directories, guest's deployments and messaging's canned
+ * responses by a deployment admin or, confined to its own organisation, an org's admin client.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "guest"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "guest", "messaging"})
 package org.deskframe.admin;

@@ -275,7 +275,25 @@ public enum ErrorCode {
     /** A customer token was sent to a deployment that does not verify customers. */
     CUSTOMER_VERIFICATION_OFF("customer.verification_not_configured", 400, 4346,
             "Messenger deployment {deployment} does not verify customers, but a customer token was sent.",
-            "Configure identity verification (an HS256 secret or a JWKS URL) on deployment {deployment} in the admin API, or leave out the customer option.");
+            "Configure identity verification (an HS256 secret or a JWKS URL) on deployment {deployment} in the admin API, or leave out the customer option."),
+    // --- staples (issues 9 and 11): notes, canned responses, search, conversation attributes; close codes 4380-4389 ---
+    /** A customer's session asked for what only agents may see or do: internal notes, canned responses. */
+    AGENTS_ONLY("participant.not_agent", 403, 4380,
+            "{what} are for agents only; {participant} is not an agent.",
+            "Customers' sessions send and read messages only; read and write {what} with an agent's token."),
+    /** A canned response with this title already exists in the organisation. */
+    CANNED_RESPONSE_TITLE_TAKEN("canned.title_taken", 409, 4381,
+            "Organisation {org} already has a canned response titled '{title}' ({existing}).",
+            "Choose another title, or change the existing canned response with PATCH .../canned-responses/{existing}."),
+    /** A conversation search named nothing to search for. */
+    SEARCH_CRITERIA_MISSING("search.criteria_missing", 400, 4382,
+            "A conversation search needs something to look for ({reason}).",
+            "Pass q (a conversation id, words of a message, a customer's name or email, a participant) of at least 2 characters, and/or participant (an agent id or kind:id)."),
+    /** Attributes attached to a conversation by another capability broke the port's rules. */
+    CONVERSATION_ATTRIBUTE_INVALID("conversation.attribute_invalid", 400, 4383,
+            "The conversation attributes are refused: {reason}.",
+            "Name attributes with lower-case letters, digits, '.', '_' or '-' (at most 64 characters), keep each value at most 500 characters and pass at most 20 per conversation.");
+    // --- end staples ---
 
     private final String code;
     private final int httpStatus;

@@ -8,4 +8,9 @@ public record Agent(String id, String orgId, String username, String email, Stri
     public Agent {
         roles = Set.copyOf(roles);
     }
+
+    /** The name people see: the display name, or the username when there is none. */
+    public String shownName() {
+        return displayName != null && !displayName.isBlank() ? displayName : username;
+    }
 }

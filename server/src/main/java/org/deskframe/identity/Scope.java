@@ -17,6 +17,9 @@ public enum Scope {
             "messaging widget; POST /api/v2/conversations/**"),
     VOICE("voice", "Place, receive and control voice calls.", "voice widget"),
     VIDEO("video", "Place, receive and control video calls.", "video widget"),
+    // staples (issue 9): the directory an agent picks a peer from
+    AGENTS_READ("agents:read", "Search the agents of the token's organisation (id, username, display name).",
+            "find_agents (the agent search of the messaging panel; optional, the panel works without it)"),
     PRESENCE("presence", "Read and set agent presence and capacity.", "routing presence API"),
     // guest
     GUEST("guest", "A customer's guest session of one messenger deployment: its own conversations only (issued by POST /api/v2/guest/sessions, never by an OAuth client).",

@@ -26,6 +26,7 @@ public final class ConversationViews {
     }
 
     public static ConversationSummary summary(Conversation c, Conversations.ReadPosition position) {
-        return new ConversationSummary(of(c), position == null ? 0 : position.readSeq(), position == null ? 0 : position.unread());
+        return new ConversationSummary(of(c), position == null ? 0 : position.readSeq(), position == null ? 0 : position.unread(),
+                c.createdAt(), List.of());
     }
 }

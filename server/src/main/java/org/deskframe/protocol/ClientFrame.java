@@ -30,4 +30,14 @@ public sealed interface ClientFrame {
     record StartConversation(String id, List<String> agents, String subject) implements ClientFrame {}
 
     record ListConversations(String id) implements ClientFrame {}
+
+    // --- staples (issue 9/11): agent search, internal notes, canned responses ---
+
+    /** Agents of the caller's org whose username or display name contains {@code query} (case-insensitive). */
+    record FindAgents(String id, String query) implements ClientFrame {}
+
+    /** An internal note on a conversation: agents only, never delivered to a customer. */
+    record AddNote(String id, String conversation, String clientNoteId, String text) implements ClientFrame {}
+
+    record ListCannedResponses(String id) implements ClientFrame {}
 }

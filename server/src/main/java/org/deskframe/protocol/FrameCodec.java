@@ -114,6 +114,11 @@ public final class FrameCodec {
             case START_CONVERSATION -> new ClientFrame.StartConversation(id, stringList(root, "agents", 50),
                     optionalString(root, "subject", 300));
             case LIST_CONVERSATIONS -> new ClientFrame.ListConversations(id);
+            // staples (issue 9/11)
+            case FIND_AGENTS -> new ClientFrame.FindAgents(id, requiredString(root, "query", 100));
+            case ADD_NOTE -> new ClientFrame.AddNote(id, requiredString(root, "conversation", 64),
+                    requiredString(root, "clientNoteId", MAX_ID), requiredString(root, "text", MAX_TEXT));
+            case LIST_CANNED_RESPONSES -> new ClientFrame.ListCannedResponses(id);
             default -> throw new IllegalStateException("no decoder for client op " + op);
         };
     }

@@ -36,7 +36,14 @@ public enum Op {
     CAUGHT_UP(null, ServerFrame.CaughtUp.class),
     RECEIPT_OK(null, ServerFrame.ReceiptOk.class),
     CONVERSATION(null, ServerFrame.ConversationFrame.class),
-    CONVERSATIONS(null, ServerFrame.Conversations.class);
+    CONVERSATIONS(null, ServerFrame.Conversations.class),
+    // --- staples (issue 9/11) ---
+    FIND_AGENTS(ClientFrame.FindAgents.class, null),
+    ADD_NOTE(ClientFrame.AddNote.class, null),
+    LIST_CANNED_RESPONSES(ClientFrame.ListCannedResponses.class, null),
+    AGENTS(null, ServerFrame.Agents.class),
+    NOTE(null, ServerFrame.NoteFrame.class),
+    CANNED_RESPONSES(null, ServerFrame.CannedResponses.class);
 
     private final String wire = name().toLowerCase(Locale.ROOT);
     private final Class<? extends ClientFrame> client;

@@ -58,17 +58,23 @@ public sealed interface ServerFrame {
      * The end of a conversation's replay. {@code status}: {@code ok} (everything up to {@code seq} was sent),
      * {@code unknown}, or {@code position_ahead} (with the server's {@code seq} and the {@code requested} position).
      */
-    record CaughtUp(String id, String conversation, String status, Long seq, Long requested) implements ServerFrame {
+    record CaughtUp(String id, String conversation, String status, Long seq, Long requested,
+                    List<ReceiptView> receipts) implements ServerFrame {
         public static CaughtUp ok(String id, String conversation, long seq) {
-            return new CaughtUp(id, conversation, "ok", seq, null);
+            return ok(id, conversation, seq, null);
+        }
+
+        /** With every participant's delivered/read position, so ticks are right after a reconnect. */
+        public static CaughtUp ok(String id, String conversation, long seq, List<ReceiptView> receipts) {
+            return new CaughtUp(id, conversation, "ok", seq, null, receipts);
         }
 
         public static CaughtUp unknown(String id, String conversation) {
-            return new CaughtUp(id, conversation, "unknown", null, null);
+            return new CaughtUp(id, conversation, "unknown", null, null, null);
         }
 
         public static CaughtUp positionAhead(String id, String conversation, long seq, long requested) {
-            return new CaughtUp(id, conversation, "position_ahead", seq, requested);
+            return new CaughtUp(id, conversation, "position_ahead", seq, requested, null);
         }
     }
 
@@ -84,4 +90,14 @@ public sealed interface ServerFrame {
     record ConversationFrame(String id, ConversationView conversation) implements ServerFrame {}
 
     record Conversations(String id, List<ConversationSummary> conversations) implements ServerFrame {}
+
+    // --- staples (issue 9/11): agent search, internal notes, canned responses ---
+
+    /** The reply to {@code find_agents}: at most 20 agents of the caller's org. */
+    record Agents(String id, List<AgentView> agents) implements ServerFrame {}
+
+    /** An internal note: the reply to {@code add_note}, or a push (no id) to the conversation's agents only. */
+    record NoteFrame(String id, NoteView note) implements ServerFrame {}
+
+    record CannedResponses(String id, List<CannedResponseView> cannedResponses) implements ServerFrame {}
 }

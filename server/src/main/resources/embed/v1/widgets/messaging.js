@@ -2,7 +2,7 @@
 // history paging, composer, typing indicator and delivered/read receipts, over one gateway session. Every send carries
 // a client message id, is kept until acknowledged, and is sent again after a reconnect (the server deduplicates), so
 // nothing typed is lost. Nothing is marked read unless the agent opened its conversation.
-import {byLastActivity, earlierPage, linkSegments, retryTime} from '../core.js';
+import {byLastActivity, earlierPage, linkSegments, othersPositions, participantName, retryTime, transcriptOrder} from '../core.js';
 import {Op} from '../ops.js';
 import {WidgetBridge} from './bridge.js';
 import {applyTheme, errorPanel, h} from './dom.js';
@@ -11,6 +11,7 @@ import {GatewaySession} from './gateway.js';
 const PAGE = 50;
 const TYPING_SHOW_MS = 4000;
 const TYPING_SEND_EVERY_MS = 2000;
+const AGENT_SEARCH_DELAY_MS = 200;
 
 const app = document.getElementById('app');
 const bridge = new WidgetBridge('messaging', {needsToken: true});
@@ -24,6 +25,9 @@ const state = {
   failed: null,
   listed: false,              // the first list_conversations answered (before it, the list says "Loading…")
   reconnect: null,            // {attempt, retryInMs, retryAt, code} while a lost connection is being re-established
+  scopes: [],                 // the session's scopes (from ready): agents:read enables the agent search
+  names: new Map(),           // 'kind:id' -> display name, learnt from every participant the server sent
+  canned: [],                 // the org's canned responses ({id, title, text})
 };
 
 const gateway = new GatewaySession({
@@ -36,10 +40,12 @@ const gateway = new GatewaySession({
     if (s.session) bridge.session = s.session;
     if (s.state === 'ready') {
       state.me = s.agent;
+      state.scopes = (s.ready && s.ready.scopes) || [];
       state.failed = null;
       state.reconnect = null;
       renderShell();
       listConversations();
+      loadCannedResponses();
       resendPending();
     } else if (s.state === 'error') {
       state.failed = s.error;
@@ -104,6 +110,8 @@ function frame(f) {
     case Op.CONVERSATION: return onConversation(f.conversation, false);
     case Op.TYPING: return onTyping(f);
     case Op.RECEIPT: return onReceipt(f);
+    case Op.CAUGHT_UP: return onCaughtUp(f);
+    case Op.NOTE: return onNote(f.note);
     case Op.TOKEN_EXPIRING: return bridge.event('tokenExpiring', {in: f.in, expiresAt: f.expiresAt});
     case Op.REFRESHED: return bridge.event('tokenRefreshed', {expiresAt: f.expiresAt, scopes: f.scopes, session: gateway.sessionId});
     case Op.ERROR: return notice(`${f.message} ${f.hint || ''}`);
@@ -119,33 +127,9 @@ async function listConversations() {
     renderList();
     renderTranscript();
     // Nothing is opened for the agent: a conversation is read only once the agent selects it.
-    loadLatest([...state.conversations.values()].filter(c => c.lastSeq > 0 && !c.lastMessageAt));
   } catch (e) {
     notice(`Could not list conversations: ${e.message}`);
   }
-}
-
-/**
- * The newest message of each conversation that has no loaded message yet, from the history API, so that the list is
- * in order of last activity right after a reload (the list reply carries sequences, not times). A few at a time.
- */
-async function loadLatest(convs) {
-  const queue = [...convs];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      try {
-        const url = `/api/v2/conversations/${encodeURIComponent(c.id)}/messages?after=${c.lastSeq - 1}&limit=1`;
-        const r = await fetch(url, {headers: {Authorization: `Bearer ${gateway.token}`}, cache: 'no-store'});
-        if (!r.ok) continue;
-        const m = (await r.json()).messages?.[0];
-        if (m) noteActivity(c, m);
-      } catch {
-        // The list stays in the order it has; the next message moves the conversation anyway.
-      }
-    }
-  };
-  await Promise.all([worker(), worker(), worker()]);
-  if (convs.length) renderList();
 }
 
 function noteActivity(conv, m) {
@@ -158,8 +142,9 @@ function upsertConversation(c) {
   if (!conv) {
     conv = {id: c.id, subject: c.subject, participants: c.participants || [], lastSeq: c.lastSeq || 0,
       received: c.lastSeq || 0, messages: new Map(), oldest: null, loaded: false, unread: c.unread || 0,
-      readSent: c.readSeq || 0, deliveredSent: 0, theirDelivered: 0, theirRead: 0, typing: new Map(),
-      createdAt: c.createdAt || null, lastMessageAt: null};
+      readSent: c.readSeq || 0, deliveredSent: 0, positions: new Map(), typing: new Map(),
+      notes: new Map(), notesLoaded: false,
+      createdAt: c.createdAt || null, lastMessageAt: null, lastActivityAt: c.lastActivityAt || null};
     state.conversations.set(c.id, conv);
   } else {
     conv.lastSeq = Math.max(conv.lastSeq, c.lastSeq || 0);
@@ -167,8 +152,40 @@ function upsertConversation(c) {
     conv.subject = c.subject ?? conv.subject;
     conv.participants = c.participants || conv.participants;
     conv.createdAt = conv.createdAt || c.createdAt || null;
+    if (c.lastActivityAt && (!conv.lastActivityAt || Date.parse(c.lastActivityAt) > Date.parse(conv.lastActivityAt))) {
+      conv.lastActivityAt = c.lastActivityAt;
+    }
   }
+  conv.participants.forEach(learnName);
+  applyReceipts(conv, c.receipts);
   return conv;
+}
+
+/** Remembers the display name of a participant the server sent, for frames that come without one. */
+function learnName(p) {
+  if (p && p.displayName) state.names.set(`${p.kind}:${p.id}`, p.displayName);
+}
+
+/** Every participant's delivered/read positions (list, caught_up, history replies); positions only ever go up. */
+function applyReceipts(conv, receipts) {
+  for (const r of receipts || []) setPosition(conv, r.participant, r.delivered, r.read);
+}
+
+function setPosition(conv, p, delivered, read) {
+  if (!p) return;
+  learnName(p);
+  const key = `${p.kind}:${p.id}`;
+  const cur = conv.positions.get(key) || {participant: p, delivered: 0, read: 0};
+  cur.read = Math.max(cur.read, read || 0);
+  cur.delivered = Math.max(cur.delivered, delivered || 0, cur.read);
+  conv.positions.set(key, cur);
+}
+
+function onCaughtUp(f) {
+  const conv = state.conversations.get(f.conversation);
+  if (!conv || !f.receipts) return;
+  applyReceipts(conv, f.receipts);
+  if (state.selected === conv.id) renderTranscript();
 }
 
 function onConversation(c, selectIt) {
@@ -185,6 +202,7 @@ function onMessage(m) {
     listConversations();
   }
   const own = isMe(m.sender);
+  learnName(m.sender);
   if (conv.messages.has(m.seq)) return;
   conv.messages.set(m.seq, m);
   noteActivity(conv, m);
@@ -206,7 +224,8 @@ function onMessage(m) {
 function onTyping(f) {
   const conv = state.conversations.get(f.conversation);
   if (!conv || isMe(f.participant)) return;
-  conv.typing.set(f.participant.id, Date.now() + TYPING_SHOW_MS);
+  learnName(f.participant);
+  conv.typing.set(participantName(f.participant, state.names), Date.now() + TYPING_SHOW_MS);
   if (state.selected === conv.id) renderTyping();
   setTimeout(() => { if (state.selected === conv.id) renderTyping(); }, TYPING_SHOW_MS + 50);
 }
@@ -219,8 +238,7 @@ function onReceipt(f) {
     if (f.kind === 'read') { conv.readSent = Math.max(conv.readSent, f.seq); conv.unread = 0; renderList(); }
     return;
   }
-  if (f.kind === 'read') conv.theirRead = Math.max(conv.theirRead, f.seq);
-  conv.theirDelivered = Math.max(conv.theirDelivered, f.seq);
+  setPosition(conv, f.participant, f.kind === 'delivered' ? f.seq : 0, f.kind === 'read' ? f.seq : 0);
   if (state.selected === conv.id) renderTranscript();
 }
 
@@ -291,7 +309,10 @@ async function loadEarlier(conv) {
     notice(`${body.message} ${body.hint || ''}`);
     return;
   }
+  (body.participants || []).forEach(learnName);
+  applyReceipts(conv, body.receipts);
   for (const m of body.messages) {
+    learnName(m.sender);
     if (!conv.messages.has(m.seq)) conv.messages.set(m.seq, {...m, conversation: conv.id});
     noteActivity(conv, m);
     conv.oldest = conv.oldest === null ? m.seq : Math.min(conv.oldest, m.seq);
@@ -307,9 +328,107 @@ function select(id, focusComposer) {
   renderList();
   renderTranscript();
   renderComposer();
+  if (conv && !conv.notesLoaded) loadNotes(conv);
   if (conv && !conv.loaded) loadEarlier(conv).then(() => { markRead(conv); renderList(); });
   else if (conv) { markRead(conv); renderList(); }
   if (focusComposer) document.getElementById('df-composer-text')?.focus();
+}
+
+// ---- staples: internal notes, canned responses, agent search --------------------------------------------------
+
+function onNote(n) {
+  if (!n) return;
+  const conv = state.conversations.get(n.conversation);
+  if (!conv) return;
+  learnName(n.author);
+  conv.notes.set(n.seq, n);
+  if (state.selected === conv.id) renderTranscript();
+}
+
+async function loadNotes(conv) {
+  conv.notesLoaded = true;
+  try {
+    const r = await fetch(`/api/v2/conversations/${encodeURIComponent(conv.id)}/notes`,
+      {headers: {Authorization: `Bearer ${gateway.token}`}, cache: 'no-store'});
+    if (!r.ok) { conv.notesLoaded = false; return; }
+    for (const n of (await r.json()).notes) onNote(n);
+  } catch {
+    conv.notesLoaded = false; // tried again the next time the conversation is opened
+  }
+}
+
+async function addNote(conversation, text) {
+  const clientNoteId = (crypto.randomUUID && crypto.randomUUID()) || `n-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  try {
+    const r = await gateway.command({op: Op.ADD_NOTE, conversation, clientNoteId, text});
+    onNote(r.note);
+  } catch (e) {
+    notice(`Note not saved: ${e.message} ${e.hint || ''}`);
+  }
+}
+
+async function loadCannedResponses() {
+  try {
+    const r = await gateway.command({op: Op.LIST_CANNED_RESPONSES});
+    state.canned = r.cannedResponses || [];
+  } catch {
+    state.canned = [];
+  }
+  const select = document.getElementById('df-canned');
+  if (select) {
+    select.replaceChildren(h('option', {value: ''}, 'Canned responses…'),
+      ...state.canned.map(c => h('option', {value: c.id}, c.title)));
+  }
+  renderComposer();
+}
+
+/** Puts the chosen canned response into the composer at the caret, for the agent to edit and send. */
+function insertCanned(select) {
+  const chosen = state.canned.find(c => c.id === select.value);
+  select.value = '';
+  const box = document.getElementById('df-composer-text');
+  if (!chosen || !box || box.disabled) return;
+  const at = box.selectionStart ?? box.value.length;
+  box.value = box.value.slice(0, at) + chosen.text + box.value.slice(box.selectionEnd ?? at);
+  box.focus();
+  box.selectionStart = box.selectionEnd = at + chosen.text.length;
+}
+
+function canSearchAgents() {
+  return state.scopes.includes('agents:read');
+}
+
+function searchAgentsSoon(value) {
+  clearTimeout(searchAgentsSoon.timer);
+  // Names have spaces: what follows the last comma is the name (or id) being typed.
+  const query = value.split(',').pop().trim();
+  if (!canSearchAgents() || !query) { renderAgentResults([]); return; }
+  searchAgentsSoon.timer = setTimeout(async () => {
+    try {
+      const r = await gateway.command({op: Op.FIND_AGENTS, query});
+      renderAgentResults(r.agents || []);
+    } catch {
+      renderAgentResults([]);
+    }
+  }, AGENT_SEARCH_DELAY_MS);
+}
+
+/** Agents matching what is typed; picking one puts its id in place of the word being typed. */
+function renderAgentResults(agents) {
+  const ul = document.getElementById('df-agent-results');
+  const status = document.getElementById('df-agent-results-status');
+  if (!ul) return;
+  ul.hidden = agents.length === 0;
+  if (status) status.textContent = agents.length ? `${agents.length} matching agent${agents.length > 1 ? 's' : ''}` : '';
+  ul.replaceChildren(...agents.map(a => h('li', {},
+    h('button', {type: 'button', class: 'df-agent-result', dataset: {agent: a.id}, onclick: () => {
+      const input = document.getElementById('df-new-agents');
+      const parts = input.value.split(',');
+      parts[parts.length - 1] = (parts.length > 1 ? ' ' : '') + a.id;
+      input.value = parts.join(',');
+      renderAgentResults([]);
+      document.getElementById('df-new-subject')?.focus();
+    }}, a.displayName || a.username, h('span', {class: 'df-agent-id'}, ` (${a.id})`)))));
 }
 
 // ---- rendering -------------------------------------------------------------------------------------------------
@@ -324,14 +443,14 @@ function isVisible(conv) {
 
 function title(conv) {
   if (conv.subject) return conv.subject;
-  const others = conv.participants.filter(p => !isMe(p)).map(p => p.id);
+  const others = conv.participants.filter(p => !isMe(p)).map(p => participantName(p, state.names));
   return others.length ? others.join(', ') : conv.id;
 }
 
-/** Who sent a message, for people: this agent's own display name; others by id (the protocol carries no names yet). */
+/** Who sent a message, for people: display names (the server sends them), the id only when no name is known. */
 function senderName(sender) {
   if (isMe(sender)) return state.me.displayName || state.me.username || sender.id;
-  return sender.id;
+  return participantName(sender, state.names);
 }
 
 function renderShell() {
@@ -344,7 +463,11 @@ function renderShell() {
     e.target.reset();
   }},
   h('label', {for: 'df-new-agents'}, 'Agents'),
-  h('input', {id: 'df-new-agents', name: 'agents', placeholder: 'agent ids, comma-separated', autocomplete: 'off', required: true}),
+  h('input', {id: 'df-new-agents', name: 'agents', autocomplete: 'off', required: true,
+    placeholder: canSearchAgents() ? 'search by name, or agent ids' : 'agent ids, comma-separated',
+    'aria-describedby': 'df-agent-results-status', oninput: e => searchAgentsSoon(e.target.value)}),
+  h('p', {id: 'df-agent-results-status', class: 'df-visually-hidden', 'aria-live': 'polite'}),
+  h('ul', {id: 'df-agent-results', class: 'df-agent-results', 'aria-label': 'Matching agents', hidden: true}),
   h('label', {for: 'df-new-subject'}, 'Subject'),
   h('input', {id: 'df-new-subject', name: 'subject', placeholder: 'optional', autocomplete: 'off'}),
   h('button', {type: 'submit'}, 'Start'));
@@ -364,6 +487,13 @@ function renderShell() {
         gateway.notify({op: Op.TYPING, conversation: conv});
       }
     }}),
+  h('div', {class: 'df-composer-tools'},
+    h('label', {for: 'df-canned', class: 'df-visually-hidden'}, 'Insert a canned response'),
+    h('select', {id: 'df-canned', class: 'df-canned', hidden: true, onchange: e => insertCanned(e.target)},
+      h('option', {value: ''}, 'Canned responses…')),
+    h('label', {class: 'df-note-mode'},
+      h('input', {id: 'df-note-mode', type: 'checkbox', onchange: () => renderComposer()}),
+      ' Internal note (agents only)')),
   h('button', {id: 'df-send', type: 'submit', class: 'df-send'}, 'Send'));
 
   app.replaceChildren(h('div', {id: 'df-shell', class: 'df-shell'},
@@ -409,6 +539,14 @@ function renderComposer() {
   send.disabled = !conv;
   reason.textContent = why;
   reason.hidden = !why;
+  const canned = document.getElementById('df-canned');
+  if (canned) { canned.disabled = !conv; canned.hidden = state.canned.length === 0; }
+  const noteMode = document.getElementById('df-note-mode');
+  if (noteMode) {
+    noteMode.disabled = !conv;
+    send.textContent = noteMode.checked ? 'Add note' : 'Send';
+    box.classList.toggle('df-note-draft', noteMode.checked);
+  }
 }
 
 function submitComposer() {
@@ -416,6 +554,10 @@ function submitComposer() {
   const text = box.value.trim();
   if (!text || !state.selected) return;
   box.value = '';
+  if (document.getElementById('df-note-mode')?.checked) {
+    addNote(state.selected, text);
+    return;
+  }
   state.lastTypingSent = 0; // a sent message ends the typing; the next keystroke signals it again
   sendMessage(state.selected, text);
 }
@@ -456,8 +598,9 @@ function renderTranscript({keepScroll = false} = {}) {
   const previousHeight = log.scrollHeight;
   const messages = [...conv.messages.values()].sort((a, b) => a.seq - b.seq);
   const pending = [...state.pending.entries()].filter(([, p]) => p.conversation === conv.id && !conv.messages.has(p.seq));
+  const others = othersPositions([...conv.positions.values()], state.me ? {kind: 'agent', id: state.me.id} : null);
   ol.replaceChildren(
-    ...messages.map(m => messageItem(conv, m)),
+    ...transcriptOrder(messages, [...conv.notes.values()]).map(i => i.kind === 'note' ? noteItem(i.item) : messageItem(conv, i.item, others)),
     ...pending.map(([id, p]) => h('li', {class: 'df-message df-own df-pending', dataset: {clientMessageId: id}},
       h('span', {class: 'df-text'}, ...textNodes(p.text)),
       receiptLabel(p.seq ? 'sent' : 'sending'))));
@@ -478,27 +621,41 @@ function textNodes(text) {
 }
 
 /** A receipt as words (the check marks are decoration), so a screen reader reads "read", "delivered", "sent". */
-function receiptLabel(receipt) {
+function receiptLabel(receipt, who) {
   const marks = {read: '✓✓', delivered: '✓', sent: '✓', sending: ''}[receipt];
   const words = receipt === 'sending' ? 'sending…' : receipt;
-  return h('span', {class: `df-receipt df-${receipt}`},
+  return h('span', {class: `df-receipt df-${receipt}`, title: who || undefined},
     marks ? h('span', {'aria-hidden': 'true'}, `${marks} `) : null, words);
 }
 
-function messageItem(conv, m) {
+function messageItem(conv, m, others) {
   // A number whose message the platform's storage lost: kept in its place, so nothing else ever takes it.
   if (m.lost) {
     return h('li', {class: 'df-message df-lost', dataset: {seq: m.seq}},
       `Message #${m.seq} was lost by the platform's storage and cannot be shown.`);
   }
   const own = isMe(m.sender);
-  const receipt = !own ? null : conv.theirRead >= m.seq ? 'read' : conv.theirDelivered >= m.seq ? 'delivered' : 'sent';
+  const receipt = !own ? null : others.read >= m.seq ? 'read' : others.delivered >= m.seq ? 'delivered' : 'sent';
   const sentAt = new Date(m.sentAt);
   return h('li', {class: `df-message ${own ? 'df-own' : 'df-theirs'}`, dataset: {seq: m.seq}},
     h('span', {class: own ? 'df-sender df-visually-hidden' : 'df-sender'}, own ? 'You' : senderName(m.sender)),
     h('span', {class: 'df-text'}, ...textNodes(m.text)),
     h('time', {class: 'df-time', datetime: m.sentAt}, sentAt.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
-    receipt ? receiptLabel(receipt) : null);
+    receipt ? receiptLabel(receipt, receipt === 'sent' ? null : readersText(others, receipt)) : null);
+}
+
+/** "Read by Agent Two", for the tooltip of a receipt. */
+function readersText(others, receipt) {
+  return `${receipt === 'read' ? 'Read' : 'Delivered'} by ${others.readers.map(r => participantName(r.participant, state.names)).join(', ')}`;
+}
+
+/** An internal note, visibly not a message: only agents ever see it. */
+function noteItem(n) {
+  return h('li', {class: 'df-message df-note', dataset: {note: n.seq}},
+    h('span', {class: 'df-sender'}, `Internal note · ${isMe(n.author) ? 'You' : participantName(n.author, state.names)}`),
+    h('span', {class: 'df-text'}, ...textNodes(n.text)),
+    h('time', {class: 'df-time', datetime: n.createdAt},
+      new Date(n.createdAt).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})));
 }
 
 function renderTyping() {
@@ -507,7 +664,7 @@ function renderTyping() {
   if (!el) return;
   if (!conv) { el.textContent = ''; return; }
   const now = Date.now();
-  const who = [...conv.typing.entries()].filter(([, until]) => until > now).map(([id]) => id);
+  const who = [...conv.typing.entries()].filter(([, until]) => until > now).map(([name]) => name);
   el.textContent = who.length ? `${who.join(', ')} ${who.length > 1 ? 'are' : 'is'} typing…` : '';
 }
 

@@ -73,6 +73,11 @@ final class ErrorCatalogueDoc {
         p.put("tokenIssuer", "the token's `iss`");
         p.put("tokenOrg", "the token's `org`");
         p.put("typ", "the token's header `typ`, or `(none)`");
+        // staples (issues 9 and 11)
+        p.put("what", "what was asked for that is for agents only (internal notes of a conversation, canned responses)");
+        p.put("participant", "who asked, as `kind:id` (`customer:...`)");
+        p.put("title", "the canned response's title");
+        p.put("existing", "the id of the canned response that already has the title");
         return p;
     }
 

@@ -51,9 +51,10 @@ class AccessFeedClockSkewIntegrationTests {
         sessions.start();
         skewed.start();
         // First requests of a cold JVM (and one under libfaketime) are slow: warm both paths the tests take.
+        String warmUp = sessions.http().agentToken("demo-backend", "agent1", RW);
         try (StreamClient ws = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> StreamClient.connect(sessions.base()), java.util.Objects::nonNull)) {
-            ws.authenticate(sessions.http().agentToken("demo-backend", "agent1", RW), "messaging");
+            ws.authenticate(warmUp, "messaging");
         }
         skewed.http().clientToken("demo-admin", "admin");
     }

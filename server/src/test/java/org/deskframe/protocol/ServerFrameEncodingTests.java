@@ -54,10 +54,13 @@ class ServerFrameEncodingTests {
     @Test
     void conversationsCarryTheirSubjectEvenWhenThereIsNoneAndTheCallersPosition() {
         ConversationView c = new ConversationView("c_x", null, "open", 5, List.of(new ParticipantView("agent", "agent2")), AT);
-        assertThat(FrameCodec.encode(new ServerFrame.Conversations("l", List.of(new ConversationSummary(c, 3, 2)))))
+        List<ReceiptView> receipts = List.of(new ReceiptView(new ParticipantView("agent", "agent2", "Agent Two"), 5, 4));
+        assertThat(FrameCodec.encode(new ServerFrame.Conversations("l", List.of(new ConversationSummary(c, 3, 2, AT, receipts)))))
                 .isEqualTo("{\"op\":\"conversations\",\"id\":\"l\",\"conversations\":[{\"id\":\"c_x\",\"subject\":null,"
                         + "\"state\":\"open\",\"lastSeq\":5,\"participants\":[{\"kind\":\"agent\",\"id\":\"agent2\"}],"
-                        + "\"createdAt\":\"2026-12-01T08:15:00Z\",\"readSeq\":3,\"unread\":2}]}");
+                        + "\"createdAt\":\"2026-12-01T08:15:00Z\",\"readSeq\":3,\"unread\":2,"
+                        + "\"lastActivityAt\":\"2026-12-01T08:15:00Z\",\"receipts\":[{\"participant\":{\"kind\":\"agent\","
+                        + "\"id\":\"agent2\",\"displayName\":\"Agent Two\"},\"delivered\":5,\"read\":4}]}]}");
     }
 
     @Test

@@ -87,7 +87,7 @@ class DemoSeed {
         if (queues.find("demo-support").isEmpty()) queues.create("demo-support", "demo", "Support");
         if (queues.find("acme-support").isEmpty()) queues.create("acme-support", "acme", "Support");
 
-        Set<String> widgetScopes = Set.of("messaging:read", "messaging:write", "voice", "video", "presence");
+        Set<String> widgetScopes = Set.of("messaging:read", "messaging:write", "voice", "video", "presence", "agents:read");
         Set<String> backendGrants = Set.of(OAuthClient.GRANT_JWT_BEARER, "client_credentials", "authorization_code", "refresh_token");
         backend("demo-backend", "demo", "Demo agent desktop backend", backendGrants, widgetScopes, Set.of(OAuthClient.CAPABILITY_EMBED));
         backend("demo-noembed", "demo", "Demo backend without embed", backendGrants, widgetScopes, Set.of());
@@ -121,8 +121,9 @@ class DemoSeed {
                     caps.isEmpty() && !grants.contains(OAuthClient.GRANT_JWT_BEARER) ? Set.of() : origins, caps, null,
                     Duration.ofMinutes(15), Duration.ofHours(8), true));
         } else if (grants.contains(OAuthClient.GRANT_JWT_BEARER)) {
-            // Keep the allowed origins in step with the configuration (extra origins may change between runs).
-            clients.update(id, new ClientDirectory.ClientChange(null, null, redirects, null, origins, null, null, null, null, null));
+            // Keep the allowed origins in step with the configuration (extra origins may change between runs), and the
+            // allowed scopes with the demo's (a data dir from before agents:read existed gets it).
+            clients.update(id, new ClientDirectory.ClientChange(null, null, redirects, scopes, origins, null, null, null, null, null));
         }
     }
 

@@ -87,9 +87,14 @@ class JdbcConversations implements Conversations {
             case "read" -> "read_seq";
             default -> throw new IllegalArgumentException("receipt kind must be delivered or read");
         };
-        int n = jdbc.sql("update conversation_participants set " + column + " = ? where conversation_id = ? and kind = ? "
-                        + "and participant_id = ? and " + column + " < ?")
-                .params(seq, c.id(), kind(participant), participant.id(), seq).update();
+        // Read implies delivered: a read position also lifts the delivered one, so delivered >= read always holds.
+        String alsoDelivered = kind.equals("read") ? ", delivered_seq = case when delivered_seq < ? then ? else delivered_seq end" : "";
+        List<Object> params = new ArrayList<>(List.of(seq));
+        if (!alsoDelivered.isEmpty()) params.addAll(List.of(seq, seq));
+        params.addAll(List.of(c.id(), kind(participant), participant.id(), seq));
+        int n = jdbc.sql("update conversation_participants set " + column + " = ?" + alsoDelivered + " where conversation_id = ? "
+                        + "and kind = ? and participant_id = ? and " + column + " < ?")
+                .params(params).update();
         if (n > 0) {
             events.publishEvent(new ReceiptRecorded(c.orgId(), c.id(), participant, kind, seq, c.participants()));
         }

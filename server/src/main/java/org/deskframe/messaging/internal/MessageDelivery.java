@@ -15,7 +15,6 @@ import org.deskframe.gateway.Pushes;
 import org.deskframe.identity.Scope;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
-import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.Message;
 import org.deskframe.messaging.MessagePosted;
 import org.deskframe.messaging.Participant;
@@ -46,13 +45,15 @@ class MessageDelivery {
     private final Pushes pushes;
     private final ClusterBus bus;
     private final ConversationLog log;
+    private final Views views;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterBus bus, ConversationLog log) {
+    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterBus bus, ConversationLog log, Views views) {
         this.sessions = sessions;
         this.pushes = pushes;
         this.bus = bus;
         this.log = log;
+        this.views = views;
         // Off the cluster thread, which must not wait on sockets or the log.
         bus.subscribe(PostedElsewhere.class, p -> executor.execute(() -> deliverToLocalSessions(p.event().message(), p.event().recipients())));
     }
@@ -77,17 +78,17 @@ class MessageDelivery {
 
     @EventListener
     void on(ReceiptRecorded event) {
-        ServerFrame frame = new ServerFrame.Receipt(event.conversationId(), ConversationViews.of(event.participant()),
+        ServerFrame frame = new ServerFrame.Receipt(event.conversationId(), views.participant(event.participant()),
                 event.kind(), event.seq());
         executor.execute(() -> pushes.push(keys(event.recipients()), frame, Scope.MESSAGING_READ, null));
     }
 
     void typing(Conversation c, Participant from, GatewaySession origin) {
-        pushes.push(keys(c.participants()), new ServerFrame.Typing(c.id(), ConversationViews.of(from)), Scope.MESSAGING_READ, origin);
+        pushes.push(keys(c.participants()), new ServerFrame.Typing(c.id(), views.participant(from)), Scope.MESSAGING_READ, origin);
     }
 
     void conversationStarted(Conversation c, GatewaySession origin) {
-        pushes.push(keys(c.participants()), new ServerFrame.ConversationFrame(null, ConversationViews.of(c)), Scope.MESSAGING_READ, origin);
+        pushes.push(keys(c.participants()), new ServerFrame.ConversationFrame(null, views.conversation(c)), Scope.MESSAGING_READ, origin);
     }
 
     /** Sets where the session stands before it receives anything (its resume positions, from the handshake). */
@@ -143,8 +144,21 @@ class MessageDelivery {
         }
     }
 
-    static ServerFrame messageFrame(Message m) {
-        return new ServerFrame.MessagePush(ConversationViews.of(m));
+    ServerFrame messageFrame(Message m) {
+        return new ServerFrame.MessagePush(views.message(m));
+    }
+
+    /**
+     * An internal note, to the sessions of the conversation's agents only: customer participants are left out here, and
+     * a note never enters the message log, so neither replay, history nor resume can carry it to them.
+     */
+    void noteAdded(Conversation c, ConversationNotes.Note note, GatewaySession origin) {
+        pushes.push(noteRecipients(c), new ServerFrame.NoteFrame(null, views.note(note)), Scope.MESSAGING_READ, origin);
+    }
+
+    /** The principals a note is pushed to: the conversation's agents, never its customers. */
+    static List<String> noteRecipients(Conversation c) {
+        return c.participants().stream().filter(p -> p.kind() == Participant.Kind.AGENT).map(MessageDelivery::principalKey).toList();
     }
 
     /** The principal whose sessions a participant reads from: agents now, customers with guest sessions. */

@@ -1,6 +1,7 @@
 package org.deskframe.messaging.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.cluster.ClusterLimits;
@@ -13,7 +14,6 @@ import org.deskframe.gateway.OpHandler;
 import org.deskframe.gateway.Principal;
 import org.deskframe.gateway.SessionListener;
 import org.deskframe.messaging.Conversation;
-import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.Participant;
 import org.deskframe.protocol.ClientFrame;
 import org.deskframe.protocol.ServerFrame;
@@ -36,12 +36,15 @@ class MessagingOps implements SessionListener {
     private final MessageDelivery delivery;
     private final GatewaySettings settings;
     private final ClusterLimits limits;
+    private final Views views;
 
-    MessagingOps(MemberConversations conversations, MessageDelivery delivery, GatewaySettings settings, ClusterLimits limits) {
+    MessagingOps(MemberConversations conversations, MessageDelivery delivery, GatewaySettings settings, ClusterLimits limits,
+                 Views views) {
         this.conversations = conversations;
         this.delivery = delivery;
         this.settings = settings;
         this.limits = limits;
+        this.views = views;
     }
 
     @Bean
@@ -74,7 +77,7 @@ class MessagingOps implements SessionListener {
     OpHandler<ClientFrame.StartConversation> startConversationOp() {
         return OpHandler.of(ClientFrame.StartConversation.class, (s, f) -> {
             Conversation c = conversations.start(member(s), f.agents(), f.subject());
-            s.send(new ServerFrame.ConversationFrame(f.id(), ConversationViews.of(c)));
+            s.send(new ServerFrame.ConversationFrame(f.id(), views.conversation(c)));
             delivery.conversationStarted(c, s);
         });
     }
@@ -84,6 +87,32 @@ class MessagingOps implements SessionListener {
         return OpHandler.of(ClientFrame.ListConversations.class,
                 (s, l) -> s.send(new ServerFrame.Conversations(l.id(), conversations.list(member(s)))));
     }
+
+    // --- staples (issue 9/11): agent search, internal notes, canned responses ---
+
+    @Bean
+    OpHandler<ClientFrame.FindAgents> findAgentsOp() {
+        return OpHandler.of(ClientFrame.FindAgents.class,
+                (s, f) -> s.send(new ServerFrame.Agents(f.id(), conversations.findAgents(member(s), f.query()))));
+    }
+
+    @Bean
+    OpHandler<ClientFrame.AddNote> addNoteOp() {
+        return OpHandler.of(ClientFrame.AddNote.class, (s, f) -> {
+            Member m = member(s);
+            Conversation c = conversations.forNotes(m, f.conversation(), true);
+            ConversationNotes.Added added = conversations.addNote(m, c, f.clientNoteId(), f.text());
+            s.send(new ServerFrame.NoteFrame(f.id(), views.note(added.note())));
+            if (!added.duplicate()) delivery.noteAdded(c, added.note(), s);
+        });
+    }
+
+    @Bean
+    OpHandler<ClientFrame.ListCannedResponses> listCannedResponsesOp() {
+        return OpHandler.of(ClientFrame.ListCannedResponses.class,
+                (s, f) -> s.send(new ServerFrame.CannedResponses(f.id(), conversations.cannedResponses(member(s)))));
+    }
+    // --- end staples ---
 
     /** Cursors first: a message posted while the handshake completes is then delivered after the backlog, in order. */
     @Override
@@ -126,6 +155,7 @@ class MessagingOps implements SessionListener {
         Member m = member(session);
         conversations.requireRead(m);
         List<ServerFrame.CaughtUp> results = new ArrayList<>();
+        Map<String, Long> replayed = new LinkedHashMap<>();
         for (var e : positions.entrySet()) {
             Conversation conversation = conversations.forResume(m, e.getKey());
             if (conversation == null) {
@@ -139,8 +169,12 @@ class MessagingOps implements SessionListener {
                 delivery.resetCursor(session, e.getKey(), last);
                 continue;
             }
-            results.add(ServerFrame.CaughtUp.ok(id, e.getKey(), delivery.replay(session, conversation, e.getValue(), handshake)));
+            replayed.put(e.getKey(), delivery.replay(session, conversation, e.getValue(), handshake));
         }
+        // Every participant's positions, read once for all the conversations replayed.
+        var receipts = conversations.receipts(replayed.keySet());
+        replayed.forEach((conversation, sent) -> results.add(ServerFrame.CaughtUp.ok(id, conversation, sent,
+                receipts.getOrDefault(conversation, List.of()))));
         results.forEach(session::send);
     }
 
