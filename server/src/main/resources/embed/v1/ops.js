@@ -21,4 +21,19 @@ export const Op = Object.freeze({
   RECEIPT_OK: 'receipt_ok',
   CONVERSATION: 'conversation',
   CONVERSATIONS: 'conversations',
+  // routing
+  SET_PRESENCE: 'set_presence',
+  ACCEPT: 'accept',
+  DECLINE: 'decline',
+  TRANSFER: 'transfer',
+  CLOSE: 'close',
+  PRESENCE: 'presence',
+  CONVERSATION_OFFERED: 'conversation_offered',
+  CONVERSATION_ASSIGNED: 'conversation_assigned',
+  CONVERSATION_TRANSFERRED: 'conversation_transferred',
+  CONVERSATION_ENDED: 'conversation_ended',
+  OFFER_WITHDRAWN: 'offer_withdrawn',
+  AGENT_JOINED: 'agent_joined',
+  QUEUE_POSITION: 'queue_position',
+  // routing end
 });

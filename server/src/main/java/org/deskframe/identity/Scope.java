@@ -18,6 +18,10 @@ public enum Scope {
     VOICE("voice", "Place, receive and control voice calls.", "voice widget"),
     VIDEO("video", "Place, receive and control video calls.", "video widget"),
     PRESENCE("presence", "Read and set agent presence and capacity.", "routing presence API"),
+    // routing
+    ROUTING_READ("routing:read", "Read the routing decisions of the organisation's conversations (queued, offered, accepted, transferred, closed).",
+            "GET /api/v2/conversations/{id}/events"),
+    // routing end
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**");
 

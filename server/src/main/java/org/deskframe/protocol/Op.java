@@ -36,7 +36,22 @@ public enum Op {
     CAUGHT_UP(null, ServerFrame.CaughtUp.class),
     RECEIPT_OK(null, ServerFrame.ReceiptOk.class),
     CONVERSATION(null, ServerFrame.ConversationFrame.class),
-    CONVERSATIONS(null, ServerFrame.Conversations.class);
+    CONVERSATIONS(null, ServerFrame.Conversations.class),
+    // routing
+    SET_PRESENCE(ClientFrame.SetPresence.class, null),
+    ACCEPT(ClientFrame.Accept.class, null),
+    DECLINE(ClientFrame.Decline.class, null),
+    TRANSFER(ClientFrame.Transfer.class, null),
+    CLOSE(ClientFrame.Close.class, null),
+    PRESENCE(null, ServerFrame.Presence.class),
+    CONVERSATION_OFFERED(null, ServerFrame.ConversationOffered.class),
+    CONVERSATION_ASSIGNED(null, ServerFrame.ConversationAssigned.class),
+    CONVERSATION_TRANSFERRED(null, ServerFrame.ConversationTransferred.class),
+    CONVERSATION_ENDED(null, ServerFrame.ConversationEnded.class),
+    OFFER_WITHDRAWN(null, ServerFrame.OfferWithdrawn.class),
+    AGENT_JOINED(null, ServerFrame.AgentJoined.class),
+    QUEUE_POSITION(null, ServerFrame.QueuePosition.class);
+    // routing end
 
     private final String wire = name().toLowerCase(Locale.ROOT);
     private final Class<? extends ClientFrame> client;

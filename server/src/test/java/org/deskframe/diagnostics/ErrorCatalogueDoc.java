@@ -72,6 +72,12 @@ final class ErrorCatalogueDoc {
         p.put("tokenIssuer", "the token's `iss`");
         p.put("tokenOrg", "the token's `org`");
         p.put("typ", "the token's header `typ`, or `(none)`");
+        // routing
+        p.put("conversation", "the conversation's id");
+        p.put("queue", "the queue's id");
+        p.put("status", "the presence status that was sent");
+        p.put("wrapUp", "the wrap-up code that was sent");
+        // routing end
         return p;
     }
 
