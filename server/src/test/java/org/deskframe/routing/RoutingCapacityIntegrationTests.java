@@ -36,7 +36,7 @@ class RoutingCapacityIntegrationTests extends DeskframeServerTest {
         try {
             for (int i = 0; i < AGENTS; i++) {
                 Agent a = fx.agent(queue, CAPACITY);
-                agents.add(RoutingLoad.connect(http, BASE, a, CAPACITY, closed));
+                agents.add(RoutingLoad.connect(http, BASE, a, CAPACITY, closed, 200));
             }
             Supplier<String> starter = () -> fx.customerConversation(queue);
             List<String> conversations = RoutingLoad.arrive(CONVERSATIONS, 8, List.of(starter));

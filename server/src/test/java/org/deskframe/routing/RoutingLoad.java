@@ -43,12 +43,14 @@ final class RoutingLoad {
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread reader;
         final Set<String> closed;
+        final int holdMillis;
 
-        LoadAgent(Agent agent, StreamClient client, int capacity, Set<String> closed) {
+        LoadAgent(Agent agent, StreamClient client, int capacity, Set<String> closed, int holdMillis) {
             this.agent = agent;
             this.client = client;
             this.capacity = capacity;
             this.closed = closed;
+            this.holdMillis = holdMillis;
             this.reader = Thread.ofVirtual().start(this::read);
         }
 
@@ -79,7 +81,8 @@ final class RoutingLoad {
                 return;
             }
             try {
-                Thread.sleep(ThreadLocalRandom.current().nextInt(0, 25));
+                // A chat takes a while: long enough that arrivals pile up to every agent's capacity.
+                Thread.sleep(ThreadLocalRandom.current().nextInt(holdMillis / 2, holdMillis + 1));
             } catch (InterruptedException e) {
                 return;
             }
@@ -118,12 +121,12 @@ final class RoutingLoad {
     }
 
     /** Connects an agent (token from {@code http}) to the server at {@code base} and makes it available. */
-    static LoadAgent connect(TestClient http, String base, Agent agent, int capacity, Set<String> closed) {
+    static LoadAgent connect(TestClient http, String base, Agent agent, int capacity, Set<String> closed, int holdMillis) {
         StreamClient c = StreamClient.connect(base);
         c.authenticate(http.agentToken("demo-backend", agent.username(), RoutingFixture.AGENT_SCOPES), "messaging");
         c.sendFrame("op", "set_presence", "id", "avail", "status", "available");
         c.next(f -> "avail".equals(RoutingFixture.text(f, "id")), Duration.ofSeconds(10));
-        return new LoadAgent(agent, c, capacity, closed);
+        return new LoadAgent(agent, c, capacity, closed, holdMillis);
     }
 
     /** Starts {@code total} conversations from {@code threads} threads, round robin over the starters (nodes). */

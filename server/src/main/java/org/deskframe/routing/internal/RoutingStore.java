@@ -277,10 +277,13 @@ class RoutingStore {
     /** Takes an offer back to waiting (declined, expired, withdrawn); {@code offerId} null: whichever offer is open. */
     boolean withdrawOffer(String conversationId, String agentId, String offerId, boolean passed) {
         String sql = "update routing_work set state = 'waiting', agent_id = null, offer_id = null, offer_expires_at = null"
-                + (passed ? ", passed_by = " + concat() : "")
+                + (passed ? ", passed_by = " + appendOnce() : "")
                 + " where conversation_id = ? and state = 'offered' and agent_id = ?" + (offerId != null ? " and offer_id = ?" : "");
         List<Object> params = new java.util.ArrayList<>();
-        if (passed) params.add(" " + agentId);
+        if (passed) {
+            params.add("% " + agentId + " %");
+            params.add(" " + agentId);
+        }
         params.add(conversationId);
         params.add(agentId);
         if (offerId != null) params.add(offerId);
@@ -289,8 +292,8 @@ class RoutingStore {
 
     /** Back to waiting at its original place (its arrival is kept). */
     boolean requeueAssigned(String conversationId, String agentId) {
-        return jdbc.sql("update routing_work set state = 'waiting', agent_id = null, assigned_at = null, passed_by = " + concat()
-                + " where conversation_id = ? and state = 'assigned' and agent_id = ?").params(" " + agentId, conversationId, agentId).update() == 1;
+        return jdbc.sql("update routing_work set state = 'waiting', agent_id = null, assigned_at = null, passed_by = " + appendOnce()
+                + " where conversation_id = ? and state = 'assigned' and agent_id = ?").params("% " + agentId + " %", " " + agentId, conversationId, agentId).update() == 1;
     }
 
     boolean reassign(String conversationId, String fromAgent, String toAgent, Instant now) {
@@ -389,9 +392,9 @@ class RoutingStore {
                 instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)), set(rs.getString(14)), rs.wasNull() ? null : position);
     }
 
-    /** passed_by || ? in both dialects. */
-    private static String concat() {
-        return "passed_by || ?";
+    /** Adds an agent to passed_by unless it is there already (params: its LIKE pattern, then " agentId"); both dialects. */
+    private static String appendOnce() {
+        return "case when (' ' || passed_by || ' ') like ? then passed_by else passed_by || ? end";
     }
 
     static Timestamp ts(Instant i) {

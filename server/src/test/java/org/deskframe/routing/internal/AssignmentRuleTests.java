@@ -33,14 +33,14 @@ class AssignmentRuleTests {
     }
 
     @Test
-    void agentsAtCapacityWithoutTheSkillsUnavailableOrWhoPassedAreNeverChosen() {
+    void agentsAtCapacityWithoutTheSkillsOrUnavailableAreNeverChosenAndThoseWhoPassedComeLast() {
         var full = agent("full", 3, 3, 0, "fr");
         var noSkill = agent("noskill", 0, 3, 0);
         var passed = agent("passed", 0, 3, 0, "fr");
         var away = new AssignmentRule.Candidate("away", false, 0, 3, T0, Set.of("fr"));
         var right = agent("right", 1, 3, 50, "fr", "billing");
         assertThat(AssignmentRule.rank(List.of(full, noSkill, passed, away, right), Set.of("fr"), Set.of("passed")))
-                .extracting(AssignmentRule.Candidate::agentId).containsExactly("right");
+                .extracting(AssignmentRule.Candidate::agentId).containsExactly("right", "passed");
         assertThat(AssignmentRule.rank(List.of(full, noSkill), Set.of("fr"), Set.of())).isEmpty();
     }
 
