@@ -17,12 +17,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** 200 conversations arriving at once for 10 agents of capacity 3 (H2): none is lost, none doubled, no one overloaded. */
+/**
+ * 200 conversations arriving at once for 10 agents of capacity 3 (H2), over four queues that all ten agents belong
+ * to, so that dispatches of different queues race for the same agents' last slots: none is lost, none doubled, no one
+ * overloaded.
+ */
 class RoutingCapacityIntegrationTests extends DeskframeServerTest {
 
     static final int CONVERSATIONS = 200;
     static final int AGENTS = 10;
     static final int CAPACITY = 3;
+    static final int QUEUES = 4;
 
     @Autowired
     ApplicationContext context;
@@ -30,16 +35,18 @@ class RoutingCapacityIntegrationTests extends DeskframeServerTest {
     @Test
     void twoHundredConcurrentConversationsNeverPushAnAgentPastItsCapacity() throws Exception {
         RoutingFixture fx = new RoutingFixture(context, BASE);
-        String queue = fx.queue(RoutingFixture.offersFor(30));
+        List<String> queues = new ArrayList<>();
+        for (int q = 0; q < QUEUES; q++) queues.add(fx.queue(RoutingFixture.offersFor(30)));
         Set<String> closed = ConcurrentHashMap.newKeySet();
         List<RoutingLoad.LoadAgent> agents = new ArrayList<>();
         try {
             for (int i = 0; i < AGENTS; i++) {
-                Agent a = fx.agent(queue, CAPACITY);
+                Agent a = fx.agent(queues.getFirst(), CAPACITY);
+                for (String q : queues.subList(1, QUEUES)) fx.routing().addMember("demo", q, a.id());
                 agents.add(RoutingLoad.connect(http, BASE, a, CAPACITY, closed, 200));
             }
-            Supplier<String> starter = () -> fx.customerConversation(queue);
-            List<String> conversations = RoutingLoad.arrive(CONVERSATIONS, 8, List.of(starter));
+            List<Supplier<String>> starters = queues.stream().<Supplier<String>>map(q -> () -> fx.customerConversation(q)).toList();
+            List<String> conversations = RoutingLoad.arrive(CONVERSATIONS, 8, starters);
             await().atMost(Duration.ofSeconds(120)).until(() -> closed.size() == CONVERSATIONS);
             assertThat(closed).containsExactlyInAnyOrderElementsOf(conversations);
             Map<String, Integer> max = RoutingLoad.replayLoads(context.getBean(JdbcClient.class), conversations);

@@ -81,17 +81,20 @@ class RoutingClusterIntegrationTests {
     void twoHundredConversationsArrivingOnTwoNodesNeverPushAnAgentPastItsCapacity() throws Exception {
         RoutingFixture onA = new RoutingFixture(nodeA.context(), nodeA.base());
         RoutingFixture onB = new RoutingFixture(nodeB.context(), nodeB.base());
-        String queue = onA.queue(RoutingFixture.offersFor(30));
+        // Two queues both nodes dispatch at once, racing for the same agents' last slots.
+        String queue = onA.queue(RoutingFixture.offersFor(30)), other = onA.queue(RoutingFixture.offersFor(30));
         TestClient http = nodeA.http();
         Set<String> closed = ConcurrentHashMap.newKeySet();
         List<RoutingLoad.LoadAgent> agents = new ArrayList<>();
         try {
             for (int i = 0; i < AGENTS; i++) {
                 Agent a = onA.agent(queue, CAPACITY);
+                onA.routing().addMember("demo", other, a.id());
                 // Half the agents on each node: offers and accepts cross nodes through Redis and the database.
                 agents.add(RoutingLoad.connect(http, (i % 2 == 0 ? nodeA : nodeB).base(), a, CAPACITY, closed, 400));
             }
-            List<Supplier<String>> starters = List.of(() -> onA.customerConversation(queue), () -> onB.customerConversation(queue));
+            List<Supplier<String>> starters = List.of(() -> onA.customerConversation(queue), () -> onB.customerConversation(other),
+                    () -> onB.customerConversation(queue), () -> onA.customerConversation(other));
             List<String> conversations = RoutingLoad.arrive(CONVERSATIONS, 8, starters);
             await().atMost(Duration.ofSeconds(180)).until(() -> closed.size() == CONVERSATIONS);
             assertThat(closed).containsExactlyInAnyOrderElementsOf(conversations);

@@ -319,13 +319,24 @@ class RoutingIntegrationTests extends DeskframeServerTest {
 
     @Test
     void theCustomerLearnsItsPlaceInTheQueue() {
-        // Customers' sessions come with the guest capability; here the pushes are observed through routing's record.
+        // Customers' sessions come with the guest capability: the place pushed to customer:<id> is read from the row
+        // that records what was announced.
+        var jdbc = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+        java.util.function.Function<String, Integer> announced = conv -> jdbc.sql(
+                "select announced_position from routing_work where conversation_id = ?").param(conv).query(Integer.class).optional().orElse(null);
         String queue = fx.queue(RoutingFixture.offersFor(30));
-        String c1 = fx.customerConversation(queue), c2 = fx.customerConversation(queue);
+        String c1 = fx.customerConversation(queue), c2 = fx.customerConversation(queue), c3 = fx.customerConversation(queue);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(List.of(announced.apply(c1), announced.apply(c2),
+                announced.apply(c3))).containsExactly(1, 2, 3));
         Agent a = fx.agent(queue, 1);
         try (AgentDesk ca = fx.connect(a, true)) {
             assertThat(offer(ca).get("conversation").asString()).isEqualTo(c1);
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fx.eventKinds(fx.token(a), c2)).containsExactly("queued"));
+            // c1 is offered (no place any more); the others moved up.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(announced.apply(c1)).isNull();
+                assertThat(announced.apply(c2)).isEqualTo(1);
+                assertThat(announced.apply(c3)).isEqualTo(2);
+            });
         }
     }
 
