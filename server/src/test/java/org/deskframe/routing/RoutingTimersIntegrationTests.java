@@ -45,10 +45,12 @@ class RoutingTimersIntegrationTests {
         String c1 = fx.customerConversation(queue);
         assertThat(da.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(c1);
         da.command("op", "accept", "conversation", c1);
+        answer(da, c1);
         String c2 = fx.customerConversation(queue);
         try (AgentDesk db = fx.connect(b, true)) {
             assertThat(db.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(c2);
             db.command("op", "accept", "conversation", c2);
+            answer(db, c2);
             String c3 = fx.customerConversation(queue);
             // A reload within the grace period costs nothing.
             da.close();
@@ -64,6 +66,13 @@ class RoutingTimersIntegrationTests {
             assertThat(fx.eventKinds(fx.token(b), c1)).containsSubsequence("accepted", "requeued", "offered");
             assertThat(fx.eventKinds(fx.token(b), c3)).containsExactly("queued");
         }
+    }
+
+    /** The agent answers, so that this class's unanswered timer (3 s) leaves the conversation alone. */
+    static void answer(AgentDesk desk, String conversation) {
+        desk.sendFrame("op", "send", "id", "answer-" + conversation, "conversation", conversation, "clientMessageId",
+                "answer-" + conversation, "text", "Hello, how can I help?");
+        assertThat(desk.nextOp("ack").get("conversation").asString()).isEqualTo(conversation);
     }
 
     @Test
