@@ -2,7 +2,6 @@ package org.deskframe.routing.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -446,14 +445,6 @@ class RoutingEngine {
     static CustomerView customerView(WorkRow w) {
         CustomerProfile p = JSON.readValue(w.customer(), CustomerProfile.class);
         return new CustomerView(p.id(), p.name(), p.email(), p.verified(), p.attributes());
-    }
-
-    String displayName(String agentId) {
-        return agents.find(agentId).map(Agent::displayName).orElse(agentId);
-    }
-
-    Duration offlineGrace() {
-        return settings.offlineGrace();
     }
 
     private static String randomId() {
