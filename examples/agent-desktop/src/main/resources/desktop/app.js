@@ -91,6 +91,29 @@ if (EmbeddingClient) {
     if (!e.widget && Object.values(client.status()).some(s => s.state === 'ready')) show(describe(e.error), 'error');
   });
   client.on('tokenRefreshed', () => { notice.hidden = true; });
+  // routing: a screen pop for each offer, the way a desktop would open its own CRM record for the customer.
+  const pop = document.getElementById('screen-pop');
+  client.on('screenPop', e => {
+    const c = e.customer || {};
+    const rows = [['Name', c.name], ['Email', c.email], ['Customer id', c.id], ['Verified', c.verified ? 'yes' : 'no'],
+      ['Queue', e.queue], ...Object.entries(c.attributes || {})].filter(([, v]) => v);
+    const dl = document.createElement('dl');
+    for (const [k, v] of rows) {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = String(v);
+      dl.append(dt, dd);
+    }
+    const h = document.createElement('h2');
+    h.textContent = 'Incoming customer';
+    pop.replaceChildren(h, dl);
+    pop.dataset.conversation = e.conversation;
+    pop.hidden = false;
+  });
+  const unpop = e => { if (pop.dataset.conversation === e.conversation && e.type !== 'conversationAssigned') pop.hidden = true; };
+  client.on('offerWithdrawn', unpop);
+  client.on('conversationEnded', unpop);
   client.ready.then(refresh, refresh);
   refresh();
 }

@@ -115,10 +115,25 @@ export type DeskframeEvent =
   | (EventBase<'tokenExpiring'> & { in: number; expiresAt: string })
   | (EventBase<'message'> & MessageView)
   | (EventBase<'conversation'> & { conversation: { id: string; subject?: string; participants: { kind: string; id: string }[] } })
-  | (EventBase<'presence'> & Record<string, unknown>)
+  | (EventBase<'presence'> & { agent: string; status: PresenceStatus | 'after_contact_work'; since: string })
   | (EventBase<'disconnected'> & { code: string; closeCode: number; action: ClientAction; retryInMs: number })
   | (EventBase<'reconnecting'> & { session?: string } & ReconnectView)
-  | (EventBase<'reconnected'> & { session: string; attempts: number });
+  | (EventBase<'reconnected'> & { session: string; attempts: number })
+  // routing (docs/routing.md)
+  | (EventBase<'conversationOffered'> & { conversation: string; customer: CustomerView; queue: string; expiresAt: string })
+  | (EventBase<'conversationAssigned'> & { conversation: string; customer: CustomerView; queue: string })
+  | (EventBase<'conversationTransferred'> & { conversation: string; from: ParticipantRef; to: ParticipantRef; by: ParticipantRef })
+  | (EventBase<'conversationEnded'> & { conversation: string; by: ParticipantRef; reason: string; wrapUp?: string })
+  | (EventBase<'offerWithdrawn'> & { conversation: string; reason: 'declined' | 'timeout' | 'presence' | 'offline' | string })
+  /** The customer of an offer, for the desktop to open its own CRM record. */
+  | (EventBase<'screenPop'> & { conversation: string; customer: CustomerView; queue: string });
+
+// routing
+export type PresenceStatus = 'available' | 'away' | 'busy' | 'offline';
+export interface ParticipantRef { kind: 'agent' | 'customer' | 'queue' | 'system'; id: string }
+/** Who the customer is: its id, what it typed in the pre-chat form or what the integrator signed about it. */
+export interface CustomerView { id: string; name?: string; email?: string; verified: boolean; attributes: Record<string, string> }
+// routing end
 
 export type EventType = DeskframeEvent['type'];
 export type EventOf<T extends EventType> = Extract<DeskframeEvent, { type: T }>;
@@ -141,6 +156,15 @@ export class EmbeddingClient {
   /** Calls getAccessToken and refreshes every live widget session in place. */
   refreshToken(): Promise<void>;
   destroy(): void;
+  // routing: the agent-desktop API, carried by the messaging widget's session; rejects with a DeskframeError
+  /** Resolves with the `presence` reply. */
+  setPresence(status: PresenceStatus): Promise<Record<string, unknown>>;
+  /** Resolves with the `conversation_assigned` reply; `offer.expired` when the offer is gone. */
+  accept(conversationId: string): Promise<Record<string, unknown>>;
+  decline(conversationId: string): Promise<Record<string, unknown>>;
+  transfer(conversationId: string, target: { agent: string } | { queue: string }): Promise<Record<string, unknown>>;
+  /** `wrapup.required` / `wrapup.unknown` when the queue asks for a wrap-up code. */
+  close(conversationId: string, options?: { wrapUp?: string }): Promise<Record<string, unknown>>;
 }
 
 export const CODES: Record<string, { close: number; message?: string; hint?: string }>;

@@ -10,7 +10,10 @@ import {renderPanel} from './panel.js';
 export {CODES, actionForClose, actionForCode} from './codes.js';
 
 const EVENTS = ['ready', 'error', 'tokenRefreshed', 'tokenExpiring', 'message', 'conversation', 'presence',
-  'disconnected', 'reconnecting', 'reconnected'];
+  'disconnected', 'reconnecting', 'reconnected',
+  // routing
+  'conversationOffered', 'conversationAssigned', 'conversationTransferred', 'conversationEnded', 'offerWithdrawn', 'screenPop'];
+const COMMAND_TIMEOUT_MS = 15000;
 const SETTLED = new Set(['ready', 'not_enabled']);
 const HELLO_TIMEOUT_MS = 15000;
 
@@ -64,6 +67,8 @@ export class EmbeddingClient {
     this._refreshTimer = null;
     this._refreshing = null;
     this._destroyed = false;
+    this._requests = 0;              // routing: desktop commands sent to the messaging widget
+    this._pending = new Map();       // requestId -> {resolve, reject, timer}
     this._onMessage = e => this._receive(e);
     this.ready = new Promise((resolve, reject) => { this._resolveReady = resolve; this._rejectReady = reject; });
     this.ready.catch(() => {}); // a rejection is also an 'error' event; do not make it an unhandled one
@@ -92,6 +97,64 @@ export class EmbeddingClient {
   refreshToken() {
     return this._refresh('requested');
   }
+
+  // routing: the agent-desktop API. Each runs on the messaging widget's gateway session and resolves with the
+  // server's reply frame, or rejects with a DeskframeError carrying the catalogue code (presence.invalid,
+  // offer.expired, conversation.not_assigned, wrapup.required, ...).
+
+  /** Sets the agent's presence: 'available', 'away', 'busy' or 'offline'. */
+  setPresence(status) {
+    return this._command({op: 'set_presence', status});
+  }
+
+  /** Accepts the conversation offered (the conversationOffered event). */
+  accept(conversationId) {
+    return this._command({op: 'accept', conversation: conversationId});
+  }
+
+  /** Declines an offer: it goes to the next agent. */
+  decline(conversationId) {
+    return this._command({op: 'decline', conversation: conversationId});
+  }
+
+  /** Transfers an assigned conversation: {agent: id} or {queue: id}. */
+  transfer(conversationId, target = {}) {
+    return this._command({op: 'transfer', conversation: conversationId, agent: target.agent, queue: target.queue});
+  }
+
+  /** Closes an assigned conversation, with a wrap-up code when its queue asks for one. */
+  close(conversationId, {wrapUp} = {}) {
+    return this._command({op: 'close', conversation: conversationId, wrapUp});
+  }
+
+  _command(frame) {
+    const f = this._frames.get('messaging');
+    if (!f || this._status.messaging?.state !== 'ready') {
+      return Promise.reject(new DeskframeError({code: 'request.invalid',
+        message: 'The messaging widget is not connected, and it carries the agent-desktop commands.',
+        hint: "Mount the 'messaging' widget and wait for its 'ready' event."}));
+    }
+    const requestId = `r${++this._requests}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this._pending.delete(requestId);
+        reject(new DeskframeError({code: 'request.invalid', message: `No answer to ${frame.op} within ${COMMAND_TIMEOUT_MS / 1000} s.`,
+          hint: 'Check the connection (status()) and try again.'}));
+      }, COMMAND_TIMEOUT_MS);
+      this._pending.set(requestId, {resolve, reject, timer});
+      this._post('messaging', {type: 'command', requestId, frame: JSON.parse(JSON.stringify(frame))});
+    });
+  }
+
+  _commandResult(data) {
+    const p = this._pending.get(data.requestId);
+    if (!p) return;
+    this._pending.delete(data.requestId);
+    clearTimeout(p.timer);
+    if (data.error) p.reject(new DeskframeError(errorView(data.error)));
+    else p.resolve(data.reply);
+  }
+  // routing end
 
   /** Unmounts the widgets, closes their sessions and stops every timer. */
   destroy() {
@@ -261,6 +324,9 @@ export class EmbeddingClient {
         break;
       case 'event':
         this._widgetEvent(widget, frame, data);
+        break;
+      case 'commandResult': // routing
+        if (widget === 'messaging') this._commandResult(data);
         break;
       case 'log':
         if (this._debug) console.debug(debugLine(data.step, {widget, session: data.session, ...data.fields}));

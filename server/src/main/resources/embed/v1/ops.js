@@ -28,4 +28,19 @@ export const Op = Object.freeze({
   AGENTS: 'agents',
   NOTE: 'note',
   CANNED_RESPONSES: 'canned_responses',
+  // routing
+  SET_PRESENCE: 'set_presence',
+  ACCEPT: 'accept',
+  DECLINE: 'decline',
+  TRANSFER: 'transfer',
+  CLOSE: 'close',
+  PRESENCE: 'presence',
+  CONVERSATION_OFFERED: 'conversation_offered',
+  CONVERSATION_ASSIGNED: 'conversation_assigned',
+  CONVERSATION_TRANSFERRED: 'conversation_transferred',
+  CONVERSATION_ENDED: 'conversation_ended',
+  OFFER_WITHDRAWN: 'offer_withdrawn',
+  AGENT_JOINED: 'agent_joined',
+  QUEUE_POSITION: 'queue_position',
+  // routing end
 });

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * deployments' create and delete, canned responses).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Admin API calls (an admin client's own token: client_credentials, scope admin).",
-        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class, AdminCommand.MessengerDeployments.class, AdminCommand.Canned.class})
+        subcommands = {AdminCommand.Orgs.class, AdminCommand.Agents.class, AdminCommand.MessengerDeployments.class,
+                AdminCommand.Canned.class, AdminCommand.Queues.class})
 final class AdminCommand {
 
     /** Where and as whom: the env and the admin client's credentials. */
@@ -315,4 +316,27 @@ final class AdminCommand {
             }
         }
     }
+    // routing
+    @Command(name = "queues", description = "Routing queues of an organisation.", subcommands = Queues.Members.class)
+    static final class Queues {
+        @Command(name = "members", mixinStandardHelpOptions = true,
+                description = "List a queue's member agents with their presence, chat capacity, load and skills.")
+        static final class Members implements Callable<Integer> {
+            @Spec CommandSpec spec;
+            @Mixin Connection connection;
+
+            @Option(names = "--org", required = true, paramLabel = "ID", description = "The organisation.")
+            String org;
+
+            @Option(names = "--queue", required = true, paramLabel = "ID", description = "The queue.")
+            String queue;
+
+            @Override
+            public Integer call() {
+                return connection.list(spec, "/api/v2/admin/orgs/" + PlatformHttp.form(org) + "/queues/" + PlatformHttp.form(queue) + "/members",
+                        new String[]{"agentId", "status", "capacity", "load", "skills"});
+            }
+        }
+    }
+    // routing end
 }

@@ -292,8 +292,34 @@ public enum ErrorCode {
     /** Attributes attached to a conversation by another capability broke the port's rules. */
     CONVERSATION_ATTRIBUTE_INVALID("conversation.attribute_invalid", 400, 4383,
             "The conversation attributes are refused: {reason}.",
-            "Name attributes with lower-case letters, digits, '.', '_' or '-' (at most 64 characters), keep each value at most 500 characters and pass at most 20 per conversation.");
+            "Name attributes with lower-case letters, digits, '.', '_' or '-' (at most 64 characters), keep each value at most 500 characters and pass at most 20 per conversation."),
     // --- end staples ---
+    // routing (docs/routing.md)
+    /** set_presence named a status an agent cannot set. */
+    PRESENCE_INVALID("presence.invalid", 400, 4360,
+            "'{status}' is not a presence an agent can set.",
+            "Send one of {allowed}; after_contact_work is set by the system after a close, and offline also after the last session drops."),
+    /** An agent acted on a routed conversation that is not (or no longer) assigned to it. */
+    CONVERSATION_NOT_ASSIGNED("conversation.not_assigned", 403, 4361,
+            "Conversation {conversation} is not assigned to agent {agent}.",
+            "Act only on conversations assigned to you (after conversation_assigned); one that was transferred, requeued or closed is no longer yours."),
+    /** accept (or decline) of an offer that expired, was withdrawn, or was never made to this agent. */
+    OFFER_EXPIRED("offer.expired", 409, 4362,
+            "There is no open offer of conversation {conversation} to agent {agent} ({reason}).",
+            "Offers last the queue's offer timeout and end when declined, withdrawn or taken; wait for the next conversation_offered."),
+    /** close without a wrap-up code, in a queue that requires one. */
+    WRAPUP_REQUIRED("wrapup.required", 400, 4363,
+            "Queue {queue} requires a wrap-up code to close conversation {conversation}.",
+            "Send close with wrapUp set to one of the queue's codes: {allowed}."),
+    /** close with a wrap-up code the queue does not have. */
+    WRAPUP_UNKNOWN("wrapup.unknown", 400, 4364,
+            "Wrap-up code '{wrapUp}' is not one of queue {queue}'s codes.",
+            "Use one of {allowed}; an admin sets a queue's codes with PUT /api/v2/admin/orgs/{org}/queues/{queue}/routing."),
+    /** A transfer to an agent who cannot take the conversation now. */
+    TRANSFER_TARGET_UNAVAILABLE("transfer.target_unavailable", 409, 4365,
+            "Agent {agent} cannot take conversation {conversation} now ({reason}).",
+            "Transfer to an agent who is online with free capacity, or to a queue, where the conversation waits for the next free agent.");
+    // routing end
 
     private final String code;
     private final int httpStatus;

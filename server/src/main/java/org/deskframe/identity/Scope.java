@@ -24,6 +24,10 @@ public enum Scope {
     // guest
     GUEST("guest", "A customer's guest session of one messenger deployment: its own conversations only (issued by POST /api/v2/guest/sessions, never by an OAuth client).",
             "messenger widget (the customer's); GET /api/v2/conversations/{id}/messages of its own conversations"),
+    // routing
+    ROUTING_READ("routing:read", "Read the routing decisions of the organisation's conversations (queued, offered, accepted, transferred, closed).",
+            "GET /api/v2/conversations/{id}/events"),
+    // routing end
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**");
 

@@ -23,4 +23,18 @@ public interface Conversations {
 
     /** Records a delivered/read receipt (monotonic: a lower seq than the stored one is ignored). */
     void recordReceipt(Conversation conversation, Participant participant, String kind, long seq);
+
+    // routing: who takes part changes as a conversation is routed (these join the caller's transaction, if any).
+
+    /**
+     * Adds {@code participant} (an agent accepting or receiving a transfer): from now on it receives the conversation's
+     * messages and may read its whole history. Adding a participant twice does nothing.
+     */
+    Conversation addParticipant(String conversationId, Participant participant);
+
+    /** Removes {@code participant} (an agent transferring the conversation away); it no longer sees the conversation. */
+    void removeParticipant(String conversationId, Participant participant);
+
+    /** Marks the conversation closed (its transcript stays readable); closing it twice does nothing. */
+    void markClosed(String conversationId);
 }

@@ -40,4 +40,19 @@ public sealed interface ClientFrame {
     record AddNote(String id, String conversation, String clientNoteId, String text) implements ClientFrame {}
 
     record ListCannedResponses(String id) implements ClientFrame {}
+    // routing: an agent's presence and its part in routed conversations (docs/routing.md)
+
+    /** {@code status}: available, away, busy or offline ({@code after_contact_work} is the system's). */
+    record SetPresence(String id, String status) implements ClientFrame {}
+
+    record Accept(String id, String conversation) implements ClientFrame {}
+
+    record Decline(String id, String conversation) implements ClientFrame {}
+
+    /** To another agent ({@code agent}) or back to a queue ({@code queue}): exactly one of the two. */
+    record Transfer(String id, String conversation, String agent, String queue) implements ClientFrame {}
+
+    /** Ends a conversation (an agent, or the customer for its own); {@code wrapUp} is the queue's code, when it has them. */
+    record Close(String id, String conversation, String wrapUp) implements ClientFrame {}
+    // routing end
 }

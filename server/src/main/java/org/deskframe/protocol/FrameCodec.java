@@ -119,6 +119,17 @@ public final class FrameCodec {
             case ADD_NOTE -> new ClientFrame.AddNote(id, requiredString(root, "conversation", 64),
                     requiredString(root, "clientNoteId", MAX_ID), requiredString(root, "text", MAX_TEXT));
             case LIST_CANNED_RESPONSES -> new ClientFrame.ListCannedResponses(id);
+            // routing
+            case SET_PRESENCE -> new ClientFrame.SetPresence(id, requiredString(root, "status", 40));
+            case ACCEPT -> new ClientFrame.Accept(id, requiredString(root, "conversation", 64));
+            case DECLINE -> new ClientFrame.Decline(id, requiredString(root, "conversation", 64));
+            case TRANSFER -> {
+                String agent = optionalString(root, "agent", 64);
+                String queue = optionalString(root, "queue", 64);
+                if ((agent == null) == (queue == null)) throw bad("'transfer' needs exactly one of 'agent' and 'queue'");
+                yield new ClientFrame.Transfer(id, requiredString(root, "conversation", 64), agent, queue);
+            }
+            case CLOSE -> new ClientFrame.Close(id, requiredString(root, "conversation", 64), optionalString(root, "wrapUp", 64));
             default -> throw new IllegalStateException("no decoder for client op " + op);
         };
     }

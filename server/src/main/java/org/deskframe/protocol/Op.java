@@ -43,7 +43,22 @@ public enum Op {
     LIST_CANNED_RESPONSES(ClientFrame.ListCannedResponses.class, null),
     AGENTS(null, ServerFrame.Agents.class),
     NOTE(null, ServerFrame.NoteFrame.class),
-    CANNED_RESPONSES(null, ServerFrame.CannedResponses.class);
+    CANNED_RESPONSES(null, ServerFrame.CannedResponses.class),
+    // routing
+    SET_PRESENCE(ClientFrame.SetPresence.class, null),
+    ACCEPT(ClientFrame.Accept.class, null),
+    DECLINE(ClientFrame.Decline.class, null),
+    TRANSFER(ClientFrame.Transfer.class, null),
+    CLOSE(ClientFrame.Close.class, null),
+    PRESENCE(null, ServerFrame.Presence.class),
+    CONVERSATION_OFFERED(null, ServerFrame.ConversationOffered.class),
+    CONVERSATION_ASSIGNED(null, ServerFrame.ConversationAssigned.class),
+    CONVERSATION_TRANSFERRED(null, ServerFrame.ConversationTransferred.class),
+    CONVERSATION_ENDED(null, ServerFrame.ConversationEnded.class),
+    OFFER_WITHDRAWN(null, ServerFrame.OfferWithdrawn.class),
+    AGENT_JOINED(null, ServerFrame.AgentJoined.class),
+    QUEUE_POSITION(null, ServerFrame.QueuePosition.class);
+    // routing end
 
     private final String wire = name().toLowerCase(Locale.ROOT);
     private final Class<? extends ClientFrame> client;

@@ -100,4 +100,31 @@ public sealed interface ServerFrame {
     record NoteFrame(String id, NoteView note) implements ServerFrame {}
 
     record CannedResponses(String id, List<CannedResponseView> cannedResponses) implements ServerFrame {}
+    // routing (docs/routing.md): replies echo the command's id; pushes carry none
+
+    /** An agent's presence: the reply to {@code set_presence}, and a push to all its sessions when it changes. */
+    record Presence(String id, String agent, String status, Instant since) implements ServerFrame {}
+
+    /** A customer conversation offered to this agent until {@code expiresAt}: accept or decline it. */
+    record ConversationOffered(String conversation, CustomerView customer, String queue, Instant expiresAt) implements ServerFrame {}
+
+    /** The conversation is now this agent's (the reply to {@code accept}, or a push on auto-accept and transfer). */
+    record ConversationAssigned(String id, String conversation, CustomerView customer, String queue) implements ServerFrame {}
+
+    /** The conversation moved from {@code from} to {@code to} (an agent or a queue), on {@code by}'s request. */
+    record ConversationTransferred(String id, String conversation, ParticipantView from, ParticipantView to,
+                                   ParticipantView by) implements ServerFrame {}
+
+    /** {@code reason}: closed, inactivity; {@code by} who closed it (agent, customer or system). */
+    record ConversationEnded(String id, String conversation, ParticipantView by, String reason, String wrapUp) implements ServerFrame {}
+
+    /** An offer to this agent was taken back; {@code reason}: declined, timeout, offline, closed, taken. */
+    record OfferWithdrawn(String id, String conversation, String reason) implements ServerFrame {}
+
+    /** To the customer: an agent joined its conversation (assigned, or after a transfer). */
+    record AgentJoined(String conversation, AgentRef agent) implements ServerFrame {}
+
+    /** To the customer of a waiting conversation: its place (1 = next) and an estimate of the wait. */
+    record QueuePosition(String conversation, int position, long estimatedWaitSeconds) implements ServerFrame {}
+    // routing end
 }

@@ -91,6 +91,21 @@ bridge.on('refresh', d => {
   gateway.refresh(d.token);
 });
 bridge.on('destroy', () => gateway.close());
+// routing: EmbeddingClient's agent-desktop commands (setPresence, accept, decline, transfer, close) run on this
+// widget's gateway session; the reply (or the catalogue error) goes back with the request's id.
+const ROUTING_COMMANDS = new Set([Op.SET_PRESENCE, Op.ACCEPT, Op.DECLINE, Op.TRANSFER, Op.CLOSE]);
+bridge.on('command', d => {
+  const f = d.frame || {};
+  if (!ROUTING_COMMANDS.has(f.op)) {
+    bridge.post({type: 'commandResult', requestId: d.requestId, error: {code: 'request.invalid', message: `'${f.op}' is not a desktop command.`}});
+    return;
+  }
+  gateway.command(f).then(
+    reply => { if (reply.op === Op.PRESENCE) onPresence(reply); bridge.post({type: 'commandResult', requestId: d.requestId, reply}); },
+    error => bridge.post({type: 'commandResult', requestId: d.requestId,
+      error: {code: error.code, message: error.message, hint: error.hint, closeCode: error.closeCode}}));
+});
+// routing end
 
 function reportReconnecting() {
   bridge.status('reconnecting', {session: gateway.sessionId, agent: state.me, reconnect: state.reconnect || undefined});
@@ -115,6 +130,17 @@ function frame(f) {
     case Op.TOKEN_EXPIRING: return bridge.event('tokenExpiring', {in: f.in, expiresAt: f.expiresAt});
     case Op.REFRESHED: return bridge.event('tokenRefreshed', {expiresAt: f.expiresAt, scopes: f.scopes, session: gateway.sessionId});
     case Op.ERROR: return notice(`${f.message} ${f.hint || ''}`);
+    // routing
+    case Op.PRESENCE: return onPresence(f);
+    case Op.CONVERSATION_OFFERED: return onOffer(f);
+    case Op.OFFER_WITHDRAWN: return onOfferGone(f.conversation, f.reason);
+    case Op.CONVERSATION_ASSIGNED: onOfferGone(f.conversation, 'accepted');
+      return bridge.event('conversationAssigned', {conversation: f.conversation, customer: f.customer, queue: f.queue});
+    case Op.CONVERSATION_TRANSFERRED:
+      return bridge.event('conversationTransferred', {conversation: f.conversation, from: f.from, to: f.to, by: f.by});
+    case Op.CONVERSATION_ENDED: onOfferGone(f.conversation, 'closed');
+      return bridge.event('conversationEnded', {conversation: f.conversation, by: f.by, reason: f.reason, wrapUp: f.wrapUp});
+    // routing end
     default: return undefined;
   }
 }
@@ -702,4 +728,62 @@ function notice(text) {
   el.textContent = text;
   clearTimeout(notice.timer);
   notice.timer = setTimeout(() => { el.hidden = true; }, 8000);
+}
+
+// ---- routing: presence switcher and offers --------------------------------------------------------------------
+
+const PRESENCE_CHOICES = ['available', 'away', 'busy', 'offline'];
+const offers = new Map(); // conversation -> {offer, timer}
+
+function onPresence(f) {
+  state.presence = f.status;
+  bridge.event('presence', {agent: f.agent, status: f.status, since: f.since});
+  renderRouting();
+}
+
+function onOffer(f) {
+  const detail = {conversation: f.conversation, customer: f.customer, queue: f.queue, expiresAt: f.expiresAt};
+  bridge.event('conversationOffered', detail);
+  bridge.event('screenPop', {conversation: f.conversation, customer: f.customer, queue: f.queue});
+  clearInterval(offers.get(f.conversation)?.timer);
+  offers.set(f.conversation, {offer: detail, timer: setInterval(renderRouting, 1000)});
+  renderRouting();
+}
+
+function onOfferGone(conversation, reason) {
+  const o = offers.get(conversation);
+  if (!o) return;
+  clearInterval(o.timer);
+  offers.delete(conversation);
+  if (reason !== 'accepted' && reason !== 'closed') bridge.event('offerWithdrawn', {conversation, reason});
+  renderRouting();
+}
+
+function routingCommand(frame) {
+  gateway.command(frame).then(r => { if (r.op === Op.PRESENCE) onPresence(r); },
+    e => notice(`${e.message} ${e.hint || ''}`));
+}
+
+/** The presence switcher and the open offers (accept / decline, with the seconds left), above the conversations. */
+function renderRouting() {
+  const shell = document.getElementById('df-shell');
+  if (!shell) return;
+  let bar = document.getElementById('df-routing');
+  if (!bar) {
+    bar = h('section', {id: 'df-routing', class: 'df-routing', 'aria-label': 'Presence and offers'});
+    shell.prepend(bar);
+  }
+  const select = h('select', {id: 'df-presence', 'aria-label': 'Presence', onchange: e => routingCommand({op: Op.SET_PRESENCE, status: e.target.value})},
+    ...PRESENCE_CHOICES.map(p => h('option', {value: p, selected: state.presence === p}, p)),
+    state.presence === 'after_contact_work' ? h('option', {value: 'after_contact_work', selected: true, disabled: true}, 'after contact work') : null);
+  const list = h('ul', {class: 'df-offers', 'aria-live': 'assertive'}, ...[...offers.values()].map(({offer}) => {
+    const left = Math.max(0, Math.round((Date.parse(offer.expiresAt) - Date.now()) / 1000));
+    const who = offer.customer?.name || offer.customer?.email || offer.customer?.id || 'Customer';
+    return h('li', {class: 'df-offer', dataset: {conversation: offer.conversation}},
+      h('span', {class: 'df-offer-who'}, `${who} · ${offer.queue}`),
+      h('span', {class: 'df-offer-left', role: 'timer'}, `${left}s`),
+      h('button', {type: 'button', onclick: () => routingCommand({op: Op.ACCEPT, conversation: offer.conversation})}, 'Accept'),
+      h('button', {type: 'button', onclick: () => routingCommand({op: Op.DECLINE, conversation: offer.conversation})}, 'Decline'));
+  }));
+  bar.replaceChildren(h('label', {for: 'df-presence'}, 'Presence '), select, list);
 }

@@ -78,6 +78,12 @@ final class ErrorCatalogueDoc {
         p.put("participant", "who asked, as `kind:id` (`customer:...`)");
         p.put("title", "the canned response's title");
         p.put("existing", "the id of the canned response that already has the title");
+        // routing
+        p.put("conversation", "the conversation's id");
+        p.put("queue", "the queue's id");
+        p.put("status", "the presence status that was sent");
+        p.put("wrapUp", "the wrap-up code that was sent");
+        // routing end
         return p;
     }
 

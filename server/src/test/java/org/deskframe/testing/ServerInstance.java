@@ -56,6 +56,11 @@ public final class ServerInstance implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** The running server's context (routing tests publish the guest capability's events through it). */
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
     public int port() {
         return port;
     }

@@ -100,6 +100,31 @@ class JdbcConversations implements Conversations {
         }
     }
 
+    // routing
+    @Override
+    public Conversation addParticipant(String conversationId, Participant participant) {
+        tx.executeWithoutResult(s -> {
+            int exists = jdbc.sql("select count(*) from conversation_participants where conversation_id = ? and kind = ? and participant_id = ?")
+                    .params(conversationId, kind(participant), participant.id()).query(Integer.class).single();
+            if (exists == 0) {
+                jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
+                        + "values (?, ?, ?, ?, 0, 0)").params(conversationId, kind(participant), participant.id(), Timestamp.from(Instant.now())).update();
+            }
+        });
+        return load(conversationId).orElseThrow();
+    }
+
+    @Override
+    public void removeParticipant(String conversationId, Participant participant) {
+        jdbc.sql("delete from conversation_participants where conversation_id = ? and kind = ? and participant_id = ?")
+                .params(conversationId, kind(participant), participant.id()).update();
+    }
+
+    @Override
+    public void markClosed(String conversationId) {
+        jdbc.sql("update conversations set state = 'closed' where id = ? and state <> 'closed'").param(conversationId).update();
+    }
+
     /** Receipt positions of every participant, for history and resume. */
     Optional<Conversation> load(String id) {
         record Row(String orgId, String subject, String state, long lastSeq, Instant createdAt) {}

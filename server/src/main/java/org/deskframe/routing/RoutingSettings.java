@@ -1,0 +1,27 @@
+package org.deskframe.routing;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Routing settings (per queue settings live in the database, set through the admin API).
+ *
+ * @param offlineGrace            how long an agent whose last gateway session dropped keeps its presence before it
+ *                                goes {@code offline} (a reload or a network blip must not cost it its conversations)
+ * @param sweepInterval           how often every node looks for expired offers, ended after-contact work, agents past
+ *                                the grace period and waiting work (offer timers are stored, this only finds them)
+ * @param ignoredOffersBeforeAway offers an agent may let expire in a row before it is set {@code away}; 0: never
+ * @param requeueUnansweredAfter  an assigned conversation its agent has not answered for this long goes back to its
+ *                                queue at its original place; 0: never
+ * @param requeueWhenOffline      whether an agent going offline returns its assigned conversations to their queues
+ *                                (at their original places); its open offers are always withdrawn
+ * @param closeInactiveAfter      a routed conversation without any message for this long is closed by the system
+ *                                (reason {@code inactivity}); 0: never
+ * @param defaultHandleTime       the handling time assumed for the estimated wait until a queue has closed conversations
+ */
+@ConfigurationProperties("deskframe.routing")
+public record RoutingSettings(@DefaultValue("30s") Duration offlineGrace, @DefaultValue("1s") Duration sweepInterval,
+                              @DefaultValue("3") int ignoredOffersBeforeAway, @DefaultValue("0s") Duration requeueUnansweredAfter,
+                              @DefaultValue("true") boolean requeueWhenOffline, @DefaultValue("0s") Duration closeInactiveAfter,
+                              @DefaultValue("2m") Duration defaultHandleTime) {}

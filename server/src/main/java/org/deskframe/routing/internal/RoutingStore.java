@@ -1,0 +1,416 @@
+package org.deskframe.routing.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.deskframe.routing.AgentStatus;
+import org.deskframe.routing.QueueRouting;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Routing's tables (V6__routing.sql). Every change of a conversation's state or an agent's load is a conditional
+ * update that says which state it expects, so whichever node or thread comes second changes nothing and learns it
+ * from the row count. The callers hold the transactions.
+ */
+@Repository
+class RoutingStore {
+
+    static final int DEFAULT_OFFER_TIMEOUT = 30;
+    static final int DEFAULT_CAPACITY = 3;
+
+    private final JdbcClient jdbc;
+
+    RoutingStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // --- queues
+
+    record QueueRow(String queueId, String orgId, int offerTimeoutSeconds, boolean autoAccept, boolean wrapUpRequired,
+                    int acwSeconds, Set<String> requiredSkills) {}
+
+    void ensureQueue(String queueId, String orgId) {
+        if (findQueue(queueId).isPresent()) return;
+        try {
+            jdbc.sql("insert into routing_queues (queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, "
+                    + "required_skills, next_arrival) values (?, ?, ?, false, false, 0, '', 1)")
+                    .params(queueId, orgId, DEFAULT_OFFER_TIMEOUT).update();
+        } catch (DuplicateKeyException raced) {
+            // another node created it first
+        }
+    }
+
+    Optional<QueueRow> findQueue(String queueId) {
+        return jdbc.sql("select queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, required_skills "
+                + "from routing_queues where queue_id = ?").param(queueId).query(RoutingStore::queueRow).optional();
+    }
+
+    /** Locks the queue's row until commit: dispatch and arrivals of one queue are serialised across nodes. */
+    long lockQueueAndTakeArrival(String queueId) {
+        long next = jdbc.sql("select next_arrival from routing_queues where queue_id = ? for update").param(queueId).query(Long.class).single();
+        jdbc.sql("update routing_queues set next_arrival = ? where queue_id = ?").params(next + 1, queueId).update();
+        return next;
+    }
+
+    void lockQueue(String queueId) {
+        jdbc.sql("select next_arrival from routing_queues where queue_id = ? for update").param(queueId).query(Long.class).single();
+    }
+
+    void updateQueue(String queueId, int offerTimeout, boolean autoAccept, boolean wrapUpRequired, int acwSeconds, Set<String> skills) {
+        jdbc.sql("update routing_queues set offer_timeout_seconds = ?, auto_accept = ?, wrapup_required = ?, acw_seconds = ?, "
+                + "required_skills = ? where queue_id = ?").params(offerTimeout, autoAccept, wrapUpRequired, acwSeconds, words(skills), queueId).update();
+    }
+
+    List<QueueRouting.WrapUpCode> wrapUpCodes(String queueId) {
+        return jdbc.sql("select code, label from routing_wrapup_codes where queue_id = ? order by code").param(queueId)
+                .query((rs, n) -> new QueueRouting.WrapUpCode(rs.getString(1), rs.getString(2))).list();
+    }
+
+    void replaceWrapUpCodes(String queueId, List<QueueRouting.WrapUpCode> codes) {
+        jdbc.sql("delete from routing_wrapup_codes where queue_id = ?").param(queueId).update();
+        for (QueueRouting.WrapUpCode c : codes) {
+            jdbc.sql("insert into routing_wrapup_codes (queue_id, code, label) values (?, ?, ?)").params(queueId, c.code(), c.label()).update();
+        }
+    }
+
+    List<String> members(String queueId) {
+        return jdbc.sql("select agent_id from routing_queue_members where queue_id = ? order by agent_id").param(queueId).query(String.class).list();
+    }
+
+    boolean addMember(String queueId, String agentId, Instant now) {
+        if (jdbc.sql("select count(*) from routing_queue_members where queue_id = ? and agent_id = ?").params(queueId, agentId)
+                .query(Integer.class).single() > 0) return false;
+        try {
+            jdbc.sql("insert into routing_queue_members (queue_id, agent_id, added_at) values (?, ?, ?)").params(queueId, agentId, ts(now)).update();
+            return true;
+        } catch (DuplicateKeyException raced) {
+            return false;
+        }
+    }
+
+    void removeMember(String queueId, String agentId) {
+        jdbc.sql("delete from routing_queue_members where queue_id = ? and agent_id = ?").params(queueId, agentId).update();
+    }
+
+    List<String> queuesOf(String agentId) {
+        return jdbc.sql("select queue_id from routing_queue_members where agent_id = ? order by queue_id").param(agentId).query(String.class).list();
+    }
+
+    /** Queues with waiting work (the sweeper's safety net after a restart or a lost trigger). */
+    List<String> queuesWithWaitingWork() {
+        return jdbc.sql("select distinct queue_id from routing_work where state = 'waiting'").query(String.class).list();
+    }
+
+    // --- agents
+
+    record AgentRow(String agentId, String orgId, AgentStatus status, Instant statusSince, int capacity, int load,
+                    Instant idleSince, int ignoredOffers, Set<String> skills, Instant acwUntil, Instant disconnectedAt) {}
+
+    void ensureAgent(String agentId, String orgId, Instant now) {
+        if (findAgent(agentId).isPresent()) return;
+        try {
+            jdbc.sql("insert into routing_agents (agent_id, org_id, status, status_since, capacity, load_count, idle_since, ignored_offers, skills) "
+                    + "values (?, ?, 'offline', ?, ?, 0, ?, 0, '')").params(agentId, orgId, ts(now), DEFAULT_CAPACITY, ts(now)).update();
+        } catch (DuplicateKeyException raced) {
+            // created meanwhile
+        }
+    }
+
+    Optional<AgentRow> findAgent(String agentId) {
+        return jdbc.sql(AGENT_COLUMNS + " where agent_id = ?").param(agentId).query(RoutingStore::agentRow).optional();
+    }
+
+    /** The queue's members who could be offered work now (available with free capacity), unlocked. */
+    List<AssignmentRule.Candidate> candidates(String queueId) {
+        return jdbc.sql("select a.agent_id, a.load_count, a.capacity, a.idle_since, a.skills from routing_queue_members m "
+                        + "join routing_agents a on a.agent_id = m.agent_id where m.queue_id = ? and a.status = 'available' "
+                        + "and a.load_count < a.capacity").param(queueId)
+                .query((rs, n) -> new AssignmentRule.Candidate(rs.getString(1), true, rs.getInt(2), rs.getInt(3),
+                        rs.getTimestamp(4).toInstant(), set(rs.getString(5))))
+                .list();
+    }
+
+    /**
+     * The capacity invariant: one more offer or assignment for the agent only if it is available and below capacity
+     * at the moment the row is updated (under its row lock). False when it is not (anymore).
+     */
+    boolean takeSlot(String agentId, Instant now) {
+        return jdbc.sql("update routing_agents set load_count = load_count + 1, idle_since = ? where agent_id = ? "
+                + "and status = 'available' and load_count < capacity").params(ts(now), agentId).update() == 1;
+    }
+
+    /** A transfer's target may be busy or away (a colleague hands it over), but not offline, and never above capacity. */
+    boolean takeSlotForTransfer(String agentId) {
+        return jdbc.sql("update routing_agents set load_count = load_count + 1 where agent_id = ? "
+                + "and status <> 'offline' and load_count < capacity").param(agentId).update() == 1;
+    }
+
+    void releaseSlot(String agentId, Instant now, boolean conversationEnded) {
+        jdbc.sql("update routing_agents set load_count = load_count - 1" + (conversationEnded ? ", idle_since = ?" : "")
+                + " where agent_id = ? and load_count > 0")
+                .params(conversationEnded ? new Object[]{ts(now), agentId} : new Object[]{agentId}).update();
+    }
+
+    /** Sets the status unless it is already that; true when it changed. */
+    boolean setStatus(String agentId, AgentStatus status, Instant now) {
+        return jdbc.sql("update routing_agents set status = ?, status_since = ?, acw_until = null"
+                        + (status == AgentStatus.AVAILABLE ? ", idle_since = ?, ignored_offers = 0" : "")
+                        + " where agent_id = ? and status <> ?")
+                .params(status == AgentStatus.AVAILABLE ? new Object[]{status.label(), ts(now), ts(now), agentId, status.label()}
+                        : new Object[]{status.label(), ts(now), agentId, status.label()})
+                .update() == 1;
+    }
+
+    boolean startAfterContactWork(String agentId, Instant now, Instant until) {
+        return jdbc.sql("update routing_agents set status = 'after_contact_work', status_since = ?, acw_until = ? "
+                + "where agent_id = ? and status in ('available', 'after_contact_work')").params(ts(now), ts(until), agentId).update() == 1;
+    }
+
+    List<String> afterContactWorkOver(Instant now) {
+        return jdbc.sql("select agent_id from routing_agents where status = 'after_contact_work' and acw_until <= ?").param(ts(now))
+                .query(String.class).list();
+    }
+
+    boolean endAfterContactWork(String agentId, Instant now) {
+        return jdbc.sql("update routing_agents set status = 'available', status_since = ?, acw_until = null, idle_since = ? "
+                + "where agent_id = ? and status = 'after_contact_work' and acw_until <= ?").params(ts(now), ts(now), agentId, ts(now)).update() == 1;
+    }
+
+    /** Counts an ignored offer; the new count. */
+    int ignoredOffer(String agentId) {
+        jdbc.sql("update routing_agents set ignored_offers = ignored_offers + 1 where agent_id = ?").param(agentId).update();
+        return jdbc.sql("select ignored_offers from routing_agents where agent_id = ?").param(agentId).query(Integer.class).single();
+    }
+
+    void answeredOffer(String agentId) {
+        jdbc.sql("update routing_agents set ignored_offers = 0 where agent_id = ? and ignored_offers <> 0").param(agentId).update();
+    }
+
+    void setCapacityAndSkills(String agentId, Integer capacity, Set<String> skills) {
+        if (capacity != null) jdbc.sql("update routing_agents set capacity = ? where agent_id = ?").params(capacity, agentId).update();
+        if (skills != null) jdbc.sql("update routing_agents set skills = ? where agent_id = ?").params(words(skills), agentId).update();
+    }
+
+    void disconnected(String agentId, Instant now) {
+        jdbc.sql("update routing_agents set disconnected_at = ? where agent_id = ? and disconnected_at is null and status <> 'offline'")
+                .params(ts(now), agentId).update();
+    }
+
+    void connected(String agentId) {
+        jdbc.sql("update routing_agents set disconnected_at = null where agent_id = ? and disconnected_at is not null").param(agentId).update();
+    }
+
+    List<String> disconnectedBefore(Instant cutoff) {
+        return jdbc.sql("select agent_id from routing_agents where disconnected_at <= ? and status <> 'offline'").param(ts(cutoff))
+                .query(String.class).list();
+    }
+
+    /** Agents that count as online but whose last session closure no node recorded (a node died, or restarted). */
+    List<String> onlineWithoutRecordedDisconnect() {
+        return jdbc.sql("select agent_id from routing_agents where status <> 'offline' and disconnected_at is null").query(String.class).list();
+    }
+
+    // --- work
+
+    record WorkRow(String conversationId, String orgId, String queueId, long arrival, String state, String customerId,
+                   String customer, Set<String> requiredSkills, Instant enqueuedAt, String agentId, String offerId,
+                   Instant offerExpiresAt, Instant assignedAt, Set<String> passedBy, Integer announcedPosition) {}
+
+    /** False when the conversation is already routed (a redelivered event). */
+    boolean insertWork(String conversationId, String orgId, String queueId, long arrival, String customerId, String customerJson,
+                       Set<String> skills, Instant now) {
+        if (findWork(conversationId).isPresent()) return false;
+        try {
+            jdbc.sql("insert into routing_work (conversation_id, org_id, queue_id, arrival, state, customer_id, customer, required_skills, "
+                            + "enqueued_at, last_activity_at, passed_by) values (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, '')")
+                    .params(conversationId, orgId, queueId, arrival, customerId, customerJson, words(skills), ts(now), ts(now)).update();
+            return true;
+        } catch (DuplicateKeyException raced) {
+            return false;
+        }
+    }
+
+    Optional<WorkRow> findWork(String conversationId) {
+        return jdbc.sql(WORK_COLUMNS + " where conversation_id = ?").param(conversationId).query(RoutingStore::workRow).optional();
+    }
+
+    /** The row, locked until commit. */
+    Optional<WorkRow> lockWork(String conversationId) {
+        return jdbc.sql(WORK_COLUMNS + " where conversation_id = ? for update").param(conversationId).query(RoutingStore::workRow).optional();
+    }
+
+    /** The queue's waiting conversations in arrival order. */
+    List<WorkRow> waiting(String queueId, int limit) {
+        // Not .stream(): an unclosed stream would keep its connection.
+        List<WorkRow> rows = jdbc.sql(WORK_COLUMNS + " where queue_id = ? and state = 'waiting' order by arrival").param(queueId)
+                .query(RoutingStore::workRow).list();
+        return rows.size() <= limit ? rows : rows.subList(0, limit);
+    }
+
+    boolean offer(String conversationId, String agentId, String offerId, Instant expiresAt) {
+        return jdbc.sql("update routing_work set state = 'offered', agent_id = ?, offer_id = ?, offer_expires_at = ?, announced_position = null "
+                + "where conversation_id = ? and state = 'waiting'").params(agentId, offerId, ts(expiresAt), conversationId).update() == 1;
+    }
+
+    boolean assignWaiting(String conversationId, String agentId, Instant now) {
+        return jdbc.sql("update routing_work set state = 'assigned', agent_id = ?, offer_id = null, offer_expires_at = null, assigned_at = ?, "
+                + "agent_replied_at = null, announced_position = null where conversation_id = ? and state = 'waiting'")
+                .params(agentId, ts(now), conversationId).update() == 1;
+    }
+
+    /** accept: only the open, unexpired offer to this agent. */
+    boolean acceptOffer(String conversationId, String agentId, Instant now) {
+        return jdbc.sql("update routing_work set state = 'assigned', assigned_at = ?, agent_replied_at = null, offer_id = null, offer_expires_at = null "
+                + "where conversation_id = ? and state = 'offered' and agent_id = ? and offer_expires_at > ?")
+                .params(ts(now), conversationId, agentId, ts(now)).update() == 1;
+    }
+
+    /** Takes an offer back to waiting (declined, expired, withdrawn); {@code offerId} null: whichever offer is open. */
+    boolean withdrawOffer(String conversationId, String agentId, String offerId, boolean passed) {
+        String sql = "update routing_work set state = 'waiting', agent_id = null, offer_id = null, offer_expires_at = null"
+                + (passed ? ", passed_by = " + appendOnce() : "")
+                + " where conversation_id = ? and state = 'offered' and agent_id = ?" + (offerId != null ? " and offer_id = ?" : "");
+        List<Object> params = new java.util.ArrayList<>();
+        if (passed) {
+            params.add("% " + agentId + " %");
+            params.add(" " + agentId);
+        }
+        params.add(conversationId);
+        params.add(agentId);
+        if (offerId != null) params.add(offerId);
+        return jdbc.sql(sql).params(params).update() == 1;
+    }
+
+    /** Back to waiting at its original place (its arrival is kept). */
+    boolean requeueAssigned(String conversationId, String agentId) {
+        return jdbc.sql("update routing_work set state = 'waiting', agent_id = null, assigned_at = null, passed_by = " + appendOnce()
+                + " where conversation_id = ? and state = 'assigned' and agent_id = ?").params("% " + agentId + " %", " " + agentId, conversationId, agentId).update() == 1;
+    }
+
+    boolean reassign(String conversationId, String fromAgent, String toAgent, Instant now) {
+        return jdbc.sql("update routing_work set agent_id = ?, assigned_at = ?, agent_replied_at = null where conversation_id = ? "
+                + "and state = 'assigned' and agent_id = ?").params(toAgent, ts(now), conversationId, fromAgent).update() == 1;
+    }
+
+    boolean moveToQueue(String conversationId, String fromAgent, String queueId, long arrival, Set<String> skills) {
+        return jdbc.sql("update routing_work set queue_id = ?, arrival = ?, state = 'waiting', agent_id = null, assigned_at = null, "
+                        + "passed_by = '', required_skills = ?, announced_position = null where conversation_id = ? and state = 'assigned' and agent_id = ?")
+                .params(queueId, arrival, words(skills), conversationId, fromAgent).update() == 1;
+    }
+
+    boolean close(String conversationId, String expectedState, Instant now) {
+        return jdbc.sql("update routing_work set state = 'closed', closed_at = ?, offer_id = null, offer_expires_at = null, announced_position = null "
+                + "where conversation_id = ? and state = ?").params(ts(now), conversationId, expectedState).update() == 1;
+    }
+
+    List<WorkRow> offersExpiredBy(Instant now) {
+        return jdbc.sql(WORK_COLUMNS + " where state = 'offered' and offer_expires_at <= ?").param(ts(now)).query(RoutingStore::workRow).list();
+    }
+
+    List<WorkRow> ofAgent(String agentId, String state) {
+        return jdbc.sql(WORK_COLUMNS + " where agent_id = ? and state = ? order by arrival").params(agentId, state).query(RoutingStore::workRow).list();
+    }
+
+    List<WorkRow> unansweredSince(Instant cutoff) {
+        return jdbc.sql(WORK_COLUMNS + " where state = 'assigned' and agent_replied_at is null and assigned_at <= ?").param(ts(cutoff))
+                .query(RoutingStore::workRow).list();
+    }
+
+    List<WorkRow> inactiveSince(Instant cutoff) {
+        return jdbc.sql(WORK_COLUMNS + " where state <> 'closed' and last_activity_at <= ?").param(ts(cutoff)).query(RoutingStore::workRow).list();
+    }
+
+    void activity(String conversationId, String agentSender, Instant now) {
+        if (agentSender == null) {
+            jdbc.sql("update routing_work set last_activity_at = ? where conversation_id = ? and state <> 'closed'").params(ts(now), conversationId).update();
+        } else {
+            jdbc.sql("update routing_work set last_activity_at = ?, agent_replied_at = case when agent_id = ? and agent_replied_at is null "
+                    + "then ? else agent_replied_at end where conversation_id = ? and state <> 'closed'").params(ts(now), agentSender, ts(now), conversationId).update();
+        }
+    }
+
+    void announcePosition(String conversationId, int position) {
+        jdbc.sql("update routing_work set announced_position = ? where conversation_id = ?").params(position, conversationId).update();
+    }
+
+    /** Handling times (assigned to closed) of the queue's latest closed conversations, in seconds. */
+    List<Long> recentHandleSeconds(String queueId, int limit) {
+        return jdbc.sql("select assigned_at, closed_at from routing_work where queue_id = ? and state = 'closed' and assigned_at is not null "
+                        + "order by closed_at desc").param(queueId)
+                .query((rs, n) -> (rs.getTimestamp(2).getTime() - rs.getTimestamp(1).getTime()) / 1000).list().stream().limit(limit).toList();
+    }
+
+    // --- audit
+
+    record EventRow(long id, String conversationId, Instant at, String kind, String queueId, String agentId, String actor,
+                    String reason, String detail) {}
+
+    void record(String conversationId, String orgId, Instant at, String kind, String queueId, String agentId, String actor,
+                String reason, String detail) {
+        jdbc.sql("insert into routing_events (conversation_id, org_id, occurred_at, kind, queue_id, agent_id, actor, reason, detail) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)").params(conversationId, orgId, ts(at), kind, queueId, agentId, actor, reason, detail).update();
+    }
+
+    List<EventRow> events(String conversationId) {
+        return jdbc.sql("select id, conversation_id, occurred_at, kind, queue_id, agent_id, actor, reason, detail from routing_events "
+                        + "where conversation_id = ? order by id").param(conversationId)
+                .query((rs, n) -> new EventRow(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)))
+                .list();
+    }
+
+    // --- mapping
+
+    private static final String AGENT_COLUMNS = "select agent_id, org_id, status, status_since, capacity, load_count, idle_since, "
+            + "ignored_offers, skills, acw_until, disconnected_at from routing_agents";
+    private static final String WORK_COLUMNS = "select conversation_id, org_id, queue_id, arrival, state, customer_id, customer, "
+            + "required_skills, enqueued_at, agent_id, offer_id, offer_expires_at, assigned_at, passed_by, announced_position from routing_work";
+
+    private static QueueRow queueRow(ResultSet rs, int n) throws SQLException {
+        return new QueueRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4), rs.getBoolean(5), rs.getInt(6), set(rs.getString(7)));
+    }
+
+    private static AgentRow agentRow(ResultSet rs, int n) throws SQLException {
+        return new AgentRow(rs.getString(1), rs.getString(2), AgentStatus.ofLabel(rs.getString(3)).orElse(AgentStatus.OFFLINE),
+                instant(rs.getTimestamp(4)), rs.getInt(5), rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8),
+                set(rs.getString(9)), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)));
+    }
+
+    private static WorkRow workRow(ResultSet rs, int n) throws SQLException {
+        int position = rs.getInt(15);
+        return new WorkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), set(rs.getString(8)), instant(rs.getTimestamp(9)), rs.getString(10), rs.getString(11),
+                instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)), set(rs.getString(14)), rs.wasNull() ? null : position);
+    }
+
+    /** Adds an agent to passed_by unless it is there already (params: its LIKE pattern, then " agentId"); both dialects. */
+    private static String appendOnce() {
+        return "case when (' ' || passed_by || ' ') like ? then passed_by else passed_by || ? end";
+    }
+
+    static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    static Set<String> set(String words) {
+        if (words == null || words.isBlank()) return Set.of();
+        return Arrays.stream(words.trim().split("\\s+")).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    static String words(Set<String> set) {
+        return set == null ? "" : String.join(" ", set);
+    }
+}

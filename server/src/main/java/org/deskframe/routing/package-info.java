@@ -1,0 +1,10 @@
+/**
+ * Routing: queues' routing configuration and members, agents' presence and capacity, and the engine that offers each
+ * waiting customer conversation to the available member idle longest, with its state in the database so that a
+ * restart or a second node never drops or double-assigns one (docs/routing.md). Takes conversations from
+ * {@link org.deskframe.guest.CustomerConversationStarted}, adds agents to them through messaging's interface, serves
+ * its ops on the gateway and reads the cluster's presence.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol",
+        "gateway", "cluster", "messaging", "guest"})
+package org.deskframe.routing;

@@ -1,0 +1,130 @@
+package org.deskframe.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.deskframe.identity.Agent;
+import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.PrivateRedis;
+import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Routing on two nodes over a PostgreSQL schema and a redis-server of this test's own: conversations arrive on both
+ * nodes at once, agents sit on either node, and the database alone keeps the capacity invariant and the arrival order.
+ */
+class RoutingClusterIntegrationTests {
+
+    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final int CONVERSATIONS = 200;
+    static final int AGENTS = 10;
+    static final int CAPACITY = 3;
+
+    static PrivateRedis redis;
+    static String schema;
+    static ServerInstance nodeA;
+    static ServerInstance nodeB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = new PrivateRedis();
+        redis.start();
+        schema = "deskframe_routing_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        int portA = DeskframeServerTest.freePort();
+        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-routing-a"), node(portA, portA)).start();
+        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-routing-b"), node(DeskframeServerTest.freePort(), portA)).start();
+    }
+
+    static Map<String, Object> node(int port, int issuerPort) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", port);
+        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
+        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
+        p.put("spring.datasource.url", POSTGRES + "?currentSchema=" + schema);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.datasource.hikari.maximum-pool-size", 8);
+        p.put("spring.flyway.schemas", schema);
+        p.put("spring.flyway.default-schema", schema);
+        p.put("deskframe.cluster.redis-url", redis.url());
+        p.put("deskframe.cluster.namespace", schema);
+        return p;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nodeB != null) nodeB.close();
+        if (nodeA != null) nodeA.close();
+        if (redis != null) redis.close();
+        try (var c = DriverManager.getConnection(POSTGRES, "postgres", ""); var s = c.createStatement()) {
+            s.execute("drop schema if exists " + schema + " cascade");
+        }
+    }
+
+    @Test
+    void twoHundredConversationsArrivingOnTwoNodesNeverPushAnAgentPastItsCapacity() throws Exception {
+        RoutingFixture onA = new RoutingFixture(nodeA.context(), nodeA.base());
+        RoutingFixture onB = new RoutingFixture(nodeB.context(), nodeB.base());
+        // Two queues both nodes dispatch at once, racing for the same agents' last slots.
+        String queue = onA.queue(RoutingFixture.offersFor(30)), other = onA.queue(RoutingFixture.offersFor(30));
+        TestClient http = nodeA.http();
+        Set<String> closed = ConcurrentHashMap.newKeySet();
+        List<RoutingLoad.LoadAgent> agents = new ArrayList<>();
+        try {
+            for (int i = 0; i < AGENTS; i++) {
+                Agent a = onA.agent(queue, CAPACITY);
+                onA.routing().addMember("demo", other, a.id());
+                // Half the agents on each node: offers and accepts cross nodes through Redis and the database.
+                agents.add(RoutingLoad.connect(http, (i % 2 == 0 ? nodeA : nodeB).base(), a, CAPACITY, closed, 400));
+            }
+            List<Supplier<String>> starters = List.of(() -> onA.customerConversation(queue), () -> onB.customerConversation(other),
+                    () -> onB.customerConversation(queue), () -> onA.customerConversation(other));
+            List<String> conversations = RoutingLoad.arrive(CONVERSATIONS, 8, starters);
+            await().atMost(Duration.ofSeconds(180)).until(() -> closed.size() == CONVERSATIONS);
+            assertThat(closed).containsExactlyInAnyOrderElementsOf(conversations);
+            Map<String, Integer> max = RoutingLoad.replayLoads(nodeA.bean(JdbcClient.class), conversations);
+            assertThat(max.values()).as("highest load per agent").allMatch(v -> v <= CAPACITY).contains(CAPACITY);
+            assertThat(max).hasSize(AGENTS);
+            for (RoutingLoad.LoadAgent a : agents) assertThat(a.maxOpen.get()).isLessThanOrEqualTo(CAPACITY);
+        } finally {
+            agents.forEach(RoutingLoad.LoadAgent::close);
+        }
+    }
+
+    @Test
+    void anOfferMadeOnOneNodeIsAcceptedOnTheOtherAndArrivalOrderHoldsAcrossNodes() {
+        RoutingFixture onA = new RoutingFixture(nodeA.context(), nodeA.base());
+        RoutingFixture onB = new RoutingFixture(nodeB.context(), nodeB.base());
+        String queue = onA.queue(RoutingFixture.offersFor(30));
+        Agent a = onA.agent(queue, 1);
+        List<String> arrived = new ArrayList<>();
+        for (int i = 0; i < 4; i++) arrived.add((i % 2 == 0 ? onA : onB).customerConversation(queue));
+        try (AgentDesk desk = onA.connect(nodeB.base(), a, true)) {
+            List<String> served = new ArrayList<>();
+            for (int i = 0; i < arrived.size(); i++) {
+                String conv = desk.nextOp("conversation_offered").get("conversation").asString();
+                served.add(conv);
+                JsonNode assigned = desk.command("op", "accept", "conversation", conv);
+                assertThat(assigned.get("op").asString()).isEqualTo("conversation_assigned");
+                assertThat(desk.command("op", "close", "conversation", conv).get("op").asString()).isEqualTo("conversation_ended");
+            }
+            assertThat(served).containsExactlyElementsOf(arrived);
+        }
+    }
+}
