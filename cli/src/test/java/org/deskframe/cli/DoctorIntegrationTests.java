@@ -375,10 +375,4 @@ class DoctorIntegrationTests {
         Run deleted = deskframe(concat(new String[]{"admin", "messenger-deployments", "delete", "--org", "demo", "--id", "cli-web"}, auth));
         assertThat(deleted.exitCode()).as(deleted.all()).isZero();
     }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
 }

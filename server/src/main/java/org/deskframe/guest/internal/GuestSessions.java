@@ -16,6 +16,7 @@ import org.deskframe.guest.GuestSettings;
 import org.deskframe.guest.MessengerDeployment;
 import org.deskframe.guest.MessengerDeployments;
 import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationAttributes;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Participant;
@@ -64,11 +65,13 @@ class GuestSessions {
     private final GuestSettings settings;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
+    private final ConversationAttributes attributes;
     private final Clock clock = Clock.systemUTC();
 
     GuestSessions(MessengerDeployments deployments, Visitors visitors, CustomerTokens customerTokens, GuestTokens tokens,
                   Conversations conversations, ConversationLog conversationLog, ClusterLimits limits, GuestSettings settings,
-                  ApplicationEventPublisher events, TransactionTemplate tx) {
+                  ApplicationEventPublisher events, TransactionTemplate tx, ConversationAttributes attributes) {
+        this.attributes = attributes;
         this.deployments = deployments;
         this.visitors = visitors;
         this.customerTokens = customerTokens;
@@ -163,6 +166,7 @@ class GuestSessions {
                                      String credential) {
         Participant queue = new Participant(Participant.Kind.QUEUE, d.queueId());
         Conversation c = conversations.start(d.orgId(), customer(profile), List.of(queue), subject(d, profile));
+        attributes.describe(c.id(), searchable(profile));
         String opening = d.openingMessage(now);
         if (opening != null) conversationLog.append(c, queue, "greeting", opening).join();
         tx.executeWithoutResult(s -> {
@@ -172,6 +176,29 @@ class GuestSessions {
             events.publishEvent(new CustomerConversationStarted(d.orgId(), c.id(), d.id(), d.queueId(), profile, now));
         });
         return c.id();
+    }
+
+    /**
+     * What agents find the conversation by (messaging's search) and the name they see: the customer's name and email,
+     * and those of its signed attributes that fit messaging's attribute rules.
+     */
+    static Map<String, String> searchable(CustomerProfile p) {
+        Map<String, String> a = new LinkedHashMap<>();
+        if (p.name() != null && !p.name().isBlank()) a.put("name", clip(p.name()));
+        if (p.email() != null && !p.email().isBlank()) a.put("email", clip(p.email()));
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(p.attributes()).entrySet()) {
+            if (a.size() >= ConversationAttributes.MAX_ATTRIBUTES) break;
+            if (ATTRIBUTE_NAME.matcher(e.getKey()).matches() && e.getValue() != null && !e.getValue().isBlank()) {
+                a.putIfAbsent(e.getKey(), clip(e.getValue()));
+            }
+        }
+        return a;
+    }
+
+    private static final java.util.regex.Pattern ATTRIBUTE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private static String clip(String value) {
+        return value.length() > 500 ? value.substring(0, 500) : value;
     }
 
     private static String subject(MessengerDeployment d, CustomerProfile p) {

@@ -47,6 +47,7 @@ class GuestSessionsTests {
     private final Visitors visitors = mock(Visitors.class);
     private final GuestTokens tokens = mock(GuestTokens.class);
     private final Conversations conversations = mock(Conversations.class);
+    private final org.deskframe.messaging.ConversationAttributes attributes = mock(org.deskframe.messaging.ConversationAttributes.class);
     private final ConversationLog log = mock(ConversationLog.class);
     private final ClusterLimits limits = mock(ClusterLimits.class);
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
@@ -59,7 +60,7 @@ class GuestSessionsTests {
     @BeforeEach
     void setUp() {
         sessions = new GuestSessions(deployments, visitors, mock(CustomerTokens.class), tokens, conversations, log, limits,
-                new GuestSettings(null, null, 0, 0, null, null), events, tx);
+                new GuestSettings(null, null, 0, 0, null, null), events, tx, attributes);
         when(deployments.find("web")).thenReturn(Optional.of(web));
         when(limits.tryTake(anyString(), anyDouble(), anyInt())).thenReturn(new ClusterLimits.Rate(true, Duration.ZERO, true));
         when(tokens.issue(anyString(), anyString(), anyString(), anyString(), anyBoolean(), any()))
@@ -83,6 +84,8 @@ class GuestSessionsTests {
         ArgumentCaptor<Participant> creator = ArgumentCaptor.forClass(Participant.class);
         verify(conversations).start(eq("demo"), creator.capture(), eq(List.of(new Participant(Participant.Kind.QUEUE, "demo-support"))), eq("Ada via Web"));
         assertThat(creator.getValue().kind()).isEqualTo(Participant.Kind.CUSTOMER);
+        // Agents find it by the customer's name (messaging's search), and see that name.
+        verify(attributes).describe("c_1", Map.of("name", "Ada"));
         verify(log).append(c, new Participant(Participant.Kind.QUEUE, "demo-support"), "greeting", "Hello there");
         ArgumentCaptor<Object> event = ArgumentCaptor.forClass(Object.class);
         verify(events).publishEvent(event.capture());

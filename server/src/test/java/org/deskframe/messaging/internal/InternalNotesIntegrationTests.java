@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Internal notes: agents of a conversation write and read them, live and from history; a customer participant never
- * gets one. The customer handshake does not exist on this branch yet, so the customer's side is proven at messaging's
- * own level: its history, its list and its resume replay are what any customer session would be served from.
+ * gets one. The customer's side is proven at messaging's own level, with a guest token's shape: its history, its list
+ * and its resume replay are what any customer session is served from.
  */
 class InternalNotesIntegrationTests extends DeskframeServerTest {
 
@@ -35,8 +35,10 @@ class InternalNotesIntegrationTests extends DeskframeServerTest {
     @Autowired ConversationLog log;
 
     private static Member customerMember(String customerId) {
-        VerifiedToken token = new VerifiedToken("jti-" + customerId, customerId, null, "demo", "guest", "local", BASE,
-                Set.of("messaging:read", "messaging:write"), Instant.now(), Instant.now().plusSeconds(600), Set.of());
+        // The shape of a real guest token (guest capability): scope guest, bound to the customer.
+        VerifiedToken token = new VerifiedToken("jti-" + customerId, "customer:" + customerId, null, "demo", "messenger:demo-web",
+                "local", BASE, Set.of("guest"), Instant.now(), Instant.now().plusSeconds(600), Set.of(),
+                new VerifiedToken.Guest(customerId, "demo-web", null, false));
         return new Member("demo", new Participant(Participant.Kind.CUSTOMER, customerId), token);
     }
 
@@ -88,8 +90,9 @@ class InternalNotesIntegrationTests extends DeskframeServerTest {
                 e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
         assertThatThrownBy(() -> members.search(me, "Refund", List.of(), 10, 0)).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
-        Member withDirectoryScope = new Member("demo", me.participant(), new VerifiedToken("jti-d", customerId, null, "demo",
-                "guest", "local", BASE, Set.of("agents:read"), Instant.now(), Instant.now().plusSeconds(600), Set.of()));
+        Member withDirectoryScope = new Member("demo", me.participant(), new VerifiedToken("jti-d", "customer:" + customerId, null, "demo",
+                "messenger:demo-web", "local", BASE, Set.of("guest", "agents:read"), Instant.now(), Instant.now().plusSeconds(600),
+                Set.of(), new VerifiedToken.Guest(customerId, "demo-web", null, false)));
         assertThatThrownBy(() -> members.findAgents(withDirectoryScope, "agent")).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.problem().code()).isEqualTo("participant.not_agent"));
         // Live: a note goes to the agents' sessions only.
