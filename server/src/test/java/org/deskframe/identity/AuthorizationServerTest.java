@@ -49,7 +49,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 abstract class AuthorizationServerTest extends DeskframeServerTest {
 
-    static final Set<String> WIDGET_SCOPES = Set.of("messaging:read", "messaging:write", "voice", "video", "presence");
+    /** What the demo backends allow (DemoSeed): the widgets' scopes, the agent directory and routing's audit. */
+    static final Set<String> WIDGET_SCOPES = Set.of("messaging:read", "messaging:write", "voice", "video", "presence",
+            "agents:read", "routing:read");
     static final Set<String> ALL_GRANTS = Set.of(OAuthClient.GRANT_JWT_BEARER, "client_credentials", "authorization_code",
             "refresh_token");
     static final String DESKTOP_CALLBACK = "http://localhost:8081/oauth/callback";

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private Duration startTimeout = Duration.ofSeconds(120);
+    /** Generous: a child JVM on a loaded 2-core machine has taken over two minutes to start. */
+    private Duration startTimeout = Duration.ofSeconds(240);
 
     private final Path dataDir;
     private final int port;

@@ -65,8 +65,9 @@ class RoutingNotices {
         toAgent(agentId, new ServerFrame.OfferWithdrawn(null, conversationId, reason), null);
     }
 
+    /** To the agent's sessions that may set presence (scope {@code presence}): others never asked for it. */
     void presence(RoutingStore.AgentRow a, GatewaySession except) {
-        toAgent(a.agentId(), presenceFrame(null, a), except);
+        pushes.push(List.of(Principal.keyOfAgent(a.agentId())), presenceFrame(null, a), org.deskframe.identity.Scope.PRESENCE, except);
     }
 
     static ServerFrame.Presence presenceFrame(String id, RoutingStore.AgentRow a) {

@@ -93,7 +93,10 @@ class RoutingOps implements SessionListener {
         if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return;
         engine.ensureAgent(a.id(), a.orgId());
         store.connected(a.id());
-        store.findAgent(a.id()).ifPresent(row -> session.send(RoutingNotices.presenceFrame(null, row)));
+        // Presence is told to the sessions that may set it (scope presence): a widget without it never asked.
+        if (session.mayReceive(org.deskframe.identity.Scope.PRESENCE)) {
+            store.findAgent(a.id()).ifPresent(row -> session.send(RoutingNotices.presenceFrame(null, row)));
+        }
         for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "offered")) {
             session.send(new ServerFrame.ConversationOffered(w.conversationId(), RoutingEngine.customerView(w), w.queueId(), w.offerExpiresAt()));
         }
