@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * applies it itself.</li>
  * <li><b>Never blocks the caller.</b> {@code publish} and {@code send} return at once. While the cluster is unreachable
  * they return {@code false} without trying (counted, logged at most every 30 s); a message accepted and then lost on
- * the way is counted too, and receivers notice the gap in the publisher's sequence.</li>
+ * the way is counted too, and receivers notice the gap in the publisher's sequence: at its next message, or within
+ * about a second from a beacon the publisher sends after its last messages, so a loss is noticed even when the
+ * publisher falls quiet ({@link #onLoss}).</li>
  * <li><b>Handlers run on this node's one cluster thread</b>, in arrival order: they must not block (hand slow work to
  * another executor). A handler that throws is logged; the others still run.</li>
  * <li><b>Unknown types are ignored:</b> a message whose type no handler on this node subscribed to is dropped (an
@@ -50,4 +52,11 @@ public interface ClusterBus {
      * node's cluster thread. Subscribing also teaches this node the type's wire name.
      */
     <T extends ClusterMessage> Subscription subscribe(Class<T> type, Consumer<? super T> handler);
+
+    /**
+     * Calls {@code listener} on the cluster thread, once per loss, with a time from which this node may have missed
+     * messages: after an outage of the cluster connection, and on a gap in another node's sequence. Capabilities whose
+     * messages carry a durable truth (messaging's log) catch up from it.
+     */
+    Subscription onLoss(Consumer<java.time.Instant> listener);
 }

@@ -6,4 +6,7 @@ import java.util.Collection;
 public interface LocalSessions {
 
     Collection<? extends GatewaySession> of(String principalKey);
+
+    /** Every session open on this node (for a catch-up after the cluster lost messages). */
+    Collection<? extends GatewaySession> all();
 }

@@ -37,7 +37,8 @@ class SessionRegistry implements LocalSessions {
         }
     }
 
-    Collection<StreamSession> all() {
+    @Override
+    public Collection<StreamSession> all() {
         return all.values();
     }
 

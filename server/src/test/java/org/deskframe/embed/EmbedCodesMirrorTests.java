@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The JS client's mirror of the catalogue ({@code embed/v1/codes.js}) says exactly what the server's catalogue says. */
+/**
+ * The JS client's mirror of the catalogue ({@code embed/v1/codes.js}) says exactly what the server's catalogue says: every
+ * code with its close code (so the client acts right on any code a server sends), and the message and hint templates
+ * of the codes the client raises itself. Run with {@code -Ddeskframe.docs.write=true} to render the codes section again.
+ */
 class EmbedCodesMirrorTests {
 
     private static final Path CODES_JS = Path.of("src/main/resources/embed/v1/codes.js");
@@ -45,6 +49,43 @@ class EmbedCodesMirrorTests {
                         .as("message and hint of %s in codes.js equal the catalogue's", code).isTrue();
             }
         }
+    }
+
+    @Test
+    void everyCodeOfTheCatalogueIsMirroredAndNothingElse() throws IOException {
+        String js = Files.readString(CODES_JS);
+        Matcher m = Pattern.compile("(/\\* codes:begin \\*/)(.*?)(/\\* codes:end \\*/)", Pattern.DOTALL).matcher(js);
+        assertThat(m.find()).isTrue();
+        String rendered = renderCodes(section("codes"));
+        if (org.deskframe.testing.GeneratedDocs.writing()) {
+            Files.writeString(CODES_JS, js.substring(0, m.start(2)) + rendered + js.substring(m.end(2)));
+            return;
+        }
+        List<String> catalogue = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).distinct().toList();
+        List<String> mirrored = new java.util.ArrayList<>();
+        section("codes").propertyNames().forEach(mirrored::add);
+        assertThat(mirrored).as("codes.js mirrors every catalogue code (render it with -Ddeskframe.docs.write=true)")
+                .containsExactlyInAnyOrderElementsOf(catalogue);
+        assertThat(m.group(2)).as("codes.js as rendered from the catalogue").isEqualTo(rendered);
+    }
+
+    /** The codes section: every code once (its first constant), in catalogue order, with the templates the mirror keeps. */
+    private static String renderCodes(JsonNode current) {
+        StringBuilder out = new StringBuilder(" {\n");
+        List<ErrorCode> firsts = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ErrorCode e : ErrorCode.values()) if (seen.add(e.code())) firsts.add(e);
+        for (int i = 0; i < firsts.size(); i++) {
+            ErrorCode e = firsts.get(i);
+            JsonNode kept = current.get(e.code());
+            out.append("  ").append(JSON.writeValueAsString(e.code())).append(": {\"close\": ").append(e.closeCode());
+            if (kept != null && kept.has("message")) {
+                out.append(",\n    \"message\": ").append(JSON.writeValueAsString(e.messageTemplate()))
+                        .append(",\n    \"hint\": ").append(JSON.writeValueAsString(e.hintTemplate()));
+            }
+            out.append('}').append(i < firsts.size() - 1 ? ",\n" : "\n");
+        }
+        return out.append("} ").toString();
     }
 
     @Test

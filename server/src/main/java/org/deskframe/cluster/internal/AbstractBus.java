@@ -39,6 +39,10 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
         }
     };
     private volatile boolean running;
+    /** The broadcast sequence after the last real (non-beacon) message, and how many beacons followed it. */
+    private long lastRealSeq;
+    private int beaconsSinceReal;
+    private java.util.concurrent.ScheduledExecutorService beacons;
 
     AbstractBus(ClusterSettings settings) {
         this.node = settings.nodeId();
@@ -87,8 +91,15 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
                 refused(type);
                 return false;
             }
-            if (target == null) broadcastSeq = seq;
-            else directSeq.put(target, seq);
+            if (target == null) {
+                broadcastSeq = seq;
+                if (!(message instanceof Beacon)) {
+                    lastRealSeq = seq;
+                    beaconsSinceReal = 0;
+                }
+            } else {
+                directSeq.put(target, seq);
+            }
         }
         counters.published.incrementAndGet();
         return true;
@@ -126,15 +137,47 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
         return counters.snapshot();
     }
 
+    /**
+     * Carries nothing but its place in the publisher's sequence: sent once a second for a few seconds after the last
+     * broadcast, so that receivers notice the loss of that broadcast though nothing follows it.
+     */
+    @ClusterMessage.Name("cluster.beacon")
+    record Beacon() implements ClusterMessage {}
+
+    static final Duration BEACON_INTERVAL = Duration.ofSeconds(1);
+    static final int BEACONS_AFTER_LAST_MESSAGE = 3;
+
+    void beacon() {
+        synchronized (this) {
+            if (lastRealSeq == 0 || beaconsSinceReal >= BEACONS_AFTER_LAST_MESSAGE) return;
+            beaconsSinceReal++;
+        }
+        emit(null, new Beacon());
+    }
+
     @Override
     public void start() {
         dispatcher.start();
+        dispatcher.subscribe(Beacon.class, b -> { });
         running = true;
+        beacons = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("cluster-beacon-" + node).factory());
+        beacons.scheduleWithFixedDelay(this::beaconQuietly, BEACON_INTERVAL.toMillis(), BEACON_INTERVAL.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void beaconQuietly() {
+        try {
+            beacon();
+        } catch (RuntimeException e) {
+            log.debug("cluster: beacon not sent", e);
+        }
     }
 
     @Override
     public void stop() {
         running = false;
+        if (beacons != null) beacons.shutdownNow();
         dispatcher.stop();
     }
 

@@ -12,8 +12,6 @@ interface NodeBus extends ClusterBus {
     /** Runs {@code task} on this node's cluster thread, in order with the messages it handles. */
     boolean runOnClusterThread(Runnable task);
 
-    /** Called on the cluster thread, once per loss, with a time from which messages may be missing. */
-    Subscription onLoss(Consumer<Instant> listener);
 
     Map<String, Long> counters();
 }

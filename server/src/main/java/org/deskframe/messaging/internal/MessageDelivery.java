@@ -56,7 +56,39 @@ class MessageDelivery {
         this.views = views;
         // Off the cluster thread, which must not wait on sockets or the log.
         bus.subscribe(PostedElsewhere.class, p -> executor.execute(() -> deliverToLocalSessions(p.event().message(), p.event().recipients())));
+        // The fast path lost something (a gap in another node's sequence, an outage): the log has it.
+        bus.onLoss(since -> executor.execute(this::catchUpLocalSessions));
     }
+
+    /**
+     * After the cluster may have lost messages: every session here gets what its conversations' logs hold beyond its
+     * cursors, without waiting for the next message to reveal the gap.
+     */
+    void catchUpLocalSessions() {
+        int sent = 0;
+        for (GatewaySession s : sessions.all()) {
+            Map<String, Long> cursors;
+            synchronized (s) {
+                if (!s.mayReceive(Scope.MESSAGING_READ)) continue;
+                cursors = Map.copyOf(s.attachment(CURSORS));
+            }
+            for (Map.Entry<String, Long> c : cursors.entrySet()) {
+                long after = c.getValue();
+                while (true) {
+                    List<Message> page = log.read(c.getKey(), after, REPLAY_PAGE);
+                    for (Message m : page) {
+                        deliver(s, m);
+                        after = m.seq();
+                        sent++;
+                    }
+                    if (page.size() < REPLAY_PAGE) break;
+                }
+            }
+        }
+        if (sent > 0) LOG.info("cluster loss: {} messages the fast path had not delivered were sent from the log", sent);
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageDelivery.class);
 
     /** A message committed on this node: to this node's sessions, and to the other nodes for theirs. */
     @EventListener

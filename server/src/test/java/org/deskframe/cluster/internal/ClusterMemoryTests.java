@@ -107,6 +107,39 @@ class ClusterMemoryTests {
     }
 
     @Test
+    void theLossOfAPublishersLastBroadcastIsNoticedFromItsBeaconThoughNothingFollowsIt() {
+        TestNode a = node("a"), b = node("b");
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        List<Instant> losses = new CopyOnWriteArrayList<>();
+        b.bus.subscribe(TestMessages.Numbered.class, m -> got.add(m.n()));
+        b.bus.onLoss(losses::add);
+        a.bus.publish(new TestMessages.Numbered("a", 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+
+        // The next broadcast is lost on the way to b (b is cut off while it is sent), and a then falls quiet.
+        Dispatcher inbound = hub.inboundOf("b");
+        hub.detach("b");
+        a.bus.publish(new TestMessages.Numbered("a", 2));
+        hub.attach("b", inbound);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> losses.size() == 1);
+        assertThat(got).containsExactly(1);
+        assertThat(b.bus.counters()).containsEntry("gapsSeen", 1L);
+    }
+
+    @Test
+    void aPublisherSendsNoBeaconsOnceQuietNorBeforeItsFirstMessage() throws InterruptedException {
+        TestNode a = node("a"), b = node("b");
+        b.bus.subscribe(TestMessages.Numbered.class, m -> { });
+        Thread.sleep(AbstractBus.BEACON_INTERVAL.toMillis() * 2 + 300);
+        assertThat(b.bus.counters()).containsEntry("received", 0L);
+        a.bus.publish(new TestMessages.Numbered("a", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.bus.counters().get("received") == 1 + AbstractBus.BEACONS_AFTER_LAST_MESSAGE);
+        Thread.sleep(AbstractBus.BEACON_INTERVAL.toMillis() * 2 + 300);
+        assertThat(b.bus.counters()).containsEntry("received", 1L + AbstractBus.BEACONS_AFTER_LAST_MESSAGE);
+    }
+
+    @Test
     void duplicatesAreDroppedAndAGapInAPublishersSequenceIsReportedAsALoss() {
         TestNode b = node("b");
         List<Integer> got = new CopyOnWriteArrayList<>();
