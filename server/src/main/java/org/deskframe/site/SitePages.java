@@ -10,6 +10,7 @@ import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.gateway.GatewayEndpoint;
+import org.deskframe.guest.GuestSettings;
 import org.deskframe.identity.DemoSettings;
 import org.deskframe.identity.RegionSettings;
 import org.springframework.core.io.ClassPathResource;
@@ -31,12 +32,14 @@ class SitePages {
     private final RegionSettings region;
     private final DemoSettings demo;
     private final GatewayEndpoint gateway;
+    private final GuestSettings guest;
     private final byte[] css;
 
-    SitePages(RegionSettings region, DemoSettings demo, GatewayEndpoint gateway) {
+    SitePages(RegionSettings region, DemoSettings demo, GatewayEndpoint gateway, GuestSettings guest) {
         this.region = region;
         this.demo = demo;
         this.gateway = gateway;
+        this.guest = guest;
         try (InputStream in = new ClassPathResource("site/site.css").getInputStream()) {
             this.css = in.readAllBytes();
         } catch (IOException e) {
@@ -83,11 +86,13 @@ class SitePages {
                     <ul>
                     <li><a href="%s">The example agent desktop</a> (an integrator's own app on its own origin, if it runs):
                       sign in as %s, one per browser profile, and message between them.</li>
+                    <li><a href="%s">The demo customer site</a> (a customer's side, on an origin of its own, if it runs):
+                      its messenger (deployment demo-web) starts a chat that routing offers to agent1 or agent2.</li>
                     <li>The same agents sign in <a href="/login">here</a> when an application asks Deskframe for access on
                       their behalf (OAuth authorization code flow).</li>
                     </ul>
                     </section>
-                    """.formatted(esc(demo.desktopUrl()), demoCredentials()));
+                    """.formatted(esc(demo.desktopUrl()), demoCredentials(), esc(guest.demoSiteUrl())));
         }
         return PageLayout.page(HttpStatus.OK, request, "Deskframe", "Deskframe at " + region.publicUrl(), body.toString());
     }

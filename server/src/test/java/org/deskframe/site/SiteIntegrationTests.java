@@ -25,7 +25,8 @@ class SiteIntegrationTests extends DeskframeServerTest {
                 .contains("ws://localhost:" + GATEWAY_PORT + "/api/v2/stream")
                 .contains("href=\"/docs/getting-started.md\"").contains("href=\"/swagger-ui.html\"")
                 .contains("Demo mode").contains("<code>agent1</code> / <code>agent1-demo-pass</code>")
-                .contains("href=\"http://localhost:8081\"");
+                .contains("href=\"http://localhost:8081\"")
+                .contains("href=\"http://localhost:8082\"").contains("The demo customer site");
         assertThat(front.body().split("<h1")).as("one top-level heading").hasSize(2);
         assertThat(front.header("Content-Security-Policy")).isEqualTo("frame-ancestors 'none'");
     }
