@@ -91,7 +91,8 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return;
+                // Health answers on the HTTP port; the gateway's own port may bind a moment later.
+                if (r.statusCode() == 200 && gatewayListens()) return;
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {
@@ -101,6 +102,15 @@ public final class ServerProcess implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("the server did not become healthy within " + startTimeout + ":\n" + logTail());
+    }
+
+    private boolean gatewayListens() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gatewayPort), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** SIGKILL to the server's JVM (its own pid), then waits until it is gone. */
