@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import org.deskframe.testing.PostgresSchema;
 import org.deskframe.testing.ServerProcess;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -26,18 +25,17 @@ import tools.jackson.databind.JsonNode;
  */
 class AccessFeedClockSkewIntegrationTests {
 
-    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
     static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
     static final String RW = "messaging:read messaging:write";
 
-    static String schema;
+    static PostgresSchema schema;
     static ServerProcess skewed;
     static ServerProcess sessions;
 
     @BeforeAll
     static void start() throws Exception {
         assertThat(FAKETIME).as("libfaketime (Debian package libfaketime; .ci/run installs it)").exists();
-        schema = "deskframe_skew_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        schema = PostgresSchema.named("deskframe_skew");
         sessions = new ServerProcess(Files.createTempDirectory("deskframe-skew-b"), node());
         // Both nodes name the same issuer (the sessions node's URL stands for the load balancer's).
         Map<String, Object> skewedNode = node();
@@ -60,13 +58,8 @@ class AccessFeedClockSkewIntegrationTests {
     }
 
     static Map<String, Object> node() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", POSTGRES + "?currentSchema=" + schema);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        Map<String, Object> p = new LinkedHashMap<>(schema.properties());
         p.put("spring.datasource.hikari.maximum-pool-size", 5);
-        p.put("spring.flyway.schemas", schema);
-        p.put("spring.flyway.default-schema", schema);
         p.put("deskframe.gateway.revocation-poll", "300ms");
         return p;
     }
@@ -75,9 +68,7 @@ class AccessFeedClockSkewIntegrationTests {
     static void stop() throws Exception {
         if (skewed != null) skewed.close();
         if (sessions != null) sessions.close();
-        try (var c = DriverManager.getConnection(POSTGRES, "postgres", ""); var s = c.createStatement()) {
-            s.execute("drop schema if exists " + schema + " cascade");
-        }
+        if (schema != null) schema.close();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.PostgresSchema;
 import org.deskframe.testing.PrivateRedis;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
@@ -29,11 +29,10 @@ import tools.jackson.databind.JsonNode;
 class ClusterDeploymentIntegrationTests {
 
     static final String RW = "messaging:read messaging:write";
-    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
     static final int MAX_PER_AGENT = 3;
 
     static PrivateRedis redis;
-    static String schema;
+    static PostgresSchema schema;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
     static TestClient http;
@@ -42,7 +41,7 @@ class ClusterDeploymentIntegrationTests {
     static void start() throws Exception {
         redis = new PrivateRedis();
         redis.start();
-        schema = "deskframe_cluster_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        schema = PostgresSchema.named("deskframe_cluster");
         int portA = DeskframeServerTest.freePort();
         nodeA = new ServerInstance(Files.createTempDirectory("deskframe-cluster-a"), node(portA, portA)).start();
         nodeB = new ServerInstance(Files.createTempDirectory("deskframe-cluster-b"), node(DeskframeServerTest.freePort(), portA)).start();
@@ -55,14 +54,10 @@ class ClusterDeploymentIntegrationTests {
         p.put("server.port", port);
         p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
         p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
-        p.put("spring.datasource.url", POSTGRES + "?currentSchema=" + schema);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        p.putAll(schema.properties());
         p.put("spring.datasource.hikari.maximum-pool-size", 5);
-        p.put("spring.flyway.schemas", schema);
-        p.put("spring.flyway.default-schema", schema);
         p.put("deskframe.cluster.redis-url", redis.url());
-        p.put("deskframe.cluster.namespace", schema);
+        p.put("deskframe.cluster.namespace", schema.name());
         // No database poll helps here: closing sessions elsewhere is the control channel's alone.
         p.put("deskframe.gateway.revocation-poll", "1h");
         p.put("deskframe.gateway.max-connections-per-agent", MAX_PER_AGENT);
@@ -74,9 +69,7 @@ class ClusterDeploymentIntegrationTests {
         if (nodeB != null) nodeB.close();
         if (nodeA != null) nodeA.close();
         if (redis != null) redis.close();
-        try (var c = DriverManager.getConnection(POSTGRES, "postgres", ""); var s = c.createStatement()) {
-            s.execute("drop schema if exists " + schema + " cascade");
-        }
+        if (schema != null) schema.close();
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.deskframe.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.deskframe.testing.PostgresSchema;
 import org.deskframe.testing.ServerProcess;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -51,19 +51,11 @@ class CrashDurabilityIntegrationTests {
 
     @Test
     void whenANodeOnPostgresIsKilledUnderLoadThenNoAcknowledgedWriteIsLostOrItsSequenceReused(@TempDir Path dir) throws Exception {
-        String schema = "deskframe_crash_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
-        String url = "jdbc:postgresql://127.0.0.1:5432/test";
-        Map<String, Object> props = new LinkedHashMap<>(UNTHROTTLED);
-        props.put("spring.datasource.url", url + "?currentSchema=" + schema);
-        props.put("spring.datasource.username", "postgres");
-        props.put("spring.datasource.password", "");
-        props.put("spring.flyway.schemas", schema);
-        props.put("spring.flyway.default-schema", schema);
-        try (ServerProcess server = new ServerProcess(dir, props)) {
-            crashUnderLoadAndCheck(server);
-        } finally {
-            try (var c = DriverManager.getConnection(url, "postgres", ""); var s = c.createStatement()) {
-                s.execute("drop schema if exists " + schema + " cascade");
+        try (PostgresSchema schema = PostgresSchema.named("deskframe_crash")) {
+            Map<String, Object> props = new LinkedHashMap<>(UNTHROTTLED);
+            props.putAll(schema.properties());
+            try (ServerProcess server = new ServerProcess(dir, props)) {
+                crashUnderLoadAndCheck(server);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.deskframe.identity.Agent;
 import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.PostgresSchema;
 import org.deskframe.testing.PrivateRedis;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.TestClient;
@@ -31,13 +30,12 @@ import tools.jackson.databind.JsonNode;
  */
 class RoutingClusterIntegrationTests {
 
-    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
     static final int CONVERSATIONS = 200;
     static final int AGENTS = 10;
     static final int CAPACITY = 3;
 
     static PrivateRedis redis;
-    static String schema;
+    static PostgresSchema schema;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
 
@@ -45,7 +43,7 @@ class RoutingClusterIntegrationTests {
     static void start() throws Exception {
         redis = new PrivateRedis();
         redis.start();
-        schema = "deskframe_routing_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        schema = PostgresSchema.named("deskframe_routing");
         int portA = DeskframeServerTest.freePort();
         nodeA = new ServerInstance(Files.createTempDirectory("deskframe-routing-a"), node(portA, portA)).start();
         nodeB = new ServerInstance(Files.createTempDirectory("deskframe-routing-b"), node(DeskframeServerTest.freePort(), portA)).start();
@@ -56,14 +54,10 @@ class RoutingClusterIntegrationTests {
         p.put("server.port", port);
         p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
         p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
-        p.put("spring.datasource.url", POSTGRES + "?currentSchema=" + schema);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        p.putAll(schema.properties());
         p.put("spring.datasource.hikari.maximum-pool-size", 8);
-        p.put("spring.flyway.schemas", schema);
-        p.put("spring.flyway.default-schema", schema);
         p.put("deskframe.cluster.redis-url", redis.url());
-        p.put("deskframe.cluster.namespace", schema);
+        p.put("deskframe.cluster.namespace", schema.name());
         return p;
     }
 
@@ -72,9 +66,7 @@ class RoutingClusterIntegrationTests {
         if (nodeB != null) nodeB.close();
         if (nodeA != null) nodeA.close();
         if (redis != null) redis.close();
-        try (var c = DriverManager.getConnection(POSTGRES, "postgres", ""); var s = c.createStatement()) {
-            s.execute("drop schema if exists " + schema + " cascade");
-        }
+        if (schema != null) schema.close();
     }
 
     @Test

@@ -1,0 +1,40 @@
+package org.deskframe.testing;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A schema of one test's own in the local PostgreSQL ({@code 127.0.0.1:5432/test}, user postgres), for servers the
+ * test starts itself: the properties that put a node on it (Flyway creates it), and its removal at close.
+ */
+public record PostgresSchema(String name) implements AutoCloseable {
+
+    public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    /** A new, randomly named schema: {@code prefix_<hex>}; other runs on this machine share the database. */
+    public static PostgresSchema named(String prefix) {
+        return new PostgresSchema(prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
+    }
+
+    /** The datasource and Flyway properties of a node on this schema (add a pool size or more as needed). */
+    public Map<String, Object> properties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("spring.datasource.url", URL + "?currentSchema=" + name);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.flyway.schemas", name);
+        p.put("spring.flyway.default-schema", name);
+        return p;
+    }
+
+    /** Drops the schema and everything in it. */
+    @Override
+    public void close() throws SQLException {
+        try (var c = DriverManager.getConnection(URL, "postgres", ""); var s = c.createStatement()) {
+            s.execute("drop schema if exists " + name + " cascade");
+        }
+    }
+}
