@@ -82,27 +82,28 @@ class HandshakeVerifier {
      * disabled), or null while it still stands. The token's own checks (signature, expiry) passed at the handshake.
      */
     Problem recheck(VerifiedToken token, Widget widget, String embedOrigin) {
-        if (token.agentId() != null) {
-            var agent = agents.find(token.agentId()).orElse(null);
-            if (agent == null || !agent.enabled()) {
-                return Problem.of(ErrorCode.AGENT_DISABLED, Map.of("agent", token.agentId(), "org", String.valueOf(token.orgId())));
-            }
-            if (!agent.orgId().equals(token.orgId())) {
-                return Problem.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(token.orgId()), "expectedOrg", agent.orgId()));
-            }
-        }
+        Problem agent = agentProblem(token);
+        if (agent != null) return agent;
         List<Problem> problems = access.problems(token, widget, null, embedOrigin);
         return problems.isEmpty() ? null : problems.getFirst();
     }
 
     /** Why a live session's token was revoked: its agent was disabled, or the token (or its family) was revoked. */
     Problem revocationCause(VerifiedToken token) {
-        if (token.agentId() != null) {
-            var agent = agents.find(token.agentId()).orElse(null);
-            if (agent == null || !agent.enabled()) {
-                return Problem.of(ErrorCode.AGENT_DISABLED, Map.of("agent", token.agentId(), "org", String.valueOf(token.orgId())));
-            }
+        Problem agent = agentProblem(token);
+        return agent != null && agent.code().equals(ErrorCode.AGENT_DISABLED.code()) ? agent : Problem.of(ErrorCode.TOKEN_REVOKED);
+    }
+
+    /** What the token's agent, as the directory has it now, stands against: gone or disabled, or in another org; null if fine. */
+    private Problem agentProblem(VerifiedToken token) {
+        if (token.agentId() == null) return null;
+        var agent = agents.find(token.agentId()).orElse(null);
+        if (agent == null || !agent.enabled()) {
+            return Problem.of(ErrorCode.AGENT_DISABLED, Map.of("agent", token.agentId(), "org", String.valueOf(token.orgId())));
         }
-        return Problem.of(ErrorCode.TOKEN_REVOKED);
+        if (!agent.orgId().equals(token.orgId())) {
+            return Problem.of(ErrorCode.TOKEN_WRONG_ORG, Map.of("tokenOrg", String.valueOf(token.orgId()), "expectedOrg", agent.orgId()));
+        }
+        return null;
     }
 }
