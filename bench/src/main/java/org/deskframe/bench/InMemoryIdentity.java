@@ -131,11 +131,6 @@ final class InMemoryIdentity {
         public boolean isRevoked(String jti) {
             return revokedByJti.getOrDefault(jti, true);
         }
-
-        @Override
-        public java.util.List<String> revokedSince(java.time.Instant since) {
-            return revokedByJti.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
-        }
     }
 
     static final class Clients implements ClientDirectory {
