@@ -76,6 +76,10 @@ public enum ErrorCode {
     ORIGIN_NOT_ALLOWED("origin.not_allowed", 403, 4308,
             "The page origin '{origin}' is not allowed to embed widgets for OAuth client {client} (allowed: {allowed}).",
             "Add '{origin}' (scheme, host and port exactly) to the allowed embedding origins of OAuth client {client}."),
+    /** A page opened the gateway's WebSocket itself, from an origin that is neither the platform's nor a configured extra one. */
+    GATEWAY_ORIGIN_NOT_ALLOWED("origin.not_allowed", 403, 4308,
+            "The page origin '{origin}' may not open the gateway's WebSocket directly (allowed: {allowed}).",
+            "Open the stream through a Deskframe widget (its iframe runs on the platform's origin), or add '{origin}' (scheme, host and port exactly) to deskframe.gateway.extra-origins on every node."),
     /** The agent the token is for has been disabled. */
     AGENT_DISABLED("agent.disabled", 403, 4309,
             "Agent {agent} is disabled.",

@@ -12,8 +12,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.deskframe.identity.RegionSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -47,9 +50,12 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
 
     private final boolean httpUsesTls;
 
-    GatewayServer(GatewaySettings settings, UpgradeGate gate, ConnectionAdmission admission,
+    private final RegionSettings region;
+
+    GatewayServer(GatewaySettings settings, UpgradeGate gate, ConnectionAdmission admission, RegionSettings region,
                   org.springframework.core.env.Environment environment) {
         this.settings = settings;
+        this.region = region;
         this.gate = gate;
         this.admission = admission;
         this.httpUsesTls = environment.getProperty("server.ssl.enabled", Boolean.class, false)
@@ -134,11 +140,24 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
 
     @Override
     public String streamUrl(String scheme, String host) {
-        return streamUrl(settings.publicUrl(), scheme, host, port);
+        return streamUrl(settings.publicUrl(), region.platformOrigins(), scheme, host, port);
     }
 
-    static String streamUrl(String publicUrl, String scheme, String host, int port) {
+    /**
+     * The gateway URL for a request that reached the platform as {@code scheme://host}. Only the platform's own names
+     * (its public URL's host and that host's loopback twin) are echoed back: a page fetched with a foreign {@code Host}
+     * header, through a misrouted proxy or a poisoned cache, must not point its widget's socket and CSP elsewhere.
+     */
+    static String streamUrl(String publicUrl, Set<String> platformOrigins, String scheme, String host, int port) {
         if (publicUrl != null) return publicUrl;
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean ours = platformOrigins.stream().map(URI::create).anyMatch(o -> bare.equalsIgnoreCase(o.getHost())
+                || ("[" + bare + "]").equalsIgnoreCase(o.getHost()));
+        if (!ours) {
+            URI platform = URI.create(platformOrigins.iterator().next());
+            scheme = platform.getScheme();
+            host = platform.getHost();
+        }
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
         return ("https".equals(scheme.toLowerCase(Locale.ROOT)) ? "wss" : "ws") + "://" + h + ":" + port + PATH;
     }

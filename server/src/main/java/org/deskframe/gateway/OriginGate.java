@@ -37,7 +37,7 @@ class OriginGate {
 
     Verdict check(String origin) {
         if (origin == null) return Verdict.ALLOWED;
-        Problem problem = Problem.of(ErrorCode.ORIGIN_NOT_ALLOWED, Map.of("origin", origin, "client", "(the gateway)",
+        Problem problem = Problem.of(ErrorCode.GATEWAY_ORIGIN_NOT_ALLOWED, Map.of("origin", origin,
                 "allowed", allowed.stream().sorted().toList()));
         if (!"null".equals(origin) && !wellFormed(origin)) {
             // No browser sends this: refuse before the upgrade.

@@ -21,7 +21,8 @@ class ErrorCatalogueTests {
             "token.scope_missing", EnumSet.of(ErrorCode.TOKEN_SCOPE_MISSING, ErrorCode.TOKEN_SCOPE_NOT_REQUESTED),
             "assertion.invalid", EnumSet.of(ErrorCode.ASSERTION_INVALID, ErrorCode.ASSERTION_WRONG_AUDIENCE),
             "request.invalid", EnumSet.of(ErrorCode.REQUEST_INVALID, ErrorCode.AUTHORIZE_REQUEST_INVALID),
-            "resource.not_found", EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.PAGE_NOT_FOUND));
+            "resource.not_found", EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.PAGE_NOT_FOUND),
+            "origin.not_allowed", EnumSet.of(ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.GATEWAY_ORIGIN_NOT_ALLOWED));
 
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();

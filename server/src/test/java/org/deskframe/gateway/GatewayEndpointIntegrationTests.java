@@ -40,6 +40,30 @@ class GatewayEndpointIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void aRequestWithAForeignHostHeaderGetsThePlatformsOwnGatewayUrlAndCsp() throws Exception {
+        // A misrouted proxy or a poisoned shared cache must not make a widget page point its socket somewhere else.
+        for (String host : new String[]{"evil.example", "localhost.evil.example:" + PORT, "10.0.0.5:" + PORT}) {
+            String env = rawGet("/embed/v1/env", host);
+            assertThat(env).as(host).startsWith("HTTP/1.1 200").contains("\"gateway\":\"" + STREAM + "\"").doesNotContain("evil.example")
+                    .doesNotContain("10.0.0.5");
+            String page = rawGet("/embed/v1/widgets/messaging?client=demo-backend", host);
+            assertThat(page).as(host).startsWith("HTTP/1.1 200")
+                    .contains("<meta name=\"deskframe-gateway\" content=\"" + STREAM + "\">")
+                    .containsPattern("(?i)content-security-policy:[^\r\n]*connect-src 'self' ws://localhost:" + GATEWAY_PORT + ";")
+                    .doesNotContain("evil.example").doesNotContain("10.0.0.5");
+        }
+    }
+
+    private static String rawGet(String path, String host) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("localhost", PORT)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void aWebSocketUpgradeOnTheHttpPortIsRefusedWithTheGatewaysUrl() {
         assertThatThrownBy(() -> new RawWebSocket("localhost", PORT, "/api/v2/stream").close())
                 .hasMessageContaining("HTTP/1.1 421").hasMessageContaining("endpoint.wrong_port").hasMessageContaining(STREAM);

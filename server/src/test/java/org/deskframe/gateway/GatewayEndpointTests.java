@@ -3,22 +3,38 @@ package org.deskframe.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Set;
+import org.deskframe.identity.RegionSettings;
 import org.junit.jupiter.api.Test;
 
 /** How the gateway's URL is announced, and which settings are refused at start-up with a clear reason. */
 class GatewayEndpointTests {
 
+    private static final Set<String> LOCAL = RegionSettings.withLoopbackTwin("http://localhost:8080");
+    private static final Set<String> CC = RegionSettings.withLoopbackTwin("https://cc.example.com");
+
     @Test
-    void withoutAPublicUrlTheClientsHostIsUsedWithTheGatewaysPort() {
-        assertThat(GatewayServer.streamUrl(null, "http", "localhost", 8090)).isEqualTo("ws://localhost:8090/api/v2/stream");
-        assertThat(GatewayServer.streamUrl(null, "HTTPS", "cc.example.com", 8443)).isEqualTo("wss://cc.example.com:8443/api/v2/stream");
-        assertThat(GatewayServer.streamUrl(null, "http", "::1", 8090)).isEqualTo("ws://[::1]:8090/api/v2/stream");
-        assertThat(GatewayServer.streamUrl(null, "http", "[::1]", 8090)).isEqualTo("ws://[::1]:8090/api/v2/stream");
+    void withoutAPublicUrlThePlatformNameTheClientUsedIsAnnouncedWithTheGatewaysPort() {
+        assertThat(GatewayServer.streamUrl(null, LOCAL, "http", "localhost", 8090)).isEqualTo("ws://localhost:8090/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, LOCAL, "http", "127.0.0.1", 8090)).isEqualTo("ws://127.0.0.1:8090/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, CC, "HTTPS", "cc.example.com", 8443)).isEqualTo("wss://cc.example.com:8443/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, CC, "https", "CC.Example.COM", 8443)).isEqualTo("wss://CC.Example.COM:8443/api/v2/stream");
+        Set<String> v6 = Set.of("http://[::1]:8080");
+        assertThat(GatewayServer.streamUrl(null, v6, "http", "::1", 8090)).isEqualTo("ws://[::1]:8090/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, v6, "http", "[::1]", 8090)).isEqualTo("ws://[::1]:8090/api/v2/stream");
+    }
+
+    @Test
+    void aForeignHostHeaderIsNeverEchoedIntoTheAnnouncedUrl() {
+        assertThat(GatewayServer.streamUrl(null, CC, "http", "evil.example", 8443)).isEqualTo("wss://cc.example.com:8443/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, CC, "https", "cc.example.com.evil.example", 8443))
+                .isEqualTo("wss://cc.example.com:8443/api/v2/stream");
+        assertThat(GatewayServer.streamUrl(null, LOCAL, "http", "10.0.0.5", 8090)).isEqualTo("ws://localhost:8090/api/v2/stream");
     }
 
     @Test
     void aPublicUrlIsAnnouncedAsItIs() {
-        assertThat(GatewayServer.streamUrl("wss://cc.example.com/api/v2/stream", "http", "10.0.0.5", 8090))
+        assertThat(GatewayServer.streamUrl("wss://cc.example.com/api/v2/stream", CC, "http", "10.0.0.5", 8090))
                 .isEqualTo("wss://cc.example.com/api/v2/stream");
     }
 

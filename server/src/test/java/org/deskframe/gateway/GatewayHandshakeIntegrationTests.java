@@ -2,6 +2,7 @@ package org.deskframe.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.deskframe.testing.DeskframeServerTest;
 import org.deskframe.testing.StreamClient;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,30 @@ class GatewayHandshakeIntegrationTests extends DeskframeServerTest {
         }
         try (StreamClient ws = StreamClient.connect(BASE, "http://localhost.evil.example:" + PORT)) {
             assertThat(ws.next().get("code").asString()).isEqualTo("origin.not_allowed");
+        }
+    }
+
+    @Test
+    void theGatewayAcceptsThePlatformsOriginItsLoopbackTwinAndTheConfiguredExtraOriginsExactly() {
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        // People type localhost or 127.0.0.1: browsers count them as two origins, the gateway allows both.
+        for (String origin : List.of(BASE, "http://127.0.0.1:" + PORT, EXTRA_GATEWAY_ORIGIN)) {
+            try (StreamClient ws = StreamClient.connect(BASE, origin)) {
+                assertThat(ws.authenticate(token, "messaging").get("op").asString()).as(origin).isEqualTo("ready");
+            }
+        }
+        // Exact, never by prefix, suffix or port: each of these is another origin.
+        List<String> allowedOrigins = java.util.stream.Stream.of(BASE, "http://127.0.0.1:" + PORT, EXTRA_GATEWAY_ORIGIN).sorted().toList();
+        for (String origin : List.of("http://127.0.0.1:" + (PORT + 1), "http://127.0.0.2:" + PORT, "https://127.0.0.1:" + PORT,
+                EXTRA_GATEWAY_ORIGIN + ":8443", "http://console.integrator.example", "https://x.console.integrator.example")) {
+            try (StreamClient ws = StreamClient.connect(BASE, origin)) {
+                JsonNode error = ws.next();
+                assertThat(error.get("code").asString()).as(origin).isEqualTo("origin.not_allowed");
+                assertThat(error.get("message").asString()).as(origin).isEqualTo("The page origin '" + origin
+                        + "' may not open the gateway's WebSocket directly (allowed: " + String.join(" ", allowedOrigins) + ").");
+                assertThat(error.get("hint").asString()).contains("deskframe.gateway.extra-origins");
+                assertThat(ws.closeCode()).isEqualTo(4308);
+            }
         }
     }
 

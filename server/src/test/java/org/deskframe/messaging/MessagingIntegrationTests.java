@@ -3,6 +3,7 @@ package org.deskframe.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.testing.DeskframeServerTest;
@@ -24,31 +25,51 @@ class MessagingIntegrationTests extends DeskframeServerTest {
 
     @Test
     void whenAgentSendsThenAckCarriesSeqAndBothSidesReceiveItOnce() {
-        try (StreamClient a1 = StreamClient.connect(BASE); StreamClient a2 = StreamClient.connect(BASE)) {
+        try (StreamClient a1 = StreamClient.connect(BASE); StreamClient a1Elsewhere = StreamClient.connect(BASE);
+             StreamClient a2 = StreamClient.connect(BASE)) {
             a1.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            a1Elsewhere.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
             a2.authenticate(http.agentToken("demo-backend", "agent2", RW), "messaging");
             String conv = startConversation(a1, "agent2");
             assertThat(a2.nextOp("conversation").get("conversation").get("id").asString()).isEqualTo(conv);
 
             a1.sendFrame("op", "send", "id", "s1", "conversation", conv, "clientMessageId", "m-1", "text", "hello");
-            JsonNode ack = a1.nextOp("ack");
-            assertThat(ack.get("id").asString()).isEqualTo("s1");
-            assertThat(ack.get("seq").asLong()).isEqualTo(1);
-            assertThat(ack.get("duplicate").asBoolean()).isFalse();
-            JsonNode received = a2.nextOp("message");
-            assertThat(received.get("seq").asLong()).isEqualTo(1);
-            assertThat(received.get("text").asString()).isEqualTo("hello");
-            assertThat(received.get("sender").get("id").asString()).isEqualTo("agent1");
-
             // A retried send (same client message id) is acknowledged as a duplicate and stored once.
             a1.sendFrame("op", "send", "id", "s1-retry", "conversation", conv, "clientMessageId", "m-1", "text", "hello");
-            JsonNode dup = a1.nextOp("ack");
-            assertThat(dup.get("seq").asLong()).isEqualTo(1);
-            assertThat(dup.get("duplicate").asBoolean()).isTrue();
             a1.sendFrame("op", "send", "id", "s2", "conversation", conv, "clientMessageId", "m-2", "text", "second");
-            assertThat(a1.nextOp("ack").get("seq").asLong()).isEqualTo(2);
-            assertThat(a2.nextOp("message").get("seq").asLong()).isEqualTo(2);
+            List<JsonNode> senderFrames = framesUntil(a1, 3, 2);
+            List<JsonNode> acks = senderFrames.stream().filter(f -> "ack".equals(f.get("op").asString())).toList();
+            assertThat(acks).extracting(f -> f.get("id").asString()).containsExactly("s1", "s1-retry", "s2");
+            assertThat(acks).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 1L, 2L);
+            assertThat(acks).extracting(f -> f.get("duplicate").asBoolean()).containsExactly(false, true, false);
+
+            // Every session of every participant, the sender's own included, gets each message once, in order.
+            for (List<JsonNode> frames : List.of(senderFrames, framesUntil(a1Elsewhere, 0, 2), framesUntil(a2, 0, 2))) {
+                List<JsonNode> messages = frames.stream().filter(f -> "message".equals(f.get("op").asString())).toList();
+                assertThat(messages).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
+                assertThat(messages).extracting(f -> f.get("clientMessageId").asString()).containsExactly("m-1", "m-2");
+                assertThat(messages.getFirst().get("text").asString()).isEqualTo("hello");
+                assertThat(messages.getFirst().get("sender").get("id").asString()).isEqualTo("agent1");
+            }
+            // The duplicate was not delivered again: nothing more arrives on any of them.
+            for (StreamClient c : List.of(a1, a1Elsewhere, a2)) {
+                JsonNode extra = c.nextWithin(f -> "message".equals(f.get("op").asString()), Duration.ofMillis(300));
+                assertThat(extra).isNull();
+            }
         }
+    }
+
+    /** Frames (pings aside) until {@code acks} acks and {@code messages} message frames have arrived. */
+    private static List<JsonNode> framesUntil(StreamClient client, int acks, int messages) {
+        List<JsonNode> frames = new ArrayList<>();
+        int a = 0, m = 0;
+        while (a < acks || m < messages) {
+            JsonNode f = client.next();
+            frames.add(f);
+            if ("ack".equals(f.get("op").asString())) a++;
+            if ("message".equals(f.get("op").asString())) m++;
+        }
+        return frames;
     }
 
     @Test
@@ -231,9 +252,12 @@ class MessagingIntegrationTests extends DeskframeServerTest {
             assertThat(mine.get("unread").asLong()).isEqualTo(2);
             // The sender's own messages never count as unread for it.
             a1.sendFrame("op", "list_conversations", "id", "l1");
+            JsonNode senderView = null;
             for (JsonNode c : a1.nextOp("conversations").get("conversations")) {
-                if (c.get("id").asString().equals(conv)) assertThat(c.get("unread").asLong()).isZero();
+                if (c.get("id").asString().equals(conv)) senderView = c;
             }
+            assertThat(senderView).as("the sender lists the conversation").isNotNull();
+            assertThat(senderView.get("unread").asLong()).isZero();
         }
     }
 }

@@ -19,6 +19,7 @@ public abstract class DeskframeServerTest {
     protected static final String BASE = "http://localhost:" + PORT;
     /** The gateway's own port (docs/scaling.md): widgets and StreamClient find it through /embed/v1/env. */
     protected static final int GATEWAY_PORT = freePort();
+    protected static final String EXTRA_GATEWAY_ORIGIN = "https://console.integrator.example";
 
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) throws IOException {
@@ -31,6 +32,8 @@ public abstract class DeskframeServerTest {
         // Short enough that refresh-token reuse detection can be tested without long waits.
         registry.add("deskframe.identity.refresh-reuse-leeway", () -> "2s");
         registry.add("deskframe.demo.extra-origins", () -> "https://desk.integrator.example");
+        // A page of the integrator's that opens the socket itself (not through a widget iframe).
+        registry.add("deskframe.gateway.extra-origins", () -> EXTRA_GATEWAY_ORIGIN);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deskframe-" + PORT + ";DB_CLOSE_DELAY=-1");
         registry.add("deskframe.identity.bootstrap-admin-client-id", () -> "deskframe-admin");
         registry.add("deskframe.identity.bootstrap-admin-client-secret", () -> "test-bootstrap-admin-secret-0123456789abcdef");

@@ -97,6 +97,18 @@ public class StreamClient implements AutoCloseable {
         }
     }
 
+    /** The next frame that matches, or null if none arrives within {@code timeout} (to prove an absence). */
+    public JsonNode nextWithin(Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            JsonNode f = poll(Duration.ofNanos(left));
+            if (f == null) return null;
+            if (match.test(f)) return f;
+        }
+    }
+
     /** The next frame, or null if none arrives within {@code timeout}. */
     public JsonNode poll(Duration timeout) {
         try {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +26,9 @@ class TokenChecksIntegrationTests extends DeskframeServerTest {
 
     @Autowired
     ClientDirectory clients;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void tokensMeDescribesAnAgentTokenFromTheTrustedBackendGrant() {
@@ -98,5 +102,24 @@ class TokenChecksIntegrationTests extends DeskframeServerTest {
         // The server log: the same code, message and fix.
         assertThat(log.getAll()).contains("token.scope_missing: The token lacks scope messaging:write needed by the"
                 + " messaging widget (granted: messaging:read voice). Fix: " + expectedHint);
+    }
+
+    @Test
+    void aTokenWhoseIdTheLedgerDoesNotKnowIsRefusedOnEveryPath() throws Exception {
+        // Signed by this server's own key, every claim right, but its jti is not in the ledger (a restored backup, a
+        // purged row): the check fails closed, it never trusts a signature alone.
+        String token = http.agentToken("demo-backend", "agent1", "messaging:read messaging:write");
+        assertThat(http.get("/api/v2/tokens/me", token).status()).isEqualTo(200);
+        String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+        assertThat(jdbc.sql("delete from access_token_ledger where jti = ?").param(jti).update()).isEqualTo(1);
+
+        Reply me = http.get("/api/v2/tokens/me", token);
+        assertThat(me.status()).isEqualTo(401);
+        assertThat(me.json().get("code").asString()).isEqualTo("token.revoked");
+        try (StreamClient ws = StreamClient.connect(BASE)) {
+            ws.sendFrame("op", "authenticate", "id", "a1", "token", token, "widget", "messaging");
+            assertThat(ws.next().get("code").asString()).isEqualTo("token.revoked");
+            assertThat(ws.closeCode()).isEqualTo(4102);
+        }
     }
 }
