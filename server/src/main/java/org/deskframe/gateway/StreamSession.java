@@ -31,6 +31,11 @@ final class StreamSession implements GatewaySession {
      * connection while the peer is still sending, and the peer would never read the close code.
      */
     static final long FORCE_CLOSE_MS = 3_000;
+    /**
+     * The longest a close frame may wait behind what is queued for a reader that is behind (a slow consumer has up to
+     * the send buffer ahead of it): a reader still reading gets the close code, one that stopped is cut off here.
+     */
+    static final long MAX_CLOSE_QUEUE_MS = 10_000;
 
     final String id;
     final Channel channel;
@@ -165,14 +170,18 @@ final class StreamSession implements GatewaySession {
         closeGracefully(channel, new CloseWebSocketFrame(code, reason));
     }
 
-    /** Sends {@code frame} and leaves the closing handshake to the peer, for at most {@link #FORCE_CLOSE_MS}. */
+    /**
+     * Sends {@code frame} and leaves the closing handshake to the peer, for at most {@link #FORCE_CLOSE_MS} after the
+     * frame has left (it may wait behind frames queued before it, for at most {@link #MAX_CLOSE_QUEUE_MS}).
+     */
     static void closeGracefully(Channel channel, CloseWebSocketFrame frame) {
         if (!channel.isActive()) {
             frame.release();
             return;
         }
-        channel.writeAndFlush(frame);
-        channel.eventLoop().schedule(() -> { channel.close(); }, FORCE_CLOSE_MS, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(frame).addListener(written ->
+                channel.eventLoop().schedule(() -> { channel.close(); }, FORCE_CLOSE_MS, TimeUnit.MILLISECONDS));
+        channel.eventLoop().schedule(() -> { channel.close(); }, MAX_CLOSE_QUEUE_MS, TimeUnit.MILLISECONDS);
     }
 
     String agentId() {

@@ -117,6 +117,31 @@ class GatewayLimitsIntegrationTests {
     }
 
     @Test
+    void tokenExpiringIsPushedOnceSixtySecondsAheadAndAgainOnlyForTheNextToken() {
+        server.bean(ClientDirectory.class).register(new ClientDirectory.ClientRegistration("minute-tokens", "demo", "64 s tokens",
+                "minute-tokens-secret-0123456789abcdef", true, Set.of("client_secret_basic"),
+                Set.of("urn:ietf:params:oauth:grant-type:jwt-bearer"), Set.of(), Set.of("messaging:read", "messaging:write"),
+                Set.of(), Set.of("embed"), null, Duration.ofSeconds(64), Duration.ofHours(1), true));
+        java.util.function.Predicate<JsonNode> expiring = f -> "token_expiring".equals(f.get("op").asString());
+        try (StreamClient ws = StreamClient.connect(server.base())) {
+            ws.authenticate(http.agentToken("minute-tokens", "agent1", RW), "messaging");
+            // 64 s left: not yet (the warning is due when 60 s are left, about 4 s from now).
+            assertThat(ws.nextWithin(expiring, Duration.ofMillis(2_000))).isNull();
+            JsonNode warning = ws.next(expiring, Duration.ofSeconds(10));
+            assertThat(warning.get("in").asLong()).isBetween(57L, 60L);
+            // Once per token, not on every sweep.
+            assertThat(ws.nextWithin(expiring, Duration.ofSeconds(3))).isNull();
+
+            // A refreshed token gets its own warning, 60 s before it expires.
+            ws.sendFrame("op", "refresh", "id", "r1", "token", http.agentToken("minute-tokens", "agent1", RW));
+            assertThat(ws.nextOp("refreshed").get("id").asString()).isEqualTo("r1");
+            assertThat(ws.nextWithin(expiring, Duration.ofMillis(2_000))).isNull();
+            assertThat(ws.next(expiring, Duration.ofSeconds(10)).get("in").asLong()).isBetween(57L, 60L);
+            assertThat(ws.nextWithin(expiring, Duration.ofSeconds(2))).isNull();
+        }
+    }
+
+    @Test
     void whenAgentIsDisabledThenItsLiveSessionsCloseWithAgentDisabled() {
         AgentDirectory agents = server.bean(AgentDirectory.class);
         agents.create(new AgentDirectory.NewAgent("to-disable", "demo", "to-disable", null, "Soon disabled", null, Set.of("agent"), true));

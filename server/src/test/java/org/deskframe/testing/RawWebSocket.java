@@ -47,7 +47,16 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Connecting from {@code localAddress} (for per-address limits: any 127.x.y.z is this machine's loopback). */
     public RawWebSocket(String host, int port, String path, String localAddress) throws IOException {
+        this(host, port, path, localAddress, 0);
+    }
+
+    /**
+     * With {@code receiveBufferBytes} > 0 the socket's receive buffer (and so the TCP window it offers) is that small,
+     * set before connecting: a reader that stops reading then backs the server up after a few kilobytes.
+     */
+    public RawWebSocket(String host, int port, String path, String localAddress, int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
         if (localAddress != null) socket.bind(new java.net.InetSocketAddress(localAddress, 0));
         socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
         socket.setSoTimeout(10_000);
