@@ -1,9 +1,11 @@
 package org.deskframe.identity.internal;
 
+import java.time.Clock;
 
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.RegionSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -86,7 +88,8 @@ class AuthorizationServerConfig {
                                                  OAuth2TokenGenerator<?> tokens, ClientDirectory clients,
                                                  JdbcAgentDirectory agents, RegisteredClientRepository registered,
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
-                                                 FailureThrottle throttle, ClientSecretHashes clientSecrets) throws Exception {
+                                                 FailureThrottle throttle, ClientSecretHashes clientSecrets,
+                                                 ObjectProvider<Clock> clock) throws Exception {
         JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
         privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
@@ -137,7 +140,8 @@ class AuthorizationServerConfig {
                                 list.removeIf(p -> p instanceof OAuth2TokenExchangeAuthenticationProvider
                                         || p instanceof OAuth2DeviceCodeAuthenticationProvider);
                                 list.replaceAll(p -> p instanceof OAuth2RefreshTokenAuthenticationProvider
-                                        ? new RefreshTokenReuseDetector(p, authorizations, settings.refreshReuseLeeway()) : p);
+                                        ? new RefreshTokenReuseDetector(p, authorizations, settings.refreshReuseLeeway(),
+                                                clock.getIfAvailable(Clock::systemUTC)) : p);
                                 list.add(jwtBearer);
                             })
                             .errorResponseHandler(new TokenEndpointErrors(clients, throttle, false)));

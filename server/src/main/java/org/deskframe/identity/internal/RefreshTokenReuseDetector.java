@@ -1,7 +1,7 @@
 package org.deskframe.identity.internal;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.slf4j.Logger;
@@ -27,11 +27,14 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
     private final AuthenticationProvider refreshTokens;
     private final LedgeredAuthorizationService authorizations;
     private final Duration leeway;
+    private final Clock clock;
 
-    RefreshTokenReuseDetector(AuthenticationProvider refreshTokens, LedgeredAuthorizationService authorizations, Duration leeway) {
+    RefreshTokenReuseDetector(AuthenticationProvider refreshTokens, LedgeredAuthorizationService authorizations, Duration leeway,
+                              Clock clock) {
         this.refreshTokens = refreshTokens;
         this.authorizations = authorizations;
         this.leeway = leeway;
+        this.clock = clock;
     }
 
     @Override
@@ -46,7 +49,7 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
         if (rotated.isEmpty()) {
             return refreshTokens.authenticate(authentication);
         }
-        Duration age = Duration.between(rotated.get().rotatedAt(), Instant.now());
+        Duration age = Duration.between(rotated.get().rotatedAt(), clock.instant());
         if (age.compareTo(leeway) <= 0) {
             throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.REFRESH_ROTATED,
                     Map.of("rotatedSecondsAgo", age.toSeconds()));
