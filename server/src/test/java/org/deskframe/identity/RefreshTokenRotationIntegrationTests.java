@@ -125,6 +125,32 @@ class RefreshTokenRotationIntegrationTests extends AuthorizationServerTest {
     }
 
     @Test
+    void concurrentRetriesOfOneRefreshTokenOnTheEmbeddedDatabaseRedeemItOnce() throws Exception {
+        Agent agent = newAgent("demo");
+        String refreshToken = codeFlowTokens("demo-backend", agent.username(), password(agent.username())).refreshToken().getValue();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            var go = new java.util.concurrent.CountDownLatch(1);
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Reply>>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return http.form("/oauth2/token", "demo-backend", demoSecret("demo-backend"),
+                            java.util.Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+                }));
+            }
+            go.countDown();
+            var replies = new java.util.ArrayList<Reply>();
+            for (var f : futures) replies.add(f.get());
+            assertThat(replies.stream().filter(r -> r.status() == 200)).as(replies.toString()).hasSize(1);
+            assertThat(replies.stream().filter(r -> r.status() != 200).map(r -> r.json().get("code").asString()))
+                    .as(replies.toString()).hasSize(5).containsOnly("refresh.rotated");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aRefreshTokenIsBoundToItsClient() {
         Agent agent = newAgent("demo");
         Exchange tokens = codeFlowTokens("demo-backend", agent.username(), password(agent.username()));

@@ -42,12 +42,9 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
             if (previous != null && previous.getRefreshToken() != null) {
                 String oldValue = previous.getRefreshToken().getToken().getTokenValue();
                 OAuth2Authorization.Token<OAuth2RefreshToken> now = authorization.getRefreshToken();
-                if (now == null || !now.getToken().getTokenValue().equals(oldValue)) {
-                    // Kept until the rotated token itself would have expired: reuse detection lasts as long as it can be presented.
-                    Instant oldExpiry = previous.getRefreshToken().getToken().getExpiresAt();
-                    jdbc.sql("insert into refresh_token_history (token_hash, authorization_id, rotated_at, expires_at) values (?, ?, ?, ?)")
-                            .params(hash(oldValue), authorization.getId(), Columns.now(),
-                                    oldExpiry == null ? null : Timestamp.from(oldExpiry)).update();
+                if ((now == null || !now.getToken().getTokenValue().equals(oldValue)) && findRotated(oldValue).isEmpty()) {
+                    // (A redemption through redeemOnce has recorded it already, in this transaction.)
+                    recordRotation(oldValue, authorization.getId(), previous.getRefreshToken().getToken().getExpiresAt());
                 }
             }
             delegate.save(authorization);
@@ -82,6 +79,40 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
         return delegate.findByToken(token, tokenType);
+    }
+
+    /** Kept until the rotated token itself would have expired: reuse detection lasts as long as it can be presented. */
+    private void recordRotation(String oldValue, String authorizationId, Instant oldExpiry) {
+        jdbc.sql("insert into refresh_token_history (token_hash, authorization_id, rotated_at, expires_at) values (?, ?, ?, ?)")
+                .params(hash(oldValue), authorizationId, Columns.now(), oldExpiry == null ? null : Timestamp.from(oldExpiry)).update();
+    }
+
+    /** Another redemption of the same refresh token, on this node or another, got there first. */
+    static final class RedeemedConcurrently extends RuntimeException {
+        RedeemedConcurrently() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code redemption} (Spring's refresh-token grant: find, rotate, save) in one transaction that first claims
+     * the presented token: its history row, whose primary key admits one writer. Of concurrent redemptions of one token,
+     * on any node, exactly one proceeds; the others wait for its commit and get {@link RedeemedConcurrently}, instead
+     * of all rotating it (two live families) or failing on the key later. A redemption that fails releases the claim.
+     */
+    <T> T redeemOnce(String presented, java.util.function.Supplier<T> redemption) {
+        return tx.execute(status -> {
+            OAuth2Authorization current = delegate.findByToken(presented, OAuth2TokenType.REFRESH_TOKEN);
+            if (current != null && current.getRefreshToken() != null) {
+                try {
+                    recordRotation(presented, current.getId(), current.getRefreshToken().getToken().getExpiresAt());
+                } catch (org.springframework.dao.DataIntegrityViolationException
+                         | org.springframework.dao.PessimisticLockingFailureException lost) {
+                    throw new RedeemedConcurrently();
+                }
+            }
+            return redemption.get();
+        });
     }
 
     /** The authorization id a rotated-away refresh token belonged to, and when it was rotated. */

@@ -47,7 +47,13 @@ class RefreshTokenReuseDetector implements AuthenticationProvider {
         String presented = ((OAuth2RefreshTokenAuthenticationToken) authentication).getRefreshToken();
         var rotated = authorizations.findRotated(presented);
         if (rotated.isEmpty()) {
-            return refreshTokens.authenticate(authentication);
+            try {
+                return authorizations.redeemOnce(presented, () -> refreshTokens.authenticate(authentication));
+            } catch (LedgeredAuthorizationService.RedeemedConcurrently lost) {
+                // A retry racing the request that rotated it: the client keeps whichever answer arrives with new tokens.
+                throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.REFRESH_ROTATED,
+                        Map.of("rotatedSecondsAgo", 0));
+            }
         }
         Duration age = Duration.between(rotated.get().rotatedAt(), clock.instant());
         if (age.compareTo(leeway) <= 0) {
