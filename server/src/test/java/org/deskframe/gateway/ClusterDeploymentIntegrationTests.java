@@ -191,6 +191,63 @@ class ClusterDeploymentIntegrationTests {
         }
     }
 
+    @Test
+    void twoNodesAppendingToOneConversationAtOnceKeepItsSequenceGaplessAndEveryoneSeesOneOrder() throws Exception {
+        int each = 100;
+        try (StreamClient a1 = StreamClient.connect(nodeA.base()); StreamClient a2 = StreamClient.connect(nodeB.base())) {
+            a1.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            a2.authenticate(http.agentToken("demo-backend", "agent2", RW), "messaging");
+            a1.sendFrame("op", "start_conversation", "id", "s", "agents", List.of("agent2"), "subject", "two writers");
+            String conv = a1.nextOp("conversation").get("conversation").get("id").asString();
+            a2.nextOp("conversation");
+
+            Thread writerB = Thread.ofVirtual().start(() -> sendMany(a2, conv, "b-", each));
+            sendMany(a1, conv, "a-", each);
+            writerB.join();
+
+            Map<String, Long> seqByClientId = new LinkedHashMap<>();
+            List<List<String>> orders = new ArrayList<>();
+            for (StreamClient c : List.of(a1, a2)) {
+                List<String> order = new ArrayList<>();
+                int acks = 0;
+                while (order.size() < 2 * each || acks < each) {
+                    JsonNode f = c.next();
+                    switch (f.get("op").asString()) {
+                        case "ack" -> acks++;
+                        case "message" -> {
+                            assertThat(f.get("seq").asLong()).as("in order, once").isEqualTo(order.size() + 1L);
+                            order.add(f.get("clientMessageId").asString());
+                            Long before = seqByClientId.putIfAbsent(f.get("clientMessageId").asString(), f.get("seq").asLong());
+                            assertThat(before == null || before == f.get("seq").asLong()).as("one number per message on every node").isTrue();
+                        }
+                        default -> { }
+                    }
+                }
+                orders.add(order);
+            }
+            // Gapless 1..200 with no number given twice, and node A's reader saw exactly node B's order.
+            assertThat(seqByClientId).hasSize(2 * each);
+            assertThat(seqByClientId.values()).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.LongStream.rangeClosed(1, 2 * each).boxed().toList());
+            assertThat(orders.get(0)).isEqualTo(orders.get(1));
+            // Both writers really were interleaved, not one after the other.
+            assertThat(orders.get(0).subList(0, each)).anyMatch(id -> id.startsWith("b-"));
+        }
+    }
+
+    /** {@code n} sends, under the per-connection and per-agent rates (50/s). */
+    private static void sendMany(StreamClient client, String conv, String prefix, int n) {
+        for (int i = 1; i <= n; i++) {
+            client.sendFrame("op", "send", "id", prefix + i, "conversation", conv, "clientMessageId", prefix + i, "text", prefix + i);
+            try {
+                Thread.sleep(22);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private static int healthStatus(ServerInstance node) {
         return node.http().get("/actuator/health", null).status();
     }
