@@ -80,10 +80,29 @@ class AuthorizationCodeFlowIntegrationTests extends AuthorizationServerTest {
     void everyTokenInTheCodeFlowCarriesAtLeast128BitsOfRandomness() {
         Agent agent = newAgent("demo");
         CodeFlow flow = codeFlow("demo-backend", agent.username(), password(agent.username()));
-        // 128 bits in base64url are at least 22 characters.
-        assertThat(flow.code().getValue()).hasSizeGreaterThanOrEqualTo(22);
         Exchange tokens = token(basic("demo-backend"), flow.grant(), null);
-        assertThat(tokens.refreshToken().getValue()).hasSizeGreaterThanOrEqualTo(22);
+        // Each is base64url of at least 16 random bytes, and no two of several are alike.
+        java.util.Set<String> codes = new java.util.HashSet<>();
+        java.util.Set<String> refreshTokens = new java.util.HashSet<>();
+        codes.add(flow.code().getValue());
+        refreshTokens.add(tokens.refreshToken().getValue());
+        for (int i = 0; i < 4; i++) {
+            CodeFlow another = codeFlow("demo-backend", agent.username(), password(agent.username()));
+            codes.add(another.code().getValue());
+            refreshTokens.add(token(basic("demo-backend"), another.grant(), null).refreshToken().getValue());
+        }
+        assertThat(codes).hasSize(5);
+        assertThat(refreshTokens).hasSize(5);
+        for (String value : union(codes, refreshTokens)) {
+            assertThat(value).matches("[A-Za-z0-9_-]+");
+            assertThat(java.util.Base64.getUrlDecoder().decode(value)).as(value).hasSizeGreaterThanOrEqualTo(16);
+        }
+    }
+
+    private static java.util.List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test

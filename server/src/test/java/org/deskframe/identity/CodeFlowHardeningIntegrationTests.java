@@ -292,6 +292,16 @@ class CodeFlowHardeningIntegrationTests extends AuthorizationServerTest {
                 .query((rs, n) -> new Lifetime(rs.getTimestamp(1), rs.getTimestamp(2))).single();
 
         assertThat(Duration.between(lifetime.issued().toInstant(), lifetime.expires().toInstant())).isLessThanOrEqualTo(Duration.ofMinutes(1));
+
+        // Redeemed once that minute has passed (the row aged by 61 s: the check at redemption is the server's), it is refused.
+        assertThat(jdbc.sql("update oauth2_authorization set authorization_code_issued_at = ?, authorization_code_expires_at = ?"
+                        + " where authorization_code_value = ?")
+                .params(Timestamp.from(lifetime.issued().toInstant().minusSeconds(61)),
+                        Timestamp.from(lifetime.expires().toInstant().minusSeconds(61)), flow.code().getValue())
+                .update()).isEqualTo(1);
+        Exchange late = token(basic("demo-backend"), flow.grant(), null);
+        assertThat(late.ok()).isFalse();
+        assertThat(late.error()).isEqualTo("invalid_grant");
     }
 
     /** The S256 challenge of any verifier, well-formed or not (Nimbus's CodeVerifier refuses malformed ones). */
