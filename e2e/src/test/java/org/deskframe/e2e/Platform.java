@@ -23,7 +23,8 @@ final class Platform implements AutoCloseable {
     static final String SECRET_SUFFIX = "-secret-0123456789abcdef";
 
     final int port = freePort();
-    private final ConfigurableApplicationContext context;
+    private final String[] args;
+    private ConfigurableApplicationContext context;
 
     Platform(String desktopOrigin, Map<String, Object> extra) {
         Path dataDir;
@@ -43,7 +44,17 @@ final class Platform implements AutoCloseable {
         p.put("deskframe.demo.extra-origins", desktopOrigin);
         p.putAll(extra);
         // Command-line arguments outrank application.yml; default properties would not.
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        context = new SpringApplicationBuilder(DeskframeApplication.class).run(args);
+    }
+
+    /**
+     * Stops the server as an operator's restart does (sessions are told server.restarting) and starts it again on the
+     * same ports and data. Only a platform on a file database keeps its conversations through this.
+     */
+    void restart(Runnable whileDown) {
+        context.close();
+        whileDown.run();
         context = new SpringApplicationBuilder(DeskframeApplication.class).run(args);
     }
 
