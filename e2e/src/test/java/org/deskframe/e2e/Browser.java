@@ -22,9 +22,16 @@ final class Browser implements AutoCloseable {
     private final com.microsoft.playwright.Browser browser;
 
     Browser() {
+        this(List.of());
+    }
+
+    /** With flags beyond the usual ones (STACK.md), for a test that needs the browser to behave otherwise in one respect. */
+    Browser(List<String> extraArgs) {
+        List<String> args = new java.util.ArrayList<>(ARGS);
+        args.addAll(extraArgs);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true).setArgs(ARGS));
+                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true).setArgs(args));
     }
 
     /** A page in a fresh context, with every console line (its own and its iframes') collected. */
