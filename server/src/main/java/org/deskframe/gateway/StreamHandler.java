@@ -44,10 +44,12 @@ class StreamHandler {
     private final List<SessionListener> listeners;
     private final ClusterLimits limits;
     private final Presence presence;
+    private final GatewayMetrics metrics;
 
     StreamHandler(GatewaySettings settings, HandshakeVerifier handshake, SessionRegistry registry,
                   SessionSweeper lifecycle, ConnectionAdmission admission, List<OpHandler<?>> handlers,
-                  List<SessionListener> listeners, ClusterLimits limits, Presence presence) {
+                  List<SessionListener> listeners, ClusterLimits limits, Presence presence, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.limits = limits;
         this.presence = presence;
         this.settings = settings;
@@ -78,6 +80,8 @@ class StreamHandler {
         StreamSession session = new StreamSession(channel, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2));
         registry.opened(session);
         if (originProblem != null) {
+            // Before any frame, so the widget is not known yet.
+            metrics.handshakeRefused(null, originProblem);
             fail(session, null, originProblem);
         } else if (!lifecycle.isRunning()) {
             fail(session, null, Problem.of(ErrorCode.SERVER_RESTARTING));
@@ -201,6 +205,7 @@ class StreamHandler {
             // widget and embedOrigin are whatever the client wrote: escaped, like the problem's details.
             log.info("handshake refused: session {} widget {} origin {}: {}", session.id, LogText.escape(a.widget()),
                     a.embedOrigin() == null ? "(platform)" : LogText.escape(a.embedOrigin()), outcome.problems().getFirst().toLogLine());
+            metrics.handshakeRefused(a.widget(), outcome.problems().getFirst());
             fail(session, a.id(), outcome.problems().getFirst(), outcome.problems());
             return;
         }
@@ -217,8 +222,10 @@ class StreamHandler {
         if (!limits.tryAcquire(connectionSlots(session), session.id, settings.maxConnectionsPerAgent()).granted()) {
             session.token = null;
             session.principal = null;
-            fail(session, a.id(), Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
-                    + " open connections per agent", "retryAfterSeconds", 30)));
+            Problem limited = Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
+                    + " open connections per agent", "retryAfterSeconds", 30));
+            metrics.handshakeRefused(a.widget(), limited);
+            fail(session, a.id(), limited);
             return;
         }
         registry.bind(session, session.principal.key());
@@ -236,6 +243,7 @@ class StreamHandler {
         presence.register(PrincipalKey.of(session.principal.key()), session.id);
         log.info("handshake ok: session {} {} org {} client {} widget {}", session.id, session.principal.key(), token.orgId(),
                 token.clientId(), session.widget.id());
+        metrics.handshakeReady(session.widget);
         for (SessionListener l : listeners) l.ready(session, a);
     }
 
@@ -244,6 +252,7 @@ class StreamHandler {
         HandshakeVerifier.Outcome outcome = handshake.check(r.token(), session.widget, current.orgId(), session.embedOrigin);
         if (outcome.token() == null) {
             // The new token itself is bad; the session keeps its current token until that one expires.
+            metrics.refreshRefused(session.widget, outcome.problems().getFirst());
             reply(session, r.id(), outcome.problems().getFirst());
             return;
         }
@@ -252,12 +261,15 @@ class StreamHandler {
                 || !next.clientId().equals(current.clientId())
                 || !Objects.equals(next.isGuestToken() ? next.guest().customerId() : null,
                         current.isGuestToken() ? current.guest().customerId() : null)) {
-            fail(session, r.id(), Problem.of(ErrorCode.REFRESH_MISMATCH, Map.of(
+            Problem mismatch = Problem.of(ErrorCode.REFRESH_MISMATCH, Map.of(
                     "got", "agent " + next.agentId() + " / org " + next.orgId() + " / client " + next.clientId(),
-                    "expected", "agent " + current.agentId() + " / org " + current.orgId() + " / client " + current.clientId())));
+                    "expected", "agent " + current.agentId() + " / org " + current.orgId() + " / client " + current.clientId()));
+            metrics.refreshRefused(session.widget, mismatch);
+            fail(session, r.id(), mismatch);
             return;
         }
         if (!outcome.ok()) {
+            metrics.refreshRefused(session.widget, outcome.problems().getFirst());
             fail(session, r.id(), outcome.problems().getFirst(), outcome.problems());
             return;
         }
@@ -265,6 +277,7 @@ class StreamHandler {
         session.expiryWarned = false;
         session.send(new ServerFrame.Refreshed(r.id(), next.expiresAt(), next.scopes().stream().sorted().toList()));
         log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
+        metrics.refreshed(session.widget);
     }
 
     private static String connectionSlots(StreamSession session) {

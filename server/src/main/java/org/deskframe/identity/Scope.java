@@ -29,7 +29,9 @@ public enum Scope {
             "GET /api/v2/conversations/{id}/events"),
     // routing end
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
-            "/api/v2/admin/**");
+            "/api/v2/admin/**"),
+    METRICS_READ("metrics:read", "Read the deployment's operational metrics (client_credentials of the deployment admin client only).",
+            "GET /actuator/prometheus (docs/observability.md)");
 
     private final String value;
     private final String grants;

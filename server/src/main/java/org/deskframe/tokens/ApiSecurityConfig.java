@@ -34,6 +34,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class ApiSecurityConfig implements WebMvcConfigurer {
 
     static final String VERIFIED = VerifiedToken.class.getName();
+    /** The Prometheus scrape endpoint (docs/observability.md): a bearer token with metrics:read, like the API. */
+    static final String METRICS = "/actuator/prometheus";
 
     @Bean
     JwtDecoder jwtDecoder(AccessTokenVerifier verifier) {
@@ -58,9 +60,10 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     @Bean
     @Order(0)
     SecurityFilterChain apiChain(HttpSecurity http) throws Exception {
-        http.securityMatcher("/api/**");
+        http.securityMatcher("/api/**", METRICS);
         // (The gateway's path on this port has a chain of its own, ahead of this one: gateway/StreamElsewhereSecurity.)
         http.authorizeHttpRequests(a -> a.requestMatchers("/api/v2/admin/**").hasAuthority("SCOPE_admin")
+                .requestMatchers(METRICS).hasAuthority("SCOPE_" + Scope.METRICS_READ.value())
                 .anyRequest().authenticated());
         http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         http.csrf(c -> c.disable());
@@ -70,6 +73,7 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .authenticationEntryPoint((request, response, e) -> HttpProblems.write(response, problemFor(request, e)))
                 .accessDeniedHandler((request, response, e) -> HttpProblems.write(response, scopeProblem(request))));
         http.addFilterAfter(new GuestConfinement(), org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter.class);
+        http.addFilterAfter(new DeploymentMetricsOnly(), GuestConfinement.class);
         return http.build();
     }
 
@@ -91,6 +95,23 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                     HttpProblems.write(response, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Path '" + path + "'")));
                     return;
                 }
+            }
+            chain.doFilter(request, response);
+        }
+    }
+
+    /**
+     * The metrics are the whole deployment's: an organisation's client that was given metrics:read (the admin API lets
+     * an org admin choose its clients' scopes) is still told they belong to the deployment administrator.
+     */
+    static final class DeploymentMetricsOnly extends org.springframework.web.filter.OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                                        jakarta.servlet.FilterChain chain) throws jakarta.servlet.ServletException, java.io.IOException {
+            if (request.getRequestURI().equals(METRICS) && request.getAttribute(VERIFIED) instanceof VerifiedToken t && t.orgId() != null) {
+                HttpProblems.write(response, Problem.of(ErrorCode.ADMIN_DEPLOYMENT_ONLY, Map.of(
+                        "operation", "read the deployment's metrics (" + METRICS + ")", "client", t.clientId(), "org", t.orgId())));
+                return;
             }
             chain.doFilter(request, response);
         }
@@ -132,10 +153,11 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         return null;
     }
 
-    /** Only the admin API is scope-guarded by the chain; the verified token was stashed by the decoder. */
+    /** Only the admin API and the metrics are scope-guarded by the chain; the verified token was stashed by the decoder. */
     private static Problem scopeProblem(HttpServletRequest request) {
         VerifiedToken token = (VerifiedToken) request.getAttribute(VERIFIED);
-        return token.missingScopes(List.of(Scope.ADMIN.value()), request.getRequestURI());
+        Scope needed = request.getRequestURI().equals(METRICS) ? Scope.METRICS_READ : Scope.ADMIN;
+        return token.missingScopes(List.of(needed.value()), request.getRequestURI());
     }
 
     private static java.util.Optional<HttpServletRequest> currentRequest() {

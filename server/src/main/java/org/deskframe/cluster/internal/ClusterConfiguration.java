@@ -55,6 +55,13 @@ class ClusterConfiguration {
         return new NodeLimits(registry);
     }
 
+    /** Every metric carries the node it was measured on, so one dashboard reads all nodes (docs/observability.md). */
+    @Bean
+    org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer<io.micrometer.core.instrument.MeterRegistry> nodeTag(
+            ClusterSettings settings) {
+        return registry -> registry.config().commonTags("node", settings.nodeId());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @Conditional(SingleNode.class)
     static class InMemory {

@@ -66,8 +66,13 @@ class DemoSeed {
             }
             if (clients.find(adminId).isEmpty()) {
                 clients.register(new ClientRegistration(adminId, null, "Deployment administrator", null, false,
-                        Set.of("client_secret_basic", "client_secret_post"), Set.of("client_credentials"), Set.of(), Set.of("admin"),
+                        Set.of("client_secret_basic", "client_secret_post"), Set.of("client_credentials"), Set.of(), Set.of("admin", "metrics:read"),
                         Set.of(), Set.of(), null, Duration.ofMinutes(15), Duration.ofHours(1), true));
+            } else if (!clients.find(adminId).get().scopes().contains("metrics:read")) {
+                // Deployments created before metrics existed: their admin client may read them too.
+                Set<String> scopes = new java.util.HashSet<>(clients.find(adminId).get().scopes());
+                scopes.add("metrics:read");
+                clients.update(adminId, new ClientDirectory.ClientChange(null, null, null, scopes, null, null, null, null, null, null));
             }
             // A configured secret was chosen by a person: its entropy is unknown, so it keeps BCrypt.
             if (generated) {

@@ -48,8 +48,17 @@ class GroupCommitLog implements ConversationLog {
     private final Thread writer;
     private volatile boolean running = true;
 
+    private final io.micrometer.core.instrument.Timer commits;
+    private final io.micrometer.core.instrument.Counter committed;
+
     GroupCommitLog(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, TransactionTemplate tx,
-                   ApplicationEventPublisher events) {
+                   ApplicationEventPublisher events, io.micrometer.core.instrument.MeterRegistry metrics) {
+        // One commit per group: its time is what every send of the group waits for before its ack.
+        this.commits = io.micrometer.core.instrument.Timer.builder("deskframe.messaging.commits")
+                .description("Group commits of the message log (each is one database transaction)")
+                .publishPercentileHistogram().register(metrics);
+        this.committed = io.micrometer.core.instrument.Counter.builder("deskframe.messaging.messages")
+                .description("Messages stored by this node's message log (duplicates of a retried send not counted)").register(metrics);
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.tx = tx;
@@ -163,8 +172,10 @@ class GroupCommitLog implements ConversationLog {
 
     private void commit(List<Pending> batch) {
         List<Appended> results;
+        long started = System.nanoTime();
         try {
             results = tx.execute(s -> writeAll(batch));
+            commits.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (RuntimeException batchFailure) {
             // One bad send must not fail its neighbours: retry each on its own.
             for (Pending p : batch) {
@@ -184,6 +195,7 @@ class GroupCommitLog implements ConversationLog {
 
     private void publishAndComplete(Pending p, Appended a) {
         if (!a.duplicate()) {
+            committed.increment();
             try {
                 events.publishEvent(new MessagePosted(p.conversation().orgId(), a.message(), p.conversation().participants()));
             } catch (RuntimeException e) {

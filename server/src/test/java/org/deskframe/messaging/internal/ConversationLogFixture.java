@@ -36,7 +36,7 @@ public final class ConversationLogFixture {
 
     public static Running start(DataSource dataSource, ApplicationEventPublisher events) {
         GroupCommitLog log = new GroupCommitLog(JdbcClient.create(dataSource), new JdbcTemplate(dataSource),
-                new TransactionTemplate(new JdbcTransactionManager(dataSource)), events);
+                new TransactionTemplate(new JdbcTransactionManager(dataSource)), events, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         return new Running(log);
     }
 }

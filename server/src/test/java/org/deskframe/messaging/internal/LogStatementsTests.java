@@ -99,7 +99,8 @@ class LogStatementsTests {
                     .params(id, Timestamp.from(Instant.now())).update();
             convs.add(new Conversation(id, "demo", null, "open", 0, List.of(a), Instant.now()));
         }
-        GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)), e -> { });
+        GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)), e -> { },
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try {
             List<String> sent = new ArrayList<>();
             java.util.Map<String, Long> seqOf = new java.util.HashMap<>();
