@@ -78,13 +78,13 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     }
 
     /**
-     * A guest token (a customer's, scope {@code guest}) reaches the history of its own conversations and nothing else
-     * of the API: every other path answers exactly what a path that does not exist answers, so a guest learns nothing
+     * A guest token (a customer's, scope {@code guest}) reaches the history of its own conversations and the ICE
+     * servers for its calls, and nothing else of the API: every other path answers exactly what a path that does not exist answers, so a guest learns nothing
      * of the agent and admin APIs (not even that they exist).
      */
     static final class GuestConfinement extends org.springframework.web.filter.OncePerRequestFilter {
         private static final java.util.regex.Pattern OPEN_TO_GUESTS = java.util.regex.Pattern.compile(
-                "/api/v2/conversations/[^/]+/messages");
+                "/api/v2/conversations/[^/]+/messages|/api/v2/calls/ice-servers");
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
