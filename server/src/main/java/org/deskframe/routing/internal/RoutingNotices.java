@@ -79,6 +79,16 @@ class RoutingNotices {
                 new ServerFrame.QueuePosition(w.conversationId(), position, estimatedWaitSeconds), AUDIENCE, null);
     }
 
+    /** The frame that tells a customer's new session where its conversation stands. */
+    ServerFrame standingFrame(RoutingEngine.Standing standing) {
+        return switch (standing) {
+            case RoutingEngine.Standing.Waiting w -> new ServerFrame.QueuePosition(w.work().conversationId(), w.position(), w.estimatedWaitSeconds());
+            case RoutingEngine.Standing.WithAgent a -> new ServerFrame.AgentJoined(a.work().conversationId(), new AgentRef(a.agentId(), displayName(a.agentId())));
+            case RoutingEngine.Standing.Ended e -> new ServerFrame.ConversationEnded(null, e.work().conversationId(), ConversationViews.of(e.by()),
+                    e.reason(), e.wrapUp());
+        };
+    }
+
     void requeued(WorkRow w, String agentId, String reason) {
         toAgent(agentId, new ServerFrame.ConversationEnded(null, w.conversationId(), ConversationViews.of(Participant.SYSTEM), "requeued_" + reason, null), null);
     }

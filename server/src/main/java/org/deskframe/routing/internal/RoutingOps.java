@@ -87,9 +87,16 @@ class RoutingOps implements SessionListener {
         });
     }
 
-    /** A new session of an agent: its presence and its open offers (an offer reaches every session, late ones too). */
+    /**
+     * A new session of an agent: its presence and its open offers (an offer reaches every session, late ones too). A
+     * customer's: where its conversation stands (its place in the queue, the agent it is with, or how it ended).
+     */
     @Override
     public void ready(GatewaySession session, ClientFrame.Authenticate frame) {
+        if (session.principal() instanceof Principal.Customer && session.token() != null && session.token().isGuestToken()) {
+            engine.standing(session.token().guest().conversationId()).ifPresent(st -> session.send(notices.standingFrame(st)));
+            return;
+        }
         if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return;
         engine.ensureAgent(a.id(), a.orgId());
         store.connected(a.id());
