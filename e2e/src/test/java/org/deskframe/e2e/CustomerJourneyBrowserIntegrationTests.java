@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * it waits in the demo queue (its place shown), is offered to agent1 on the real example desktop (the offer with its
  * countdown, accept and decline, and the desktop's screen pop with the customer's name); agent1 accepts; they write
  * both ways with typing and read state; agent1 transfers to agent2, who reads the whole transcript; the customer
- * reloads and finds everything; agent2 closes with the wrap-up code the queue requires; the customer sees it ended,
+ * reloads and finds everything; agent2 reloads too and closes with the wrap-up code the queue requires; the customer sees it ended,
  * still after another reload, and starts a new conversation only when it asks for one. Each person has a browser
  * context of their own. With {@code -Ddeskframe.screenshots.write=true} it writes the README's screenshots
  * (docs/images/messenger.png, docs/images/desktop-offer.png).
@@ -145,6 +145,12 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(transcriptAgain).containsText("Agent One transferred the conversation to Agent Two.");
             assertThat(again.getByRole(AriaRole.STATUS)).hasText("Chatting with Agent Two");
             assertThat(conversation(page)).isEqualTo(conversation);
+
+            // agent2 reloads the desktop: the conversation is still theirs to close.
+            two.page().reload();
+            assertThat(two.page().locator("#widget-status [data-widget=messaging] .state")).hasAttribute("data-state", "ready");
+            m2.locator("button.df-conversation", new FrameLocator.LocatorOptions().setHasText("Casey")).click();
+            assertThat(agentMessage(m2, "It ships today.")).isVisible();
 
             // agent2 closes: the queue requires a wrap-up code, and says which.
             m2.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Close conversation")).click();
