@@ -62,7 +62,7 @@ class CustomerJourneyBrowserIntegrationTests {
 
     @Test
     void aCustomerChatsWithAgent1IsTransferredToAgent2ReloadsAndIsClosedWithAWrapUpCode() throws Exception {
-        try (AgentPage one = signIn("agent1"); AgentPage two = signIn("agent2"); AgentPage customer = browser.open(site.origin() + "/")) {
+        try (AgentPage one = signIn("agent1"); AgentPage two = signIn("agent2"); AgentPage customer = browser.openForAudit(site.origin() + "/", p -> { })) {
             FrameLocator m1 = messaging(one.page());
             FrameLocator m2 = messaging(two.page());
             // agent2 is at work but takes no new customers (busy): agent1 gets the offer once it is available.
@@ -96,6 +96,7 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(pop.locator("dl")).containsText("Queuedemo-support");
             assertThat(pop).hasAttribute("data-conversation", conversation);
             screenshot(one.page(), "desktop-offer.png");
+            AccessibilityAudit.assertNoSeriousFindings(one.page(), "the example desktop with an offer and its screen pop");
 
             offer.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Accept")).click();
             assertThat(m1.locator(".df-offer")).hasCount(0);
@@ -119,6 +120,8 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(reply.locator(".df-m-who")).hasText("Agent One");
             assertThat(agentMessage(m1, "It ships today.").locator(".df-receipt")).hasText("✓✓ read");
             screenshot(page, "messenger.png");
+            AccessibilityAudit.assertNoSeriousFindings(page, "the messenger chatting with an agent");
+            AccessibilityAudit.assertNoSeriousFindings(one.page(), "the example desktop with an assigned conversation (transfer, close)");
 
             // agent1 transfers to agent2: agent1 can no longer write; agent2 reads the whole transcript.
             m1.locator("#df-transfer-agent").fill("agent2");
@@ -164,6 +167,7 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(again.getByRole(AriaRole.TEXTBOX, new FrameLocator.GetByRoleOptions().setName("Message"))).isDisabled();
             assertThat(again.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Start a new conversation"))).isVisible();
             page.waitForFunction("() => window.deskframeMessenger.status().state === 'ended'");
+            AccessibilityAudit.assertNoSeriousFindings(page, "the messenger after the conversation ended");
 
             // ATTACHMENT STEP (issue 11, added after merging the attachments branch): the customer attaches a file, agent2
             // sees and opens it, agent2 attaches one back, the customer sees it - put it here, before the close above
@@ -191,7 +195,8 @@ class CustomerJourneyBrowserIntegrationTests {
 
     /** A browser context of its own, signed in to the example desktop through its login page, messaging ready. */
     private AgentPage signIn(String user) {
-        AgentPage p = browser.open(desktop.origin() + "/");
+        // Audit contexts (CSP bypassed so axe-core can be injected into the widget frames).
+        AgentPage p = browser.openForAudit(desktop.origin() + "/", page -> { });
         assertThat(p.page()).hasURL(desktop.origin() + "/login");
         p.page().getByLabel("Username").fill(user);
         p.page().getByLabel("Password").fill(ExampleDesktop.password(user));
