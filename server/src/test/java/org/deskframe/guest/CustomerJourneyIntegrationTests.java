@@ -184,7 +184,17 @@ class CustomerJourneyIntegrationTests extends DeskframeServerTest {
             assertThat(ended.get("conversation").asString()).isEqualTo(conv);
             assertThat(ended.get("by").get("kind").asString()).isEqualTo("customer");
             assertThat(ended.get("reason").asString()).isEqualTo("closed_by_customer");
+            // An ended conversation takes no new message, and says so; a retry of one stored before the end is still acked.
+            JsonNode refused = customer.command("op", "send", "conversation", conv, "clientMessageId", "c-2", "text", "hello again?");
+            assertThat(refused.get("code").asString()).as(refused.toString()).isEqualTo("conversation.closed");
+            assertThat(refused.get("message").asString()).contains(conv, "not stored");
+            assertThat(refused.get("hint").asString()).contains("restart: true");
+            JsonNode retried = customer.command("op", "send", "conversation", conv, "clientMessageId", "c-1", "text", "never mind, found it");
+            assertThat(retried.get("op").asString()).as(retried.toString()).isEqualTo("ack");
+            assertThat(retried.get("duplicate").asBoolean()).isTrue();
         }
+        assertThat(texts(http.get("/api/v2/conversations/" + conv + "/messages", back.json().get("token").asString())))
+                .containsExactly("Hello from " + dep, "never mind, found it");
         // Coming back is no routing decision: the events are still those of the first visit.
         assertThat(fx.eventKinds(fx.token(fx.agent(queue, 1)), conv)).containsExactly("queued", "closed");
 
