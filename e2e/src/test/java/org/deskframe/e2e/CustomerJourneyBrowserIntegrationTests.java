@@ -168,6 +168,9 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(again.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Start a new conversation"))).isVisible();
             page.waitForFunction("() => window.deskframeMessenger.status().state === 'ended'");
             AccessibilityAudit.assertNoSeriousFindings(page, "the messenger after the conversation ended");
+            // The page's own API cannot slip a message into it either: the catalogue's refusal, nothing stored.
+            assertThat(page.evaluate("() => window.deskframeMessenger.send('one more thing').then(() => 'sent', e => e.code)"))
+                    .isEqualTo("conversation.closed");
 
             // ATTACHMENT STEP (issue 11, added after merging the attachments branch): the customer attaches a file, agent2
             // sees and opens it, agent2 attaches one back, the customer sees it - put it here, before the close above
@@ -177,7 +180,7 @@ class CustomerJourneyBrowserIntegrationTests {
             page.reload();
             FrameLocator later = openPanel(page);
             Locator transcriptLater = later.getByRole(AriaRole.LOG, new FrameLocator.GetByRoleOptions().setName("Conversation"));
-            assertThat(transcriptLater.locator(".df-m-msg")).hasCount(4);
+            assertThat(transcriptLater.locator(".df-m-msg")).hasCount(4); // the refused message is not among them
             assertThat(transcriptLater).containsText("Agent Two ended the conversation.");
             assertThat(later.getByRole(AriaRole.STATUS)).hasText("Conversation ended");
             assertThat(later.getByRole(AriaRole.TEXTBOX, new FrameLocator.GetByRoleOptions().setName("Message"))).isDisabled();
