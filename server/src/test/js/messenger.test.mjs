@@ -1,7 +1,7 @@
 // Unit tests of the customer messenger's pure logic (no DOM): run by `node --test` from the Maven build (server/pom.xml).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {EVENTS, ROUTING_OPS, composerText, customerToken, eventFor, senderLabel, sessionFailure, sessionRequest, storageKey,
+import {EVENTS, ROUTING_OPS, composerText, customerToken, endedText, eventFor, senderLabel, sessionFailure, sessionRequest, storageKey,
   waitText} from '../../main/resources/embed/v1/messenger-core.js';
 
 test('storageKey is one key per platform and deployment', () => {
@@ -64,6 +64,8 @@ test('senderLabel says You, the agent\'s name, or the deployment for the queue',
   assert.equal(senderLabel({kind: 'agent', id: 'a1'}, 'g_1', {agents: {a1: 'Agent One'}}), 'Agent One');
   assert.equal(senderLabel({kind: 'agent', id: 'a2'}, 'g_1'), 'Agent');
   assert.equal(senderLabel({kind: 'queue', id: 'q'}, 'g_1', {deploymentName: 'Acme help'}), 'Acme help');
+  // The name the platform sent with the message wins: a transcript replayed after a transfer names the earlier agent too.
+  assert.equal(senderLabel({kind: 'agent', id: 'agent1', displayName: 'Agent One'}, 'g_1', {agents: {}}), 'Agent One');
 });
 
 test('composerText trims, drops empty text and refuses what the gateway would refuse', () => {
@@ -71,4 +73,12 @@ test('composerText trims, drops empty text and refuses what the gateway would re
   assert.equal(composerText('   '), null);
   assert.equal(composerText(undefined), null);
   assert.throws(() => composerText('x'.repeat(20), 10), RangeError);
+});
+
+test('endedText says who ended the conversation', () => {
+  assert.equal(endedText({kind: 'customer', id: 'g_1'}, 'g_1'), 'You ended the conversation.');
+  assert.equal(endedText({kind: 'agent', id: 'agent2', displayName: 'Agent Two'}, 'g_1'), 'Agent Two ended the conversation.');
+  assert.equal(endedText({kind: 'agent', id: 'agent2'}, 'g_1', {agents: {agent2: 'Agent 2'}}), 'Agent 2 ended the conversation.');
+  assert.equal(endedText({kind: 'system', id: 'deskframe'}, 'g_1'), 'The conversation has ended.');
+  assert.equal(endedText(undefined, 'g_1'), 'The conversation has ended.');
 });

@@ -92,7 +92,8 @@ export const CODES = /* codes:begin */ {
   "offer.expired": {"close": 4362},
   "wrapup.required": {"close": 4363},
   "wrapup.unknown": {"close": 4364},
-  "transfer.target_unavailable": {"close": 4365}
+  "transfer.target_unavailable": {"close": 4365},
+  "conversation.closed": {"close": 4366}
 } /* codes:end */;
 
 /** 'reconnect' | 'new_token' | 'stop' for a WebSocket close code. */

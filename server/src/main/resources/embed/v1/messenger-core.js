@@ -79,13 +79,20 @@ export function waitText(position, estimatedWaitSeconds) {
   return `${first} (${wait}).`;
 }
 
-/** Who a message is from, in the customer's words. */
+/** Who a message is from, in the customer's words: an agent by the name the platform sent with it, or one it told. */
 export function senderLabel(sender, me, {agents = {}, deploymentName = 'Support'} = {}) {
   if (!sender) return '';
   if (sender.kind === 'customer' && sender.id === me) return 'You';
-  if (sender.kind === 'agent') return agents[sender.id] || 'Agent';
+  if (sender.kind === 'agent') return sender.displayName || agents[sender.id] || 'Agent';
   if (sender.kind === 'queue' || sender.kind === 'system') return deploymentName;
   return 'Someone';
+}
+
+/** What the customer reads when its conversation ended ({@code by}: who closed it, as conversation_ended says). */
+export function endedText(by, me, {agents = {}} = {}) {
+  if (by && by.kind === 'customer') return 'You ended the conversation.';
+  if (by && by.kind === 'agent') return `${by.displayName || agents[by.id] || 'The agent'} ended the conversation.`;
+  return 'The conversation has ended.';
 }
 
 /** A text to send: trimmed, not empty, within the gateway's frame limit (characters, a conservative bound). */

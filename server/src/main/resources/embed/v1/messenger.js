@@ -231,7 +231,7 @@ export class Messenger {
   _handOver() {
     if (!this._panelReady || !this._session) return;
     const s = this._session;
-    this._post({type: 'session', token: s.token, conversation: s.conversation, customer: s.customer,
+    this._post({type: 'session', token: s.token, conversation: s.conversation, customer: s.customer, ended: !!s.ended,
       deployment: s.deployment, earlierConversations: s.earlierConversations, theme: this._theme});
   }
 

@@ -86,6 +86,16 @@ final class Platform implements AutoCloseable {
         context.getBean(org.deskframe.messaging.CannedResponses.class).create("demo", title, text);
     }
 
+    /**
+     * Makes the demo queue (demo-support) ask for a wrap-up code when an agent closes, with these codes, the way an
+     * admin configures it (admin API {@code PUT .../queues/demo-support/routing}).
+     */
+    void requireWrapUp(String... codes) {
+        context.getBean(org.deskframe.routing.QueueRouting.class).configure("demo", "demo-support",
+                new org.deskframe.routing.QueueRouting.QueueConfig.Update(null, null, true, java.util.Arrays.stream(codes)
+                        .map(c -> new org.deskframe.routing.QueueRouting.WrapUpCode(c, null)).toList(), null, null));
+    }
+
     /** The gateway's WebSocket URL, as the platform announces it to widgets. */
     String gatewayUrl() {
         return context.getBean(org.deskframe.gateway.GatewayEndpoint.class).streamUrl("http", "localhost");

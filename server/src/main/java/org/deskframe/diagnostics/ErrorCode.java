@@ -322,7 +322,12 @@ public enum ErrorCode {
     /** A transfer to an agent who cannot take the conversation now. */
     TRANSFER_TARGET_UNAVAILABLE("transfer.target_unavailable", 409, 4365,
             "Agent {agent} cannot take conversation {conversation} now ({reason}).",
-            "Transfer to an agent who is online with free capacity, or to a queue, where the conversation waits for the next free agent.");
+            "Transfer to an agent who is online with free capacity, or to a queue, where the conversation waits for the next free agent."),
+    /** A new message for a conversation that has ended (closed by its agent, its customer or the system). */
+    CONVERSATION_CLOSED("conversation.closed", 409, 4366,
+            "Conversation {conversation} has ended; it takes no new messages (this one was not stored).",
+            "Its transcript stays readable. A customer starts a new conversation (the messenger's 'Start a new conversation', "
+                    + "or POST /api/v2/guest/sessions with restart: true); agents start or are assigned another one.");
     // routing end
 
     private final String code;

@@ -101,7 +101,7 @@ bridge.on('command', d => {
     return;
   }
   gateway.command(f).then(
-    reply => { if (reply.op === Op.PRESENCE) onPresence(reply); bridge.post({type: 'commandResult', requestId: d.requestId, reply}); },
+    reply => { onRoutingReply(reply); bridge.post({type: 'commandResult', requestId: d.requestId, reply}); },
     error => bridge.post({type: 'commandResult', requestId: d.requestId,
       error: {code: error.code, message: error.message, hint: error.hint, closeCode: error.closeCode}}));
 });
@@ -134,11 +134,11 @@ function frame(f) {
     case Op.PRESENCE: return onPresence(f);
     case Op.CONVERSATION_OFFERED: return onOffer(f);
     case Op.OFFER_WITHDRAWN: return onOfferGone(f.conversation, f.reason);
-    case Op.CONVERSATION_ASSIGNED: onOfferGone(f.conversation, 'accepted');
+    case Op.CONVERSATION_ASSIGNED: onOfferGone(f.conversation, 'accepted'); onAssigned(f);
       return bridge.event('conversationAssigned', {conversation: f.conversation, customer: f.customer, queue: f.queue});
-    case Op.CONVERSATION_TRANSFERRED:
+    case Op.CONVERSATION_TRANSFERRED: onTransferred(f);
       return bridge.event('conversationTransferred', {conversation: f.conversation, from: f.from, to: f.to, by: f.by});
-    case Op.CONVERSATION_ENDED: onOfferGone(f.conversation, 'closed');
+    case Op.CONVERSATION_ENDED: onOfferGone(f.conversation, 'closed'); onEnded(f);
       return bridge.event('conversationEnded', {conversation: f.conversation, by: f.by, reason: f.reason, wrapUp: f.wrapUp});
     // routing end
     default: return undefined;
@@ -534,6 +534,7 @@ function renderShell() {
       newForm),
     h('section', {class: 'df-main', 'aria-labelledby': 'df-title'},
       h('h2', {id: 'df-title', class: 'df-title'}, 'No conversation selected'),
+      h('div', {id: 'df-routing-actions', class: 'df-routing-actions', hidden: true}),
       h('button', {id: 'df-earlier', class: 'df-earlier', type: 'button', hidden: true,
         onclick: () => { const c = state.conversations.get(state.selected); if (c) loadEarlier(c); }}, 'Load earlier messages'),
       // role=log on a wrapper: the <ol> keeps its list semantics, so each message stays a list item for screen readers.
@@ -559,10 +560,12 @@ function renderComposer() {
   const reason = document.getElementById('df-composer-reason');
   if (!box || !send || !reason) return;
   const conv = state.conversations.get(state.selected);
+  const over = conv ? endedNotes.get(conv.id) : null;
   const why = [state.reconnect ? 'Not connected: what you send now is kept and sent when the connection is back.' : '',
-    conv ? '' : 'Select or start a conversation to write a message.'].filter(Boolean).join(' ');
-  box.disabled = !conv;
-  send.disabled = !conv;
+    conv ? '' : 'Select or start a conversation to write a message.', over || ''].filter(Boolean).join(' ');
+  box.disabled = !conv || !!over;
+  send.disabled = !conv || !!over;
+  renderRoutingActions();
   reason.textContent = why;
   reason.hidden = !why;
   const canned = document.getElementById('df-canned');
@@ -760,8 +763,84 @@ function onOfferGone(conversation, reason) {
 }
 
 function routingCommand(frame) {
-  gateway.command(frame).then(r => { if (r.op === Op.PRESENCE) onPresence(r); },
-    e => notice(`${e.message} ${e.hint || ''}`));
+  return gateway.command(frame).then(r => { onRoutingReply(r); return r; },
+    e => { notice(`${e.message} ${e.hint || ''}`); throw e; });
+}
+
+/**
+ * A routing command's reply reaches only the session that sent it (the agent's other sessions get pushes), so it is
+ * handled like the push it stands for: an accepted offer leaves the list and its conversation opens.
+ */
+function onRoutingReply(r) {
+  if (!r) return;
+  if (r.op === Op.PRESENCE) return onPresence(r);
+  if (r.op === Op.CONVERSATION_ASSIGNED || r.op === Op.CONVERSATION_TRANSFERRED || r.op === Op.CONVERSATION_ENDED
+      || r.op === Op.OFFER_WITHDRAWN) {
+    frame(r);
+    if (r.op === Op.CONVERSATION_ASSIGNED) openWhenListed(r.conversation);
+  }
+}
+
+/** Opens a conversation just assigned to this agent once its conversation frame has listed it. */
+function openWhenListed(id, tries = 0) {
+  if (state.conversations.has(id)) return select(id, true);
+  if (tries === 0) listConversations();
+  if (tries < 20) setTimeout(() => openWhenListed(id, tries + 1), 100);
+}
+
+// ---- routing: the conversations assigned to this agent, transfer and close ------------------------------------
+
+const assigned = new Set(); // conversations this agent may transfer and close
+const endedNotes = new Map(); // conversation -> why this agent can no longer write in it
+
+function onAssigned(f) {
+  assigned.add(f.conversation);
+  endedNotes.delete(f.conversation);
+  renderComposer();
+}
+
+function onTransferred(f) {
+  if (isMe(f.from) && !isMe(f.to)) {
+    assigned.delete(f.conversation);
+    endedNotes.set(f.conversation, `You transferred this conversation to ${participantName(f.to, state.names)}.`);
+  }
+  renderComposer();
+}
+
+function onEnded(f) {
+  assigned.delete(f.conversation);
+  const by = !f.by ? '' : isMe(f.by) ? ' by you' : f.by.kind === 'customer' ? ' by the customer' : f.by.kind === 'system' ? ' by the system'
+    : ` by ${participantName(f.by, state.names)}`;
+  endedNotes.set(f.conversation, `This conversation has ended${by}${f.wrapUp ? ` (wrap-up: ${f.wrapUp})` : ''}.`);
+  renderComposer();
+}
+
+/** Transfer (to an agent id) and close (with the queue's wrap-up code, when it asks for one) for an assigned conversation. */
+function renderRoutingActions() {
+  const el = document.getElementById('df-routing-actions');
+  if (!el) return;
+  const id = state.selected;
+  if (!id || !assigned.has(id)) { el.hidden = true; el.replaceChildren(); return; }
+  if (el.dataset.conversation === id && !el.hidden) return; // keep what the agent is typing
+  el.dataset.conversation = id;
+  el.hidden = false;
+  const transfer = h('form', {class: 'df-transfer', 'aria-label': 'Transfer the conversation', onsubmit: e => {
+    e.preventDefault();
+    const agent = e.target.elements.agent.value.trim();
+    if (agent) routingCommand({op: Op.TRANSFER, conversation: id, agent}).catch(() => {});
+  }},
+  h('label', {for: 'df-transfer-agent'}, 'Transfer to'),
+  h('input', {id: 'df-transfer-agent', name: 'agent', autocomplete: 'off', required: true, placeholder: 'agent id'}),
+  h('button', {type: 'submit'}, 'Transfer'));
+  const close = h('form', {class: 'df-close', 'aria-label': 'Close the conversation', onsubmit: e => {
+    e.preventDefault();
+    const wrapUp = e.target.elements.wrapUp.value.trim();
+    routingCommand({op: Op.CLOSE, conversation: id, ...(wrapUp ? {wrapUp} : {})}).catch(() => {});
+  }},
+  h('label', {for: 'df-wrap-up'}, 'Wrap-up code'),
+  h('input', {id: 'df-wrap-up', name: 'wrapUp', autocomplete: 'off', placeholder: 'if the queue asks for one'}),
+  h('button', {type: 'submit'}, 'Close conversation'));
+  el.replaceChildren(transfer, close);
 }
 
 /** The presence switcher and the open offers (accept / decline, with the seconds left), above the conversations. */
@@ -773,7 +852,7 @@ function renderRouting() {
     bar = h('section', {id: 'df-routing', class: 'df-routing', 'aria-label': 'Presence and offers'});
     shell.prepend(bar);
   }
-  const select = h('select', {id: 'df-presence', 'aria-label': 'Presence', onchange: e => routingCommand({op: Op.SET_PRESENCE, status: e.target.value})},
+  const select = h('select', {id: 'df-presence', 'aria-label': 'Presence', onchange: e => routingCommand({op: Op.SET_PRESENCE, status: e.target.value}).catch(() => {})},
     ...PRESENCE_CHOICES.map(p => h('option', {value: p, selected: state.presence === p}, p)),
     state.presence === 'after_contact_work' ? h('option', {value: 'after_contact_work', selected: true, disabled: true}, 'after contact work') : null);
   const list = h('ul', {class: 'df-offers', 'aria-live': 'assertive'}, ...[...offers.values()].map(({offer}) => {
@@ -782,8 +861,8 @@ function renderRouting() {
     return h('li', {class: 'df-offer', dataset: {conversation: offer.conversation}},
       h('span', {class: 'df-offer-who'}, `${who} · ${offer.queue}`),
       h('span', {class: 'df-offer-left', role: 'timer'}, `${left}s`),
-      h('button', {type: 'button', onclick: () => routingCommand({op: Op.ACCEPT, conversation: offer.conversation})}, 'Accept'),
-      h('button', {type: 'button', onclick: () => routingCommand({op: Op.DECLINE, conversation: offer.conversation})}, 'Decline'));
+      h('button', {type: 'button', onclick: () => routingCommand({op: Op.ACCEPT, conversation: offer.conversation}).catch(() => {})}, 'Accept'),
+      h('button', {type: 'button', onclick: () => routingCommand({op: Op.DECLINE, conversation: offer.conversation}).catch(() => {})}, 'Decline'));
   }));
   bar.replaceChildren(h('label', {for: 'df-presence'}, 'Presence '), select, list);
 }

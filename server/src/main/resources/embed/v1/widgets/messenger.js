@@ -6,13 +6,14 @@ import {WidgetBridge} from './bridge.js';
 import {GatewaySession} from './gateway.js';
 import {applyTheme, errorPanel, h} from './dom.js';
 import {Op} from '../ops.js';
-import {ROUTING_OPS, composerText, eventFor, senderLabel, waitText} from '../messenger-core.js';
+import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, waitText} from '../messenger-core.js';
 
 const app = document.getElementById('app');
 const bridge = new WidgetBridge('messenger', {needsToken: true});
 
 const state = {conversation: null, me: null, token: null, lastSeq: 0, agents: {}, deploymentName: document.title || 'Support',
-  bySeq: new Map(), pending: new Map(), visible: true, typingTimer: null, lastTypingSent: 0, ended: false, gateway: null};
+  bySeq: new Map(), pending: new Map(), visible: true, typingTimer: null, lastTypingSent: 0, ended: false, gateway: null,
+  caughtUp: false, deferred: []};
 
 // ---- layout --------------------------------------------------------------------------------------------------------
 const title = h('h1', {class: 'df-m-title', id: 'df-m-title'}, state.deploymentName);
@@ -82,7 +83,12 @@ function startSession(d) {
   state.lastSeq = 0;
   state.bySeq.clear();
   state.pending.clear();
-  state.ended = false;
+  // A conversation that ended before this visit (resumed with ended: true) is shown read-only from the start.
+  state.ended = !!d.ended;
+  state.endedShown = false;
+  state.currentAgent = null;
+  state.caughtUp = false;
+  state.deferred = [];
   list.replaceChildren();
   ended.hidden = true;
   ended.replaceChildren();
@@ -109,7 +115,7 @@ function onGatewayState(s) {
     endButton.hidden = state.ended;
     // The whole transcript on the first connection (a reload starts at 0); later ones resume by themselves.
     if (state.lastSeq === 0) {
-      state.gateway.command({op: Op.RESUME, positions: {[state.conversation]: 0}}).catch(e => showError(e));
+      state.gateway.command({op: Op.RESUME, positions: {[state.conversation]: 0}}).then(onCaughtUp, e => showError(e));
     }
     bridge.status('ready', {conversation: state.conversation});
   } else if (s.state === 'error') {
@@ -126,19 +132,32 @@ function onFrame(f) {
   if (f.conversation && f.conversation !== state.conversation) return;
   switch (f.op) {
     case Op.MESSAGE: addMessage(f); break;
+    case Op.CAUGHT_UP: onCaughtUp(f); break;
     case 'receipt': if (f.participant && f.participant.kind !== 'customer') markOwn(f.kind, f.seq); break;
     case Op.TYPING: showTyping(f.participant); break;
     case ROUTING_OPS.QUEUE_POSITION: status.textContent = waitText(f.position, f.estimatedWaitSeconds); break;
     case ROUTING_OPS.AGENT_JOINED:
       if (f.agent) state.agents[f.agent.id] = f.agent.displayName || f.agent.id;
-      notice(`${(f.agent && f.agent.displayName) || 'An agent'} joined the conversation.`);
-      status.textContent = `Chatting with ${(f.agent && f.agent.displayName) || 'an agent'}`;
+      // Told again on every connection: a notice only for a join that happens while the customer watches.
+      if (state.caughtUp && state.currentAgent !== (f.agent && f.agent.id)) notice(`${(f.agent && f.agent.displayName) || 'An agent'} joined the conversation.`);
+      state.currentAgent = f.agent && f.agent.id;
+      if (!state.ended) status.textContent = `Chatting with ${(f.agent && f.agent.displayName) || 'an agent'}`;
       break;
     case ROUTING_OPS.CONVERSATION_ENDED: endedBy(f); break;
     default: break;
   }
   const ev = eventFor(f, state.me);
   if (ev) bridge.event(ev.type, ev.detail);
+}
+
+/** The transcript is replayed: what came before it was said goes after it, the newest is in view and read. */
+function onCaughtUp(f) {
+  if (f && f.conversation && f.conversation !== state.conversation) return;
+  state.caughtUp = true;
+  for (const text of state.deferred.splice(0)) notice(text);
+  const last = list.lastElementChild;
+  if (last) last.scrollIntoView({block: 'end'});
+  markRead();
 }
 
 function addMessage(m) {
@@ -161,7 +180,8 @@ function addMessage(m) {
   li.scrollIntoView({block: 'end'});
   if (!own) {
     typing.textContent = '';
-    receipt(m.seq);
+    // During the replay one receipt for the whole transcript follows caught_up.
+    if (state.caughtUp) receipt(m.seq);
   }
 }
 
@@ -206,14 +226,19 @@ function showTyping(p) {
 }
 
 function notice(text) {
-  list.append(h('li', {class: 'df-m-notice'}, text));
+  if (!state.caughtUp) { state.deferred.push(text); return; }
+  const li = h('li', {class: 'df-m-notice'}, text);
+  list.append(li);
+  li.scrollIntoView({block: 'end'});
 }
 
 function endedBy(f) {
+  if (state.endedShown) return;
+  state.endedShown = true;
   state.ended = true;
   setComposer(false);
   endButton.hidden = true;
-  notice(f.by === 'customer' ? 'You ended the conversation.' : 'The conversation has ended.');
+  notice(endedText(f.by, state.me, {agents: state.agents}));
   status.textContent = 'Conversation ended';
   ended.replaceChildren(h('p', {}, 'Need anything else?'),
     h('button', {type: 'button', class: 'df-send', onclick: () => { ended.hidden = true; bridge.post({type: 'restart'}); }}, 'Start a new conversation'));

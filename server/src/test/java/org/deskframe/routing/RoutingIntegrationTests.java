@@ -234,6 +234,29 @@ class RoutingIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void anAgentSessionThatOpensIsToldTheConversationsAssignedToItSoAReloadedDesktopCanStillCloseThem() {
+        String queue = fx.queue(RoutingFixture.offersFor(30));
+        Agent a = fx.agent(queue, 3);
+        String c1;
+        try (AgentDesk ca = fx.connect(a, true)) {
+            c1 = fx.customerConversation(queue);
+            offer(ca);
+            assertThat(ca.command("op", "accept", "conversation", c1).get("op").asString()).isEqualTo("conversation_assigned");
+        }
+        try (AgentDesk again = fx.connect(a, false)) {
+            JsonNode assigned = again.nextOp("conversation_assigned");
+            assertThat(assigned.get("conversation").asString()).isEqualTo(c1);
+            assertThat(assigned.get("customer").get("attributes").get("plan").asString()).isEqualTo("gold");
+            assertThat(text(assigned, "id")).isNull();
+            assertThat(again.command("op", "close", "conversation", c1).get("op").asString()).isEqualTo("conversation_ended");
+        }
+        // Closed: the next session is told nothing about it.
+        try (AgentDesk later = fx.connect(a, false)) {
+            assertThat(later.pollOp("conversation_assigned", Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
     void aTransferToAQueuePutsItAtTheEndOfThatQueue() {
         String first = fx.queue(RoutingFixture.offersFor(30)), second = fx.queue(RoutingFixture.offersFor(30));
         Agent a = fx.agent(first, 3), b = fx.agent(second, 3);

@@ -43,7 +43,8 @@ class GuestSessionController {
     @PostMapping(path = "/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "openGuestSession", summary = "Open or resume a customer's guest session",
             description = "Returns a short-lived guest access token (scope guest, bound to the deployment and the conversation) "
-                    + "and the resume credential the messenger keeps; with resume, the same conversation. 429 guest.rate_limited "
+                    + "and the resume credential the messenger keeps; with resume, the same conversation, also once it ended "
+                    + "(ended: true; its transcript stays readable); restart: true opens a new one for the same customer. 429 guest.rate_limited "
                     + "with Retry-After per page origin and client address. probe: true (deskframe doctor) runs every check and "
                     + "issues a token without opening a conversation.")
     ResponseEntity<Map<String, Object>> open(@RequestBody(required = false) SessionRequest body,
@@ -70,6 +71,7 @@ class GuestSessionController {
         out.put("probe", GuestSessions.PROBE_CONVERSATION.equals(o.conversation()));
         out.put("conversation", o.conversation());
         out.put("resumed", o.resumed());
+        out.put("ended", o.ended());
         out.put("customer", customerView(o.customer()));
         out.put("earlierConversations", o.earlierConversations());
         out.put("deployment", deploymentView(o.deployment()));

@@ -52,7 +52,8 @@ class GuestSessions {
     /** The conversation a probe's token is bound to: none exists, so the token reaches no conversation at all. */
     static final String PROBE_CONVERSATION = "probe";
 
-    record Opened(MessengerDeployment deployment, CustomerProfile customer, String conversation, boolean resumed,
+    /** {@code ended}: the resumed conversation was closed (readable; a new one needs {@code restart}). */
+    record Opened(MessengerDeployment deployment, CustomerProfile customer, String conversation, boolean resumed, boolean ended,
                   String resume, GuestTokens.Issued token, List<String> earlierConversations) {}
 
     private final MessengerDeployments deployments;
@@ -113,7 +114,7 @@ class GuestSessions {
         if (r.probe()) {
             CustomerProfile probe = verified != null ? verified : new CustomerProfile(Visitors.newGuestId(), null, null, false, Map.of());
             log.info("guest session probe: deployment {} origin {}", d.id(), origin);
-            return new Opened(d, probe, PROBE_CONVERSATION, false, null,
+            return new Opened(d, probe, PROBE_CONVERSATION, false, false, null,
                     tokens.issue(d.orgId(), d.id(), probe.id(), PROBE_CONVERSATION, probe.verified(), now), List.of());
         }
         Optional<Visitors.Visitor> visitor = r.resume() == null || r.resume().isBlank() ? Optional.empty() : Optional.of(resumable(d, r.resume(), now));
@@ -122,10 +123,14 @@ class GuestSessions {
 
         CustomerProfile profile = verified != null ? verified
                 : visitor.map(Visitors.Visitor::profile).orElseGet(() -> prechat(d, Visitors.newGuestId(), r.prechat()));
-        String conversationId = visitor.map(Visitors.Visitor::conversationId)
+        // An ended conversation is resumed too (its transcript stays readable, the panel offers a new one): only an
+        // explicit restart opens a new conversation, so a customer coming back never finds an empty chat instead.
+        Optional<Conversation> current = visitor.map(Visitors.Visitor::conversationId)
                 .or(() -> verified == null ? Optional.empty() : visitors.latestConversation(d.id(), verified.id()))
-                .filter(id -> !r.restart() && isOpen(d, profile, id))
-                .orElse(null);
+                .filter(id -> !r.restart())
+                .flatMap(id -> conversations.findFor(d.orgId(), customer(profile), id));
+        String conversationId = current.map(Conversation::id).orElse(null);
+        boolean ended = current.filter(c -> "closed".equals(c.state())).isPresent();
         boolean resumed = conversationId != null;
         String credential = visitor.isPresent() ? r.resume() : Visitors.newCredential();
         if (!resumed) {
@@ -136,12 +141,12 @@ class GuestSessions {
             visitors.add(credential, d.id(), d.orgId(), profile, conversationId, now);
         }
         GuestTokens.Issued token = tokens.issue(d.orgId(), d.id(), profile.id(), conversationId, profile.verified(), now);
-        String current = conversationId;
+        String currentId = conversationId;
         List<String> earlier = profile.verified() ? conversations.listFor(d.orgId(), customer(profile)).stream()
-                .map(Conversation::id).filter(id -> !id.equals(current)).toList() : List.of();
+                .map(Conversation::id).filter(id -> !id.equals(currentId)).toList() : List.of();
         log.info("guest session: deployment {} customer {} conversation {} ({}) origin {}", d.id(), profile.id(), conversationId,
-                resumed ? "resumed" : "new", origin);
-        return new Opened(d, profile, conversationId, resumed, credential, token, earlier);
+                resumed ? ended ? "resumed, ended" : "resumed" : "new", origin);
+        return new Opened(d, profile, conversationId, resumed, ended, credential, token, earlier);
     }
 
     private Visitors.Visitor resumable(MessengerDeployment d, String credential, Instant now) {
@@ -156,10 +161,6 @@ class GuestSessions {
                     + " days ago; sessions are kept " + settings.resumeLifetime().toDays() + " days"));
         }
         return v;
-    }
-
-    private boolean isOpen(MessengerDeployment d, CustomerProfile profile, String conversationId) {
-        return conversations.findFor(d.orgId(), customer(profile), conversationId).filter(c -> !"closed".equals(c.state())).isPresent();
     }
 
     private String startConversation(MessengerDeployment d, CustomerProfile profile, Instant now, Visitors.Visitor visitor,

@@ -181,7 +181,8 @@ class GroupCommitLog implements ConversationLog {
             for (Pending p : batch) {
                 try {
                     Appended a = tx.execute(s -> writeAll(List.of(p)).getFirst());
-                    publishAndComplete(p, a);
+                    if (a == null) p.result().completeExceptionally(closed(p.conversation().id()));
+                    else publishAndComplete(p, a);
                 } catch (RuntimeException e) {
                     p.result().completeExceptionally(e);
                 }
@@ -189,8 +190,16 @@ class GroupCommitLog implements ConversationLog {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            publishAndComplete(batch.get(i), results.get(i));
+            Appended a = results.get(i);
+            if (a == null) batch.get(i).result().completeExceptionally(closed(batch.get(i).conversation().id()));
+            else publishAndComplete(batch.get(i), a);
         }
+    }
+
+    /** A new message for a conversation that has ended: refused, nothing stored (a retry of a stored one is still acked). */
+    private static org.deskframe.diagnostics.ProblemException closed(String conversationId) {
+        return org.deskframe.diagnostics.ProblemException.of(org.deskframe.diagnostics.ErrorCode.CONVERSATION_CLOSED,
+                Map.of("conversation", conversationId));
     }
 
     private void publishAndComplete(Pending p, Appended a) {
@@ -209,14 +218,20 @@ class GroupCommitLog implements ConversationLog {
      * Writes a group in one transaction with four round trips whatever its size: lock the group's conversation rows
      * (in id order, so writers on several nodes never deadlock; the lock is what keeps sequences gapless across
      * nodes), look up the client ids already stored, insert the new messages as one JDBC batch, and move each
-     * conversation's last sequence in another. Returns one result per pending send, in order.
+     * conversation's last sequence in another. Returns one result per pending send, in order: null for a new message
+     * to a conversation that has ended (read under the same row lock as the close's update, so a send is either stored
+     * before the close or refused after it).
      */
     private List<Appended> writeAll(List<Pending> batch) {
         List<String> conversations = batch.stream().map(p -> p.conversation().id()).distinct().sorted().toList();
         Map<String, Long> lastSeq = new HashMap<>();
+        Set<String> closed = new HashSet<>();
         jdbc.sql(statements.lockConversations())
                 .param(conversations.toArray(String[]::new))
-                .query((rs, n) -> lastSeq.put(rs.getString(1), rs.getLong(2)))
+                .query((rs, n) -> {
+                    if ("closed".equals(rs.getString(3))) closed.add(rs.getString(1));
+                    return lastSeq.put(rs.getString(1), rs.getLong(2));
+                })
                 .list();
         Map<String, Message> stored = alreadyStored(batch);
         Appended[] results = new Appended[batch.size()];
@@ -233,6 +248,10 @@ class GroupCommitLog implements ConversationLog {
             }
             Long last = lastSeq.get(conv);
             if (last == null) throw new IllegalStateException("conversation " + conv + " does not exist");
+            if (closed.contains(conv) && !p.sender().equals(Participant.SYSTEM)) {
+                results[i] = null;
+                continue;
+            }
             long seq = last + 1;
             lastSeq.put(conv, seq);
             Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now);

@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Both shapes are checked with EXPLAIN in {@code LogStatementsIntegrationTests}.
  *
  * @param lockConversations       locks the group's conversation rows, given as one array of ids sorted ascending, in that
- *                                order (so writers on several nodes never deadlock); answers id, last_seq
+ *                                order (so writers on several nodes never deadlock); answers id, last_seq, state
  * @param storedByIdempotencyKey  the messages already stored under the given keys: four arrays of equal length
  *                                (conversation, sender kind, sender id, client message id)
  */
@@ -31,13 +31,13 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey) {
 
     static final LogStatements POSTGRES = new LogStatements(
             // The nested loop walks the array in its (sorted) order, taking each row lock in turn.
-            "select c.id, c.last_seq from unnest(cast(? as varchar array)) as k(id) cross join lateral "
-                    + "(select id, last_seq from conversations where id = k.id limit 1 for update) c",
+            "select c.id, c.last_seq, c.state from unnest(cast(? as varchar array)) as k(id) cross join lateral "
+                    + "(select id, last_seq, state from conversations where id = k.id limit 1 for update) c",
             "select m.* from " + KEYS + " cross join lateral (select " + COLUMNS + " from messages m where " + SAME_KEY
                     + " limit 1) m");
 
     static final LogStatements H2 = new LogStatements(
-            "select id, last_seq from conversations where id = any(?) order by id for update",
+            "select id, last_seq, state from conversations where id = any(?) order by id for update",
             "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY);
 
     static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -138,6 +138,12 @@ class MessagingOps implements SessionListener {
         // Sends never block (they queue in the transport), so acks leave right from the commit, in commit order.
         conversations.send(m, conversation, s.clientMessageId(), s.text()).whenComplete((appended, error) -> {
             if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof ProblemException refused) {
+                    // A refusal the log decided under its lock (conversation.closed): nothing was stored.
+                    session.send(ServerFrame.Error.of(s.id(), refused.problem()));
+                    return;
+                }
                 log.warn("session {}: send to {} failed: {}", session.id(), conversation.id(), error.toString());
                 session.send(ServerFrame.Error.of(s.id(), Problem.of(ErrorCode.SERVER_RESTARTING)));
                 return;

@@ -184,17 +184,59 @@ class RoutingEngine {
     void announcePositions(String queueId) {
         List<WorkRow> waiting = store.waiting(queueId, 10_000);
         if (waiting.isEmpty()) return;
-        List<Long> handled = store.recentHandleSeconds(queueId, 50);
-        long handle = handled.isEmpty() ? settings.defaultHandleTime().toSeconds()
-                : Math.max(1, handled.stream().mapToLong(Long::longValue).sum() / handled.size());
-        int agentsServing = Math.max(1, store.members(queueId).size());
+        long perPlace = secondsPerPlace(queueId);
         int position = 0;
         for (WorkRow w : waiting) {
             position++;
             if (w.announcedPosition() != null && w.announcedPosition() == position) continue;
             store.announcePosition(w.conversationId(), position);
-            notices.queuePosition(w, position, position * handle / agentsServing);
+            notices.queuePosition(w, position, position * perPlace);
         }
+    }
+
+    /** The estimated wait a place in the queue adds: the average handling time over the members serving it. */
+    private long secondsPerPlace(String queueId) {
+        List<Long> handled = store.recentHandleSeconds(queueId, 50);
+        long handle = handled.isEmpty() ? settings.defaultHandleTime().toSeconds()
+                : Math.max(1, handled.stream().mapToLong(Long::longValue).sum() / handled.size());
+        return handle / Math.max(1, store.members(queueId).size());
+    }
+
+    /**
+     * Where a customer's conversation stands, for a customer session that just connected (a reload, a second tab, a
+     * return after it ended): a push is only sent when something changes, so a new session would otherwise not know.
+     */
+    sealed interface Standing {
+        record Waiting(WorkRow work, int position, long estimatedWaitSeconds) implements Standing {}
+        record WithAgent(WorkRow work, String agentId) implements Standing {}
+        record Ended(WorkRow work, Participant by, String reason, String wrapUp) implements Standing {}
+    }
+
+    Optional<Standing> standing(String conversationId) {
+        Optional<WorkRow> found = store.findWork(conversationId);
+        if (found.isEmpty()) return Optional.empty();
+        WorkRow w = found.get();
+        return switch (w.state()) {
+            case "assigned" -> Optional.of(new Standing.WithAgent(w, w.agentId()));
+            case "closed" -> {
+                RoutingStore.EventRow last = store.events(conversationId).stream().filter(e -> "closed".equals(e.kind()))
+                        .reduce((a, b) -> b).orElse(null);
+                // The actor is stored as a participant's key (agent:agent2, customer:g_..., system:deskframe).
+                int colon = last == null || last.actor() == null ? -1 : last.actor().indexOf(':');
+                Participant by = colon < 0 ? Participant.SYSTEM
+                        : Participant.of(last.actor().substring(0, colon), last.actor().substring(colon + 1));
+                String wrapUp = last != null && last.detail() != null && last.detail().startsWith("wrap-up ")
+                        ? last.detail().substring("wrap-up ".length()) : null;
+                yield Optional.of(new Standing.Ended(w, by, last == null ? null : last.reason(), wrapUp));
+            }
+            default -> {
+                // Offered counts as first in line: no agent has it yet, and it is the next one served.
+                List<WorkRow> waiting = store.waiting(w.queueId(), 10_000);
+                int position = 1;
+                for (int i = 0; i < waiting.size(); i++) if (waiting.get(i).conversationId().equals(conversationId)) position = i + 1;
+                yield Optional.of(new Standing.Waiting(w, position, position * secondsPerPlace(w.queueId())));
+            }
+        };
     }
 
     // --- agents' commands

@@ -79,13 +79,23 @@ class RoutingNotices {
                 new ServerFrame.QueuePosition(w.conversationId(), position, estimatedWaitSeconds), AUDIENCE, null);
     }
 
+    /** The frame that tells a customer's new session where its conversation stands. */
+    ServerFrame standingFrame(RoutingEngine.Standing standing) {
+        return switch (standing) {
+            case RoutingEngine.Standing.Waiting w -> new ServerFrame.QueuePosition(w.work().conversationId(), w.position(), w.estimatedWaitSeconds());
+            case RoutingEngine.Standing.WithAgent a -> new ServerFrame.AgentJoined(a.work().conversationId(), new AgentRef(a.agentId(), displayName(a.agentId())));
+            case RoutingEngine.Standing.Ended e -> new ServerFrame.ConversationEnded(null, e.work().conversationId(), named(e.by()),
+                    e.reason(), e.wrapUp());
+        };
+    }
+
     void requeued(WorkRow w, String agentId, String reason) {
         toAgent(agentId, new ServerFrame.ConversationEnded(null, w.conversationId(), ConversationViews.of(Participant.SYSTEM), "requeued_" + reason, null), null);
     }
 
     void closed(RoutingEngine.Closed c, GatewaySession origin, String replyId) {
         WorkRow w = c.work();
-        ParticipantView by = ConversationViews.of(c.by());
+        ParticipantView by = named(c.by());
         if (origin != null) origin.send(new ServerFrame.ConversationEnded(replyId, w.conversationId(), by, c.reason(), c.wrapUp()));
         ServerFrame.ConversationEnded push = new ServerFrame.ConversationEnded(null, w.conversationId(), by, c.reason(), c.wrapUp());
         if (w.agentId() != null) {
@@ -97,8 +107,8 @@ class RoutingNotices {
 
     void transferred(RoutingEngine.Transferred t, GatewaySession origin, String replyId) {
         WorkRow w = t.work();
-        ParticipantView from = ConversationViews.of(Participant.agent(t.fromAgent()));
-        ParticipantView to = t.toAgent() != null ? ConversationViews.of(Participant.agent(t.toAgent()))
+        ParticipantView from = named(Participant.agent(t.fromAgent()));
+        ParticipantView to = t.toAgent() != null ? named(Participant.agent(t.toAgent()))
                 : ConversationViews.of(new Participant(Participant.Kind.QUEUE, t.toQueue()));
         origin.send(new ServerFrame.ConversationTransferred(replyId, w.conversationId(), from, to, from));
         toAgent(t.fromAgent(), new ServerFrame.ConversationTransferred(null, w.conversationId(), from, to, from), origin);
@@ -140,6 +150,11 @@ class RoutingNotices {
 
     private void toAgent(String agentId, ServerFrame frame, GatewaySession except) {
         pushes.push(List.of(Principal.keyOfAgent(agentId)), frame, AUDIENCE, except);
+    }
+
+    /** An agent with the name people see (a widget that never met it can still say who); others as they are. */
+    private ParticipantView named(Participant p) {
+        return p.kind() == Participant.Kind.AGENT ? new ParticipantView(p.kind().label(), p.id(), displayName(p.id())) : ConversationViews.of(p);
     }
 
     private String displayName(String agentId) {

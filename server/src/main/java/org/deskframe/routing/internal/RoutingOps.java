@@ -87,9 +87,17 @@ class RoutingOps implements SessionListener {
         });
     }
 
-    /** A new session of an agent: its presence and its open offers (an offer reaches every session, late ones too). */
+    /**
+     * A new session of an agent: its presence, its open offers (an offer reaches every session, late ones too) and the
+     * conversations assigned to it. A customer's: where its conversation stands (its place in the queue, the agent it
+     * is with, or how it ended).
+     */
     @Override
     public void ready(GatewaySession session, ClientFrame.Authenticate frame) {
+        if (session.principal() instanceof Principal.Customer && session.token() != null && session.token().isGuestToken()) {
+            engine.standing(session.token().guest().conversationId()).ifPresent(st -> session.send(notices.standingFrame(st)));
+            return;
+        }
         if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return;
         engine.ensureAgent(a.id(), a.orgId());
         store.connected(a.id());
@@ -99,6 +107,10 @@ class RoutingOps implements SessionListener {
         }
         for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "offered")) {
             session.send(new ServerFrame.ConversationOffered(w.conversationId(), RoutingEngine.customerView(w), w.queueId(), w.offerExpiresAt()));
+        }
+        // And the conversations it holds, so a reloaded desktop can still transfer and close them.
+        for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "assigned")) {
+            session.send(new ServerFrame.ConversationAssigned(null, w.conversationId(), RoutingEngine.customerView(w), w.queueId()));
         }
     }
 
