@@ -32,6 +32,8 @@ export const CODES = /* codes:begin */ {
   "client.embed_not_allowed": {"close": 4306},
   "client.unknown": {"close": 4307},
   "origin.not_allowed": {"close": 4308},
+  "call.turn_auth_failed": {"close": 4370},
+  "call.turn_unreachable": {"close": 4371},
   "agent.disabled": {"close": 4309},
   "agent.unknown": {"close": 4310},
   "token.not_agent": {"close": 4317},

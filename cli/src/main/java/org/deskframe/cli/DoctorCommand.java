@@ -145,6 +145,14 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
 
+        if (wanted.contains("voice") || wanted.contains("video")) {
+            try {
+                checkIceServers(http, list.section("Calls (GET /api/v2/calls/ice-servers, a real TURN allocation)"));
+            } catch (PlatformHttp.Unreachable e) {
+                Checklist.fail(list.section("Connection"), "lost the connection to " + base, unreachable(base, e));
+            }
+        }
+
         String notes = notEnabled.isEmpty() ? "" : " " + String.join(", ", notEnabled)
                 + (notEnabled.size() == 1 ? " is" : " are") + " not enabled on this deployment (the widget shows a notice).";
         String result;
@@ -329,6 +337,50 @@ final class DoctorCommand implements Callable<Integer> {
                     + (scopes.isEmpty() ? "(none)" : String.join(" ", scopes)) + ", expires in " + j.path("expiresInSeconds").asLong() + " s");
         } else {
             Checklist.fail(s, "token refused by GET /api/v2/tokens/me (HTTP " + me.status() + ")", problem(me, "/api/v2/tokens/me"));
+        }
+    }
+
+    /**
+     * The ICE servers the token gets, and for each UDP TURN server a real allocation with the credentials the platform
+     * issued: what a browser's ICE agent will try first, so a secret that differs from the TURN server's is named here.
+     */
+    private void checkIceServers(PlatformHttp http, Section s) throws PlatformHttp.Unreachable {
+        Answer ice = http.get("/api/v2/calls/ice-servers", token);
+        if (ice.status() == 403 && ice.json() != null && "token.scope_missing".equals(ice.json().path("code").asString(null))) {
+            Checklist.info(s, "not checked: the token has neither voice nor video (see the widget checks above)");
+            return;
+        }
+        if (ice.status() != 200 || ice.json() == null) {
+            Checklist.fail(s, "GET /api/v2/calls/ice-servers answered HTTP " + ice.status(), problem(ice, "/api/v2/calls/ice-servers"));
+            return;
+        }
+        JsonNode body = ice.json();
+        if (!body.path("turn").asBoolean(false)) {
+            Checklist.info(s, "no TURN server configured: calls connect only where the browsers find a direct path"
+                    + " (deskframe.calls.turn-urls, docs/calls.md)");
+        }
+        for (JsonNode server : body.path("iceServers")) {
+            String username = server.path("username").asString(null);
+            for (JsonNode u : server.path("urls")) {
+                String url = u.asString();
+                if (username == null) {
+                    Checklist.info(s, url + ": STUN, handed to the browsers as it is");
+                } else if (!TurnProbe.probes(url)) {
+                    Checklist.info(s, url + ": not probed (doctor allocates over UDP only)");
+                } else {
+                    TurnProbe.Outcome outcome = TurnProbe.allocate(url, username, server.path("credential").asString(""),
+                            Duration.ofSeconds(timeoutSeconds));
+                    switch (outcome) {
+                        case TurnProbe.Outcome.Allocated a -> Checklist.pass(s, url + ": allocation granted with the platform's"
+                                + " credentials (user " + username + (a.relayed() == null ? "" : ", relayed address " + a.relayed()) + ")");
+                        case TurnProbe.Outcome.Refused r -> Checklist.fail(s, url + ": allocation refused",
+                                Catalogue.problem("call.turn_auth_failed", Map.of("turn", url, "turnError", r.errorCode(),
+                                        "reason", r.reason() == null ? "no reason given" : r.reason())));
+                        case TurnProbe.Outcome.Unreachable r -> Checklist.fail(s, url + ": no answer",
+                                Catalogue.problem("call.turn_unreachable", Map.of("turn", url, "reason", r.reason())));
+                    }
+                }
+            }
         }
     }
 

@@ -76,6 +76,14 @@ public enum ErrorCode {
     ORIGIN_NOT_ALLOWED("origin.not_allowed", 403, 4308,
             "The page origin '{origin}' is not allowed to embed widgets for OAuth client {client} (allowed: {allowed}).",
             "Add '{origin}' (scheme, host and port exactly) to the allowed embedding origins of OAuth client {client}."),
+    /** The TURN server refused the credentials the platform issued for it (doctor's allocation). */
+    CALL_TURN_AUTH_FAILED("call.turn_auth_failed", 503, 4370,
+            "The TURN server {turn} refused the credentials the platform issued (TURN error {turnError}: {reason}).",
+            "Make deskframe.calls.turn-secret on every node equal to the TURN server's static-auth-secret (coturn: use-auth-secret), and keep the clocks of the TURN server and the nodes in step (each credential carries its expiry)."),
+    /** The TURN server named in deskframe.calls.turn-urls did not answer an allocation. */
+    CALL_TURN_UNREACHABLE("call.turn_unreachable", 503, 4371,
+            "The TURN server {turn} did not answer an allocation ({reason}).",
+            "Check that deskframe.calls.turn-urls names the TURN server's public address and port, and that UDP to it is open from where the browsers are; list a turns: URL on 443/tcp too for networks that block UDP."),
     /** A page opened the gateway's WebSocket itself, from an origin that is neither the platform's nor a configured extra one. */
     GATEWAY_ORIGIN_NOT_ALLOWED("origin.not_allowed", 403, 4308,
             "The page origin '{origin}' may not open the gateway's WebSocket directly (allowed: {allowed}).",

@@ -54,6 +54,8 @@ final class ErrorCatalogueDoc {
         p.put("parameter", "the PKCE parameter that was refused (`code_challenge` or `code_verifier`)");
         p.put("proxy", "why a proxy is suspected (the forwarding header seen)");
         p.put("reason", "what exactly is wrong");
+        p.put("turn", "the TURN server's URL, as deskframe.calls.turn-urls lists it");
+        p.put("turnError", "the TURN server's error code (401: the credential does not match)");
         p.put("region", "this deployment's region id");
         p.put("rejected", "the requested scopes that were refused");
         p.put("requested", "what was asked of the wrong port (the gateway WebSocket, or an HTTP method and path)");
