@@ -103,11 +103,17 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     <T> T redeemOnce(String presented, java.util.function.Supplier<T> redemption) {
         return tx.execute(status -> {
             OAuth2Authorization current = delegate.findByToken(presented, OAuth2TokenType.REFRESH_TOKEN);
+            if (current == null && findRotated(presented).isPresent()) {
+                // Rotated by a redemption that committed after the caller's first look.
+                throw new RedeemedConcurrently();
+            }
             if (current != null && current.getRefreshToken() != null) {
                 try {
                     recordRotation(presented, current.getId(), current.getRefreshToken().getToken().getExpiresAt());
                 } catch (org.springframework.dao.DataIntegrityViolationException
-                         | org.springframework.dao.PessimisticLockingFailureException lost) {
+                         | org.springframework.dao.PessimisticLockingFailureException
+                         | org.springframework.dao.TransientDataAccessException lost) {
+                    // The key is taken, or held by a redemption still running (H2 gives up waiting for its lock).
                     throw new RedeemedConcurrently();
                 }
             }
