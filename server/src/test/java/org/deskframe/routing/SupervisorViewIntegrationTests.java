@@ -38,7 +38,7 @@ class SupervisorViewIntegrationTests extends DeskframeServerTest {
         return http.agentToken("demo-backend", "agent1", "supervisor:read");
     }
 
-    JsonNode queueOf(JsonNode queues, String id) {
+    static JsonNode queueOf(JsonNode queues, String id) {
         for (JsonNode q : queues) if (q.get("id").asString().equals(id)) return q;
         return null;
     }
