@@ -63,7 +63,8 @@ class SupervisorBrowserIntegrationTests {
 
             Agent agent = fx.agent(queue, 2);
             try (AgentDesk desk = fx.connect(agent, true)) {
-                assertThat(desk.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(conversation);
+                org.assertj.core.api.Assertions.assertThat(desk.nextOp("conversation_offered").get("conversation").asString())
+                        .isEqualTo(conversation);
                 assertThat(row.locator(".df-offered")).hasText("1");
                 desk.command("op", "accept", "conversation", conversation);
                 assertThat(row.locator(".df-waiting")).hasText("0");

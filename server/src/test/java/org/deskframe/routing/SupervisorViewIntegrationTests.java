@@ -140,6 +140,7 @@ class SupervisorViewIntegrationTests extends DeskframeServerTest {
         assertThat(acme.status()).as(acme.body()).isEqualTo(200);
         List<String> ids = acme.json().get("queues").valueStream().map(q -> q.get("id").asString()).toList();
         assertThat(ids).contains("acme-support").doesNotContain(demoQueue, "demo-support");
+        assertThat(http.get("/v3/api-docs", null).json().get("paths").has("/api/v2/supervisor/queues")).as("in the OpenAPI document").isTrue();
         List<String> demoIds = http.get("/api/v2/supervisor/queues", supervisorToken()).json().get("queues").valueStream()
                 .map(q -> q.get("id").asString()).toList();
         assertThat(demoIds).contains(demoQueue, "demo-support").doesNotContain("acme-support");
