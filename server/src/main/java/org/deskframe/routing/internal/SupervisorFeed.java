@@ -111,7 +111,8 @@ class SupervisorFeed implements SessionListener {
                 List<QueueView> comparable = withoutWaits(queues);
                 if (comparable.equals(lastPushed.put(org, comparable))) return;
                 ServerFrame.Queues frame = new ServerFrame.Queues(null, now, queues);
-                for (GatewaySession s : sessions) s.send(frame);
+                // A refreshed token may have dropped the scope: such a session keeps its session but gets no more views.
+                for (GatewaySession s : sessions) if (s.mayReceive(Scope.SUPERVISOR_READ)) s.send(frame);
             });
         } catch (RuntimeException e) {
             log.warn("supervisor view not pushed: {}", e.toString());
