@@ -2,7 +2,7 @@
 // jitter, refresh timing, URLs and debug lines. Unit-tested with `node --test` (server/src/test/js).
 import {problem} from './codes.js';
 
-export const WIDGETS = Object.freeze(['messaging', 'voice', 'video']);
+export const WIDGETS = Object.freeze(['messaging', 'voice', 'video', 'supervisor']);
 
 /** The origin of an env option: 'https://x.example', 'x.example' (https assumed), 'http://127.0.0.1:8080/'. */
 export function envOrigin(env) {

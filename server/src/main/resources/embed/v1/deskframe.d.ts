@@ -1,6 +1,6 @@
 // Type declarations for /embed/v1/deskframe.js (Deskframe EmbeddingClient). See docs/embedding.md.
 
-export type WidgetName = 'messaging' | 'voice' | 'video';
+export type WidgetName = 'messaging' | 'voice' | 'video' | 'supervisor';
 export type WidgetState = 'loading' | 'connecting' | 'ready' | 'reconnecting' | 'not_enabled' | 'error';
 export type ClientAction = 'reconnect' | 'new_token' | 'stop';
 

@@ -242,7 +242,7 @@ export class EmbeddingClient {
     iframe.title = `Deskframe ${widget}`;
     iframe.src = widgetUrl(this._origin, widget, {client: clientId, org: this._orgId, parentOrigin: location.origin,
       debug: this._debug});
-    iframe.allow = widget === 'messaging' ? '' : 'microphone; camera; autoplay';
+    iframe.allow = widget === 'voice' || widget === 'video' ? 'microphone; camera; autoplay' : '';
     iframe.referrerPolicy = 'no-referrer';
     iframe.style.cssText = 'border:0;width:100%;height:100%;display:block';
     iframe.addEventListener('load', () => this._log('iframe loaded', {widget}));

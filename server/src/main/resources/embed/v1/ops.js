@@ -42,5 +42,7 @@ export const Op = Object.freeze({
   OFFER_WITHDRAWN: 'offer_withdrawn',
   AGENT_JOINED: 'agent_joined',
   QUEUE_POSITION: 'queue_position',
+  WATCH_QUEUES: 'watch_queues',
+  QUEUES: 'queues',
   // routing end
 });

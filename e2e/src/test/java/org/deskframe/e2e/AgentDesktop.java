@@ -183,7 +183,7 @@ final class AgentDesktop implements AutoCloseable {
             </head>
             <body>
             <header><h1>Acme Support — agent desktop</h1><span id="who"></span></header>
-            <div id="widgets"><div id="messaging"></div><div id="voice"></div><div id="video"></div></div>
+            <div id="widgets"><div id="messaging"></div><div id="voice"></div><div id="video"></div><div id="supervisor"></div></div>
             <script type="module">
               const q = new URLSearchParams(location.search);
               const agent = q.get('agent') || 'agent1';
@@ -199,7 +199,7 @@ final class AgentDesktop implements AutoCloseable {
                 orgId: q.get('org') || 'demo',
                 env: q.get('env') || '__PLATFORM__',
                 widgets: (q.get('widgets') || 'messaging,voice,video').split(','),
-                container: {messaging: '#messaging', voice: '#voice', video: '#video'},
+                container: {messaging: '#messaging', voice: '#voice', video: '#video', supervisor: '#supervisor'},
                 debug: true,
                 getAccessToken: async () => {
                   window.tokenCalls++;

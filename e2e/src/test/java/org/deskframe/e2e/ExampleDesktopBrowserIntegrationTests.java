@@ -162,7 +162,7 @@ class ExampleDesktopBrowserIntegrationTests {
             // names the state and the code only; the desktop's notice stays hidden.
             Locator panel = page.page().locator("#widgets .deskframe-error-panel");
             assertThat(panel.locator("h2")).hasText("These widgets cannot start");
-            assertThat(panel.locator(".df-error-widgets")).hasText("Widgets: messaging, voice, video");
+            assertThat(panel.locator(".df-error-widgets")).hasText("Widgets: messaging, voice, video, supervisor");
             assertThat(panel.locator(".df-error-message")).hasText(message);
             assertThat(panel.locator(".df-error-hint")).hasText("Fix: " + hint);
             assertThat(panel.locator(".df-error-code")).hasText("Error code: origin.not_allowed");

@@ -96,6 +96,11 @@ final class Platform implements AutoCloseable {
                         .map(c -> new org.deskframe.routing.QueueRouting.WrapUpCode(c, null)).toList(), null, null));
     }
 
+    /** The server's beans, for setting up what an admin or a customer would (queues, routing, conversations). */
+    org.springframework.context.ApplicationContext context() {
+        return context;
+    }
+
     /** The gateway's WebSocket URL, as the platform announces it to widgets. */
     String gatewayUrl() {
         return context.getBean(org.deskframe.gateway.GatewayEndpoint.class).streamUrl("http", "localhost");

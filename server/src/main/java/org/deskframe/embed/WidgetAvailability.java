@@ -17,7 +17,7 @@ final class WidgetAvailability {
     /** Why {@code widget} is not enabled, or empty when it is. */
     static Optional<String> notice(Widget widget) {
         return switch (widget) {
-            case MESSAGING -> Optional.empty();
+            case MESSAGING, SUPERVISOR -> Optional.empty();
             case VOICE -> Optional.of("Voice calls are not enabled yet on this Deskframe deployment.");
             case VIDEO -> Optional.of("Video calls are not enabled yet on this Deskframe deployment.");
             case MESSENGER -> Optional.of("The messenger is the customer's side: embed it on your site with /embed/v1/messenger.js (docs/messenger.md), not in an agent desktop.");

@@ -59,12 +59,13 @@ class WidgetPages {
 
     private static String html(Widget widget, String streamUrl) {
         String notice = WidgetAvailability.notice(widget).orElse("");
-        String script = notice.isEmpty() ? "messaging.js" : "unavailable.js";
+        String script = !notice.isEmpty() ? "unavailable.js" : widget == Widget.SUPERVISOR ? "supervisor.js" : "messaging.js";
         String title = switch (widget) {
             case MESSAGING -> "Deskframe messaging";
             case VOICE -> "Deskframe voice";
             case VIDEO -> "Deskframe video";
             case MESSENGER -> "Deskframe messenger";
+            case SUPERVISOR -> "Deskframe supervisor";
         };
         return FramedPages.shell(streamUrl, title, script, null, "class=\"df-widget df-%s\" data-widget=\"%s\" data-notice=\"%s\" aria-label=\"%s\""
                 .formatted(widget.id(), widget.id(), HtmlUtils.htmlEscape(notice), title));

@@ -27,6 +27,8 @@ public enum Scope {
     // routing
     ROUTING_READ("routing:read", "Read the routing decisions of the organisation's conversations (queued, offered, accepted, transferred, closed).",
             "GET /api/v2/conversations/{id}/events"),
+    SUPERVISOR_READ("supervisor:read", "Watch the organisation's queues: waiting conversations, longest wait, offers, assignments and agents by presence with their load.",
+            "supervisor widget; GET /api/v2/supervisor/queues; watch_queues"),
     // routing end
     ADMIN("admin", "Administer organisations, agents, queues and OAuth clients (client_credentials only).",
             "/api/v2/admin/**"),

@@ -11,7 +11,9 @@ public enum Widget {
     VOICE(Scope.VOICE),
     VIDEO(Scope.VIDEO),
     /** The customer's web messenger (a guest token of a messenger deployment, not an agent's). */
-    MESSENGER(Scope.GUEST);
+    MESSENGER(Scope.GUEST),
+    /** A supervisor's live view of the org's queues (an agent token with {@code supervisor:read}). */
+    SUPERVISOR(Scope.SUPERVISOR_READ);
 
     private final List<Scope> requiredScopes;
 

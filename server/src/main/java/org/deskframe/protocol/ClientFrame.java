@@ -54,5 +54,8 @@ public sealed interface ClientFrame {
 
     /** Ends a conversation (an agent, or the customer for its own); {@code wrapUp} is the queue's code, when it has them. */
     record Close(String id, String conversation, String wrapUp) implements ClientFrame {}
+
+    /** A supervisor's view of the org's queues: answered with {@code queues}, then pushed again when routing changes. */
+    record WatchQueues(String id) implements ClientFrame {}
     // routing end
 }

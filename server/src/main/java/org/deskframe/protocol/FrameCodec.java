@@ -130,6 +130,7 @@ public final class FrameCodec {
                 yield new ClientFrame.Transfer(id, requiredString(root, "conversation", 64), agent, queue);
             }
             case CLOSE -> new ClientFrame.Close(id, requiredString(root, "conversation", 64), optionalString(root, "wrapUp", 64));
+            case WATCH_QUEUES -> new ClientFrame.WatchQueues(id);
             default -> throw new IllegalStateException("no decoder for client op " + op);
         };
     }

@@ -57,7 +57,9 @@ public enum Op {
     CONVERSATION_ENDED(null, ServerFrame.ConversationEnded.class),
     OFFER_WITHDRAWN(null, ServerFrame.OfferWithdrawn.class),
     AGENT_JOINED(null, ServerFrame.AgentJoined.class),
-    QUEUE_POSITION(null, ServerFrame.QueuePosition.class);
+    QUEUE_POSITION(null, ServerFrame.QueuePosition.class),
+    WATCH_QUEUES(ClientFrame.WatchQueues.class, null),
+    QUEUES(null, ServerFrame.Queues.class);
     // routing end
 
     private final String wire = name().toLowerCase(Locale.ROOT);

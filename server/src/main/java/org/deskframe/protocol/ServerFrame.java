@@ -126,5 +126,11 @@ public sealed interface ServerFrame {
 
     /** To the customer of a waiting conversation: its place (1 = next) and an estimate of the wait. */
     record QueuePosition(String conversation, int position, long estimatedWaitSeconds) implements ServerFrame {}
+
+    /**
+     * The org's queues at {@code at}: the reply to {@code watch_queues} (its id), then a push (no id) after routing state
+     * changed, at most one per debounce interval.
+     */
+    record Queues(String id, Instant at, List<QueueView> queues) implements ServerFrame {}
     // routing end
 }

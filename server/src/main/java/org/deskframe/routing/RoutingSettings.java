@@ -19,9 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param closeInactiveAfter      a routed conversation without any message for this long is closed by the system
  *                                (reason {@code inactivity}); 0: never
  * @param defaultHandleTime       the handling time assumed for the estimated wait until a queue has closed conversations
+ * @param supervisorDebounce      how long the supervisor view collects routing changes before it pushes {@code queues}
+ *                                (a burst of arrivals gives one push per watcher)
  */
 @ConfigurationProperties("deskframe.routing")
 public record RoutingSettings(@DefaultValue("30s") Duration offlineGrace, @DefaultValue("1s") Duration sweepInterval,
                               @DefaultValue("3") int ignoredOffersBeforeAway, @DefaultValue("0s") Duration requeueUnansweredAfter,
                               @DefaultValue("true") boolean requeueWhenOffline, @DefaultValue("0s") Duration closeInactiveAfter,
-                              @DefaultValue("2m") Duration defaultHandleTime) {}
+                              @DefaultValue("2m") Duration defaultHandleTime,
+                              @DefaultValue("500ms") Duration supervisorDebounce) {}

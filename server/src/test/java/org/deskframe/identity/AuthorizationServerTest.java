@@ -51,7 +51,7 @@ abstract class AuthorizationServerTest extends DeskframeServerTest {
 
     /** What the demo backends allow (DemoSeed): the widgets' scopes, the agent directory and routing's audit. */
     static final Set<String> WIDGET_SCOPES = Set.of("messaging:read", "messaging:write", "voice", "video", "presence",
-            "agents:read", "routing:read");
+            "agents:read", "routing:read", "supervisor:read");
     static final Set<String> ALL_GRANTS = Set.of(OAuthClient.GRANT_JWT_BEARER, "client_credentials", "authorization_code",
             "refresh_token");
     static final String DESKTOP_CALLBACK = "http://localhost:8081/oauth/callback";

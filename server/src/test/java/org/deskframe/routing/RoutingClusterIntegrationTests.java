@@ -17,6 +17,7 @@ import org.deskframe.testing.DeskframeServerTest;
 import org.deskframe.testing.PostgresSchema;
 import org.deskframe.testing.PrivateRedis;
 import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,23 @@ class RoutingClusterIntegrationTests {
                 assertThat(desk.command("op", "close", "conversation", conv).get("op").asString()).isEqualTo("conversation_ended");
             }
             assertThat(served).containsExactlyElementsOf(arrived);
+        }
+    }
+
+    @Test
+    void aConversationArrivingOnOneNodeReachesASupervisorWatchingOnTheOther() {
+        RoutingFixture onA = new RoutingFixture(nodeA.context(), nodeA.base());
+        // No members: nothing on node B routes it, so only node A's routing.queues_changed can tell B's watcher.
+        String queue = onA.queue(RoutingFixture.offersFor(30));
+        try (StreamClient sup = StreamClient.connect(nodeB.base())) {
+            // Tokens come from node A, the region's issuer; the session lives on node B.
+            sup.authenticate(nodeA.http().agentToken("demo-backend", "agent1", "supervisor:read"), "supervisor");
+            sup.sendFrame("op", "watch_queues", "id", "w1");
+            JsonNode view = sup.next(f -> "w1".equals(RoutingFixture.text(f, "id")), Duration.ofSeconds(15));
+            assertThat(SupervisorViewIntegrationTests.queueOf(view.get("queues"), queue).get("waiting").asInt()).isZero();
+            onA.customerConversation(queue);
+            JsonNode pushed = SupervisorViewIntegrationTests.nextQueues(sup, queue, q -> q.get("waiting").asInt() == 1);
+            assertThat(pushed.get("id")).isNull();
         }
     }
 }

@@ -93,7 +93,7 @@ class DemoSeed {
         if (queues.find("acme-support").isEmpty()) queues.create("acme-support", "acme", "Support");
 
         Set<String> widgetScopes = Set.of("messaging:read", "messaging:write", "voice", "video", "presence", "agents:read",
-                "routing:read");
+                "routing:read", "supervisor:read");
         Set<String> backendGrants = Set.of(OAuthClient.GRANT_JWT_BEARER, "client_credentials", "authorization_code", "refresh_token");
         backend("demo-backend", "demo", "Demo agent desktop backend", backendGrants, widgetScopes, Set.of(OAuthClient.CAPABILITY_EMBED));
         backend("demo-noembed", "demo", "Demo backend without embed", backendGrants, widgetScopes, Set.of());

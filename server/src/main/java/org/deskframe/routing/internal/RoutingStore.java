@@ -28,9 +28,11 @@ class RoutingStore {
     static final int DEFAULT_CAPACITY = 3;
 
     private final JdbcClient jdbc;
+    private final RoutingChanges changes;
 
-    RoutingStore(JdbcClient jdbc) {
+    RoutingStore(JdbcClient jdbc, RoutingChanges changes) {
         this.jdbc = jdbc;
+        this.changes = changes;
     }
 
     // --- queues
@@ -91,6 +93,7 @@ class RoutingStore {
                 .query(Integer.class).single() > 0) return false;
         try {
             jdbc.sql("insert into routing_queue_members (queue_id, agent_id, added_at) values (?, ?, ?)").params(queueId, agentId, ts(now)).update();
+            changes.changed();
             return true;
         } catch (DuplicateKeyException raced) {
             return false;
@@ -98,6 +101,7 @@ class RoutingStore {
     }
 
     void removeMember(String queueId, String agentId) {
+        changes.changed();
         jdbc.sql("delete from routing_queue_members where queue_id = ? and agent_id = ?").params(queueId, agentId).update();
     }
 
@@ -110,6 +114,16 @@ class RoutingStore {
         return jdbc.sql("select distinct queue_id from routing_work where state = 'waiting'").query(String.class).list();
     }
 
+    /** Open conversations of an org's queues by state, with the oldest waiting one's time (for the supervisor view). */
+    record QueueLoad(String queueId, String state, int count, Instant oldestEnqueuedAt) {}
+
+    List<QueueLoad> openWorkByQueue(String orgId) {
+        return jdbc.sql("select queue_id, state, count(*), min(enqueued_at) from routing_work where org_id = ? and state <> 'closed' "
+                + "group by queue_id, state").param(orgId)
+                .query((rs, n) -> new QueueLoad(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant())).list();
+    }
+
     // --- agents
 
     record AgentRow(String agentId, String orgId, AgentStatus status, Instant statusSince, int capacity, int load,
@@ -117,6 +131,7 @@ class RoutingStore {
 
     void ensureAgent(String agentId, String orgId, Instant now) {
         if (findAgent(agentId).isPresent()) return;
+        changes.changed();
         try {
             jdbc.sql("insert into routing_agents (agent_id, org_id, status, status_since, capacity, load_count, idle_since, ignored_offers, skills) "
                     + "values (?, ?, 'offline', ?, ?, 0, ?, 0, '')").params(agentId, orgId, ts(now), DEFAULT_CAPACITY, ts(now)).update();
@@ -144,17 +159,20 @@ class RoutingStore {
      * at the moment the row is updated (under its row lock). False when it is not (anymore).
      */
     boolean takeSlot(String agentId, Instant now) {
+        changes.changed();
         return jdbc.sql("update routing_agents set load_count = load_count + 1, idle_since = ? where agent_id = ? "
                 + "and status = 'available' and load_count < capacity").params(ts(now), agentId).update() == 1;
     }
 
     /** A transfer's target may be busy or away (a colleague hands it over), but not offline, and never above capacity. */
     boolean takeSlotForTransfer(String agentId) {
+        changes.changed();
         return jdbc.sql("update routing_agents set load_count = load_count + 1 where agent_id = ? "
                 + "and status <> 'offline' and load_count < capacity").param(agentId).update() == 1;
     }
 
     void releaseSlot(String agentId, Instant now, boolean conversationEnded) {
+        changes.changed();
         jdbc.sql("update routing_agents set load_count = load_count - 1" + (conversationEnded ? ", idle_since = ?" : "")
                 + " where agent_id = ? and load_count > 0")
                 .params(conversationEnded ? new Object[]{ts(now), agentId} : new Object[]{agentId}).update();
@@ -162,6 +180,7 @@ class RoutingStore {
 
     /** Sets the status unless it is already that; true when it changed. */
     boolean setStatus(String agentId, AgentStatus status, Instant now) {
+        changes.changed();
         return jdbc.sql("update routing_agents set status = ?, status_since = ?, acw_until = null"
                         + (status == AgentStatus.AVAILABLE ? ", idle_since = ?, ignored_offers = 0" : "")
                         + " where agent_id = ? and status <> ?")
@@ -171,6 +190,7 @@ class RoutingStore {
     }
 
     boolean startAfterContactWork(String agentId, Instant now, Instant until) {
+        changes.changed();
         return jdbc.sql("update routing_agents set status = 'after_contact_work', status_since = ?, acw_until = ? "
                 + "where agent_id = ? and status in ('available', 'after_contact_work')").params(ts(now), ts(until), agentId).update() == 1;
     }
@@ -181,6 +201,7 @@ class RoutingStore {
     }
 
     boolean endAfterContactWork(String agentId, Instant now) {
+        changes.changed();
         return jdbc.sql("update routing_agents set status = 'available', status_since = ?, acw_until = null, idle_since = ? "
                 + "where agent_id = ? and status = 'after_contact_work' and acw_until <= ?").params(ts(now), ts(now), agentId, ts(now)).update() == 1;
     }
@@ -196,6 +217,7 @@ class RoutingStore {
     }
 
     void setCapacityAndSkills(String agentId, Integer capacity, Set<String> skills) {
+        changes.changed();
         if (capacity != null) jdbc.sql("update routing_agents set capacity = ? where agent_id = ?").params(capacity, agentId).update();
         if (skills != null) jdbc.sql("update routing_agents set skills = ? where agent_id = ?").params(words(skills), agentId).update();
     }
@@ -356,6 +378,7 @@ class RoutingStore {
 
     void record(String conversationId, String orgId, Instant at, String kind, String queueId, String agentId, String actor,
                 String reason, String detail) {
+        changes.changed();
         jdbc.sql("insert into routing_events (conversation_id, org_id, occurred_at, kind, queue_id, agent_id, actor, reason, detail) "
                 + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)").params(conversationId, orgId, ts(at), kind, queueId, agentId, actor, reason, detail).update();
     }

@@ -144,7 +144,8 @@ public final class AgentDesktop implements AutoCloseable {
         config.put("user", s.user().name());
         config.put("agent", s.user().agent());
         config.put("csrfToken", s.csrfToken());
-        config.put("widgets", List.of("messaging", "voice", "video"));
+        // The supervisor view too: the demo's agents may watch their queues (scope supervisor:read).
+        config.put("widgets", List.of("messaging", "voice", "video", "supervisor"));
         // "</" would end the script element the JSON sits in.
         String json = JSONObjectUtils.toJSONString(config).replace("</", "<\\/");
         String html = template("desktop/index.html")

@@ -59,7 +59,7 @@ public record DesktopSettings(int port, URI publicUrl, URI platform, String org,
                 env.getOrDefault("DESKFRAME_ORG", "demo"),
                 env.getOrDefault("DESKFRAME_CLIENT_ID", "demo-backend"),
                 env.getOrDefault("DESKFRAME_CLIENT_SECRET", DEMO_CLIENT_SECRET),
-                Arrays.stream(env.getOrDefault("DESKFRAME_SCOPES", "messaging:read messaging:write voice video presence agents:read")
+                Arrays.stream(env.getOrDefault("DESKFRAME_SCOPES", "messaging:read messaging:write voice video presence agents:read supervisor:read")
                         .trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 jwk, users, demo,
                 Duration.ofMinutes(Long.parseLong(env.getOrDefault("DESKTOP_SESSION_IDLE_MINUTES", "480").trim())));

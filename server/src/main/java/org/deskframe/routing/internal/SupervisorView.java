@@ -1,0 +1,64 @@
+package org.deskframe.routing.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.identity.Queue;
+import org.deskframe.identity.QueueDirectory;
+import org.deskframe.protocol.QueueView;
+import org.deskframe.routing.AgentStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a supervisor sees of one org's queues, read from routing's rows as they stand (the HTTP snapshot and every
+ * {@code queues} frame come from here). An agent routing has never seen counts as offline with the default capacity.
+ */
+@Component
+class SupervisorView {
+
+    private final RoutingStore store;
+    private final QueueDirectory queues;
+    private final AgentDirectory agents;
+
+    SupervisorView(RoutingStore store, QueueDirectory queues, AgentDirectory agents) {
+        this.store = store;
+        this.queues = queues;
+        this.agents = agents;
+    }
+
+    List<QueueView> queues(String orgId, Instant now) {
+        Map<String, Map<String, RoutingStore.QueueLoad>> work = new HashMap<>();
+        for (RoutingStore.QueueLoad l : store.openWorkByQueue(orgId)) {
+            work.computeIfAbsent(l.queueId(), k -> new HashMap<>()).put(l.state(), l);
+        }
+        List<QueueView> out = new ArrayList<>();
+        for (Queue q : queues.inOrg(orgId).stream().sorted(java.util.Comparator.comparing(Queue::id)).toList()) {
+            Map<String, RoutingStore.QueueLoad> byState = work.getOrDefault(q.id(), Map.of());
+            RoutingStore.QueueLoad waiting = byState.get("waiting");
+            Instant oldest = waiting == null ? null : waiting.oldestEnqueuedAt();
+            long longest = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds());
+            Map<String, Integer> byPresence = new LinkedHashMap<>();
+            for (AgentStatus s : AgentStatus.values()) byPresence.put(s.label(), 0);
+            List<QueueView.Member> members = new ArrayList<>();
+            for (String agentId : store.members(q.id())) {
+                RoutingStore.AgentRow row = store.findAgent(agentId).orElse(null);
+                String status = row == null ? AgentStatus.OFFLINE.label() : row.status().label();
+                byPresence.merge(status, 1, Integer::sum);
+                members.add(new QueueView.Member(agentId, agents.find(agentId).map(a -> a.displayName()).orElse(agentId), status,
+                        row == null ? 0 : row.load(), row == null ? RoutingStore.DEFAULT_CAPACITY : row.capacity()));
+            }
+            out.add(new QueueView(q.id(), q.name(), count(waiting), longest, oldest, count(byState.get("offered")),
+                    count(byState.get("assigned")), byPresence, members));
+        }
+        return out;
+    }
+
+    private static int count(RoutingStore.QueueLoad l) {
+        return l == null ? 0 : l.count();
+    }
+}
