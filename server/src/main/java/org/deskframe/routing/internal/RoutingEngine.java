@@ -109,12 +109,23 @@ class RoutingEngine {
      * nodes then costs the loser only its insert, never the caller's transaction.
      */
     void ensureQueue(String queueId, String orgId) {
+        // The row nearly always exists: read it on the caller's connection rather than hold that one (an arrival's
+        // transaction) while waiting for a second from the pool, which deadlocks the pool under a burst of arrivals.
+        if (store.findQueue(queueId).isPresent()) return;
         ownTx.executeWithoutResult(s -> store.ensureQueue(queueId, orgId));
     }
 
     void ensureAgent(String agentId, String orgId) {
-        Instant now = now();
-        ownTx.executeWithoutResult(s -> store.ensureAgent(agentId, orgId, now));
+        agentRow(agentId, orgId);
+    }
+
+    /** The agent's routing row, created on first use: one read when it exists. */
+    RoutingStore.AgentRow agentRow(String agentId, String orgId) {
+        return store.findAgent(agentId).orElseGet(() -> {
+            Instant now = now();
+            ownTx.executeWithoutResult(s -> store.ensureAgent(agentId, orgId, now));
+            return store.findAgent(agentId).orElseThrow();
+        });
     }
 
     // --- dispatch
