@@ -62,6 +62,7 @@ PROPS=(
   --deskframe.identity.bootstrap-admin-client-secret="$ADMIN_SECRET"
   # All customers share one origin and address here: the documented per-origin-and-address limit, raised.
   --deskframe.guest.sessions-per-minute=600000 --deskframe.guest.session-burst=10000
+  --deskframe.demo.enabled=false   # a deployment of its own: only what the driver sets up
   --spring.jmx.enabled=false
 )
 SCHEMA=""
