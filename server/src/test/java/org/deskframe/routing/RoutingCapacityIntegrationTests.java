@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.deskframe.identity.Agent;
+import org.deskframe.routing.QueueRouting.QueueConfig;
 import org.deskframe.testing.DeskframeServerTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,6 +62,37 @@ class RoutingCapacityIntegrationTests extends DeskframeServerTest {
             assertThat(max.values()).contains(CAPACITY);
         } finally {
             agents.forEach(RoutingLoad.LoadAgent::close);
+        }
+    }
+    /**
+     * Work released at once (here: a skill requirement lifted while ten conversations wait) is routed by one dispatch,
+     * several decisions per transaction; each decision must see the slots the ones before it took, so the ten are spread
+     * two per agent instead of filling the first agents up to their capacity.
+     */
+    @Test
+    void waitingWorkReleasedAtOnceIsSpreadByLoadWithinOneDispatch() {
+        RoutingFixture fx = new RoutingFixture(context, BASE);
+        String queue = fx.queue(new QueueConfig.Update(30, false, null, null, null, Set.of("nobody-has-this")));
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        List<AgentDesk> desks = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) desks.add(fx.connect(fx.agent(queue, 4), true));
+            List<String> conversations = new ArrayList<>();
+            for (int i = 0; i < 10; i++) conversations.add(fx.customerConversation(queue));
+            Supplier<Map<String, Long>> states = () -> jdbc.sql("select state, count(*) from routing_work where queue_id = ? group by state")
+                    .param(queue).query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(10).equals(states.get().get("waiting")));
+
+            fx.routing().configure("demo", queue, new QueueConfig.Update(null, null, null, null, null, Set.of()));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(10).equals(states.get().get("offered")));
+            Map<String, Long> perAgent = jdbc.sql("select agent_id, count(*) from routing_work where queue_id = ? and state = 'offered' group by agent_id")
+                    .param(queue).query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            assertThat(perAgent).as("offers per agent").hasSize(5).allSatisfy((agent, offers) -> assertThat(offers).isEqualTo(2L));
+        } finally {
+            desks.forEach(AgentDesk::close);
         }
     }
 }

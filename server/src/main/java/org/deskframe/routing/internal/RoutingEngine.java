@@ -109,12 +109,23 @@ class RoutingEngine {
      * nodes then costs the loser only its insert, never the caller's transaction.
      */
     void ensureQueue(String queueId, String orgId) {
+        // The row nearly always exists: read it on the caller's connection rather than hold that one (an arrival's
+        // transaction) while waiting for a second from the pool, which deadlocks the pool under a burst of arrivals.
+        if (store.findQueue(queueId).isPresent()) return;
         ownTx.executeWithoutResult(s -> store.ensureQueue(queueId, orgId));
     }
 
     void ensureAgent(String agentId, String orgId) {
-        Instant now = now();
-        ownTx.executeWithoutResult(s -> store.ensureAgent(agentId, orgId, now));
+        agentRow(agentId, orgId);
+    }
+
+    /** The agent's routing row, created on first use: one read when it exists. */
+    RoutingStore.AgentRow agentRow(String agentId, String orgId) {
+        return store.findAgent(agentId).orElseGet(() -> {
+            Instant now = now();
+            ownTx.executeWithoutResult(s -> store.ensureAgent(agentId, orgId, now));
+            return store.findAgent(agentId).orElseThrow();
+        });
     }
 
     // --- dispatch
@@ -128,13 +139,19 @@ class RoutingEngine {
         store.queuesOf(agentId).forEach(this::requestDispatch);
     }
 
+    /**
+     * Decisions taken in one dispatch transaction at most: under a burst of arrivals one commit (and one read of the
+     * candidates and the waiting line) serves many offers, while the queue's row lock is never held for long.
+     */
+    static final int DECISIONS_PER_TRANSACTION = 50;
+
     /** Offers (or assigns) waiting work of the queue until no one can take any more, then tells waiting customers their place. */
     void dispatchNow(String queueId) {
         if (store.findQueue(queueId).isEmpty()) return;
         while (true) {
-            Decision d = decideOne(queueId);
-            if (d == null) break;
-            notices.decided(d);
+            List<Decision> decided = decideSome(queueId);
+            decided.forEach(notices::decided);
+            if (decided.size() < DECISIONS_PER_TRANSACTION) break;
         }
         announcePositions(queueId);
     }
@@ -142,42 +159,65 @@ class RoutingEngine {
     /** What one dispatch transaction decided. */
     record Decision(WorkRow work, String agentId, boolean assigned, Instant expiresAt) {}
 
-    private Decision decideOne(String queueId) {
+    /**
+     * One transaction under the queue's lock: the waiting conversations in arrival order, each offered (or assigned) to
+     * the best candidate as the rule ranks them, up to {@link #DECISIONS_PER_TRANSACTION}. The candidates' loads are
+     * kept up to date in memory as slots are taken (exactly as a fresh read would show them), and each slot is still
+     * taken by the conditional update, so a row another node changed meanwhile only costs that candidate.
+     */
+    private List<Decision> decideSome(String queueId) {
         return tx.execute(s -> {
             store.lockQueue(queueId);
             QueueRow q = store.findQueue(queueId).orElseThrow();
             List<AssignmentRule.Candidate> candidates = new ArrayList<>(store.candidates(queueId));
-            if (candidates.isEmpty()) return null;
+            List<Decision> decided = new ArrayList<>();
             Instant now = now();
-            for (WorkRow w : store.waiting(queueId, 500)) {
-                Set<String> skills = new LinkedHashSet<>(q.requiredSkills());
-                skills.addAll(w.requiredSkills());
-                for (AssignmentRule.Candidate c : AssignmentRule.rank(candidates, skills, w.passedBy())) {
-                    if (!store.takeSlot(c.agentId(), now)) {
-                        candidates.remove(c);
-                        continue;
-                    }
-                    if (q.autoAccept()) {
-                        if (!store.assignWaiting(w.conversationId(), c.agentId(), now)) {
-                            store.releaseSlot(c.agentId(), now, false);
-                            break;
-                        }
-                        conversations.addParticipant(w.conversationId(), Participant.agent(c.agentId()));
-                        store.record(w.conversationId(), w.orgId(), now, "assigned", queueId, c.agentId(), "system", "auto_accept", null);
-                        return new Decision(w, c.agentId(), true, null);
-                    }
-                    Instant expires = now.plusSeconds(q.offerTimeoutSeconds());
-                    if (!store.offer(w.conversationId(), c.agentId(), randomId(), expires)) {
-                        store.releaseSlot(c.agentId(), now, false);
-                        break;
-                    }
-                    store.record(w.conversationId(), w.orgId(), now, "offered", queueId, c.agentId(), "system", "idle_longest",
-                            "expires " + expires);
-                    return new Decision(w, c.agentId(), false, expires);
-                }
+            for (WorkRow w : candidates.isEmpty() ? List.<WorkRow>of() : store.waiting(queueId, 500)) {
+                Decision d = decideOne(q, w, candidates, now);
+                if (d != null) decided.add(d);
+                if (decided.size() == DECISIONS_PER_TRANSACTION || candidates.isEmpty()) break;
             }
-            return null;
+            return decided;
         });
+    }
+
+    /** The waiting conversation to the best candidate who can take it, or null when none can (or it is no longer waiting). */
+    private Decision decideOne(QueueRow q, WorkRow w, List<AssignmentRule.Candidate> candidates, Instant now) {
+        Set<String> skills = new LinkedHashSet<>(q.requiredSkills());
+        skills.addAll(w.requiredSkills());
+        for (AssignmentRule.Candidate c : AssignmentRule.rank(candidates, skills, w.passedBy())) {
+            if (!store.takeSlot(c.agentId(), now)) {
+                candidates.remove(c);
+                continue;
+            }
+            // What the agent's row now says: one more slot taken, offered work just now (takeSlot sets idle_since).
+            int at = candidates.indexOf(c);
+            candidates.set(at, withLoad(c, c.load() + 1, now));
+            if (q.autoAccept()) {
+                if (!store.assignWaiting(w.conversationId(), c.agentId(), now)) {
+                    store.releaseSlot(c.agentId(), now, false);
+                    candidates.set(at, withLoad(c, c.load(), now));
+                    return null;
+                }
+                conversations.addParticipant(w.conversationId(), Participant.agent(c.agentId()));
+                store.record(w.conversationId(), w.orgId(), now, "assigned", q.queueId(), c.agentId(), "system", "auto_accept", null);
+                return new Decision(w, c.agentId(), true, null);
+            }
+            Instant expires = now.plusSeconds(q.offerTimeoutSeconds());
+            if (!store.offer(w.conversationId(), c.agentId(), randomId(), expires)) {
+                store.releaseSlot(c.agentId(), now, false);
+                candidates.set(at, withLoad(c, c.load(), now));
+                return null;
+            }
+            store.record(w.conversationId(), w.orgId(), now, "offered", q.queueId(), c.agentId(), "system", "idle_longest",
+                    "expires " + expires);
+            return new Decision(w, c.agentId(), false, expires);
+        }
+        return null;
+    }
+
+    private static AssignmentRule.Candidate withLoad(AssignmentRule.Candidate c, int load, Instant idleSince) {
+        return new AssignmentRule.Candidate(c.agentId(), c.available(), load, c.capacity(), idleSince, c.skills());
     }
 
     /** Each waiting customer's place (1 = next) and estimated wait, pushed when it changed. */
@@ -185,13 +225,17 @@ class RoutingEngine {
         List<WorkRow> waiting = store.waiting(queueId, 10_000);
         if (waiting.isEmpty()) return;
         long perPlace = secondsPerPlace(queueId);
+        record Place(WorkRow work, int position) {}
+        List<Place> changed = new ArrayList<>();
         int position = 0;
         for (WorkRow w : waiting) {
             position++;
-            if (w.announcedPosition() != null && w.announcedPosition() == position) continue;
-            store.announcePosition(w.conversationId(), position);
-            notices.queuePosition(w, position, position * perPlace);
+            if (w.announcedPosition() == null || w.announcedPosition() != position) changed.add(new Place(w, position));
         }
+        if (changed.isEmpty()) return;
+        // One commit for all of them (a backlog moves every place at once), then the pushes.
+        tx.executeWithoutResult(s -> changed.forEach(p -> store.announcePosition(p.work().conversationId(), p.position())));
+        for (Place p : changed) notices.queuePosition(p.work(), p.position(), p.position() * perPlace);
     }
 
     /** The estimated wait a place in the queue adds: the average handling time over the members serving it. */

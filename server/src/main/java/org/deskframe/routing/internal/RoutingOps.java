@@ -99,12 +99,11 @@ class RoutingOps implements SessionListener {
             return;
         }
         if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return;
-        engine.ensureAgent(a.id(), a.orgId());
-        store.connected(a.id());
+        // One read of the agent's row; a write only when a grace period is running (a reconnect), not on every handshake.
+        RoutingStore.AgentRow row = engine.agentRow(a.id(), a.orgId());
+        if (row.disconnectedAt() != null) store.connected(a.id());
         // Presence is told to the sessions that may set it (scope presence): a widget without it never asked.
-        if (session.mayReceive(org.deskframe.identity.Scope.PRESENCE)) {
-            store.findAgent(a.id()).ifPresent(row -> session.send(RoutingNotices.presenceFrame(null, row)));
-        }
+        if (session.mayReceive(Scope.PRESENCE)) session.send(RoutingNotices.presenceFrame(null, row));
         for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "offered")) {
             session.send(new ServerFrame.ConversationOffered(w.conversationId(), RoutingEngine.customerView(w), w.queueId(), w.offerExpiresAt()));
         }

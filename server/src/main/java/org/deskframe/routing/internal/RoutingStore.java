@@ -272,10 +272,8 @@ class RoutingStore {
 
     /** The queue's waiting conversations in arrival order. */
     List<WorkRow> waiting(String queueId, int limit) {
-        // Not .stream(): an unclosed stream would keep its connection.
-        List<WorkRow> rows = jdbc.sql(WORK_COLUMNS + " where queue_id = ? and state = 'waiting' order by arrival").param(queueId)
+        return jdbc.sql(WORK_COLUMNS + " where queue_id = ? and state = 'waiting' order by arrival limit ?").params(queueId, limit)
                 .query(RoutingStore::workRow).list();
-        return rows.size() <= limit ? rows : rows.subList(0, limit);
     }
 
     boolean offer(String conversationId, String agentId, String offerId, Instant expiresAt) {
@@ -367,8 +365,8 @@ class RoutingStore {
     /** Handling times (assigned to closed) of the queue's latest closed conversations, in seconds. */
     List<Long> recentHandleSeconds(String queueId, int limit) {
         return jdbc.sql("select assigned_at, closed_at from routing_work where queue_id = ? and state = 'closed' and assigned_at is not null "
-                        + "order by closed_at desc").param(queueId)
-                .query((rs, n) -> (rs.getTimestamp(2).getTime() - rs.getTimestamp(1).getTime()) / 1000).list().stream().limit(limit).toList();
+                        + "order by closed_at desc limit ?").params(queueId, limit)
+                .query((rs, n) -> (rs.getTimestamp(2).getTime() - rs.getTimestamp(1).getTime()) / 1000).list();
     }
 
     // --- audit

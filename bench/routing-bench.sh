@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Routing benchmark, on demand (docs/benchmarks.md, "Routing"). Starts its own Deskframe server from the exec jar on
+# free ports of 127.0.0.1 (embedded H2 in a temporary data dir by default; --postgres: the local PostgreSQL in a
+# schema of its own, dropped afterwards), with a deployment admin client whose secret this script generates and no
+# demo data. bench/routing/driver.mjs then sets up an organisation through the admin API (a queue, the agents, an
+# OAuth client, a messenger deployment), connects the agents and opens customers' conversations through
+# POST /api/v2/guest/sessions + the gateway at each rate. The server is stopped by its JVM's process id at the end.
+#
+#   bench/routing-bench.sh [--postgres] [driver options: --agents=50 --capacity=20 --customers=1000 --rates=10,50,100
+#                          --accept-delay-ms=1000 --warmup=200 --timeout-ms=30000]
+#
+# Every customer comes from 127.0.0.1 and one page origin, so the guest-session rate limit per origin and address
+# (deskframe.guest.sessions-per-minute / session-burst, docs/messenger.md) is raised for this deployment through those
+# settings, as an operator would for a load test; every other limit keeps its default.
+#
+# Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. one built at an older commit, to
+# compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 1g), BENCH_PROPS
+# (more server properties), BENCH_JAVA_OPTS (more JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/r.jfr).
+# Results: bench/results/<time>-routing-<db>.json (+ .log with the server's output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DB=h2
+DRIVER_ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --postgres) DB=postgres ;;
+    --help|-h) sed -n '2,19p' "$0"; exit 0 ;;
+    *) DRIVER_ARGS+=("$arg") ;;
+  esac
+done
+
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAR=${BENCH_JAR:-server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar}
+if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; then
+  echo "Building the server..."
+  bin/mvn -B -q -DskipTests -pl server -am package
+fi
+if [ ! -d bench/node_modules/ws ]; then
+  (cd bench && npm ci --no-audit --no-fund --silent)
+fi
+
+mkdir -p bench/results
+STAMP=$(date +%Y%m%d-%H%M%S)
+OUT="bench/results/$STAMP-routing-$DB"
+DATA=$(mktemp -d /tmp/deskframe-routing-bench.XXXXXX)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+PORT=$(free_port)
+GATEWAY_PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+GATEWAY="ws://127.0.0.1:$GATEWAY_PORT/api/v2/stream"
+ADMIN_ID=bench-admin
+ADMIN_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+
+PROPS=(
+  --server.port="$PORT" --server.address=127.0.0.1
+  --deskframe.gateway.port="$GATEWAY_PORT" --deskframe.gateway.address=127.0.0.1
+  --deskframe.region.public-url="$BASE"
+  --deskframe.identity.data-dir="$DATA"
+  --deskframe.identity.secret-key="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  --deskframe.identity.bootstrap-admin-client-id="$ADMIN_ID"
+  --deskframe.identity.bootstrap-admin-client-secret="$ADMIN_SECRET"
+  # All customers share one origin and address here: the documented per-origin-and-address limit, raised.
+  --deskframe.guest.sessions-per-minute=600000 --deskframe.guest.session-burst=10000
+  --deskframe.demo.enabled=false   # a deployment of its own: only what the driver sets up
+  --spring.jmx.enabled=false
+)
+SCHEMA=""
+if [ "$DB" = postgres ]; then
+  SCHEMA="routing_bench_$(date +%s)_$$"
+  psql -h 127.0.0.1 -U postgres -d test -qc "create schema $SCHEMA" >/dev/null
+  PROPS+=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA"
+          --spring.datasource.username=postgres --spring.datasource.password=)
+fi   # else the embedded default under the data dir, as an operator runs it
+
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$DATA"
+  if [ -n "$SCHEMA" ]; then PGOPTIONS='--client-min-messages=warning' psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $SCHEMA cascade" >/dev/null || true; fi
+}
+trap cleanup EXIT
+
+echo "Starting the server on $BASE ($DB; log: $OUT.log)"
+# Started directly (not through a subshell) so $! is the JVM's own process id.
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_PROPS are word lists
+"$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-1g}" ${BENCH_JAVA_OPTS:-} -jar "$JAR" "${PROPS[@]}" ${BENCH_PROPS:-} >"$OUT.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+  if curl -fsS "$BASE/actuator/health" >/dev/null 2>&1; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT.log"; tail -20 "$OUT.log"; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$BASE/actuator/health" >/dev/null || { echo "server not healthy after 120 s"; exit 1; }
+echo "Server up (JVM pid $SERVER_PID); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+timeout 1800 node bench/routing/driver.mjs --base="$BASE" --gateway="$GATEWAY" --pid="$SERVER_PID" \
+  --admin-id="$ADMIN_ID" --admin-secret="$ADMIN_SECRET" --out="$OUT.json" "${DRIVER_ARGS[@]}"
+echo "Results: $OUT.json"

@@ -1,0 +1,364 @@
+// Load driver for Deskframe's routing: customers through the real guest-session path, agents through the gateway.
+// Run through bench/routing-bench.sh, which starts the server, passes --base/--gateway/--pid and the bootstrap admin
+// client's credentials, and stops the server afterwards.
+//
+//   node driver.mjs --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream --pid=JVM_PID
+//                   --admin-id=ID --admin-secret=SECRET
+//                   [--agents=50 --capacity=20 --customers=1000 --rates=10,50,100 --accept-delay-ms=1000
+//                    --warmup=200 --timeout-ms=30000]
+//
+// Setup, all through the admin API as an operator would: organisation `bench`, queue `bench-q`, N agents with
+// capacity C who are members of it, an OAuth client for the agents' tokens (jwt-bearer), a messenger deployment on
+// the customers' origin. The agents connect (messaging widget), set themselves available and accept every offer after
+// --accept-delay-ms (a person's reaction, so the customer's socket is open by then). Then, per rate: --customers new
+// customers at a fixed arrival rate, each POST /api/v2/guest/sessions (Origin: the deployment's origin), then the
+// gateway (messenger widget), then its first message. Measured per customer:
+//   offer:  the session request sent -> conversation_offered at an agent (the conversation enters the queue with the
+//           session request: no message is needed for routing to start)
+//   joined: the agent's accept sent -> agent_joined at the customer
+//   session: the session request's round trip; first message: send -> ack (durable)
+// A customer whose offer (or agent_joined) did not come within --timeout-ms counts as lost. Between rates the agents
+// close every conversation, so each rate starts with every agent's capacity free. Bounded in count and time.
+
+import { WebSocket } from 'ws';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+  if (!m) throw new Error(`bad argument ${a}`);
+  return [m[1], m[2] ?? 'true'];
+}));
+const BASE = args.base ?? 'http://127.0.0.1:8080';
+const GATEWAY = args.gateway ?? 'ws://127.0.0.1:8090/api/v2/stream';
+const ADMIN_ID = args['admin-id'];
+const ADMIN_SECRET = args['admin-secret'];
+const N_AGENTS = Number(args.agents ?? 50);
+const CAPACITY = Number(args.capacity ?? 20);
+const N_CUSTOMERS = Number(args.customers ?? 1000);
+const RATES = (args.rates ?? '10,50,100').split(',').map(Number);
+const ACCEPT_DELAY_MS = Number(args['accept-delay-ms'] ?? 1000);
+const WARMUP = Number(args.warmup ?? 200);
+const TIMEOUT_MS = Number(args['timeout-ms'] ?? 30_000);
+const PID = args.pid ? Number(args.pid) : null;
+
+const ORG = 'bench';
+const QUEUE = 'bench-q';
+const DEPLOYMENT = 'bench-web';
+const CUSTOMER_ORIGIN = 'http://customers.bench.example';
+const DESK_ORIGIN = 'http://desk.bench.example';
+const CLIENT = 'bench-backend';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP: admin API and tokens
+
+async function call(method, path, token, body, expect = [200, 201, 204]) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function tokenRequest(clientId, secret, params) {
+  const res = await fetch(`${BASE}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(params),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+function hs256Assertion(secret, subject) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64({ alg: 'HS256', typ: 'JWT' });
+  const body = b64({ iss: CLIENT, sub: subject, aud: `${BASE}/oauth2/token`, iat: now, exp: now + 120, jti: crypto.randomUUID() });
+  return `${head}.${body}.${crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+}
+
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+/** The organisation, queue, agents, OAuth client and messenger deployment; returns the agents' ids and their tokens. */
+async function setUp() {
+  const admin = await tokenRequest(ADMIN_ID, ADMIN_SECRET, { grant_type: 'client_credentials', scope: 'admin' });
+  await call('POST', '/api/v2/admin/orgs', admin, { id: ORG, name: 'Routing bench' });
+  await call('POST', `/api/v2/admin/orgs/${ORG}/queues`, admin, { id: QUEUE, name: 'Bench queue' });
+  const ids = Array.from({ length: N_AGENTS }, (_, i) => `bench-a${String(i).padStart(3, '0')}`);
+  await pool(ids, 4, async (id) => {
+    await call('POST', `/api/v2/admin/orgs/${ORG}/agents`, admin, { username: id, displayName: `Agent ${id}` });
+    await call('PUT', `/api/v2/admin/orgs/${ORG}/agents/${id}/routing`, admin, { capacity: CAPACITY });
+    await call('PUT', `/api/v2/admin/orgs/${ORG}/queues/${QUEUE}/members/${id}`, admin);
+  });
+  const client = await call('POST', `/api/v2/admin/orgs/${ORG}/clients`, admin, {
+    clientId: CLIENT, grantTypes: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    allowedScopes: ['messaging:read', 'messaging:write', 'presence'], allowedEmbeddingOrigins: [DESK_ORIGIN],
+    capabilities: ['embed'], accessTokenTtlSeconds: 3600, forAssertions: true,
+  });
+  await call('POST', `/api/v2/admin/orgs/${ORG}/messenger-deployments`, admin, {
+    id: DEPLOYMENT, name: 'Bench messenger', allowedOrigins: [CUSTOMER_ORIGIN], queue: QUEUE, greeting: 'Hi! How can we help?',
+  });
+  const tokens = new Map();
+  await pool(ids, 4, async (id) => {
+    tokens.set(id, await tokenRequest(CLIENT, client.clientSecret, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: hs256Assertion(client.clientSecret, id),
+      scope: 'messaging:read messaging:write presence',
+    }));
+  });
+  return { ids, tokens };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gateway connections
+
+/** Opens and authenticates a gateway session; resolves with {ws, handlers, ready}. Answers the server's pings. */
+function openGateway(authenticate) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(GATEWAY, { perMessageDeflate: false });
+    const conn = { ws, handlers: new Set(), ready: null, early: [] };
+    const timer = setTimeout(() => { ws.terminate(); reject(new Error('handshake timeout')); }, 10_000);
+    ws.on('open', () => ws.send(JSON.stringify({ op: 'authenticate', id: 'auth', ...authenticate })));
+    ws.on('message', (data) => {
+      const at = nowMs();
+      const f = JSON.parse(data.toString());
+      if (f.op === 'ping') { ws.send('{"op":"pong"}'); return; }
+      if (f.op === 'ready' && !conn.ready) { clearTimeout(timer); conn.ready = f; resolve(conn); return; }
+      if (f.op === 'error' && !conn.ready) { clearTimeout(timer); reject(new Error(`${f.code}: ${f.message}`)); return; }
+      for (const h of conn.handlers) h(f, at);
+    });
+    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+function request(conn, frame, ops) {
+  return new Promise((resolve, reject) => {
+    const h = (f) => {
+      if (f.id !== frame.id) return;
+      conn.handlers.delete(h);
+      if (ops.includes(f.op)) resolve(f); else reject(new Error(JSON.stringify(f)));
+    };
+    conn.handlers.add(h);
+    conn.ws.send(JSON.stringify(frame));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statistics
+
+function pct(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function summary(samples) {
+  const s = Float64Array.from(samples).sort();
+  return { n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s.length ? s[s.length - 1] : NaN };
+}
+
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');
+
+function table(headers, rows) {
+  const all = [headers, ...rows].map((r) => r.map(String));
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
+  return [line(all[0]), `|${widths.map((w) => '-'.repeat(w + 1) + ':').join('|')}|`, ...all.slice(1).map(line)].join('\n');
+}
+
+function cpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The run
+
+/** conversation -> what happened to it; offers can arrive before the session request's answer names the conversation. */
+const offers = new Map(); // conversation -> {at, agent}
+const joined = new Map(); // conversation -> at (agent_joined at the customer)
+const accepts = new Map(); // conversation -> at (accept sent)
+const assigned = new Map(); // agent -> Set(conversation)
+let errorFrames = 0;
+const errorCodes = {};
+
+async function connectAgents(ids, tokens) {
+  const agents = [];
+  for (const id of ids) {
+    const conn = await openGateway({ token: tokens.get(id), widget: 'messaging', embedOrigin: DESK_ORIGIN });
+    conn.agent = id;
+    assigned.set(id, new Set());
+    conn.handlers.add((f, at) => {
+      if (f.op === 'conversation_offered') {
+        if (!offers.has(f.conversation)) offers.set(f.conversation, { at, agent: id });
+        setTimeout(() => {
+          accepts.set(f.conversation, nowMs());
+          conn.ws.send(JSON.stringify({ op: 'accept', id: `acc-${f.conversation}`, conversation: f.conversation }));
+        }, ACCEPT_DELAY_MS);
+      } else if (f.op === 'conversation_assigned' && f.id) {
+        assigned.get(id).add(f.conversation);
+      } else if (f.op === 'error') {
+        errorFrames++;
+        errorCodes[f.code] = (errorCodes[f.code] ?? 0) + 1;
+      }
+    });
+    await request(conn, { op: 'set_presence', id: 'p1', status: 'available' }, ['presence']);
+    agents.push(conn);
+  }
+  return agents;
+}
+
+/** One customer: session, gateway, first message. Resolves with its own figures; never throws. */
+async function customer(k, label) {
+  const c = { k, label, startedAt: nowMs() };
+  try {
+    const res = await fetch(`${BASE}/api/v2/guest/sessions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Origin: CUSTOMER_ORIGIN },
+      body: JSON.stringify({ deployment: DEPLOYMENT }),
+    });
+    const body = await res.json();
+    c.sessionMs = nowMs() - c.startedAt;
+    if (res.status !== 201) { c.failed = `session ${res.status} ${body.code ?? ''}`; return c; }
+    c.conversation = body.conversation;
+    const conn = await openGateway({ token: body.token, widget: 'messenger', embedOrigin: CUSTOMER_ORIGIN });
+    c.conn = conn;
+    c.readyAt = nowMs();
+    conn.handlers.add((f, at) => {
+      if (f.op === 'agent_joined' && !joined.has(f.conversation)) joined.set(f.conversation, at);
+      else if (f.op === 'error') { errorFrames++; errorCodes[f.code] = (errorCodes[f.code] ?? 0) + 1; }
+    });
+    const sentAt = nowMs();
+    await request(conn, { op: 'send', id: 's1', conversation: c.conversation, clientMessageId: `first-${label}-${k}`, text: 'Hello, I need help with my order.' }, ['ack']);
+    c.ackMs = nowMs() - sentAt;
+  } catch (e) {
+    c.failed = e.message;
+  }
+  return c;
+}
+
+async function runRate(rate, count, label) {
+  const cpu0 = PID ? cpuMs(PID) : NaN;
+  const load0 = loadAverage();
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  const t0 = nowMs();
+  const pending = [];
+  let started = 0;
+  while (started < count) {
+    const due = Math.min(count, Math.floor(((nowMs() - t0) / 1000) * rate) + 1);
+    while (started < due) pending.push(customer(started++, label));
+    await sleep(2);
+  }
+  const arrivalSeconds = (nowMs() - t0) / 1000;
+  const customers = await Promise.all(pending);
+  // Offers and agent_joined frames still on their way.
+  const deadline = nowMs() + TIMEOUT_MS;
+  const done = () => customers.every((c) => c.failed || (offers.has(c.conversation) && joined.has(c.conversation)));
+  while (nowMs() < deadline && !done()) await sleep(50);
+  lag.disable();
+  const cpu = PID ? cpuMs(PID) - cpu0 : NaN;
+  const load1 = loadAverage();
+  const offer = [];
+  const join = [];
+  let lostOffers = 0;
+  let lostJoins = 0;
+  let joinedBeforeReady = 0;
+  const failed = {};
+  for (const c of customers) {
+    if (c.failed) { failed[c.failed] = (failed[c.failed] ?? 0) + 1; continue; }
+    const o = offers.get(c.conversation);
+    if (o) offer.push(o.at - c.startedAt); else lostOffers++;
+    const j = joined.get(c.conversation);
+    const a = accepts.get(c.conversation);
+    if (j !== undefined && a !== undefined) join.push(j - a);
+    else if (a !== undefined) { lostJoins++; if (a < c.readyAt) joinedBeforeReady++; }
+  }
+  const perAgent = new Map();
+  for (const c of customers) {
+    const o = offers.get(c.conversation);
+    if (o) perAgent.set(o.agent, (perAgent.get(o.agent) ?? 0) + 1);
+  }
+  const spread = [...perAgent.values()];
+  return {
+    label, rate, customers: count, achievedRate: count / arrivalSeconds, failed, lostOffers, lostJoins, joinedBeforeReady,
+    offer: summary(offer), joined: summary(join),
+    session: summary(customers.filter((c) => c.sessionMs !== undefined).map((c) => c.sessionMs)),
+    firstMessageAck: summary(customers.filter((c) => c.ackMs !== undefined).map((c) => c.ackMs)),
+    offersPerAgent: { agents: spread.length, min: Math.min(...spread), max: Math.max(...spread) },
+    serverCpuMsPerCustomer: cpu / count, loadAverageBefore: load0, loadAverageAfter: load1,
+    driverLoopDelayMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+    errorFrames, errorCodes: { ...errorCodes },
+    _customers: customers,
+  };
+}
+
+/** Every agent closes what it was assigned; waits until the customers were told, so the next rate starts from zero load. */
+async function closeAll(agents, customers) {
+  const ended = new Set();
+  for (const c of customers) {
+    c.conn?.handlers.add((f) => { if (f.op === 'conversation_ended') ended.add(f.conversation); });
+  }
+  let closes = 0;
+  for (const a of agents) {
+    for (const conversation of assigned.get(a.agent)) {
+      a.ws.send(JSON.stringify({ op: 'close', id: `x-${conversation}`, conversation }));
+      closes++;
+    }
+    assigned.get(a.agent).clear();
+  }
+  const deadline = nowMs() + 60_000;
+  while (nowMs() < deadline && ended.size < closes) await sleep(50);
+  for (const c of customers) c.conn?.ws.close(1000);
+  return { closes, ended: ended.size };
+}
+
+async function main() {
+  if (!ADMIN_ID || !ADMIN_SECRET) throw new Error('--admin-id and --admin-secret are required (routing-bench.sh passes them)');
+  const { ids, tokens } = await setUp();
+  const agents = await connectAgents(ids, tokens);
+  console.log(`${N_AGENTS} agents connected and available (capacity ${CAPACITY} each), accepting after ${ACCEPT_DELAY_MS} ms`);
+  const results = [];
+  if (WARMUP > 0) {
+    const w = await runRate(50, WARMUP, 'warmup');
+    console.log(`warm-up: ${WARMUP} customers at 50/s, offer p50 ${f1(w.offer.p50)} ms, p99 ${f1(w.offer.p99)} ms`);
+    await closeAll(agents, w._customers);
+  }
+  for (const rate of RATES) {
+    const r = await runRate(rate, N_CUSTOMERS, `r${rate}`);
+    const closed = await closeAll(agents, r._customers);
+    delete r._customers;
+    r.closed = closed;
+    results.push(r);
+    console.log(`rate ${rate}/s done: offer p99 ${f1(r.offer.p99)} ms, lost ${r.lostOffers}, closed ${closed.ended}/${closed.closes}`);
+  }
+  const rows = results.map((r) => [r.rate, f1(r.achievedRate), r.offer.n, f1(r.offer.p50), f1(r.offer.p90), f1(r.offer.p99), f1(r.offer.max),
+    `${r.lostOffers}`, `${f1(r.joined.p50)} / ${f1(r.joined.p99)}`, `${r.lostJoins}`, `${f1(r.session.p50)} / ${f1(r.session.p99)}`,
+    `${f1(r.firstMessageAck.p50)} / ${f1(r.firstMessageAck.p99)}`, `${r.offersPerAgent.min}-${r.offersPerAgent.max}`,
+    f1(r.serverCpuMsPerCustomer), `${r.loadAverageBefore[0]} → ${r.loadAverageAfter[0]}`, f1(r.driverLoopDelayMs.p99),
+    Object.entries(r.failed).map(([k, v]) => `${k}:${v}`).join(' ') || '0']);
+  console.log(`${N_CUSTOMERS} customers per rate, ${N_AGENTS} agents; offer = session request sent -> conversation_offered at the agent`);
+  console.log(table(['rate /s', 'achieved /s', 'offers', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'lost', 'joined p50 / p99 ms', 'lost joined',
+    'session p50 / p99 ms', '1st msg ack p50 / p99 ms', 'offers per agent', 'server CPU ms/customer', 'load 1m', 'driver lag p99 ms', 'failed'], rows));
+  for (const a of agents) a.ws.close(1000);
+  if (args.out) fs.writeFileSync(args.out, JSON.stringify({ agents: N_AGENTS, capacity: CAPACITY, customers: N_CUSTOMERS, acceptDelayMs: ACCEPT_DELAY_MS, results }, null, 2));
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
