@@ -184,6 +184,24 @@ class AttachmentIntegrationTests extends DeskframeServerTest {
         assertThat(empty.json().get("message").asString()).contains("empty");
     }
 
+    @Test
+    void whenADeploymentsLimitsAreWrongThenRequestInvalidNamesTheFieldAndTheApiDocumentShowsBothOperations() {
+        String admin = http.clientToken("demo-admin", "admin");
+        for (var bad : java.util.List.of(Map.of("maxBytes", 0), Map.of("maxBytes", 200L * 1024 * 1024),
+                Map.of("allowedTypes", java.util.List.of("Image/PNG")))) {
+            Reply r = http.send("POST", AttachmentFixture.DEPLOYMENTS, admin, tools.jackson.databind.json.JsonMapper.builder().build()
+                    .writeValueAsString(Map.of("id", "att-bad-" + System.nanoTime() % 100000, "name", "x",
+                            "allowedOrigins", java.util.List.of("https://bad.example"), "queue", "demo-support", "attachments", bad)));
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("code").asString()).isEqualTo("request.invalid");
+            assertThat(r.json().get("message").asString()).contains("attachments.");
+        }
+        JsonNode paths = http.get("/v3/api-docs", null).json().get("paths");
+        assertThat(paths.get("/api/v2/conversations/{id}/attachments").get("post").get("operationId").asString()).isEqualTo("sendAttachment");
+        assertThat(paths.get("/api/v2/conversations/{id}/attachments/{attachmentId}").get("get").get("operationId").asString())
+                .isEqualTo("getAttachment");
+    }
+
     private long lastSeq(AttachmentFixture.Chat chat) {
         return http.get("/api/v2/conversations/" + chat.conversation() + "/messages", chat.agentToken()).json().get("lastSeq").asLong();
     }

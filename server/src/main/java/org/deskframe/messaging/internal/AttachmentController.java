@@ -51,7 +51,8 @@ class AttachmentController {
     }
 
     @PostMapping(path = "/{id}/attachments", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Send a file (multipart part 'file'; optional clientMessageId and text): stored, then posted as a "
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "Stored and posted")
+    @Operation(operationId = "sendAttachment", summary = "Send a file (multipart part 'file'; optional clientMessageId and text): stored, then posted as a "
             + "message that refers to it. Its type is sniffed from the bytes; too large: 413 attachment.too_large, a type "
             + "not allowed: 415 attachment.type_not_allowed")
     ResponseEntity<Map<String, Object>> upload(@Parameter(hidden = true) VerifiedToken token, @PathVariable String id,
@@ -69,7 +70,7 @@ class AttachmentController {
     }
 
     @GetMapping("/{id}/attachments/{attachmentId}")
-    @Operation(summary = "The file's bytes, to the conversation's participants only (anyone else: 404), as a download "
+    @Operation(operationId = "getAttachment", summary = "The file's bytes, to the conversation's participants only (anyone else: 404), as a download "
             + "with its sniffed type, nosniff and a sandbox CSP")
     ResponseEntity<Resource> download(@Parameter(hidden = true) VerifiedToken token, @PathVariable String id,
                                       @PathVariable String attachmentId) {
