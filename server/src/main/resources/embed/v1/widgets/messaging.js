@@ -243,7 +243,7 @@ function onMessage(m) {
     sendReceipt(conv, 'delivered', m.seq);
   }
   bridge.event('message', {conversation: m.conversation, seq: m.seq, sender: m.sender, text: m.text, sentAt: m.sentAt,
-    clientMessageId: m.clientMessageId, own, lost: Boolean(m.lost)});
+    clientMessageId: m.clientMessageId, own, lost: Boolean(m.lost), ...(m.attachment ? {attachment: m.attachment} : {})});
   renderList();
   if (state.selected === conv.id) renderTranscript();
 }

@@ -41,14 +41,9 @@ final class ContentRules {
         return name.isEmpty() || name.equals(".") || name.equals("..") ? "file" : name;
     }
 
-    /** The type of the bytes, with {@code name} as a hint; {@code content} must support mark/reset. */
-    static String sniff(InputStream content, String name) throws IOException {
-        return detect(content, name).getBaseType().toString();
-    }
-
     /**
      * The sniffed type if the file may be kept under {@code limits}; else {@code attachment.type_not_allowed} with
-     * the reason. {@code setting} names where the sender's list is configured.
+     * the reason. {@code setting} names where the sender's list is configured; {@code content} must support mark/reset.
      */
     static String judge(InputStream content, String name, AttachmentLimits limits, String setting) throws IOException {
         content.mark(TYPES.getMinLength() + 1);
