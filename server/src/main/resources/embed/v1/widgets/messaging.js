@@ -545,7 +545,7 @@ function renderShell() {
       if (file && state.selected) sendFile(state.selected, file);
     }}),
     h('button', {id: 'df-attach', type: 'button', class: 'df-attach', 'aria-label': 'Attach a file', title: 'Attach a file',
-      onclick: () => document.getElementById('df-attach-file')?.click()}, '📎 File')),
+      onclick: () => document.getElementById('df-attach-file')?.click()}, 'Attach a file')),
   h('button', {id: 'df-send', type: 'submit', class: 'df-send'}, 'Send'));
 
   app.replaceChildren(h('div', {id: 'df-shell', class: 'df-shell'},

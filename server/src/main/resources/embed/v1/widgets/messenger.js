@@ -32,7 +32,7 @@ const sendButton = h('button', {type: 'submit', class: 'df-send', disabled: true
 const fileInput = h('input', {type: 'file', class: 'df-m-file', hidden: true, tabindex: '-1', 'aria-hidden': 'true',
   accept: 'image/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv'});
 const attachButton = h('button', {type: 'button', class: 'df-m-attach', 'aria-label': 'Attach a file', title: 'Attach a file',
-  disabled: true, onclick: () => fileInput.click()}, '📎');
+  disabled: true, onclick: () => fileInput.click()}, 'Attach');
 const uploadStatus = h('p', {class: 'df-m-upload', 'aria-live': 'polite'});
 const composer = h('form', {class: 'df-m-composer', 'aria-label': 'Write a message'}, attachButton, fileInput, textarea, sendButton);
 const ended = h('div', {class: 'df-m-ended', hidden: true, role: 'region', 'aria-label': 'Conversation ended'});
@@ -294,7 +294,8 @@ function sendFile(file) {
     uploadStatus.setAttribute('role', 'alert');
     uploadStatus.replaceChildren(h('span', {class: 'df-m-failed'}, `${e.message || 'The file was not sent.'} `),
       e.hint ? h('span', {class: 'df-m-hint'}, e.hint) : null,
-      e.code ? h('code', {class: 'df-m-code'}, ` ${e.code}`) : null);
+      e.code ? h('code', {class: 'df-m-code'}, ` ${e.code}`) : null,
+      h('button', {type: 'button', class: 'df-m-dismiss', onclick: () => { uploadStatus.replaceChildren(); attachButton.focus(); }}, 'Dismiss'));
   });
 }
 
