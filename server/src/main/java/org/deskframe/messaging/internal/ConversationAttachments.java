@@ -129,6 +129,8 @@ class ConversationAttachments {
             appended = conversationLog.append(c, m.participant(), cmid, body, attachment).join();
         } catch (CompletionException e) {
             discard(id);
+            // A refusal the log decided (its own catalogue code) reaches the sender as it is; anything else is the log going away.
+            if (e.getCause() instanceof ProblemException refused) throw refused;
             throw ProblemException.of(ErrorCode.SERVER_RESTARTING, Map.of());
         }
         if (appended.duplicate()) {
