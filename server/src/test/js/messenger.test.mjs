@@ -33,6 +33,13 @@ test('customerToken takes a string or a function, and refuses anything else', as
   await assert.rejects(customerToken({token: 42}), /customer.token must be a string/);
 });
 
+test('eventFor passes a message\'s attachment on, and adds none to a message without one', () => {
+  const file = {id: 'att_1', name: 'a.png', type: 'image/png', size: 12};
+  assert.deepEqual(eventFor({op: 'message', conversation: 'c1', seq: 4, text: '', sender: {kind: 'agent', id: 'agent1'},
+    attachment: file}, 'g_1').detail.attachment, file);
+  assert.equal('attachment' in eventFor({op: 'message', conversation: 'c1', seq: 5, text: 'x', sender: {kind: 'agent', id: 'agent1'}}, 'g_1').detail, false);
+});
+
 test('eventFor maps messages, typing and routing pushes to the messenger events', () => {
   const own = eventFor({op: 'message', conversation: 'c1', seq: 2, text: 'hi', sender: {kind: 'customer', id: 'g_1'}}, 'g_1');
   assert.equal(own.type, 'message');

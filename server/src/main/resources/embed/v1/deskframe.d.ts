@@ -106,6 +106,8 @@ export interface MessageView {
    * number stays taken, so no other message ever gets it (docs/protocol.md, "Lost messages").
    */
   lost: boolean;
+  /** The file the message carries, when it carries one (docs/messenger.md, "Attachments"). */
+  attachment?: { id: string; name: string; type: string; size: number };
 }
 
 export type DeskframeEvent =

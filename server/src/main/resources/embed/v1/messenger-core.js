@@ -53,7 +53,8 @@ export function eventFor(frame, me) {
   switch (frame && frame.op) {
     case 'message':
       return {type: 'message', detail: {conversation: frame.conversation, seq: frame.seq, text: frame.text,
-        sender: frame.sender, own: !!frame.sender && frame.sender.kind === 'customer' && frame.sender.id === me, sentAt: frame.sentAt}};
+        sender: frame.sender, own: !!frame.sender && frame.sender.kind === 'customer' && frame.sender.id === me, sentAt: frame.sentAt,
+        ...(frame.attachment ? {attachment: frame.attachment} : {})}};
     case 'typing':
       if (frame.participant && frame.participant.kind === 'customer') return null;
       return {type: 'typing', detail: {conversation: frame.conversation, participant: frame.participant}};

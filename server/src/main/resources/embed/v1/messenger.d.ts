@@ -2,6 +2,9 @@
 
 export type MessengerState = 'starting' | 'prechat' | 'connecting' | 'ready' | 'ended' | 'error' | 'destroyed';
 
+/** A message's file: fetch it from /api/v2/conversations/{conversation}/attachments/{id} with the bearer token. */
+export interface AttachmentView { id: string; name: string; type: string; size: number }
+
 /** A catalogue problem: code, message and hint (docs/errors.md). */
 export interface MessengerError {
   code: string;
@@ -24,7 +27,9 @@ export interface Participant {
 export interface MessengerEvents {
   ready: {conversation: string; customer?: {id: string; name?: string | null; email?: string | null; verified: boolean}};
   error: MessengerError;
-  message: {conversation: string; seq: number; text: string; sender: Participant; own: boolean; sentAt?: string};
+  message: {conversation: string; seq: number; text: string; sender: Participant; own: boolean; sentAt?: string;
+    /** The file the message carries (docs/messenger.md, "Attachments"): id, name, sniffed type, size in bytes. */
+    attachment?: AttachmentView};
   agentJoined: {conversation: string; agent: {id: string; displayName: string}};
   queuePosition: {conversation: string; position: number; estimatedWaitSeconds?: number};
   typing: {conversation: string; participant: Participant};

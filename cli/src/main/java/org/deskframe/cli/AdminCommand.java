@@ -282,6 +282,10 @@ final class AdminCommand {
             String jwksUrl;
             @Option(names = "--secret-env", paramLabel = "VAR", description = "Verify customer tokens (HS256) with the secret in this environment variable (never on the command line).")
             String secretEnv;
+            @Option(names = "--attachment-max-bytes", paramLabel = "BYTES", description = "The largest file a customer may send (default: the platform's).")
+            Long attachmentMaxBytes;
+            @Option(names = "--attachment-types", split = ",", paramLabel = "TYPE", description = "Content types customers may send, as sniffed from the bytes (image/png, image/*, ...; default: the platform's).")
+            java.util.List<String> attachmentTypes;
 
             @Override
             public Integer call() {
@@ -297,6 +301,12 @@ final class AdminCommand {
                     if (jwksUrl != null) v.put("jwksUrl", jwksUrl);
                     if (secretEnv != null) v.put("secret", System.getenv(secretEnv));
                     body.put("verification", v);
+                }
+                if (attachmentMaxBytes != null || attachmentTypes != null) {
+                    java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+                    a.put("maxBytes", attachmentMaxBytes);
+                    a.put("allowedTypes", attachmentTypes);
+                    body.put("attachments", a);
                 }
                 return connection.call(spec, "POST", org.path(), PlatformHttp.JSON.writeValueAsString(body), COLUMNS);
             }

@@ -372,6 +372,15 @@ class DoctorIntegrationTests {
                 "--name", "x", "--origin", "https://cli.example/path", "--queue", "demo-support"}, auth));
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.err()).contains("request.invalid").contains("allowedOrigins");
+        Run limited = deskframe(concat(new String[]{"admin", "messenger-deployments", "create", "--org", "demo", "--id", "cli-files",
+                "--name", "CLI files", "--origin", "https://cli.example", "--queue", "demo-support",
+                "--attachment-max-bytes", "5242880", "--attachment-types", "image/*,application/pdf", "--json"}, auth));
+        assertThat(limited.exitCode()).as(limited.all()).isZero();
+        assertThat(limited.out()).containsPattern("\"maxBytes\"\\s*:\\s*5242880").contains("image/*").contains("application/pdf");
+        Run badType = deskframe(concat(new String[]{"admin", "messenger-deployments", "create", "--org", "demo", "--id", "cli-files2",
+                "--name", "x", "--origin", "https://cli.example", "--queue", "demo-support", "--attachment-types", "PNG"}, auth));
+        assertThat(badType.exitCode()).isEqualTo(1);
+        assertThat(badType.err()).contains("request.invalid").contains("attachments.allowedTypes: 'PNG'");
         Run deleted = deskframe(concat(new String[]{"admin", "messenger-deployments", "delete", "--org", "demo", "--id", "cli-web"}, auth));
         assertThat(deleted.exitCode()).as(deleted.all()).isZero();
     }

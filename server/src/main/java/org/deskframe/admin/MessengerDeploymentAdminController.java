@@ -122,7 +122,8 @@ class MessengerDeploymentAdminController {
             throw invalid("verification needs secret (HS256) or jwksUrl (RS256/ES256); leave verification out for anonymous guests only");
         }
         return new MessengerDeployments.Definition(id, b.name(), b.allowedOrigins(), b.queue(), b.greeting(), hours(b.businessHours()),
-                b.offlineMessage(), b.prechatFields(), v == null ? null : v.secret(), v == null ? null : v.jwksUrl(), keepSecret);
+                b.offlineMessage(), b.prechatFields(), v == null ? null : v.secret(), v == null ? null : v.jwksUrl(), keepSecret,
+                b.attachments() == null ? null : new MessengerDeployment.Attachments(b.attachments().maxBytes(), b.attachments().allowedTypes()));
     }
 
     private static BusinessHours hours(Hours h) {
@@ -162,7 +163,12 @@ class MessengerDeploymentAdminController {
                           Hours businessHours,
                           @Size(max = 2000) String offlineMessage,
                           @Schema(description = "which of name, email the messenger asks first") List<String> prechatFields,
-                          Verification verification) {}
+                          Verification verification,
+                          @Schema(description = "limits of customers' uploads; left out: the platform's") Attachments attachments) {}
+
+    record Attachments(@Schema(description = "largest file in bytes (at most 104857600); null: the platform's", example = "5242880") Long maxBytes,
+                       @Schema(description = "content types accepted, as sniffed from the bytes; type/* for a family; null: the platform's",
+                               example = "[\"image/*\", \"application/pdf\"]") List<String> allowedTypes) {}
 
     record Hours(@Schema(example = "Europe/Berlin") String timeZone, List<Period> periods) {}
 
@@ -174,13 +180,14 @@ class MessengerDeploymentAdminController {
 
     record DeploymentView(String id, String orgId, String name, List<String> allowedOrigins, String queue, String greeting,
                           Hours businessHours, String offlineMessage, List<String> prechatFields, VerificationView verification,
-                          String createdAt, String updatedAt) {
+                          String createdAt, String updatedAt, Attachments attachments) {
         static DeploymentView of(MessengerDeployment d) {
             Hours h = d.businessHours() == null ? null : new Hours(d.businessHours().timeZone().getId(), d.businessHours().periods().stream()
                     .map(p -> new Period(p.day().name(), p.opens().toString(), p.closes().toString())).toList());
             VerificationView v = d.verification() == null ? null : new VerificationView(d.verification().kind(), d.verification().jwksUrl());
             return new DeploymentView(d.id(), d.orgId(), d.name(), d.allowedOrigins().stream().sorted().toList(), d.queueId(), d.greeting(),
-                    h, d.offlineMessage(), d.prechatFields(), v, d.createdAt().toString(), d.updatedAt().toString());
+                    h, d.offlineMessage(), d.prechatFields(), v, d.createdAt().toString(), d.updatedAt().toString(),
+                    new Attachments(d.attachments().maxBytes(), d.attachments().allowedTypes()));
         }
     }
 

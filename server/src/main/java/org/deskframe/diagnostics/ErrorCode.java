@@ -306,6 +306,19 @@ public enum ErrorCode {
             "The conversation attributes are refused: {reason}.",
             "Name attributes with lower-case letters, digits, '.', '_' or '-' (at most 64 characters), keep each value at most 500 characters and pass at most 20 per conversation."),
     // --- end staples ---
+    // attachments (docs/messenger.md, "Attachments")
+    /** An uploaded file is larger than the limit that applies to its sender. */
+    ATTACHMENT_TOO_LARGE("attachment.too_large", 413, 4390,
+            "The file '{file}' is larger than {limit} bytes, the limit for {who}; nothing was stored.",
+            "Send a file of at most {limit} bytes (compress or split it); the limit is set by {setting}."),
+    /** An uploaded file's content (sniffed from its bytes, never the declared type) is not allowed. */
+    ATTACHMENT_TYPE_NOT_ALLOWED("attachment.type_not_allowed", 415, 4391,
+            "The file '{file}' is refused: {reason}; nothing was stored.",
+            "Send one of the allowed types ({allowed}); the type is read from the file's bytes, so renaming a file does not change it. The list is set by {setting}."),
+    /** The attachment store cannot take or give files (not configured, not writable, or failing). */
+    ATTACHMENT_UNAVAILABLE("attachment.unavailable", 503, 4012,
+            "Attachments cannot be stored or read right now ({reason}).",
+            "Retry later; if it persists, the operator should check deskframe.messaging.attachments.directory (it must be a writable directory) and the server log."),
     // routing (docs/routing.md)
     /** set_presence named a status an agent cannot set. */
     PRESENCE_INVALID("presence.invalid", 400, 4360,

@@ -71,6 +71,15 @@ class ProblemAdvice {
         }
     }
 
+    /** A body of a type the endpoint does not take (JSON to the multipart upload, say): named, with what it takes. */
+    @ExceptionHandler(org.springframework.web.HttpMediaTypeNotSupportedException.class)
+    void unsupportedBody(org.springframework.web.HttpMediaTypeNotSupportedException e, HttpServletResponse response) throws IOException {
+        String takes = e.getSupportedMediaTypes().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "));
+        HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the body's Content-Type "
+                + (e.getContentType() == null ? "(none)" : e.getContentType().toString()) + " is not accepted here; send "
+                + (takes.isEmpty() ? "another type" : takes))));
+    }
+
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
     void badParameter(Exception e, HttpServletResponse response) throws IOException {
         HttpProblems.write(response, Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", e.getMessage())));

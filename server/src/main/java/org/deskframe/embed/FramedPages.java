@@ -17,11 +17,14 @@ final class FramedPages {
 
     private FramedPages() {}
 
-    /** The page may connect to its own origin (history API) and to the gateway, nowhere else. */
+    /**
+     * The page may connect to its own origin (history and attachments API) and to the gateway, nowhere else; images
+     * also from blob: URLs (attachments fetched with the token, shown without a token in any URL).
+     */
     static String policy(String streamUrl, String frameAncestors) {
         java.net.URI stream = java.net.URI.create(streamUrl);
         String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' " + gatewayOrigin
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' " + gatewayOrigin
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
     }
 

@@ -16,13 +16,33 @@ import java.util.Set;
 public record MessengerDeployment(String id, String orgId, String name, Set<String> allowedOrigins, String queueId,
                                   String greeting, BusinessHours businessHours, String offlineMessage,
                                   List<String> prechatFields, Verification verification, Instant createdAt,
-                                  Instant updatedAt) {
+                                  Instant updatedAt, Attachments attachments) {
 
     public static final List<String> PRECHAT_FIELDS = List.of("name", "email");
 
     public MessengerDeployment {
         allowedOrigins = Set.copyOf(allowedOrigins);
         prechatFields = prechatFields == null ? List.of() : List.copyOf(prechatFields);
+        if (attachments == null) attachments = Attachments.PLATFORM;
+    }
+
+    public MessengerDeployment(String id, String orgId, String name, Set<String> allowedOrigins, String queueId,
+                               String greeting, BusinessHours businessHours, String offlineMessage,
+                               List<String> prechatFields, Verification verification, Instant createdAt, Instant updatedAt) {
+        this(id, orgId, name, allowedOrigins, queueId, greeting, businessHours, offlineMessage, prechatFields, verification,
+                createdAt, updatedAt, Attachments.PLATFORM);
+    }
+
+    /**
+     * The limits of customers' uploads: the largest file in bytes, and the content types (sniffed from the bytes;
+     * {@code type/*} a family). A null part: the platform's ({@code deskframe.messaging.attachments.*}).
+     */
+    public record Attachments(Long maxBytes, List<String> allowedTypes) {
+        public static final Attachments PLATFORM = new Attachments(null, null);
+
+        public Attachments {
+            allowedTypes = allowedTypes == null || allowedTypes.isEmpty() ? null : List.copyOf(allowedTypes);
+        }
     }
 
     public boolean allows(String origin) {

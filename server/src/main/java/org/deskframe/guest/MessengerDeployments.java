@@ -27,5 +27,14 @@ public interface MessengerDeployments {
      */
     record Definition(String id, String name, List<String> allowedOrigins, String queueId, String greeting,
                       BusinessHours businessHours, String offlineMessage, List<String> prechatFields,
-                      String verificationSecret, String verificationJwksUrl, boolean keepSecret) {}
+                      String verificationSecret, String verificationJwksUrl, boolean keepSecret,
+                      MessengerDeployment.Attachments attachments) {
+
+        public Definition(String id, String name, List<String> allowedOrigins, String queueId, String greeting,
+                          BusinessHours businessHours, String offlineMessage, List<String> prechatFields,
+                          String verificationSecret, String verificationJwksUrl, boolean keepSecret) {
+            this(id, name, allowedOrigins, queueId, greeting, businessHours, offlineMessage, prechatFields, verificationSecret,
+                    verificationJwksUrl, keepSecret, null);
+        }
+    }
 }

@@ -17,7 +17,13 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  */
 public interface ConversationLog {
-    CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text);
+    default CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text) {
+        return append(conversation, sender, clientMessageId, text, null);
+    }
+
+    /** As above, for a message that carries a stored {@code attachment} (null: none). */
+    CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text,
+                                       Attachment attachment);
 
     List<Message> read(String conversationId, long after, int limit);
 

@@ -17,7 +17,11 @@ public final class ConversationViews {
 
     public static MessageView of(Message m) {
         return new MessageView(m.conversationId(), m.seq(), m.clientMessageId(), of(m.sender()), m.text(), m.sentAt(),
-                m.lost() ? Boolean.TRUE : null);
+                m.lost() ? Boolean.TRUE : null, attachment(m.attachment()));
+    }
+
+    public static org.deskframe.protocol.AttachmentView attachment(Attachment a) {
+        return a == null ? null : new org.deskframe.protocol.AttachmentView(a.id(), a.name(), a.contentType(), a.size());
     }
 
     public static ConversationView of(Conversation c) {

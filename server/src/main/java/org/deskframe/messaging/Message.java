@@ -5,13 +5,18 @@ import java.time.Instant;
 /**
  * A durable message: its place ({@code seq}) in its conversation is final once acknowledged. A {@code lost} one is the
  * placeholder for a sequence number whose message the storage lost (sent by {@link Participant#SYSTEM}, no text): the
- * number stays taken, so no other message ever gets it.
+ * number stays taken, so no other message ever gets it. {@code attachment} is set when the message carries a file.
  */
 public record Message(String conversationId, long seq, String clientMessageId, Participant sender, String text,
-                     Instant sentAt, boolean lost) {
+                     Instant sentAt, boolean lost, Attachment attachment) {
+
+    public Message(String conversationId, long seq, String clientMessageId, Participant sender, String text, Instant sentAt,
+                   boolean lost) {
+        this(conversationId, seq, clientMessageId, sender, text, sentAt, lost, null);
+    }
 
     public Message(String conversationId, long seq, String clientMessageId, Participant sender, String text, Instant sentAt) {
-        this(conversationId, seq, clientMessageId, sender, text, sentAt, false);
+        this(conversationId, seq, clientMessageId, sender, text, sentAt, false, null);
     }
 
     /** The placeholder that keeps {@code seq} taken after its message was lost by the storage. */

@@ -78,20 +78,25 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     }
 
     /**
-     * A guest token (a customer's, scope {@code guest}) reaches the history of its own conversations and the ICE
-     * servers for its calls, and nothing else of the API: every other path answers exactly what a path that does not exist answers, so a guest learns nothing
-     * of the agent and admin APIs (not even that they exist).
+     * A guest token (a customer's, scope {@code guest}) reaches the history and the attachments of its own
+     * conversations and the ICE servers for its calls, and nothing else of the API: every other path answers exactly
+     * what a path that does not exist answers, so a guest learns nothing of the agent and admin APIs (not even that
+     * they exist).
      */
     static final class GuestConfinement extends org.springframework.web.filter.OncePerRequestFilter {
         private static final java.util.regex.Pattern OPEN_TO_GUESTS = java.util.regex.Pattern.compile(
-                "/api/v2/conversations/[^/]+/messages|/api/v2/calls/ice-servers");
+                "/api/v2/conversations/[^/]+/(messages|attachments/[^/]+)|/api/v2/calls/ice-servers");
+        private static final java.util.regex.Pattern GUESTS_POST = java.util.regex.Pattern.compile(
+                "/api/v2/conversations/[^/]+/attachments");
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
                                         jakarta.servlet.FilterChain chain) throws jakarta.servlet.ServletException, java.io.IOException {
             if (request.getAttribute(VERIFIED) instanceof VerifiedToken t && t.isGuestToken()) {
                 String path = request.getRequestURI().substring(request.getContextPath().length());
-                if (!("GET".equals(request.getMethod()) && OPEN_TO_GUESTS.matcher(path).matches())) {
+                boolean open = "GET".equals(request.getMethod()) ? OPEN_TO_GUESTS.matcher(path).matches()
+                        : "POST".equals(request.getMethod()) && GUESTS_POST.matcher(path).matches();
+                if (!open) {
                     HttpProblems.write(response, Problem.of(ErrorCode.NOT_FOUND, Map.of("resource", "Path '" + path + "'")));
                     return;
                 }

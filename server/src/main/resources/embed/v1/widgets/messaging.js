@@ -6,6 +6,7 @@ import {byLastActivity, earlierPage, linkSegments, othersPositions, participantN
 import {Op} from '../ops.js';
 import {WidgetBridge} from './bridge.js';
 import {applyTheme, errorPanel, h} from './dom.js';
+import {attachmentView, uploadAttachment} from './attachments.js';
 import {GatewaySession} from './gateway.js';
 
 const PAGE = 50;
@@ -242,7 +243,7 @@ function onMessage(m) {
     sendReceipt(conv, 'delivered', m.seq);
   }
   bridge.event('message', {conversation: m.conversation, seq: m.seq, sender: m.sender, text: m.text, sentAt: m.sentAt,
-    clientMessageId: m.clientMessageId, own, lost: Boolean(m.lost)});
+    clientMessageId: m.clientMessageId, own, lost: Boolean(m.lost), ...(m.attachment ? {attachment: m.attachment} : {})});
   renderList();
   if (state.selected === conv.id) renderTranscript();
 }
@@ -306,6 +307,23 @@ function push(clientMessageId) {
     state.pending.delete(clientMessageId);
     notice(`Not sent: ${e.message} ${e.hint || ''}`);
     renderTranscript();
+  });
+}
+
+/** Sends a file to `conversation`; its message arrives like any other (from the reply or the gateway, whichever is first). */
+function sendFile(conversation, file) {
+  const status = document.getElementById('df-upload');
+  status.removeAttribute('role');
+  status.replaceChildren(`Sending ${file.name}…`);
+  const clientMessageId = (crypto.randomUUID && crypto.randomUUID()) || `f-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  uploadAttachment(conversation, gateway.token, file, {clientMessageId}).then(r => {
+    status.replaceChildren();
+    onMessage(r.message);
+  }, e => {
+    status.setAttribute('role', 'alert');
+    status.replaceChildren(h('span', {class: 'df-upload-error'}, `Not sent: ${e.message || 'the file was refused.'} `),
+      e.hint ? h('span', {class: 'df-upload-hint'}, e.hint) : null,
+      e.code ? h('code', {}, ` ${e.code}`) : null);
   });
 }
 
@@ -519,7 +537,15 @@ function renderShell() {
       h('option', {value: ''}, 'Canned responses…')),
     h('label', {class: 'df-note-mode'},
       h('input', {id: 'df-note-mode', type: 'checkbox', onchange: () => renderComposer()}),
-      ' Internal note (agents only)')),
+      ' Internal note (agents only)'),
+    // The file input stays hidden; the labelled button opens it.
+    h('input', {id: 'df-attach-file', type: 'file', hidden: true, tabindex: '-1', 'aria-hidden': 'true', onchange: e => {
+      const file = e.target.files && e.target.files[0];
+      e.target.value = '';
+      if (file && state.selected) sendFile(state.selected, file);
+    }}),
+    h('button', {id: 'df-attach', type: 'button', class: 'df-attach', 'aria-label': 'Attach a file', title: 'Attach a file',
+      onclick: () => document.getElementById('df-attach-file')?.click()}, 'Attach a file')),
   h('button', {id: 'df-send', type: 'submit', class: 'df-send'}, 'Send'));
 
   app.replaceChildren(h('div', {id: 'df-shell', class: 'df-shell'},
@@ -543,6 +569,7 @@ function renderShell() {
         h('ol', {id: 'df-transcript', class: 'df-transcript'})),
       h('p', {id: 'df-typing', class: 'df-typing', 'aria-live': 'polite'}),
       h('p', {id: 'df-composer-reason', class: 'df-composer-reason'}),
+      h('p', {id: 'df-upload', class: 'df-upload', 'aria-live': 'polite'}),
       composer),
     h('p', {id: 'df-notice', class: 'df-notice', role: 'status', 'aria-live': 'polite', hidden: true})));
   renderComposer();
@@ -565,6 +592,8 @@ function renderComposer() {
     conv ? '' : 'Select or start a conversation to write a message.', over || ''].filter(Boolean).join(' ');
   box.disabled = !conv || !!over;
   send.disabled = !conv || !!over;
+  const attach = document.getElementById('df-attach');
+  if (attach) attach.disabled = !conv || !!over;
   renderRoutingActions();
   reason.textContent = why;
   reason.hidden = !why;
@@ -668,7 +697,8 @@ function messageItem(conv, m, others) {
   const sentAt = new Date(m.sentAt);
   return h('li', {class: `df-message ${own ? 'df-own' : 'df-theirs'}`, dataset: {seq: m.seq}},
     h('span', {class: own ? 'df-sender df-visually-hidden' : 'df-sender'}, own ? 'You' : senderName(m.sender)),
-    h('span', {class: 'df-text'}, ...textNodes(m.text)),
+    m.text ? h('span', {class: 'df-text'}, ...textNodes(m.text)) : null,
+    m.attachment ? attachmentView(conv.id, m.attachment, () => gateway.token) : null,
     h('time', {class: 'df-time', datetime: m.sentAt}, sentAt.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
     receipt ? receiptLabel(receipt, receipt === 'sent' ? null : readersText(others, receipt)) : null);
 }

@@ -5,6 +5,7 @@
 import {WidgetBridge} from './bridge.js';
 import {GatewaySession} from './gateway.js';
 import {applyTheme, errorPanel, h} from './dom.js';
+import {attachmentView, uploadAttachment} from './attachments.js';
 import {Op} from '../ops.js';
 import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, waitText} from '../messenger-core.js';
 
@@ -28,7 +29,13 @@ const typing = h('p', {class: 'df-m-typing', 'aria-live': 'polite'});
 const textarea = h('textarea', {class: 'df-m-input', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Message',
   placeholder: 'Write a message…', rows: '2', disabled: true});
 const sendButton = h('button', {type: 'submit', class: 'df-send', disabled: true}, 'Send');
-const composer = h('form', {class: 'df-m-composer', 'aria-label': 'Write a message'}, textarea, sendButton);
+// The file input stays hidden; the labelled button opens it, so the keyboard reaches one control with a clear name.
+const fileInput = h('input', {type: 'file', class: 'df-m-file', hidden: true, tabindex: '-1', 'aria-hidden': 'true',
+  accept: 'image/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv'});
+const attachButton = h('button', {type: 'button', class: 'df-m-attach', 'aria-label': 'Attach a file', title: 'Attach a file',
+  disabled: true, onclick: () => fileInput.click()}, 'Attach');
+const uploadStatus = h('p', {class: 'df-m-upload', 'aria-live': 'polite'});
+const composer = h('form', {class: 'df-m-composer', 'aria-label': 'Write a message'}, attachButton, fileInput, textarea, sendButton);
 const ended = h('div', {class: 'df-m-ended', hidden: true, role: 'region', 'aria-label': 'Conversation ended'});
 const errorBox = h('div', {class: 'df-m-error'});
 const body = h('div', {class: 'df-m-body'}, earlier, log, typing);
@@ -37,10 +44,15 @@ function mount(...children) {
   app.replaceChildren(...children);
   app.removeAttribute('aria-busy');
 }
-mount(header, errorBox, body, ended, composer);
+mount(header, errorBox, body, ended, uploadStatus, composer);
 status.textContent = bridge.embedded ? 'Connecting…' : 'This chat opens on the site that embeds it (new Messenger({...})).';
 
 composer.addEventListener('submit', e => { e.preventDefault(); submit(); });
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files && fileInput.files[0];
+  fileInput.value = '';
+  if (file) sendFile(file);
+});
 // Keys pressed in this frame never reach the customer's page: Escape is passed on (it closes a floating panel).
 document.addEventListener('keydown', e => { if (e.key === 'Escape') bridge.post({type: 'escape'}); });
 textarea.addEventListener('keydown', e => {
@@ -172,7 +184,7 @@ function addMessage(m) {
     state.bySeq.set(m.seq, pending);
     return;
   }
-  const li = entry(m.sender, m.text, m.sentAt, own);
+  const li = entry(m.sender, m.text, m.sentAt, own, m.attachment);
   li.dataset.seq = String(m.seq);
   if (own) setReceipt(li, 'sent');
   state.bySeq.set(m.seq, li);
@@ -185,12 +197,13 @@ function addMessage(m) {
   }
 }
 
-function entry(sender, text, sentAt, own) {
+function entry(sender, text, sentAt, own, attachment, conversation = state.conversation) {
   const who = senderLabel(sender, state.me, {agents: state.agents, deploymentName: state.deploymentName});
   const time = sentAt ? new Date(sentAt) : new Date();
   return h('li', {class: `df-m-msg ${own ? 'df-m-own' : 'df-m-theirs'}`, dataset: {sender: sender ? sender.kind : ''}},
     h('span', {class: 'df-m-who'}, who),
-    h('p', {class: 'df-m-text'}, text),
+    text ? h('p', {class: 'df-m-text'}, text) : null,
+    attachment ? attachmentView(conversation, attachment, () => state.token) : null,
     h('span', {class: 'df-m-meta'}, h('time', {datetime: time.toISOString()}, time.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
       own ? h('span', {class: 'df-m-receipt'}) : null));
 }
@@ -290,6 +303,25 @@ function send(raw) {
 function setComposer(enabled) {
   textarea.disabled = !enabled;
   sendButton.disabled = !enabled;
+  attachButton.disabled = !enabled;
+}
+
+/** Sends a file; the message that refers to it arrives like any other (from the reply, or the gateway, whichever is first). */
+function sendFile(file) {
+  if (!state.conversation || !state.token) return;
+  uploadStatus.replaceChildren(`Sending ${file.name}…`);
+  uploadStatus.removeAttribute('role');
+  const clientMessageId = `f-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  uploadAttachment(state.conversation, state.token, file, {clientMessageId}).then(r => {
+    uploadStatus.replaceChildren();
+    addMessage(r.message);
+  }, e => {
+    uploadStatus.setAttribute('role', 'alert');
+    uploadStatus.replaceChildren(h('span', {class: 'df-m-failed'}, `${e.message || 'The file was not sent.'} `),
+      e.hint ? h('span', {class: 'df-m-hint'}, e.hint) : null,
+      e.code ? h('code', {class: 'df-m-code'}, ` ${e.code}`) : null,
+      h('button', {type: 'button', class: 'df-m-dismiss', onclick: () => { uploadStatus.replaceChildren(); attachButton.focus(); }}, 'Dismiss'));
+  });
 }
 
 // ---- pre-chat, earlier conversations, errors -----------------------------------------------------------------------
@@ -328,7 +360,8 @@ function showEarlier(ids) {
         const page = await r.json();
         if (!r.ok) throw Object.assign(new Error(page.message), page);
         const list = h('ol', {class: 'df-m-log df-m-earlier-log', 'aria-label': 'Earlier conversation'},
-          ...page.messages.map(m => entry(m.sender, m.text, m.sentAt, m.sender && m.sender.kind === 'customer' && m.sender.id === state.me)));
+          ...page.messages.map(m => entry(m.sender, m.text, m.sentAt, m.sender && m.sender.kind === 'customer' && m.sender.id === state.me,
+            m.attachment, id)));
         button.replaceWith(list);
       } catch (e) {
         button.disabled = false;

@@ -27,7 +27,7 @@ final class ErrorCatalogueDoc {
     private static Map<String, String> placeholders() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("agent", "the agent's id");
-        p.put("allowed", "the values that are allowed (origins or scopes), space-separated");
+        p.put("allowed", "the values that are allowed (origins or scopes space-separated; content types comma-separated)");
         p.put("audience", "the token's `aud` values");
         p.put("client", "the OAuth client id");
         p.put("expected", "the agent, organisation and client the session belongs to");
@@ -80,6 +80,10 @@ final class ErrorCatalogueDoc {
         p.put("participant", "who asked, as `kind:id` (`customer:...`)");
         p.put("title", "the canned response's title");
         p.put("existing", "the id of the canned response that already has the title");
+        // attachments (issue 11)
+        p.put("file", "the uploaded file's name");
+        p.put("who", "whose limit applies (agents, or the customers of a messenger deployment)");
+        p.put("setting", "where the sender's limit is set (a setting, or the messenger deployment in the admin API)");
         // routing
         p.put("conversation", "the conversation's id");
         p.put("queue", "the queue's id");

@@ -55,6 +55,25 @@ final class DeploymentRules {
             }
         }
         if (d.verificationJwksUrl() != null) jwksUrl(d.verificationJwksUrl());
+        attachments(d.attachments());
+    }
+
+    private static final java.util.regex.Pattern MEDIA_TYPE =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/(\\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})");
+
+    private static void attachments(MessengerDeployment.Attachments a) {
+        if (a == null) return;
+        long ceiling = org.deskframe.messaging.AttachmentSettings.CEILING;
+        if (a.maxBytes() != null && (a.maxBytes() < 1 || a.maxBytes() > ceiling)) {
+            invalid("attachments.maxBytes must be between 1 and " + ceiling + " (100 MiB)");
+        }
+        if (a.allowedTypes() == null) return;
+        if (a.allowedTypes().size() > 50) invalid("attachments.allowedTypes takes at most 50 types");
+        for (String t : a.allowedTypes()) {
+            if (t == null || !MEDIA_TYPE.matcher(t.strip()).matches()) {
+                invalid("attachments.allowedTypes: '" + t + "' is not a lower-case content type such as image/png or image/*");
+            }
+        }
     }
 
     /** Exact origins, as for OAuth clients' embedding origins: scheme://host[:port], no path, no wildcard. */

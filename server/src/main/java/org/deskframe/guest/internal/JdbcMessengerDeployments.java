@@ -30,7 +30,7 @@ class JdbcMessengerDeployments implements MessengerDeployments {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String COLUMNS = "id, org_id, name, allowed_origins, queue_id, greeting, business_hours, offline_message, "
-            + "prechat_fields, verification_secret, verification_jwks, created_at, updated_at";
+            + "prechat_fields, verification_secret, verification_jwks, created_at, updated_at, attachment_max_bytes, attachment_types";
 
     private final JdbcClient jdbc;
     private final QueueDirectory queues;
@@ -59,11 +59,11 @@ class JdbcMessengerDeployments implements MessengerDeployments {
         requireQueue(orgId, d.queueId());
         if (find(d.id()).isPresent()) throw ProblemException.of(ErrorCode.CONFLICT, Map.of("resource", "Messenger deployment " + d.id()));
         Timestamp now = Timestamp.from(Instant.now());
-        jdbc.sql("insert into messenger_deployments (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into messenger_deployments (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(d.id(), orgId, d.name().strip(), JSON.writeValueAsString(List.copyOf(DeploymentRules.origins(d.allowedOrigins()))),
                         d.queueId(), blankToNull(d.greeting()), hours(d.businessHours()), blankToNull(d.offlineMessage()),
                         JSON.writeValueAsString(prechat(d)), d.verificationSecret() == null ? null : secrets.encrypt(d.verificationSecret()),
-                        d.verificationJwksUrl(), now, now)
+                        d.verificationJwksUrl(), now, now, maxBytes(d), types(d))
                 .update();
         return find(d.id()).orElseThrow();
     }
@@ -77,10 +77,11 @@ class JdbcMessengerDeployments implements MessengerDeployments {
         String secret = d.verificationSecret() != null ? secrets.encrypt(d.verificationSecret())
                 : d.keepSecret() && d.verificationJwksUrl() == null ? storedSecret(id) : null;
         jdbc.sql("update messenger_deployments set name = ?, allowed_origins = ?, queue_id = ?, greeting = ?, business_hours = ?, "
-                        + "offline_message = ?, prechat_fields = ?, verification_secret = ?, verification_jwks = ?, updated_at = ? where id = ?")
+                        + "offline_message = ?, prechat_fields = ?, verification_secret = ?, verification_jwks = ?, updated_at = ?, "
+                        + "attachment_max_bytes = ?, attachment_types = ? where id = ?")
                 .params(d.name().strip(), JSON.writeValueAsString(List.copyOf(DeploymentRules.origins(d.allowedOrigins()))), d.queueId(),
                         blankToNull(d.greeting()), hours(d.businessHours()), blankToNull(d.offlineMessage()), JSON.writeValueAsString(prechat(d)),
-                        secret, d.verificationJwksUrl(), Timestamp.from(Instant.now()), id)
+                        secret, d.verificationJwksUrl(), Timestamp.from(Instant.now()), maxBytes(d), types(d), id)
                 .update();
         return find(id).orElseThrow();
     }
@@ -110,6 +111,27 @@ class JdbcMessengerDeployments implements MessengerDeployments {
 
     private static List<String> prechat(Definition d) {
         return d.prechatFields() == null ? List.of() : d.prechatFields().stream().distinct().toList();
+    }
+
+    private static Long maxBytes(Definition d) {
+        return d.attachments() == null ? null : d.attachments().maxBytes();
+    }
+
+    private static String types(Definition d) {
+        return d.attachments() == null || d.attachments().allowedTypes() == null ? null
+                : JSON.writeValueAsString(d.attachments().allowedTypes().stream().map(String::strip).distinct().toList());
+    }
+
+    private static MessengerDeployment.Attachments attachments(ResultSet rs) throws SQLException {
+        long max = rs.getLong("attachment_max_bytes");
+        Long maxBytes = rs.wasNull() ? null : max;
+        String json = rs.getString("attachment_types");
+        List<String> types = null;
+        if (json != null) {
+            types = new ArrayList<>();
+            for (JsonNode t : JSON.readTree(json)) types.add(t.asString());
+        }
+        return new MessengerDeployment.Attachments(maxBytes, types);
     }
 
     private static String blankToNull(String s) {
@@ -147,6 +169,6 @@ class JdbcMessengerDeployments implements MessengerDeployments {
                 new java.util.LinkedHashSet<>(origins), rs.getString("queue_id"), rs.getString("greeting"),
                 hours(rs.getString("business_hours")), rs.getString("offline_message"), prechat,
                 secret || jwks != null ? new MessengerDeployment.Verification(secret, jwks) : null,
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), attachments(rs));
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.deskframe.messaging.Attachment;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
 import org.deskframe.messaging.Message;
@@ -70,15 +71,16 @@ class GroupCommitLog implements ConversationLog {
     private sealed interface Work permits Pending, SealLost {}
 
     private record Pending(Conversation conversation, Participant sender, String clientMessageId, String text,
-                           CompletableFuture<Appended> result) implements Work {}
+                           Attachment attachment, CompletableFuture<Appended> result) implements Work {}
 
     private record SealLost(Conversation conversation, long upTo, Participant reportedBy,
                             CompletableFuture<Sealed> result) implements Work {}
 
     @Override
-    public CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text) {
+    public CompletableFuture<Appended> append(Conversation conversation, Participant sender, String clientMessageId, String text,
+                                              Attachment attachment) {
         CompletableFuture<Appended> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(conversation, sender, clientMessageId, text, result))) {
+        if (!running || !queue.offer(new Pending(conversation, sender, clientMessageId, text, attachment, result))) {
             result.completeExceptionally(new IllegalStateException("the message log is not accepting writes (shutting down or overloaded)"));
         }
         return result;
@@ -254,7 +256,7 @@ class GroupCommitLog implements ConversationLog {
             }
             long seq = last + 1;
             lastSeq.put(conv, seq);
-            Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now);
+            Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now, false, p.attachment());
             stored.put(key, m); // a retry inside the same group is a duplicate of this one
             results[i] = new Appended(m, false);
             inserts.add(LogStatements.insertRow(m));

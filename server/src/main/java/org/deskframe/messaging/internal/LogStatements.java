@@ -1,6 +1,7 @@
 package org.deskframe.messaging.internal;
 
 import java.util.Locale;
+import org.deskframe.messaging.Attachment;
 import org.deskframe.messaging.Message;
 import org.deskframe.messaging.Participant;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,8 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 record LogStatements(String lockConversations, String storedByIdempotencyKey) {
 
     /** A message row, as {@link #message} reads it. */
-    static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at, lost";
-    static final String INSERT = "insert into messages (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at, lost, "
+            + "attachment_id, attachment_name, attachment_type, attachment_size";
+    static final String INSERT = "insert into messages (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String KEYS = "unnest(cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
             + "cast(? as varchar array)) as k(c, kind, sender, client_id)";
     private static final String SAME_KEY = "m.conversation_id = k.c and m.sender_kind = k.kind and m.sender_id = k.sender "
@@ -43,13 +45,21 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey) {
     static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Message(rs.getString(1), rs.getLong(2), rs.getString(3),
                 Participant.of(rs.getString(4), rs.getString(5)),
-                rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBoolean(8));
+                rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBoolean(8), attachment(rs));
+    }
+
+    private static Attachment attachment(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String id = rs.getString(9);
+        return id == null ? null : new Attachment(id, rs.getString(10), rs.getString(11), rs.getLong(12));
     }
 
     /** The parameters of {@link #INSERT} for {@code m}. */
     static Object[] insertRow(Message m) {
+        Attachment a = m.attachment();
         return new Object[]{m.conversationId(), m.seq(), m.clientMessageId(), m.sender().kind().label(), m.sender().id(),
-                m.text(), java.sql.Timestamp.from(m.sentAt()), m.lost()};
+                m.text(), java.sql.Timestamp.from(m.sentAt()), m.lost(),
+                a == null ? null : a.id(), a == null ? null : a.name(), a == null ? null : a.contentType(),
+                a == null ? null : a.size()};
     }
 
     static LogStatements of(JdbcTemplate jdbc) {

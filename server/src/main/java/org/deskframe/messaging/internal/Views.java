@@ -3,6 +3,7 @@ package org.deskframe.messaging.internal;
 import java.time.Instant;
 import java.util.List;
 import org.deskframe.messaging.Conversation;
+import org.deskframe.messaging.ConversationViews;
 import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Message;
 import org.deskframe.messaging.Participant;
@@ -33,7 +34,7 @@ class Views {
 
     MessageView message(Message m) {
         return new MessageView(m.conversationId(), m.seq(), m.clientMessageId(), participant(m.sender()), m.text(), m.sentAt(),
-                m.lost() ? Boolean.TRUE : null);
+                m.lost() ? Boolean.TRUE : null, ConversationViews.attachment(m.attachment()));
     }
 
     ConversationView conversation(Conversation c) {
