@@ -111,7 +111,6 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
                 try {
                     recordRotation(presented, current.getId(), current.getRefreshToken().getToken().getExpiresAt());
                 } catch (org.springframework.dao.DataIntegrityViolationException
-                         | org.springframework.dao.PessimisticLockingFailureException
                          | org.springframework.dao.TransientDataAccessException lost) {
                     // The key is taken, or held by a redemption still running (H2 gives up waiting for its lock).
                     throw new RedeemedConcurrently();
