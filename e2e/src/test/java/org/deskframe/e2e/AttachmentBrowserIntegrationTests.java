@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttachmentBrowserIntegrationTests {
 
-    private static final byte[] PDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] PDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
 
     private CustomerSite site;
     private AgentDesktop desktop;
@@ -121,7 +121,8 @@ class AttachmentBrowserIntegrationTests {
         return page.frameLocator("iframe[title='Chat with us']");
     }
 
-    private static byte[] png() throws Exception {
+    /** A 6 x 4 PNG (also the journey's: CustomerJourneyBrowserIntegrationTests). */
+    static byte[] png() throws Exception {
         BufferedImage image = new BufferedImage(6, 4, BufferedImage.TYPE_INT_RGB);
         for (int x = 0; x < 6; x++) for (int y = 0; y < 4; y++) image.setRGB(x, y, 0x3366cc + x * 16 + y);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -155,6 +155,23 @@ class CustomerJourneyBrowserIntegrationTests {
             m2.locator("button.df-conversation", new FrameLocator.LocatorOptions().setHasText("Casey")).click();
             assertThat(agentMessage(m2, "It ships today.")).isVisible();
 
+            // An attachment both ways: the customer's photo reaches agent2 as an image, agent2's PDF reaches the customer.
+            com.microsoft.playwright.FileChooser photo = page.waitForFileChooser(() ->
+                    again.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Attach a file")).click());
+            photo.setFiles(new com.microsoft.playwright.options.FilePayload("damaged-box.png", "image/png", AttachmentBrowserIntegrationTests.png()));
+            assertThat(transcriptAgain.locator(".df-m-own img.df-attachment-image")).hasAttribute("alt", "damaged-box.png");
+            Locator atAgent = m2.locator(".df-message img.df-attachment-image");
+            assertThat(atAgent).hasAttribute("src", Pattern.compile("^blob:"));
+            atAgent.evaluate("i => i.decode()");
+            assertThat(atAgent.evaluate("i => i.naturalWidth")).isEqualTo(6);
+            com.microsoft.playwright.FileChooser invoice = two.page().waitForFileChooser(() ->
+                    m2.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Attach a file")).click());
+            invoice.setFiles(new com.microsoft.playwright.options.FilePayload("invoice.pdf", "application/pdf", AttachmentBrowserIntegrationTests.PDF));
+            Locator download = transcriptAgain.locator(".df-m-theirs .df-attachment-link");
+            assertThat(download).hasText(Pattern.compile("Download invoice\\.pdf"));
+            com.microsoft.playwright.Download got = page.waitForDownload(download::click);
+            assertThat(Files.readAllBytes(got.path())).isEqualTo(AttachmentBrowserIntegrationTests.PDF);
+
             // agent2 closes: the queue requires a wrap-up code, and says which.
             m2.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Close conversation")).click();
             assertThat(m2.locator("#df-notice")).containsText("escalated, resolved");
@@ -172,15 +189,13 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(page.evaluate("() => window.deskframeMessenger.send('one more thing').then(() => 'sent', e => e.code)"))
                     .isEqualTo("conversation.closed");
 
-            // ATTACHMENT STEP (issue 11, added after merging the attachments branch): the customer attaches a file, agent2
-            // sees and opens it, agent2 attaches one back, the customer sees it - put it here, before the close above
-            // moves down to follow it.
-
             // The customer comes back after the end: the ended conversation, readable, not an empty new one.
             page.reload();
             FrameLocator later = openPanel(page);
             Locator transcriptLater = later.getByRole(AriaRole.LOG, new FrameLocator.GetByRoleOptions().setName("Conversation"));
-            assertThat(transcriptLater.locator(".df-m-msg")).hasCount(4); // the refused message is not among them
+            // Four messages and the two files; the refused message is not among them.
+            assertThat(transcriptLater.locator(".df-m-msg")).hasCount(6);
+            assertThat(transcriptLater.locator("img.df-attachment-image")).hasCount(1);
             assertThat(transcriptLater).containsText("Agent Two ended the conversation.");
             assertThat(later.getByRole(AriaRole.STATUS)).hasText("Conversation ended");
             assertThat(later.getByRole(AriaRole.TEXTBOX, new FrameLocator.GetByRoleOptions().setName("Message"))).isDisabled();
