@@ -50,11 +50,7 @@ class ClusterDeploymentIntegrationTests {
 
     /** Every node shares the database, the issuer (node A's URL stands for the load balancer's) and Redis. */
     static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("server.port", port);
-        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
-        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
-        p.putAll(schema.properties());
+        Map<String, Object> p = schema.node(port, issuerPort);
         p.put("spring.datasource.hikari.maximum-pool-size", 5);
         p.put("deskframe.cluster.redis-url", redis.url());
         p.put("deskframe.cluster.namespace", schema.name());

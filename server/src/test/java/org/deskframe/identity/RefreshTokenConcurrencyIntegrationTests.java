@@ -13,7 +13,6 @@ import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -54,13 +53,7 @@ class RefreshTokenConcurrencyIntegrationTests {
     }
 
     static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("server.port", port);
-        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
-        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
-        p.putAll(schema.properties());
-        p.put("spring.datasource.hikari.maximum-pool-size", 8);
-        return p;
+        return schema.node(port, issuerPort);
     }
 
     @AfterAll

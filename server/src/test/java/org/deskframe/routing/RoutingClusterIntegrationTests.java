@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,12 +50,7 @@ class RoutingClusterIntegrationTests {
     }
 
     static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("server.port", port);
-        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
-        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
-        p.putAll(schema.properties());
-        p.put("spring.datasource.hikari.maximum-pool-size", 8);
+        Map<String, Object> p = schema.node(port, issuerPort);
         p.put("deskframe.cluster.redis-url", redis.url());
         p.put("deskframe.cluster.namespace", schema.name());
         return p;

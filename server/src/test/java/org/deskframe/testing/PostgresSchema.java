@@ -30,6 +30,20 @@ public record PostgresSchema(String name) implements AutoCloseable {
         return p;
     }
 
+    /**
+     * One node of a deployment on this schema: its HTTP port, the issuer every node shares (the first node's URL stands
+     * for the load balancer's), the deployment admin's secret, the datasource with a pool of 8. Tests add their own.
+     */
+    public Map<String, Object> node(int port, int issuerPort) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", port);
+        p.put("deskframe.region.public-url", "http://localhost:" + issuerPort);
+        p.put("deskframe.identity.bootstrap-admin-client-secret", "test-admin-secret-0123456789abcdef-0123");
+        p.putAll(properties());
+        p.put("spring.datasource.hikari.maximum-pool-size", 8);
+        return p;
+    }
+
     /** Drops the schema and everything in it. */
     @Override
     public void close() throws SQLException {
