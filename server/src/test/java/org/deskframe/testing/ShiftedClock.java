@@ -9,8 +9,9 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The shared test server's clock for the checks that take one (refresh-token reuse): the real time plus a shift a test
- * sets, so "later" needs no sleep. A test that shifts it puts it back (try/finally): the server is shared.
+ * The shared test server's clock for what takes one (refresh-token reuse, the single node's limits, presence and
+ * liveness): the real time plus a shift a test sets, so "later" needs no sleep. A test that shifts it puts it back
+ * afterwards, and keeps the shift well under the presence TTL (30 s): the server is shared.
  */
 public final class ShiftedClock extends Clock {
 
@@ -18,6 +19,10 @@ public final class ShiftedClock extends Clock {
 
     public void shift(Duration by) {
         shift = by;
+    }
+
+    public void advance(Duration by) {
+        shift = shift.plus(by);
     }
 
     public void reset() {

@@ -66,9 +66,10 @@ class ClusterConfiguration {
     @Conditional(SingleNode.class)
     static class InMemory {
 
+        /** The clock of this node's limits, presence and liveness: the system's, or one a test moves (no sleeping). */
         @Bean
-        MemoryHub clusterMemoryHub(ClusterSettings settings) {
-            return new MemoryHub(Clock.systemUTC(), settings.localEntries());
+        MemoryHub clusterMemoryHub(ClusterSettings settings, org.springframework.beans.factory.ObjectProvider<Clock> clock) {
+            return new MemoryHub(clock.getIfAvailable(Clock::systemUTC), settings.localEntries());
         }
 
         @Bean
@@ -77,8 +78,8 @@ class ClusterConfiguration {
         }
 
         @Bean
-        NodeRegistry clusterRegistry(MemoryHub hub, ClusterSettings settings) {
-            return new NodeRegistry(settings.nodeId(), hub, settings, false, Clock.systemUTC(), e -> { });
+        NodeRegistry clusterRegistry(MemoryHub hub, ClusterSettings settings, org.springframework.beans.factory.ObjectProvider<Clock> clock) {
+            return new NodeRegistry(settings.nodeId(), hub, settings, false, clock.getIfAvailable(Clock::systemUTC), e -> { });
         }
 
         @Bean
