@@ -41,7 +41,7 @@ class FanoutLossCatchUpIntegrationTests extends DeskframeServerTest {
 
             // Committed by another node; its messaging.posted never arrived here.
             jdbc.sql("insert into messages (" + LogStatements.COLUMNS + ") values (?, 2, 'elsewhere-1', 'agent', 'agent1', "
-                            + "'from the other node', ?, false)")
+                            + "'from the other node', ?, false, null, null, null, null)")
                     .params(conv, Timestamp.from(Instant.now())).update();
             jdbc.sql("update conversations set last_seq = 2 where id = ?").param(conv).update();
             org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(300)).until(() -> true);
