@@ -60,7 +60,8 @@ class RoutingEngine {
     RoutingEngine(RoutingStore store, TransactionTemplate tx, Conversations conversations, AgentDirectory agents,
                   QueueDirectory queues, RoutingSettings settings, RoutingNotices notices) {
         this.store = store;
-        this.tx = tx;
+        // A deadlock between nodes aborts one transaction: run it again rather than fail the dispatch or the close.
+        this.tx = new RetriedTransactions(java.util.Objects.requireNonNull(tx.getTransactionManager()));
         this.ownTx = new TransactionTemplate(java.util.Objects.requireNonNull(tx.getTransactionManager()));
         ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.conversations = conversations;
