@@ -1,14 +1,11 @@
 package org.deskframe.testing;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +23,7 @@ public final class Coturn implements AutoCloseable {
 
     public Coturn(String secret) throws IOException, InterruptedException {
         this.secret = secret;
-        this.port = freePort();
+        this.port = LoopbackPorts.free(17000, true);
         this.dir = Files.createTempDirectory("coturn");
         process = new ProcessBuilder("/usr/bin/turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
                 "--listening-port=" + port, "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=deskframe.test",
@@ -71,19 +68,5 @@ public final class Coturn implements AutoCloseable {
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 17000 + ThreadLocalRandom.current().nextInt(1000);
-            try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
-                tcp.bind(new InetSocketAddress("127.0.0.1", port));
-                udp.bind(new InetSocketAddress("127.0.0.1", port));
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port in 17000-17999");
     }
 }

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +21,7 @@ public final class PrivateRedis implements AutoCloseable {
     private Process process;
 
     public PrivateRedis() throws IOException {
-        this.port = freePort();
+        this.port = LoopbackPorts.free(16000, false);
         this.dir = Files.createTempDirectory("cluster-redis");
     }
 
@@ -78,19 +76,5 @@ public final class PrivateRedis implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 16000 + ThreadLocalRandom.current().nextInt(1000);
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(false);
-                probe.bind(new InetSocketAddress("127.0.0.1", port));
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port in 16000-16999");
     }
 }
