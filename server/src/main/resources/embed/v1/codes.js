@@ -98,6 +98,17 @@ export const CODES = /* codes:begin */ {
   "wrapup.required": {"close": 4363},
   "wrapup.unknown": {"close": 4364},
   "transfer.target_unavailable": {"close": 4365},
+  "call.not_found": {"close": 4372},
+  "call.not_participant": {"close": 4373},
+  "call.callee_offline": {"close": 4374},
+  "call.callee_busy": {"close": 4375},
+  "call.declined": {"close": 4376},
+  "call.no_answer": {"close": 4377},
+  "call.state_invalid": {"close": 4378},
+  "call.peer_gone": {"close": 4379},
+  "call.ice_failed": {"close": 4384},
+  "media.permission_denied": {"close": 4385},
+  "media.device_not_found": {"close": 4386},
   "conversation.closed": {"close": 4366}
 } /* codes:end */;
 

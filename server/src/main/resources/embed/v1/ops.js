@@ -45,4 +45,16 @@ export const Op = Object.freeze({
   WATCH_QUEUES: 'watch_queues',
   QUEUES: 'queues',
   // routing end
+  // calls
+  CALL_INVITE: 'call_invite',
+  CALL_ACCEPT: 'call_accept',
+  CALL_DECLINE: 'call_decline',
+  CALL_HANGUP: 'call_hangup',
+  CALL_HOLD: 'call_hold',
+  CALL_MUTE: 'call_mute',
+  CALL_ATTACH: 'call_attach',
+  CALL_REPORT: 'call_report',
+  CALL_SIGNAL: 'call_signal',
+  CALL: 'call',
+  // calls end
 });

@@ -58,4 +58,44 @@ public sealed interface ClientFrame {
     /** A supervisor's view of the org's queues: answered with {@code queues}, then pushed again when routing changes. */
     record WatchQueues(String id) implements ClientFrame {}
     // routing end
+    // calls (docs/calls.md): voice and video signalling and call control
+
+    /**
+     * Rings an agent ({@code agent}: agent to agent) or the other side of a conversation ({@code conversation}: a
+     * customer calls its conversation's agent, or an agent escalates a chat to a call with its customer): exactly one
+     * of the two. {@code media}: {@code audio} or {@code video}.
+     */
+    record CallInvite(String id, String agent, String conversation, String media) implements ClientFrame {}
+
+    /** The callee answers; this session carries the callee's side of the call from now on. */
+    record CallAccept(String id, String call) implements ClientFrame {}
+
+    record CallDecline(String id, String call) implements ClientFrame {}
+
+    /**
+     * Ends the call. {@code reason}: absent for a person hanging up, or the catalogue code of the failure that ended it
+     * on this side ({@code call.ice_failed}, {@code media.permission_denied}, {@code media.device_not_found}).
+     */
+    record CallHangup(String id, String call, String reason) implements ClientFrame {}
+
+    record CallHold(String id, String call, boolean on) implements ClientFrame {}
+
+    record CallMute(String id, String call, boolean on) implements ClientFrame {}
+
+    /**
+     * After a reconnect: this session carries the caller's side of the call again, and the other side's signals after
+     * {@code after} (the last {@code call_signal} seq it processed) are replayed to it.
+     */
+    record CallAttach(String id, String call, long after) implements ClientFrame {}
+
+    /**
+     * Relayed to the other side as it is: an SDP offer/answer ({@code sdp}) or one trickled ICE candidate
+     * ({@code candidate}), exactly one of the two; {@code restart} marks the offer of an ICE restart. A notification:
+     * answered only when refused.
+     */
+    record CallSignal(String id, String call, Sdp sdp, IceCandidate candidate, boolean restart) implements ClientFrame {}
+
+    /** What this side received over the call (its media-quality summary), sent at the end or whenever it likes. */
+    record CallReport(String id, String call, CallQuality quality) implements ClientFrame {}
+    // calls end
 }

@@ -24,6 +24,8 @@ public final class FrameCodec {
     static final int MAX_TOKEN = 16_384;
     static final int MAX_TEXT = 16_000;
     static final int MAX_CONVERSATIONS = 1_000;
+    /** A video offer with every codec Chromium knows is ~10 KB; room for more. */
+    static final int MAX_SDP = 64_000;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Server frames: the record's components in order after {@code op}; instants as ISO-8601 text. */
@@ -131,6 +133,33 @@ public final class FrameCodec {
             }
             case CLOSE -> new ClientFrame.Close(id, requiredString(root, "conversation", 64), optionalString(root, "wrapUp", 64));
             case WATCH_QUEUES -> new ClientFrame.WatchQueues(id);
+            // calls
+            case CALL_INVITE -> {
+                String agent = optionalString(root, "agent", 64);
+                String conversation = optionalString(root, "conversation", 64);
+                if ((agent == null) == (conversation == null)) {
+                    throw bad("'call_invite' needs exactly one of 'agent' and 'conversation'");
+                }
+                String media = requiredString(root, "media", 20);
+                if (!media.equals("audio") && !media.equals("video")) throw bad("'media' must be 'audio' or 'video'");
+                yield new ClientFrame.CallInvite(id, agent, conversation, media);
+            }
+            case CALL_ACCEPT -> new ClientFrame.CallAccept(id, requiredString(root, "call", 64));
+            case CALL_DECLINE -> new ClientFrame.CallDecline(id, requiredString(root, "call", 64));
+            case CALL_HANGUP -> new ClientFrame.CallHangup(id, requiredString(root, "call", 64), optionalString(root, "reason", 64));
+            case CALL_HOLD -> new ClientFrame.CallHold(id, requiredString(root, "call", 64), requiredBoolean(root, "on"));
+            case CALL_MUTE -> new ClientFrame.CallMute(id, requiredString(root, "call", 64), requiredBoolean(root, "on"));
+            case CALL_ATTACH -> new ClientFrame.CallAttach(id, requiredString(root, "call", 64),
+                    root.has("after") ? requiredLong(root, "after") : 0);
+            case CALL_SIGNAL -> {
+                Sdp sdp = sdp(root.get("sdp"));
+                IceCandidate candidate = candidate(root.get("candidate"));
+                if ((sdp == null) == (candidate == null)) throw bad("'call_signal' needs exactly one of 'sdp' and 'candidate'");
+                boolean restart = root.has("restart") && requiredBoolean(root, "restart");
+                yield new ClientFrame.CallSignal(id, requiredString(root, "call", 64), sdp, candidate, restart);
+            }
+            case CALL_REPORT -> new ClientFrame.CallReport(id, requiredString(root, "call", 64), quality(root.get("quality")));
+            // calls end
             default -> throw new IllegalStateException("no decoder for client op " + op);
         };
     }
@@ -161,6 +190,69 @@ public final class FrameCodec {
             throw bad("'" + field + "' must be a non-negative integer");
         }
         return n.longValue();
+    }
+
+    private static boolean requiredBoolean(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isBoolean()) throw bad("'" + field + "' must be true or false");
+        return n.booleanValue();
+    }
+
+    private static Sdp sdp(JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        if (!n.isObject()) throw bad("'sdp' must be an object {type, sdp} as RTCSessionDescription has it");
+        String type = requiredString(n, "type", 20);
+        if (!List.of("offer", "answer", "pranswer", "rollback").contains(type)) {
+            throw bad("'sdp.type' must be offer, answer, pranswer or rollback");
+        }
+        String text = optionalString(n, "sdp", MAX_SDP);
+        if (text == null && !type.equals("rollback")) throw bad("'sdp.sdp' is required (the session description)");
+        return new Sdp(type, text);
+    }
+
+    private static IceCandidate candidate(JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        if (!n.isObject()) throw bad("'candidate' must be an object as RTCIceCandidate.toJSON() has it");
+        String candidate = optionalString(n, "candidate", 1_000);
+        if (candidate == null) throw bad("'candidate.candidate' is required (empty for the end of candidates)");
+        JsonNode index = n.get("sdpMLineIndex");
+        Integer mLine = null;
+        if (index != null && !index.isNull()) {
+            if (!index.isIntegralNumber() || !index.canConvertToInt() || index.intValue() < 0 || index.intValue() > 64) {
+                throw bad("'candidate.sdpMLineIndex' must be a small non-negative integer");
+            }
+            mLine = index.intValue();
+        }
+        return new IceCandidate(candidate, optionalString(n, "sdpMid", 64), mLine, optionalString(n, "usernameFragment", 256));
+    }
+
+    private static CallQuality quality(JsonNode n) {
+        if (n == null || !n.isObject()) throw bad("'quality' is required: an object {bytesReceived, packetsReceived, packetsLost, jitter, roundTripTime, framesDecoded, candidateType, relayed}");
+        String candidateType = optionalString(n, "candidateType", 20);
+        if (candidateType != null && !List.of("host", "srflx", "prflx", "relay").contains(candidateType)) {
+            throw bad("'quality.candidateType' must be host, srflx, prflx or relay");
+        }
+        return new CallQuality(null, count(n, "bytesReceived"), count(n, "packetsReceived"), count(n, "packetsLost"),
+                seconds(n, "jitter"), seconds(n, "roundTripTime"), n.has("framesDecoded") ? count(n, "framesDecoded") : null,
+                candidateType, n.has("relayed") && requiredBoolean(n, "relayed"));
+    }
+
+    private static long count(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return 0;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw bad("'quality." + field + "' must be a non-negative integer");
+        }
+        return v.longValue();
+    }
+
+    private static Double seconds(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber() || v.doubleValue() < 0 || !Double.isFinite(v.doubleValue())) {
+            throw bad("'quality." + field + "' must be a non-negative number of seconds");
+        }
+        return v.doubleValue();
     }
 
     private static List<String> stringList(JsonNode root, String field, int max) {

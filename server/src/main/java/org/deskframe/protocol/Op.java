@@ -59,8 +59,20 @@ public enum Op {
     AGENT_JOINED(null, ServerFrame.AgentJoined.class),
     QUEUE_POSITION(null, ServerFrame.QueuePosition.class),
     WATCH_QUEUES(ClientFrame.WatchQueues.class, null),
-    QUEUES(null, ServerFrame.Queues.class);
+    QUEUES(null, ServerFrame.Queues.class),
     // routing end
+    // calls
+    CALL_INVITE(ClientFrame.CallInvite.class, null),
+    CALL_ACCEPT(ClientFrame.CallAccept.class, null),
+    CALL_DECLINE(ClientFrame.CallDecline.class, null),
+    CALL_HANGUP(ClientFrame.CallHangup.class, null),
+    CALL_HOLD(ClientFrame.CallHold.class, null),
+    CALL_MUTE(ClientFrame.CallMute.class, null),
+    CALL_ATTACH(ClientFrame.CallAttach.class, null),
+    CALL_REPORT(ClientFrame.CallReport.class, null),
+    CALL_SIGNAL(ClientFrame.CallSignal.class, ServerFrame.CallSignal.class),
+    CALL(null, ServerFrame.CallFrame.class);
+    // calls end
 
     private final String wire = name().toLowerCase(Locale.ROOT);
     private final Class<? extends ClientFrame> client;

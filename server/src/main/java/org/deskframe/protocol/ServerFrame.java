@@ -133,4 +133,19 @@ public sealed interface ServerFrame {
      */
     record Queues(String id, Instant at, List<QueueView> queues) implements ServerFrame {}
     // routing end
+    // calls (docs/calls.md)
+
+    /**
+     * A call as it is now: the reply to every call command (with its id), and a push (no id) to both sides' sessions
+     * whenever its state, hold or mute changes; every new session of a participant gets one per call not yet ended.
+     */
+    record CallFrame(String id, CallView call) implements ServerFrame {}
+
+    /**
+     * The other side's SDP or ICE candidate, numbered per call and recipient ({@code seq} from 1, gapless): a session
+     * that re-attaches with {@code call_attach} gets those after the seq it names again.
+     */
+    record CallSignal(String call, long seq, ParticipantView from, Sdp sdp, IceCandidate candidate, Boolean restart)
+            implements ServerFrame {}
+    // calls end
 }

@@ -38,6 +38,14 @@ final class ErrorCatalogueDoc {
         p.put("env", "the deployment URL the client was given (`env` of `EmbeddingClient`, `--env` of `deskframe doctor`)");
         p.put("expiredAt", "the token's `exp`, as an ISO-8601 instant");
         p.put("deployment", "the messenger deployment's id"); // guest
+        p.put("call", "the call's id"); // calls
+        p.put("callee", "who was called (an agent's display name and id, or the customer)");
+        p.put("other", "the id of the other call the callee is on");
+        p.put("participant", "an agent's id, or `customer <id>`");
+        p.put("widget", "`voice` for an audio call, `video` for a video call");
+        p.put("state", "the call's state: `ringing`, `connected`, `held` or `ended`");
+        p.put("action", "what was asked: `answered`, `declined`, `held`, `resumed`, `muted`, `re-attached` or `hung up`");
+        p.put("device", "`microphone`, `camera` or `microphone and camera`");
         p.put("granted", "the scopes the token carries");
         p.put("jti", "the assertion's (or customer token's) `jti`");
         p.put("maxLifetimeSeconds", "the longest an assertion may live, from `iat` to `exp`, in seconds");

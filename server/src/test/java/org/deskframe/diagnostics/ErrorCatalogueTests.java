@@ -22,7 +22,8 @@ class ErrorCatalogueTests {
             "assertion.invalid", EnumSet.of(ErrorCode.ASSERTION_INVALID, ErrorCode.ASSERTION_WRONG_AUDIENCE),
             "request.invalid", EnumSet.of(ErrorCode.REQUEST_INVALID, ErrorCode.AUTHORIZE_REQUEST_INVALID),
             "resource.not_found", EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.PAGE_NOT_FOUND),
-            "origin.not_allowed", EnumSet.of(ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.GATEWAY_ORIGIN_NOT_ALLOWED));
+            "origin.not_allowed", EnumSet.of(ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.GATEWAY_ORIGIN_NOT_ALLOWED),
+            "call.ice_failed", EnumSet.of(ErrorCode.CALL_ICE_FAILED, ErrorCode.CALL_ICE_FAILED_NO_TURN));
 
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();
