@@ -118,8 +118,10 @@ class StreamHandler {
         } catch (ProblemException e) {
             reply(session, frame.id(), e.problem());
         } catch (RuntimeException e) {
-            log.error("session {}: {} failed", session.id, frame.getClass().getSimpleName(), e);
-            reply(session, frame.id(), Problem.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "the server could not process this frame")));
+            // The server's own failure, not the client's: server.internal (retry, then report), never request.invalid.
+            String op = Op.of(frame).wire();
+            log.error("session {}: op {} failed", session.id, op, e);
+            reply(session, frame.id(), Problem.of(ErrorCode.SERVER_INTERNAL, Map.of("path", "op '" + op + "'")));
         }
     }
 
