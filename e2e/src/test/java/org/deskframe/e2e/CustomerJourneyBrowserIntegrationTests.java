@@ -89,6 +89,8 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(offer.getByRole(AriaRole.TIMER)).hasText(Pattern.compile("^(30|2\\d|1\\d)s$"));
             assertThat(offer.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Accept"))).isEnabled();
             assertThat(offer.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Decline"))).isEnabled();
+            // The empty list points at the offer, not at starting a conversation of one's own.
+            assertThat(m1.locator("#df-conversations-empty")).hasText("No conversations yet: accept the offer above to take it.");
             Locator pop = one.page().locator("#screen-pop");
             assertThat(pop).isVisible();
             assertThat(pop.locator("h2")).hasText("Incoming customer");

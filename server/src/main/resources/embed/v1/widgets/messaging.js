@@ -633,7 +633,9 @@ function renderList() {
     c.unread ? h('span', {class: 'df-visually-hidden'}, `(${c.unread} unread)`) : null))));
   const empty = document.getElementById('df-conversations-empty');
   empty.hidden = items.length > 0;
-  empty.textContent = state.listed ? 'No conversations yet. Start one below.' : 'Loading conversations…';
+  // Beside an open offer, "start one below" would point the agent away from what waits for it.
+  empty.textContent = !state.listed ? 'Loading conversations…'
+    : offers.size ? 'No conversations yet: accept the offer above to take it.' : 'No conversations yet. Start one below.';
 }
 
 function renderTranscript({keepScroll = false} = {}) {
@@ -781,6 +783,7 @@ function onOffer(f) {
   clearInterval(offers.get(f.conversation)?.timer);
   offers.set(f.conversation, {offer: detail, timer: setInterval(renderRouting, 1000)});
   renderRouting();
+  renderList();
 }
 
 function onOfferGone(conversation, reason) {
@@ -790,6 +793,7 @@ function onOfferGone(conversation, reason) {
   offers.delete(conversation);
   if (reason !== 'accepted' && reason !== 'closed') bridge.event('offerWithdrawn', {conversation, reason});
   renderRouting();
+  renderList();
 }
 
 function routingCommand(frame) {
