@@ -34,6 +34,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                               open-file limit, less the files open when the gateway starts and {@code descriptorReserve}
  * @param descriptorReserve      open files kept free for everything but the gateway (the HTTP API, the database pool,
  *                               Redis, health checks, logs) when the gateway derives {@code maxConnections}
+ * @param drainSpread            at shutdown, the window over which the node's sessions are told {@code server.restarting}
+ *                               (in even batches), so that thousands of clients do not reconnect to the other nodes in
+ *                               the same instant; the node reports not ready for the whole window and still serves the
+ *                               sessions not yet told. 0: all at once
  */
 @ConfigurationProperties("deskframe.gateway")
 public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int maxFrameBytes, Duration expiryWarning,
@@ -41,7 +45,7 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
                               int sendsPerSecondPerAgent, int sendBufferBytes, Duration revocationPoll,
                               List<String> extraOrigins, Integer port, String address, String publicUrl,
                               Duration upgradeTimeout, Integer maxUnauthenticated, Integer maxUnauthenticatedPerAddress,
-                              int maxConnections, Integer descriptorReserve) {
+                              int maxConnections, Integer descriptorReserve, Duration drainSpread) {
     public GatewaySettings {
         if (handshakeTimeout == null) handshakeTimeout = Duration.ofSeconds(5);
         if (heartbeat == null) heartbeat = Duration.ofSeconds(25);
@@ -62,6 +66,11 @@ public record GatewaySettings(Duration handshakeTimeout, Duration heartbeat, int
         if (maxUnauthenticated == null) maxUnauthenticated = 1000;
         if (maxUnauthenticatedPerAddress == null) maxUnauthenticatedPerAddress = 50;
         if (descriptorReserve == null) descriptorReserve = 256;
+        if (drainSpread == null) drainSpread = Duration.ofSeconds(2);
+        if (drainSpread.isNegative() || drainSpread.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("deskframe.gateway.drain-spread must be between 0 (all sessions at once) and 5m,"
+                    + " not " + drainSpread);
+        }
         if (upgradeTimeout.isNegative() || upgradeTimeout.isZero()) {
             throw new IllegalArgumentException("deskframe.gateway.upgrade-timeout must be positive, not " + upgradeTimeout);
         }

@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.List;
 import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
@@ -8,6 +9,9 @@ import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -24,9 +28,12 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
     private final SessionRegistry registry;
     private final GatewaySettings settings;
     private final ConnectionAdmission admission;
+    private final ApplicationEventPublisher events;
 
-    SessionSweeper(SessionRegistry registry, GatewaySettings settings, ConnectionAdmission admission) {
+    SessionSweeper(SessionRegistry registry, GatewaySettings settings, ConnectionAdmission admission,
+                   ApplicationEventPublisher events) {
         this.admission = admission;
+        this.events = events;
         this.registry = registry;
         this.settings = settings;
     }
@@ -90,13 +97,44 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
     }
 
     /**
-     * First thing at shutdown (highest phase, before the web server's graceful wait): every session is told
-     * {@code server.restarting} (4001) so its client reconnects elsewhere and resumes, instead of the graceful
-     * shutdown waiting on open sockets.
+     * First thing at shutdown (highest phase, before the web server's graceful wait), the drain: the node reports not
+     * ready (load balancers take it out), refuses new sessions with {@code server.restarting}, and tells its sessions
+     * {@code server.restarting} (4001) in even batches over {@code drain-spread}, so that their clients reconnect to
+     * the other nodes and resume a few at a time instead of in one stampede. The sessions not yet told are served as
+     * before (their messages are committed and acknowledged); the message log finishes its in-flight commits when it
+     * stops, after this.
      */
     @Override
     public void stop() {
         running = false;
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        // oldest first: a deterministic order (and the newest sessions, often just reconnected, move last)
+        List<StreamSession> open = registry.all().stream()
+                .sorted(java.util.Comparator.comparingLong((StreamSession s) -> s.openedAt)).toList();
+        long spreadMs = settings.drainSpread().toMillis();
+        int batches = open.isEmpty() || spreadMs == 0 ? 1 : (int) Math.min(open.size(), Math.max(1, spreadMs / 50));
+        long started = System.nanoTime();
+        log.info("draining {} sessions over {} ms in {} batches", open.size(), open.isEmpty() ? 0 : spreadMs, batches);
+        for (int b = 0; b < batches; b++) {
+            if (b > 0) {
+                long dueNanos = started + spreadMs * 1_000_000L * b / batches;
+                long waitMs = (dueNanos - System.nanoTime()) / 1_000_000L;
+                if (waitMs > 0) {
+                    try {
+                        Thread.sleep(waitMs);
+                    } catch (InterruptedException e) {
+                        // told to hurry: the rest at once
+                        Thread.currentThread().interrupt();
+                        spreadMs = 0;
+                    }
+                }
+            }
+            int from = open.size() * b / batches, to = open.size() * (b + 1) / batches;
+            for (StreamSession s : open.subList(from, to)) {
+                StreamHandler.fail(s, null, Problem.of(ErrorCode.SERVER_RESTARTING));
+            }
+        }
+        // sessions that finished their handshake while the batches went out
         for (StreamSession s : registry.all()) {
             StreamHandler.fail(s, null, Problem.of(ErrorCode.SERVER_RESTARTING));
         }

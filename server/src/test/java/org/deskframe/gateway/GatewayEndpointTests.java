@@ -50,6 +50,6 @@ class GatewayEndpointTests {
     }
 
     private static GatewaySettings settings(Integer port, String publicUrl) {
-        return new GatewaySettings(null, null, 0, null, null, 0, 0, 0, 0, null, null, port, null, publicUrl, null, null, null, 0, null);
+        return new GatewaySettings(null, null, 0, null, null, 0, 0, 0, 0, null, null, port, null, publicUrl, null, null, null, 0, null, null);
     }
 }

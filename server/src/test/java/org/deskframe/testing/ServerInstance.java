@@ -30,6 +30,8 @@ public final class ServerInstance implements AutoCloseable {
         properties.put("deskframe.identity.data-dir", dataDir.toString());
         properties.put("deskframe.identity.secret-key", "test-secret-key-0123456789abcdef-0123456789");
         properties.put("spring.jmx.enabled", false);
+        // Restart tests restart with sessions open: told all at once (DrainIntegrationTests tests the spread).
+        properties.put("deskframe.gateway.drain-spread", "0s");
         properties.putAll(extra);
     }
 
