@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.deskframe.testing.DeliveryDriver;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -41,129 +41,6 @@ class DeliveryUnderFailureIntegrationTests {
         server.close();
     }
 
-    /** One agent's side: sends its share, reconnects with its last seen sequence after every failure. */
-    static final class AgentDriver implements Runnable {
-        final String agent;
-        final String conversation;
-        final int toSend;
-        final int total;
-        final long seed;
-        final TestClient http;
-        final AtomicInteger acked;
-        final java.util.concurrent.atomic.AtomicBoolean restarted;
-        final Set<String> ackedIds = new LinkedHashSet<>();
-        final List<String> inFlight = new ArrayList<>();
-        final List<Long> received = new ArrayList<>();
-        long lastSeen;
-        int duplicates;
-        int gaps;
-        int connections;
-        int kills;
-        int stalls;
-        int nextIndex;
-        volatile Throwable failure;
-
-        AgentDriver(String agent, String conversation, int toSend, int total, long seed, TestClient http, AtomicInteger acked,
-                    java.util.concurrent.atomic.AtomicBoolean restarted) {
-            this.restarted = restarted;
-            this.agent = agent;
-            this.conversation = conversation;
-            this.toSend = toSend;
-            this.total = total;
-            this.seed = seed;
-            this.http = http;
-            this.acked = acked;
-        }
-
-        boolean done() {
-            return ackedIds.size() == toSend && lastSeen == total;
-        }
-
-        @Override
-        public void run() {
-            Random random = new Random(seed);
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            String token = null;
-            try {
-                while (!done() && System.nanoTime() < deadline) {
-                    StreamClient ws;
-                    try {
-                        if (token == null) token = http.agentToken("demo-backend", agent, RW);
-                        ws = StreamClient.connect(http.base());
-                        ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
-                        JsonNode ready = ws.poll(Duration.ofSeconds(5));
-                        if (ready == null || !"ready".equals(ready.get("op").asString())) {
-                            ws.abort();
-                            Thread.sleep(200);
-                            continue;
-                        }
-                    } catch (RuntimeException e) {
-                        Thread.sleep(200); // server restarting
-                        continue;
-                    }
-                    connections++;
-                    try {
-                        for (String id : inFlight) send(ws, id);
-                        long lastFrame = System.nanoTime();
-                        while (!done() && !ws.isClosed()) {
-                            // The first half is sent before the restart, the second half after it.
-                            int limit = restarted.get() ? toSend : toSend / 2;
-                            while (inFlight.size() < 32 && nextIndex < limit) {
-                                String id = agent + "-" + nextIndex++;
-                                inFlight.add(id);
-                                send(ws, id);
-                            }
-                            JsonNode f = ws.poll(Duration.ofMillis(500));
-                            if (f == null) {
-                                // The server pings every 25 s; an open socket that is silent for 10 s while messages
-                                // are still owed means delivery stalled - a failure, counted, then resumed.
-                                if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
-                                    stalls++;
-                                    break;
-                                }
-                                continue;
-                            }
-                            lastFrame = System.nanoTime();
-                            switch (f.get("op").asString()) {
-                                case "message" -> {
-                                    long seq = f.get("seq").asLong();
-                                    if (seq <= lastSeen) duplicates++;
-                                    else if (seq != lastSeen + 1) gaps++;
-                                    else {
-                                        lastSeen = seq;
-                                        received.add(seq);
-                                    }
-                                }
-                                case "ack" -> {
-                                    String id = f.get("clientMessageId").asString();
-                                    if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
-                                }
-                                default -> { }
-                            }
-                            if (random.nextInt(1500) == 0) {
-                                kills++;
-                                ws.abort();
-                                break;
-                            }
-                        }
-                    } catch (RuntimeException socketGone) {
-                        // killed or server restarting: reconnect and resume
-                    } finally {
-                        ws.abort();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-
-        private void send(StreamClient ws, String id) {
-            ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
-        }
-    }
-
     @Test
     void tenThousandMessagesSurviveRandomSocketKillsAndAServerRestartWithNothingLostOrDuplicated() throws Exception {
         TestClient http = server.http();
@@ -175,8 +52,9 @@ class DeliveryUnderFailureIntegrationTests {
         }
         AtomicInteger acked = new AtomicInteger();
         var restarted = new java.util.concurrent.atomic.AtomicBoolean();
-        AgentDriver one = new AgentDriver("agent1", conversation, 5_000, 10_000, 1, http, acked, restarted);
-        AgentDriver two = new AgentDriver("agent2", conversation, 5_000, 10_000, 2, http, acked, restarted);
+        // The first half is sent before the restart, the second half after it.
+        DeliveryDriver one = new DeliveryDriver("agent1", conversation, 5_000, 10_000, 1, http, acked, () -> restarted.get() ? 5_000 : 2_500, 1500);
+        DeliveryDriver two = new DeliveryDriver("agent2", conversation, 5_000, 10_000, 2, http, acked, () -> restarted.get() ? 5_000 : 2_500, 1500);
         Thread t1 = Thread.ofPlatform().name("driver-agent1").start(one);
         Thread t2 = Thread.ofPlatform().name("driver-agent2").start(two);
 
@@ -189,7 +67,7 @@ class DeliveryUnderFailureIntegrationTests {
         t1.join(Duration.ofMinutes(4));
         t2.join(Duration.ofMinutes(4));
 
-        for (AgentDriver d : List.of(one, two)) {
+        for (DeliveryDriver d : List.of(one, two)) {
             assertThat(d.failure).as(d.agent + " failed").isNull();
             assertThat(d.ackedIds).as(d.agent + " acked sends").hasSize(5_000);
             assertThat(d.duplicates).as(d.agent + " duplicates").isZero();
@@ -201,19 +79,9 @@ class DeliveryUnderFailureIntegrationTests {
         }
         // Stored exactly once: the log holds 10,000 messages, each client message id once.
         String reader = http.agentToken("demo-backend", "agent1", "messaging:read");
-        Set<String> ids = new LinkedHashSet<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = http.get("/api/v2/conversations/" + conversation + "/messages?after=" + after + "&limit=500", reader).json();
-            for (JsonNode m : page.get("messages")) {
-                assertThat(m.get("seq").asLong()).isEqualTo(after + 1);
-                after = m.get("seq").asLong();
-                ids.add(m.get("clientMessageId").asString());
-            }
-            if (page.get("next").isNull()) break;
-        }
-        assertThat(after).isEqualTo(10_000);
-        assertThat(ids).hasSize(10_000);
+        List<String> history = DeliveryDriver.history(http, conversation, reader);
+        assertThat(history).hasSize(10_000);
+        assertThat(new LinkedHashSet<>(history)).hasSize(10_000);
         System.out.printf("delivery under failure: kills agent1=%d agent2=%d, connections agent1=%d agent2=%d, restart %d ms%n",
                 one.kills, two.kills, one.connections, two.connections, restartMillis);
     }

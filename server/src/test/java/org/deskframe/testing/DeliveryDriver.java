@@ -1,0 +1,171 @@
+package org.deskframe.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One agent's side of a conversation under failure: sends its share (at most 32 in flight, each with a client message
+ * id it sends again after a reconnect), counts what it receives (exactly once, in order, or counts duplicates and gaps),
+ * and after every failure reconnects through {@code http}'s base (a node, or a load balancer) with its last seen
+ * sequence. Tests of delivery under socket kills, restarts and drains share it.
+ */
+public final class DeliveryDriver implements Runnable {
+
+    static final String RW = "messaging:read messaging:write";
+    public final String agent;
+    final String conversation;
+    final int toSend;
+    final int total;
+    final long seed;
+    final TestClient http;
+    final AtomicInteger acked;
+    final IntSupplier allowed;
+    final int killOneIn;
+    public final Set<String> ackedIds = new LinkedHashSet<>();
+    final List<String> inFlight = new ArrayList<>();
+    public final List<Long> received = new ArrayList<>();
+    public long lastSeen;
+    public int duplicates;
+    public int gaps;
+    public int connections;
+    public int kills;
+    public int stalls;
+    int nextIndex;
+    public volatile Throwable failure;
+
+    /**
+     * @param toSend    messages this agent sends; {@code total} all sides send together (what it must receive)
+     * @param acked     counts every side's acknowledged sends
+     * @param allowed   how many of its {@code toSend} it may have sent by now (to hold sends back until a restart,
+     *                  or to pace them)
+     * @param killOneIn aborts its own socket after one frame in this many, at random (0: never)
+     */
+    public DeliveryDriver(String agent, String conversation, int toSend, int total, long seed, TestClient http,
+                          AtomicInteger acked, IntSupplier allowed, int killOneIn) {
+        this.allowed = allowed;
+        this.killOneIn = killOneIn;
+        this.agent = agent;
+        this.conversation = conversation;
+        this.toSend = toSend;
+        this.total = total;
+        this.seed = seed;
+        this.http = http;
+        this.acked = acked;
+    }
+
+    public boolean done() {
+        return ackedIds.size() == toSend && lastSeen == total;
+    }
+
+    @Override
+    public void run() {
+        Random random = new Random(seed);
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String token = null;
+        try {
+            while (!done() && System.nanoTime() < deadline) {
+                StreamClient ws;
+                try {
+                    if (token == null) token = http.agentToken("demo-backend", agent, RW);
+                    ws = StreamClient.connect(http.base());
+                    ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
+                    JsonNode ready = ws.poll(Duration.ofSeconds(5));
+                    if (ready == null || !"ready".equals(ready.get("op").asString())) {
+                        ws.abort();
+                        Thread.sleep(200);
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    Thread.sleep(200); // server restarting
+                    continue;
+                }
+                connections++;
+                try {
+                    for (String id : inFlight) send(ws, id);
+                    long lastFrame = System.nanoTime();
+                    while (!done() && !ws.isClosed()) {
+                        int limit = Math.min(toSend, allowed.getAsInt());
+                        while (inFlight.size() < 32 && nextIndex < limit) {
+                            String id = agent + "-" + nextIndex++;
+                            inFlight.add(id);
+                            send(ws, id);
+                        }
+                        JsonNode f = ws.poll(Duration.ofMillis(500));
+                        if (f == null) {
+                            // The server pings every 25 s; an open socket that is silent for 10 s while messages
+                            // are still owed means delivery stalled - a failure, counted, then resumed.
+                            if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
+                                stalls++;
+                                break;
+                            }
+                            continue;
+                        }
+                        lastFrame = System.nanoTime();
+                        switch (f.get("op").asString()) {
+                            case "message" -> {
+                                long seq = f.get("seq").asLong();
+                                if (seq <= lastSeen) duplicates++;
+                                else if (seq != lastSeen + 1) gaps++;
+                                else {
+                                    lastSeen = seq;
+                                    received.add(seq);
+                                }
+                            }
+                            case "ack" -> {
+                                String id = f.get("clientMessageId").asString();
+                                if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
+                            }
+                            default -> { }
+                        }
+                        if (killOneIn > 0 && random.nextInt(killOneIn) == 0) {
+                            kills++;
+                            ws.abort();
+                            break;
+                        }
+                    }
+                } catch (RuntimeException socketGone) {
+                    // killed or server restarting: reconnect and resume
+                } finally {
+                    ws.abort();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    private void send(StreamClient ws, String id) {
+        ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
+    }
+
+    /**
+     * Reads the conversation's whole history and checks it is gapless from 1; answers the client message ids in it,
+     * in order (each once if the set's size equals the number of messages).
+     */
+    public static List<String> history(TestClient http, String conversation, String readerToken) {
+        List<String> ids = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = http.get("/api/v2/conversations/" + conversation + "/messages?after=" + after + "&limit=500", readerToken).json();
+            for (JsonNode m : page.get("messages")) {
+                if (m.get("seq").asLong() != after + 1) {
+                    throw new AssertionError("the history has a gap or a reordering after seq " + after + ": " + m);
+                }
+                after = m.get("seq").asLong();
+                ids.add(m.get("clientMessageId").asString());
+            }
+            if (page.get("next").isNull()) break;
+        }
+        return ids;
+    }
+}
