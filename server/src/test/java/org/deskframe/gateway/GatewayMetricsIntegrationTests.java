@@ -3,9 +3,8 @@ package org.deskframe.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.Prometheus;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
@@ -18,18 +17,14 @@ import tools.jackson.databind.JsonNode;
  */
 class GatewayMetricsIntegrationTests extends DeskframeServerTest {
 
-    private static final String ADMIN_SECRET = "test-bootstrap-admin-secret-0123456789abcdef";
-
-    private String scrapeToken() {
-        Reply r = http.form("/oauth2/token", "deskframe-admin", ADMIN_SECRET, Map.of("grant_type", "client_credentials", "scope", "metrics:read"));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("access_token").asString();
-    }
+    private static final String ADMIN_SECRET = Prometheus.ADMIN_SECRET;
 
     private String scrape() {
-        Reply r = http.get("/actuator/prometheus", scrapeToken());
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.body();
+        return Prometheus.scrape(http);
+    }
+
+    private static double value(String exposition, String name, String... labels) {
+        return Prometheus.value(exposition, name, labels);
     }
 
     @Test
@@ -89,23 +84,4 @@ class GatewayMetricsIntegrationTests extends DeskframeServerTest {
                 + " metrics (/actuator/prometheus); OAuth client demo-admin administers organisation demo only.");
     }
 
-    /** The value of the one series of {@code name} whose labels contain all of {@code labels}; 0 when there is none yet. */
-    private static double value(String exposition, String name, String... labels) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(exposition);
-        double found = 0;
-        int matches = 0;
-        while (m.find()) {
-            String l = m.group(1) == null ? "" : m.group(1);
-            boolean all = true;
-            for (String label : labels) all &= l.contains(label);
-            if (all) {
-                found = Double.parseDouble(m.group(2));
-                matches++;
-            }
-        }
-        assertThat(matches).as("%s %s in:%n%s", name, String.join(",", labels), exposition.lines().filter(x -> x.startsWith(name)).toList())
-                .isLessThanOrEqualTo(1);
-        return found;
-    }
 }

@@ -29,11 +29,23 @@ class RoutingStore {
 
     private final JdbcClient jdbc;
     private final RoutingChanges changes;
+    private final RoutingMetrics metrics;
 
-    RoutingStore(JdbcClient jdbc, RoutingChanges changes) {
+    RoutingStore(JdbcClient jdbc, RoutingChanges changes, RoutingMetrics metrics) {
         this.jdbc = jdbc;
         this.changes = changes;
+        this.metrics = metrics;
     }
+
+    /** Waiting conversations per queue of every org, with the oldest one's enqueue time (for the metrics). */
+    List<QueueWait> waitingByQueue() {
+        return jdbc.sql("select org_id, queue_id, count(*), min(enqueued_at) from routing_work where state = 'waiting' "
+                        + "group by org_id, queue_id")
+                .query((rs, n) -> new QueueWait(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
+    record QueueWait(String orgId, String queueId, long waiting, Instant oldestSince) {}
 
     // --- queues
 
@@ -377,6 +389,7 @@ class RoutingStore {
     void record(String conversationId, String orgId, Instant at, String kind, String queueId, String agentId, String actor,
                 String reason, String detail) {
         changes.changed();
+        metrics.recorded(kind);
         jdbc.sql("insert into routing_events (conversation_id, org_id, occurred_at, kind, queue_id, agent_id, actor, reason, detail) "
                 + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)").params(conversationId, orgId, ts(at), kind, queueId, agentId, actor, reason, detail).update();
     }
