@@ -81,7 +81,6 @@ class StreamHandler {
         registry.opened(session);
         if (originProblem != null) {
             // Before any frame, so the widget is not known yet.
-            metrics.handshakeRefused(null, originProblem);
             fail(session, null, originProblem);
         } else if (!lifecycle.isRunning()) {
             fail(session, null, Problem.of(ErrorCode.SERVER_RESTARTING));
@@ -164,6 +163,9 @@ class StreamHandler {
     void onClosed(StreamSession session) {
         session.state = StreamSession.State.CLOSED;
         registry.closed(session);
+        // Every way a handshake ends refused is counted here, once: origin, authenticate, limits, a bad first frame,
+        // handshake.timeout, server.restarting while draining.
+        if (session.handshakeRefusal != null) metrics.handshakeRefused(session.claimedWidget, session.handshakeRefusal);
         if (session.principal != null) {
             limits.release(connectionSlots(session), session.id);
             presence.unregister(PrincipalKey.of(session.principal.key()), session.id);
@@ -202,12 +204,12 @@ class StreamHandler {
                     "this session is already authenticated; use {\"op\":\"refresh\"} to change its token")));
             return;
         }
+        session.claimedWidget = a.widget();
         HandshakeVerifier.Outcome outcome = handshake.check(a.token(), a.widget(), a.org(), a.embedOrigin());
         if (!outcome.ok()) {
             // widget and embedOrigin are whatever the client wrote: escaped, like the problem's details.
             log.info("handshake refused: session {} widget {} origin {}: {}", session.id, LogText.escape(a.widget()),
                     a.embedOrigin() == null ? "(platform)" : LogText.escape(a.embedOrigin()), outcome.problems().getFirst().toLogLine());
-            metrics.handshakeRefused(a.widget(), outcome.problems().getFirst());
             fail(session, a.id(), outcome.problems().getFirst(), outcome.problems());
             return;
         }
@@ -226,7 +228,6 @@ class StreamHandler {
             session.principal = null;
             Problem limited = Problem.of(ErrorCode.RATE_LIMITED, Map.of("limit", "at most " + settings.maxConnectionsPerAgent()
                     + " open connections per agent", "retryAfterSeconds", 30));
-            metrics.handshakeRefused(a.widget(), limited);
             fail(session, a.id(), limited);
             return;
         }
@@ -297,6 +298,9 @@ class StreamHandler {
     }
 
     static void fail(StreamSession session, String id, Problem problem, List<Problem> all) {
+        if (session.state == StreamSession.State.AWAITING_AUTH && session.handshakeRefusal == null) {
+            session.handshakeRefusal = problem;
+        }
         session.send(ServerFrame.Error.closing(id, problem, all));
         session.close(problem.error().closeCode(), problem.code());
     }

@@ -46,6 +46,9 @@ final class StreamSession implements GatewaySession {
     volatile Principal principal;
     volatile Widget widget;
     volatile String embedOrigin;
+    /** Before the session is ready: the widget its authenticate frame named, and the refusal that ends its handshake. */
+    volatile String claimedWidget;
+    volatile org.deskframe.diagnostics.Problem handshakeRefusal;
     volatile long lastInbound;
     volatile long lastPing;
     volatile boolean expiryWarned;

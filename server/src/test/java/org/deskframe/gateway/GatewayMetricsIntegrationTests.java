@@ -57,6 +57,26 @@ class GatewayMetricsIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void handshakesThatEndWithoutAnAuthenticateVerdictAreCountedToo() {
+        String before = scrape();
+        double badFrame = value(before, "deskframe_gateway_handshakes_total", "code=\"protocol.bad_frame\"", "widget=\"unknown\"");
+        double timeout = value(before, "deskframe_gateway_handshakes_total", "code=\"handshake.timeout\"", "widget=\"unknown\"");
+        try (StreamClient garbled = StreamClient.connect(BASE); StreamClient silent = StreamClient.connect(BASE)) {
+            garbled.send("{not json");
+            assertThat(garbled.next().get("code").asString()).isEqualTo("protocol.bad_frame");
+            assertThat(silent.next(f -> "error".equals(f.get("op").asString()), java.time.Duration.ofSeconds(8))
+                    .get("code").asString()).isEqualTo("handshake.timeout");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+                String after = scrape();
+                assertThat(value(after, "deskframe_gateway_handshakes_total", "code=\"protocol.bad_frame\"", "outcome=\"refused\"",
+                        "widget=\"unknown\"")).isEqualTo(badFrame + 1);
+                assertThat(value(after, "deskframe_gateway_handshakes_total", "code=\"handshake.timeout\"", "outcome=\"refused\"",
+                        "widget=\"unknown\"")).isEqualTo(timeout + 1);
+            });
+        }
+    }
+
+    @Test
     void onlyTheDeploymentAdminClientMayReadTheMetricsAndEveryOtherCallerIsToldWhy() {
         Reply anonymous = http.get("/actuator/prometheus", null);
         assertThat(anonymous.status()).isEqualTo(401);
