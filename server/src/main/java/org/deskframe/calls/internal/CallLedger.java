@@ -212,6 +212,11 @@ class CallLedger {
                 .list();
     }
 
+    /** Customers' calls waiting for the agent routing assigns to their conversation. */
+    List<CallRow> queued() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state = 'ringing' and callee_id is null").query(CallLedger::row).list();
+    }
+
     /** Ringing calls whose ring timeout passed (the timers end them no_answer). */
     List<String> ringingPast(Instant now) {
         return jdbc.sql("select id from calls where state = 'ringing' and ring_expires_at <= ?").param(ts(now)).query(String.class).list();

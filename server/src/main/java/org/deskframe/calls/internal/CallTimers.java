@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.deskframe.calls.CallSettings;
 import org.deskframe.calls.internal.CallRow.Party;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -17,7 +19,7 @@ import org.springframework.stereotype.Component;
  * The calls' deadlines, kept in the database (a ringing call's {@code ring_expires_at}, a side's {@code detached_at}),
  * so they survive a restart and are seen by every node: each node looks every {@code sweep-interval} for calls past
  * one and ends them ({@code no_answer}, {@code peer_gone}) with the ledger's conditional update, so only one node ends
- * a call and tells both sides.
+ * a call and tells both sides. The same pass rings the agent routing assigned to a queued customer's conversation.
  */
 @Component
 class CallTimers implements SmartLifecycle {
@@ -28,17 +30,26 @@ class CallTimers implements SmartLifecycle {
     private final CallLedger ledger;
     private final CallNotices notices;
     private final CallSettings settings;
+    private final Conversations conversations;
     private volatile ScheduledExecutorService executor;
 
-    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings) {
+    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings, Conversations conversations) {
         this.ledger = ledger;
         this.notices = notices;
         this.settings = settings;
+        this.conversations = conversations;
     }
 
     /** One pass: ends every call past a deadline now (also called by tests). */
     void sweep() {
         Instant now = ledger.now();
+        // A customer's call on a conversation in a queue rings the agent routing assigned to it, once there is one.
+        for (CallRow c : ledger.queued()) {
+            conversations.findFor(c.orgId(), new Participant(Participant.Kind.CUSTOMER, c.caller().id()), c.conversationId())
+                    .flatMap(conv -> conv.participants().stream().filter(p -> p.kind() == Participant.Kind.AGENT).findFirst())
+                    .flatMap(agent -> ledger.ringAgent(c.id(), new Party("agent", agent.id()), settings.ringTimeout()))
+                    .ifPresent(notices::changed);
+        }
         for (String id : ledger.ringingPast(now)) {
             ledger.end(id, Party.SYSTEM, "no_answer", ErrorCode.CALL_NO_ANSWER.code(), List.of(CallRow.RINGING))
                     .ifPresent(this::ended);
