@@ -488,4 +488,19 @@ class CallSignallingIntegrationTests {
         JsonNode ready = c.next();
         assertThat(text(ready, "op")).as(ready.toString()).isEqualTo("ready");
     }
+
+    @Test
+    void whenAnAgentIsOnACallThenRoutingOffersItNothingUntilTheCallEnds() {
+        RoutingFixture routing = new RoutingFixture(server.context(), server.base());
+        String queue = routing.queue(RoutingFixture.offersFor(60));
+        Agent member = routing.agent(queue, 3), caller = newAgent();
+        try (AgentDesk desk = routing.connect(member, true); AgentDesk memberPhone = phone(member); AgentDesk callerPhone = phone(caller)) {
+            String call = connect(callerPhone, member, memberPhone);
+            String conversation = routing.customerConversation(queue);
+            assertThat(desk.pollOp("conversation_offered", Duration.ofSeconds(1))).as("busy on a call").isNull();
+            callerPhone.command("op", "call_hangup", "call", call);
+            JsonNode offered = desk.nextOp("conversation_offered");
+            assertThat(text(offered, "conversation")).isEqualTo(conversation);
+        }
+    }
 }

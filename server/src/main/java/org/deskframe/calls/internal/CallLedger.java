@@ -56,6 +56,13 @@ class CallLedger {
                 .params(party.kind(), party.id(), party.kind(), party.id()).query(CallLedger::row).list();
     }
 
+    /** Those of {@code agentIds} with a call not ended. */
+    java.util.Set<String> agentsOnCall(java.util.Collection<String> agentIds) {
+        return new java.util.HashSet<>(jdbc.sql("select caller_id from calls where state <> 'ended' and caller_kind = 'agent' and caller_id in (:ids)"
+                        + " union select callee_id from calls where state <> 'ended' and callee_kind = 'agent' and callee_id in (:ids)")
+                .param("ids", List.copyOf(agentIds)).query(String.class).list());
+    }
+
     List<CallRow> ofOrg(String orgId, int limit, int offset) {
         return jdbc.sql("select " + COLUMNS + " from calls where org_id = ? order by created_at desc, id limit ? offset ?")
                 .params(orgId, limit, offset).query(CallLedger::row).list();

@@ -60,7 +60,7 @@ class CallTimers implements SmartLifecycle {
     }
 
     private void ended(CallRow c) {
-        notices.counted(c.state());
+        notices.transitioned(c);
         notices.changed(c);
     }
 
