@@ -96,6 +96,11 @@ class CallSignallingIntegrationTests {
     }
 
     static String connect(AgentDesk a, Agent b, AgentDesk bDesk) {
+        return connectOn(a, b, bDesk);
+    }
+
+    /** a calls b, b answers (on whichever server their sessions are): the call id. */
+    static String connectOn(AgentDesk a, Agent b, AgentDesk bDesk) {
         JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
         assertCall(ringing, "ringing");
         String call = text(ringing, "call", "id");

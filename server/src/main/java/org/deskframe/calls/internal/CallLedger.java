@@ -176,6 +176,21 @@ class CallLedger {
         });
     }
 
+    /** Calls not ended with a side carried by some session (the timers check those sessions are still there). */
+    List<CallRow> carried() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state <> 'ended' and (caller_session is not null or callee_session is not null)")
+                .query(CallLedger::row).list();
+    }
+
+    /** {@code side} is detached from now, if {@code session} still carries it. */
+    Optional<CallRow> detach(String callId, Side side, String session) {
+        String p = side == Side.CALLER ? "caller" : "callee";
+        Instant now = now();
+        return transition(callId, st -> jdbc.sql("update calls set " + p + "_session = null, " + p + "_detached_at = ?"
+                        + " where id = ? and state <> 'ended' and " + p + "_session = ?")
+                .params(ts(now), callId, session).update() == 1);
+    }
+
     record StoredSignal(long seq, String payload, String carrier) {}
 
     List<StoredSignal> signalsAfter(String callId, Side recipient, long after) {

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.calls.CallSettings;
 import org.deskframe.calls.internal.CallRow.Party;
+import org.deskframe.calls.internal.CallRow.Side;
+import org.deskframe.cluster.Presence;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Participant;
@@ -19,7 +21,9 @@ import org.springframework.stereotype.Component;
  * The calls' deadlines, kept in the database (a ringing call's {@code ring_expires_at}, a side's {@code detached_at}),
  * so they survive a restart and are seen by every node: each node looks every {@code sweep-interval} for calls past
  * one and ends them ({@code no_answer}, {@code peer_gone}) with the ledger's conditional update, so only one node ends
- * a call and tells both sides. The same pass rings the agent routing assigned to a queued customer's conversation.
+ * a call and tells both sides. A side carried by a session whose principal has no session of the call's widget in the
+ * cluster's presence (a killed node, a restart) is detached by the same pass. It also rings the agent routing
+ * assigned to a queued customer's conversation.
  */
 @Component
 class CallTimers implements SmartLifecycle {
@@ -33,8 +37,11 @@ class CallTimers implements SmartLifecycle {
     private final Conversations conversations;
     private volatile ScheduledExecutorService executor;
 
-    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings, Conversations conversations) {
+    private final Presence presence;
+
+    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings, Conversations conversations, Presence presence) {
         this.ledger = ledger;
+        this.presence = presence;
         this.notices = notices;
         this.settings = settings;
         this.conversations = conversations;
@@ -53,6 +60,16 @@ class CallTimers implements SmartLifecycle {
         for (String id : ledger.ringingPast(now)) {
             ledger.end(id, Party.SYSTEM, "no_answer", ErrorCode.CALL_NO_ANSWER.code(), List.of(CallRow.RINGING))
                     .ifPresent(this::ended);
+        }
+        // A side whose principal has no session of the call's widget left anywhere (its node was killed, or this node
+        // restarted) never got its session's close: it is detached now, and the re-attach timeout runs from here.
+        for (CallRow c : ledger.carried()) {
+            for (Side side : Side.values()) {
+                Party p = c.party(side);
+                String session = c.session(side);
+                if (p == null || session == null || presence.isPresent(CallOps.carrierKey(p, c.media()))) continue;
+                ledger.detach(c.id(), side, session).ifPresent(notices::changed);
+            }
         }
         for (CallRow c : ledger.detachedSince(now.minus(settings.reattachTimeout()))) {
             ledger.end(c.id(), Party.SYSTEM, "peer_gone", ErrorCode.CALL_PEER_GONE.code(), LIVE).ifPresent(this::ended);
