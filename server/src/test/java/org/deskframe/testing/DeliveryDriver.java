@@ -30,14 +30,22 @@ public final class DeliveryDriver implements Runnable {
     final IntSupplier allowed;
     final int killOneIn;
     public final Set<String> ackedIds = new LinkedHashSet<>();
+    /** Client message id to the sequence its ack named (what the independent checker holds the database to). */
+    public final Map<String, Long> ackedSeqs = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the last ack arrived (System.nanoTime), for the time a fault took to recover from. */
+    public final java.util.concurrent.atomic.AtomicLong lastAckAt = new java.util.concurrent.atomic.AtomicLong();
     final List<String> inFlight = new ArrayList<>();
     public final List<Long> received = new ArrayList<>();
+    /** Every message frame's sequence as it arrived, before deduplication (the independent checker's input). */
+    public final List<Long> arrived = new ArrayList<>();
     public long lastSeen;
     public int duplicates;
     public int gaps;
     public int connections;
     public int kills;
     public int stalls;
+    /** A retried send acknowledged with another sequence than its first ack named (must never happen). */
+    public int ackSeqConflicts;
     int nextIndex;
     public volatile Throwable failure;
 
@@ -68,7 +76,8 @@ public final class DeliveryDriver implements Runnable {
     @Override
     public void run() {
         Random random = new Random(seed);
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        // a safety net only: fault scenarios on a loaded machine take minutes
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         String token = null;
         try {
             while (!done() && System.nanoTime() < deadline) {
@@ -112,6 +121,7 @@ public final class DeliveryDriver implements Runnable {
                         switch (f.get("op").asString()) {
                             case "message" -> {
                                 long seq = f.get("seq").asLong();
+                                arrived.add(seq);
                                 if (seq <= lastSeen) duplicates++;
                                 else if (seq != lastSeen + 1) gaps++;
                                 else {
@@ -122,6 +132,9 @@ public final class DeliveryDriver implements Runnable {
                             case "ack" -> {
                                 String id = f.get("clientMessageId").asString();
                                 if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
+                                Long earlier = ackedSeqs.putIfAbsent(id, f.get("seq").asLong());
+                                if (earlier != null && earlier != f.get("seq").asLong()) ackSeqConflicts++;
+                                lastAckAt.set(System.nanoTime());
                             }
                             default -> { }
                         }

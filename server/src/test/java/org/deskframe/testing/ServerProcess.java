@@ -38,8 +38,10 @@ public final class ServerProcess implements AutoCloseable {
     /** The server's embedded defaults (H2 under {@code dataDir}) plus {@code extra}. */
     public ServerProcess(Path dataDir, Map<String, Object> extra) {
         this.dataDir = dataDir;
-        this.port = DeskframeServerTest.freePort();
-        this.gatewayPort = DeskframeServerTest.freePort();
+        // Fixed by the caller (a load balancer in front names them) or free ones.
+        this.port = extra.containsKey("server.port") ? Integer.parseInt(String.valueOf(extra.get("server.port"))) : DeskframeServerTest.freePort();
+        this.gatewayPort = extra.containsKey("deskframe.gateway.port")
+                ? Integer.parseInt(String.valueOf(extra.get("deskframe.gateway.port"))) : DeskframeServerTest.freePort();
         properties.put("server.port", port);
         properties.put("deskframe.gateway.port", gatewayPort);
         properties.put("deskframe.region.public-url", base());
@@ -137,6 +139,27 @@ public final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /** SIGSTOP to the server's JVM: it holds its sockets and answers nothing, as a paused VM does. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public long pid() {

@@ -30,7 +30,9 @@ public class StreamClient implements AutoCloseable {
         this.autoPong = autoPong;
         WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) b.header("Origin", origin);
-        this.socket = b.buildAsync(streamUri(base), new Listener()).join();
+        // Bounded like a real client's: an upgrade that no one answers (a node just paused or resumed behind a
+        // balancer) is given up after 15 s and tried again, instead of waiting forever.
+        this.socket = b.buildAsync(streamUri(base), new Listener()).orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<String, URI> STREAMS = new java.util.concurrent.ConcurrentHashMap<>();
