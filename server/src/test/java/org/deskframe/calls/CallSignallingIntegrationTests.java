@@ -35,7 +35,13 @@ class CallSignallingIntegrationTests {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerInstance(Files.createTempDirectory("deskframe-calls"), properties()).start();
+        startWith(Map.of());
+    }
+
+    static void startWith(Map<String, Object> database) throws Exception {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(properties());
+        p.putAll(database);
+        server = new ServerInstance(Files.createTempDirectory("deskframe-calls"), p).start();
         http = server.http();
     }
 
@@ -507,5 +513,42 @@ class CallSignallingIntegrationTests {
             JsonNode offered = desk.nextOp("conversation_offered");
             assertThat(text(offered, "conversation")).isEqualTo(conversation);
         }
+    }
+
+    /** The figures in docs/calls.md: medians over 20 of invite to ringing reply, accept to connected, and a signal's relay. */
+    @Test
+    void whenMeasuredTwentyTimesThenInviteAcceptAndRelayTakeMillisecondsAtTheMedian() {
+        Agent a = newAgent(), b = newAgent();
+        long[] invite = new long[20], accept = new long[20], relay = new long[20];
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                String call = ring(aDesk, b);
+                invite[i] = System.nanoTime() - t0;
+                callPush(bDesk, "ringing");
+                long t1 = System.nanoTime();
+                assertCall(bDesk.command("op", "call_accept", "call", call), "connected");
+                accept[i] = System.nanoTime() - t1;
+                callPush(aDesk, "connected");
+                long t2 = System.nanoTime();
+                aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0"));
+                bDesk.nextOp("call_signal");
+                relay[i] = System.nanoTime() - t2;
+                aDesk.command("op", "call_hangup", "call", call);
+                callPush(bDesk, "ended");
+            }
+        }
+        double inviteMs = median(invite), acceptMs = median(accept), relayMs = median(relay);
+        System.out.printf("call latency medians over 20 (%s): invite->ringing %.2f ms, accept->connected %.2f ms, signal relay %.2f ms%n",
+                String.valueOf(server.context().getEnvironment().getProperty("spring.datasource.url")).replaceAll("[:;?].*$|^jdbc:", ""), inviteMs, acceptMs, relayMs);
+        assertThat(inviteMs).isLessThan(1000);
+        assertThat(acceptMs).isLessThan(1000);
+        assertThat(relayMs).isLessThan(1000);
+    }
+
+    static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        java.util.Arrays.sort(s);
+        return (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0 / 1_000_000;
     }
 }
