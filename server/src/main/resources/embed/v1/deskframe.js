@@ -177,18 +177,20 @@ export class EmbeddingClient {
    * framesDecoded}, roundTripTime, candidateType, relayed}, from RTCPeerConnection.getStats() (the last one once ended).
    */
   callStats(callId) {
-    return this._callCommand(callId, {op: 'stats', call: callId}).then(r => r.stats);
+    // Read in the widget itself: it answers while its gateway session reconnects (media does not depend on it).
+    return this._callCommand(callId, {op: 'stats', call: callId}, {offline: true}).then(r => r.stats);
   }
 
-  _callCommand(callId, frame) {
+  _callCommand(callId, frame, options) {
     const widget = this._callWidgets.get(callId) || (this._frames.has('voice') ? 'voice' : 'video');
-    return this._command(frame, widget);
+    return this._command(frame, widget, options);
   }
   // calls end
 
-  _command(frame, widget = 'messaging') {
+  _command(frame, widget = 'messaging', {offline = false} = {}) {
     const f = this._frames.get(widget);
-    if (!f || this._status[widget]?.state !== 'ready') {
+    const state = this._status[widget]?.state;
+    if (!f || (state !== 'ready' && !(offline && (state === 'reconnecting' || state === 'connecting')))) {
       const what = widget === 'messaging' ? 'the agent-desktop commands' : `${widget === 'video' ? 'video' : 'voice'} calls`;
       return Promise.reject(new DeskframeError({code: 'request.invalid',
         message: `The ${widget} widget is not connected, and it carries ${what}.`,

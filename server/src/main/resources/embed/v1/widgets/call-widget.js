@@ -85,6 +85,7 @@ export function startCallWidget(widget) {
     gateway.useToken(d.token);
   });
   bridge.on('refresh', d => gateway.refresh(d.token));
+  window.addEventListener('pagehide', () => engine.leave());
   bridge.on('destroy', () => { for (const r of engine.active()) engine.hangup(r.id).catch(() => {}); gateway.close(); });
   bridge.on('command', d => {
     const reply = x => bridge.post({type: 'commandResult', requestId: d.requestId, reply: x});

@@ -340,6 +340,16 @@ export class CallEngine {
 
   // ---- the gateway session came back -----------------------------------------------------------------------------
 
+  /**
+   * The page goes away (closed, reloaded): its peer connections go with it, so its calls end now rather than when the
+   * platform's re-attach timeout passes.
+   */
+  leave() {
+    for (const rec of this.calls.values()) {
+      if (rec.local && rec.call && rec.call.state !== 'ended') this.gateway.notify({op: Op.CALL_HANGUP, call: rec.id});
+    }
+  }
+
   /** The gateway session dropped: signalling waits (in each call's outbox) until call_attach on the next one. */
   detach() {
     for (const rec of this.calls.values()) if (rec.local && rec.pc) rec.detached = true;

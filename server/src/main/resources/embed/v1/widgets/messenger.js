@@ -52,6 +52,7 @@ const calls = messengerCalls({bridge, gateway: sessionGateway, me: () => (state.
   onProblem: p => showCallProblem(p)});
 const callProblem = h('div', {class: 'df-m-callproblem', role: 'alert'});
 header.append(calls.ui.bar);
+window.addEventListener('pagehide', () => calls.engine.leave());
 
 function showCallProblem(p) {
   callProblem.replaceChildren();
