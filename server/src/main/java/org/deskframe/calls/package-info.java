@@ -3,5 +3,6 @@
  * with short-lived TURN credentials in the TURN REST scheme coturn implements (docs/calls.md); signalling and call
  * records build on it.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol",
+        "gateway", "cluster", "messaging"})
 package org.deskframe.calls;

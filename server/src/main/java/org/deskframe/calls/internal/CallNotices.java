@@ -1,0 +1,110 @@
+package org.deskframe.calls.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.deskframe.calls.internal.CallRow.Party;
+import org.deskframe.calls.internal.CallRow.Side;
+import org.deskframe.gateway.GatewaySession;
+import org.deskframe.gateway.Pushes;
+import org.deskframe.identity.Agent;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.protocol.CallPartyView;
+import org.deskframe.protocol.CallQuality;
+import org.deskframe.protocol.CallView;
+import org.deskframe.protocol.ParticipantView;
+import org.deskframe.protocol.ServerFrame;
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders calls as the wire has them ({@link CallView}) and tells both sides: every committed change of a call is
+ * pushed to every session of both parties opened for the widget that carries the call's media, and counted in
+ * {@code deskframe.calls.transitions{state}}.
+ */
+@Component
+class CallNotices {
+
+    private final Pushes pushes;
+    private final CallLedger ledger;
+    private final AgentDirectory agents;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+
+    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, MeterRegistry meters) {
+        this.pushes = pushes;
+        this.ledger = ledger;
+        this.agents = agents;
+        this.meters = meters;
+    }
+
+    CallView view(CallRow c) {
+        List<CallQuality> quality = new ArrayList<>();
+        for (CallLedger.Quality q : ledger.quality(c.id())) {
+            Party by = c.party(q.side());
+            quality.add(new CallQuality(by == null ? null : new ParticipantView(by.kind(), by.id()), q.bytesReceived(),
+                    q.packetsReceived(), q.packetsLost(), q.jitter(), q.roundTripTime(), q.framesDecoded(),
+                    q.candidateType(), q.relayed()));
+        }
+        return new CallView(c.id(), c.state(), c.media(), party(c, Side.CALLER), party(c, Side.CALLEE), c.conversationId(),
+                c.callee() == null ? c.queueId() : null, c.createdAt(), c.answeredAt(), c.endedAt(),
+                c.endedBy() == null ? null : new ParticipantView(c.endedBy().kind(), c.endedBy().id(), name(c.endedBy())),
+                c.endReason(), c.endCode(), c.ended() || c.answeredAt() != null ? c.durationSeconds() : null,
+                quality.isEmpty() ? null : quality);
+    }
+
+    private CallPartyView party(CallRow c, Side side) {
+        Party p = c.party(side);
+        if (p == null) return null;
+        boolean muted = side == Side.CALLER ? c.callerMuted() : c.calleeMuted();
+        // A callee that has not answered yet carries nothing; after that, attached while a session carries its side.
+        boolean attached = c.session(side) != null;
+        return new CallPartyView(p.kind(), p.id(), name(p), muted, attached);
+    }
+
+    private String name(Party p) {
+        if (!"agent".equals(p.kind())) return null;
+        return agents.find(p.id()).map(Agent::shownName).orElse(null);
+    }
+
+    ServerFrame.CallFrame frame(String replyId, CallRow c) {
+        return new ServerFrame.CallFrame(replyId, view(c));
+    }
+
+    /** The reply to {@code session} (with the command's id), and the push to every other session of both sides. */
+    void changed(CallRow c, GatewaySession session, String replyId) {
+        ServerFrame.CallFrame push = frame(null, c);
+        if (session != null) session.send(new ServerFrame.CallFrame(replyId, push.call()));
+        push(c, push, session);
+    }
+
+    /** The push to every session of both sides but {@code except}. */
+    void pushOthers(CallRow c, GatewaySession except) {
+        push(c, frame(null, c), except);
+    }
+
+    /** A change the platform made (a timer, a closed session): pushed to both sides. */
+    void changed(CallRow c) {
+        push(c, frame(null, c), null);
+    }
+
+    /** A relayed signal, to the one session carrying the recipient's side. */
+    void relay(Party recipient, String session, String encodedSignal) {
+        pushes.pushToSession(recipient.key(), session, encodedSignal);
+    }
+
+    void counted(String state) {
+        transitions.computeIfAbsent(state, s -> Counter.builder("deskframe.calls.transitions").tag("state", s)
+                .description("Calls that entered a state (ringing, connected, held, ended)").register(meters)).increment();
+    }
+
+    private void push(CallRow c, ServerFrame.CallFrame frame, GatewaySession except) {
+        for (Side side : Side.values()) {
+            Party p = c.party(side);
+            if (p == null) continue;
+            pushes.push(List.of(p.key()), frame, c.widgetFor(p.kind()), except);
+        }
+    }
+}

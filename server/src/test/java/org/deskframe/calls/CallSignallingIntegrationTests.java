@@ -1,0 +1,383 @@
+package org.deskframe.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deskframe.identity.Agent;
+import org.deskframe.identity.AgentDirectory;
+import org.deskframe.routing.AgentDesk;
+import org.deskframe.routing.RoutingFixture;
+import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Call signalling over the real gateway (docs/protocol.md, call_invite .. call_report): agents' voice and video
+ * widget sessions ring, answer, relay SDP and candidates in order, hold, mute, hang up, re-attach after a dropped
+ * socket, and the timers end calls nobody answers or whose side is gone. Short timeouts (ring 3 s, re-attach 2 s).
+ */
+class CallSignallingIntegrationTests {
+
+    static ServerInstance server;
+    static TestClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerInstance(Files.createTempDirectory("deskframe-calls"), properties()).start();
+        http = server.http();
+    }
+
+    static Map<String, Object> properties() {
+        return Map.of("deskframe.calls.ring-timeout", "3s", "deskframe.calls.reattach-timeout", "2s",
+                "deskframe.calls.sweep-interval", "100ms");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    static Agent newAgent() {
+        String id = RoutingFixture.unique("ca");
+        return server.bean(AgentDirectory.class).create(new AgentDirectory.NewAgent(id, "demo", id, id + "@demo.example",
+                "Agent " + id, null, Set.of("agent"), true));
+    }
+
+    static AgentDesk phone(Agent agent, String widget) {
+        StreamClient c = StreamClient.connect(server.base());
+        c.authenticate(http.agentToken("demo-backend", agent.username(), "voice video messaging:read messaging:write"), widget);
+        return new AgentDesk(c);
+    }
+
+    static AgentDesk phone(Agent agent) {
+        return phone(agent, "voice");
+    }
+
+    static String text(JsonNode f, String... path) {
+        JsonNode n = f;
+        for (String p : path) {
+            n = n == null ? null : n.get(p);
+        }
+        return n == null || n.isNull() ? null : n.asString();
+    }
+
+    static JsonNode callPush(AgentDesk d, String state) {
+        return d.next(f -> "call".equals(text(f, "op")) && text(f, "id") == null && state.equals(text(f, "call", "state")),
+                Duration.ofSeconds(10));
+    }
+
+    static void assertCall(JsonNode reply, String state) {
+        assertThat(text(reply, "op")).as(reply.toString()).isEqualTo("call");
+        assertThat(text(reply, "call", "state")).as(reply.toString()).isEqualTo(state);
+    }
+
+    static void assertError(JsonNode reply, String code) {
+        assertThat(text(reply, "op")).as(reply.toString()).isEqualTo("error");
+        assertThat(text(reply, "code")).as(reply.toString()).isEqualTo(code);
+    }
+
+    /** a calls b, b answers: the call id. */
+    static String ring(AgentDesk a, Agent b) {
+        JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
+        assertCall(ringing, "ringing");
+        return text(ringing, "call", "id");
+    }
+
+    static String connect(AgentDesk a, Agent b, AgentDesk bDesk) {
+        JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
+        assertCall(ringing, "ringing");
+        String call = text(ringing, "call", "id");
+        callPush(bDesk, "ringing");
+        assertCall(bDesk.command("op", "call_accept", "call", call), "connected");
+        callPush(a, "connected");
+        return call;
+    }
+
+    @Test
+    void whenAnAgentCallsAnotherThenTheCalleeRingsAndAnswersAndTheCallConnects() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk bChat = phone(b, "messaging")) {
+            JsonNode ringing = aDesk.command("op", "call_invite", "agent", b.id(), "media", "audio");
+            assertCall(ringing, "ringing");
+            assertThat(text(ringing, "call", "caller", "id")).isEqualTo(a.id());
+            assertThat(text(ringing, "call", "callee", "id")).isEqualTo(b.id());
+            assertThat(text(ringing, "call", "callee", "displayName")).isEqualTo("Agent " + b.id());
+            assertThat(ringing.get("call").get("caller").get("attached").asBoolean()).isTrue();
+            String call = text(ringing, "call", "id");
+            JsonNode push = callPush(bDesk, "ringing");
+            assertThat(text(push, "call", "id")).isEqualTo(call);
+            // Only the widget that carries audio rings, not the agent's messaging tab.
+            assertThat(bChat.pollOp("call", Duration.ofMillis(300))).isNull();
+
+            JsonNode connected = bDesk.command("op", "call_accept", "call", call);
+            assertCall(connected, "connected");
+            assertThat(text(connected, "call", "answeredAt")).isNotNull();
+            assertThat(connected.get("call").get("callee").get("attached").asBoolean()).isTrue();
+            callPush(aDesk, "connected");
+        }
+    }
+
+    @Test
+    void whenBothSidesSignalThenSdpAndCandidatesAreRelayedInOrderWithGaplessSeqs() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"));
+            for (int i = 0; i < 5; i++) {
+                aDesk.sendFrame("op", "call_signal", "call", call, "candidate",
+                        Map.of("candidate", "candidate:" + i + " 1 udp 2122260223 127.0.0.1 " + (50000 + i) + " typ host", "sdpMid", "0", "sdpMLineIndex", 0));
+            }
+            bDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "answer", "sdp", "v=0\r\n"));
+            List<JsonNode> atB = new ArrayList<>();
+            for (int i = 0; i < 6; i++) atB.add(bDesk.nextOp("call_signal"));
+            assertThat(atB).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(text(atB.getFirst(), "sdp", "type")).isEqualTo("offer");
+            assertThat(text(atB.getFirst(), "sdp", "sdp")).isEqualTo("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n");
+            assertThat(text(atB.getFirst(), "from", "id")).isEqualTo(a.id());
+            assertThat(atB.subList(1, 6)).extracting(f -> text(f, "candidate", "candidate"))
+                    .allSatisfy(c -> assertThat(c).startsWith("candidate:"))
+                    .extracting(c -> c.substring(10, 11)).containsExactly("0", "1", "2", "3", "4");
+            JsonNode atA = aDesk.nextOp("call_signal");
+            assertThat(atA.get("seq").asLong()).as("numbered per recipient").isEqualTo(1L);
+            assertThat(text(atA, "sdp", "type")).isEqualTo("answer");
+
+            // An ICE restart offer keeps its mark.
+            aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0\r\n"), "restart", true);
+            JsonNode restart = bDesk.nextOp("call_signal");
+            assertThat(restart.get("seq").asLong()).isEqualTo(7L);
+            assertThat(restart.get("restart").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void whenEitherSideHangsUpThenTheCallEndsWithWhoAndWhyOnBothSides() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            JsonNode ended = bDesk.command("op", "call_hangup", "call", call);
+            assertCall(ended, "ended");
+            assertThat(text(ended, "call", "endReason")).isEqualTo("hangup");
+            assertThat(ended.get("call").get("endCode")).isNull();
+            assertThat(text(ended, "call", "endedBy", "id")).isEqualTo(b.id());
+            assertThat(ended.get("call").get("durationSeconds").asLong()).isGreaterThanOrEqualTo(0);
+            JsonNode atA = callPush(aDesk, "ended");
+            assertThat(text(atA, "call", "endedBy", "id")).isEqualTo(b.id());
+            // An ended call takes no more commands.
+            assertError(aDesk.command("op", "call_hangup", "call", call), "call.state_invalid");
+
+            String second = connect(aDesk, b, bDesk);
+            JsonNode failed = aDesk.command("op", "call_hangup", "call", second, "reason", "call.ice_failed");
+            assertThat(text(failed, "call", "endReason")).isEqualTo("failed");
+            assertThat(text(failed, "call", "endCode")).isEqualTo("call.ice_failed");
+            assertThat(text(callPush(bDesk, "ended"), "call", "endCode")).isEqualTo("call.ice_failed");
+            assertError(aDesk.command("op", "call_hangup", "call", second, "reason", "bored"), "request.invalid");
+        }
+    }
+
+    @Test
+    void whenTheCallerHangsUpARingingCallThenItIsCancelled() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = ring(aDesk, b);
+            callPush(bDesk, "ringing");
+            assertThat(text(aDesk.command("op", "call_hangup", "call", call), "call", "endReason")).isEqualTo("hangup");
+            callPush(bDesk, "ended");
+            assertError(bDesk.command("op", "call_accept", "call", call), "call.state_invalid");
+        }
+    }
+
+    @Test
+    void whenTheCalleeDeclinesThenTheCallerIsToldDeclined() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = ring(aDesk, b);
+            callPush(bDesk, "ringing");
+            JsonNode declined = bDesk.command("op", "call_decline", "call", call);
+            assertThat(text(declined, "call", "endReason")).isEqualTo("declined");
+            assertThat(text(declined, "call", "endCode")).isEqualTo("call.declined");
+            JsonNode atA = callPush(aDesk, "ended");
+            assertThat(text(atA, "call", "endReason")).isEqualTo("declined");
+            assertThat(text(atA, "call", "endedBy", "id")).isEqualTo(b.id());
+        }
+    }
+
+    @Test
+    void whenTheCalleeHasNoVoiceWidgetOpenThenTheInviteIsRefusedOffline() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bChat = phone(b, "messaging")) {
+            JsonNode refused = aDesk.command("op", "call_invite", "agent", b.id(), "media", "audio");
+            assertError(refused, "call.callee_offline");
+            assertThat(text(refused, "message")).contains(b.id()).contains("voice");
+            // A video call needs the video widget: b's voice widget does not carry it.
+            try (AgentDesk bVoice = phone(b); AgentDesk aVideo = phone(a, "video")) {
+                JsonNode noVideo = aVideo.command("op", "call_invite", "agent", b.id(), "media", "video");
+                assertError(noVideo, "call.callee_offline");
+                assertThat(text(noVideo, "message")).contains("video");
+                // And a video call is placed from the video widget, not the voice one.
+                assertError(aDesk.command("op", "call_invite", "agent", b.id(), "media", "video"), "request.invalid");
+            }
+            assertError(aDesk.command("op", "call_invite", "agent", "no-such-agent", "media", "audio"), "call.callee_offline");
+        }
+    }
+
+    @Test
+    void whenTheCalleeIsOnAnotherCallThenTheInviteIsRefusedBusy() {
+        Agent a = newAgent(), b = newAgent(), c = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk cDesk = phone(c)) {
+            String call = connect(aDesk, b, bDesk);
+            JsonNode busy = cDesk.command("op", "call_invite", "agent", b.id(), "media", "audio");
+            assertError(busy, "call.callee_busy");
+            assertThat(text(busy, "message")).contains(call);
+        }
+    }
+
+    @Test
+    void whenSomeoneElseActsOnACallThenItIsNotAParticipantAndAnUnknownCallIsNotFound() {
+        Agent a = newAgent(), b = newAgent(), c = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk cDesk = phone(c)) {
+            String call = ring(aDesk, b);
+            assertError(cDesk.command("op", "call_accept", "call", call), "call.not_participant");
+            assertError(cDesk.command("op", "call_hangup", "call", call), "call.not_participant");
+            assertError(cDesk.command("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0")), "call.not_participant");
+            assertError(cDesk.command("op", "call_accept", "call", "call_nope"), "call.not_found");
+            // Signals before the call is answered are refused (nobody carries the callee's side yet).
+            assertError(aDesk.command("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0")), "call.state_invalid");
+        }
+    }
+
+    @Test
+    void whenASecondTabAcceptsThenItIsStateInvalid() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bTab1 = phone(b); AgentDesk bTab2 = phone(b)) {
+            String call = ring(aDesk, b);
+            callPush(bTab1, "ringing");
+            callPush(bTab2, "ringing");
+            assertCall(bTab1.command("op", "call_accept", "call", call), "connected");
+            JsonNode second = bTab2.command("op", "call_accept", "call", call);
+            assertError(second, "call.state_invalid");
+            assertThat(text(second, "message")).contains("connected");
+            // The other tab learns the call was answered elsewhere.
+            callPush(bTab2, "connected");
+        }
+    }
+
+    @Test
+    void whenAConnectedCallIsHeldResumedAndMutedThenBothSidesSeeIt() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            assertCall(aDesk.command("op", "call_hold", "call", call, "on", true), "held");
+            callPush(bDesk, "held");
+            assertError(bDesk.command("op", "call_hold", "call", call, "on", true), "call.state_invalid");
+            assertCall(bDesk.command("op", "call_hold", "call", call, "on", false), "connected");
+            callPush(aDesk, "connected");
+
+            JsonNode muted = bDesk.command("op", "call_mute", "call", call, "on", true);
+            assertThat(muted.get("call").get("callee").get("muted").asBoolean()).isTrue();
+            assertThat(muted.get("call").get("caller").get("muted").asBoolean()).isFalse();
+            JsonNode atA = callPush(aDesk, "connected");
+            assertThat(atA.get("call").get("callee").get("muted").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void whenTwoAgentsCallEachOtherAtOnceThenTheSecondInviteAnswersTheFirst() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = ring(aDesk, b);
+            callPush(bDesk, "ringing");
+            JsonNode crossing = bDesk.command("op", "call_invite", "agent", a.id(), "media", "audio");
+            assertCall(crossing, "connected");
+            assertThat(text(crossing, "call", "id")).isEqualTo(call);
+            assertThat(text(crossing, "call", "caller", "id")).isEqualTo(a.id());
+            callPush(aDesk, "connected");
+        }
+    }
+
+    @Test
+    void whenNobodyAnswersThenTheCallEndsNoAnswerAfterTheRingTimeout() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = ring(aDesk, b);
+            JsonNode atA = callPush(aDesk, "ended");
+            assertThat(text(atA, "call", "id")).isEqualTo(call);
+            assertThat(text(atA, "call", "endReason")).isEqualTo("no_answer");
+            assertThat(text(atA, "call", "endCode")).isEqualTo("call.no_answer");
+            assertThat(text(callPush(bDesk, "ended"), "call", "endReason")).isEqualTo("no_answer");
+        }
+    }
+
+    @Test
+    void whenATokenLacksVoiceThenTheVoiceWidgetIsRefusedAndOtherWidgetsStillWork() {
+        Agent a = newAgent();
+        try (StreamClient c = StreamClient.connect(server.base()); StreamClient chat = StreamClient.connect(server.base())) {
+            String token = http.agentToken("demo-backend", a.username(), "messaging:read messaging:write");
+            c.sendFrame("op", "authenticate", "id", "auth-1", "token", token, "widget", "voice");
+            JsonNode refused = c.next();
+            assertError(refused, "token.scope_missing");
+            assertThat(text(refused, "message")).contains("voice");
+            chat.authenticate(token, "messaging");
+        }
+        // A voice token cannot place a video call on the video widget either.
+        try (StreamClient c = StreamClient.connect(server.base())) {
+            c.authenticate(http.agentToken("demo-backend", a.username(), "voice"), "voice");
+            c.sendFrame("op", "call_invite", "id", "v1", "agent", "agent2", "media", "video");
+            assertError(c.next(), "token.scope_missing");
+        }
+    }
+
+    @Test
+    void whenASocketDropsThenANewSessionAttachesGetsTheSignalsItMissedAndCanHangUp() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0"));
+            assertThat(bDesk.nextOp("call_signal").get("seq").asLong()).isEqualTo(1L);
+            bDesk.abort();
+            JsonNode detached = callPush(aDesk, "connected");
+            assertThat(detached.get("call").get("callee").get("attached").asBoolean()).isFalse();
+            // Sent while b is away: stored for b.
+            aDesk.sendFrame("op", "call_signal", "call", call, "candidate", Map.of("candidate", "candidate:9 1 udp 1 127.0.0.1 5 typ host", "sdpMid", "0", "sdpMLineIndex", 0));
+            aDesk.sendFrame("op", "call_signal", "call", call, "candidate", Map.of("candidate", "", "sdpMid", "0", "sdpMLineIndex", 0));
+
+            try (AgentDesk bAgain = phone(b)) {
+                JsonNode listed = callPush(bAgain, "connected");
+                assertThat(text(listed, "call", "id")).as("a new session is told the calls not ended").isEqualTo(call);
+                JsonNode attached = bAgain.command("op", "call_attach", "call", call, "after", 1);
+                assertCall(attached, "connected");
+                assertThat(attached.get("call").get("callee").get("attached").asBoolean()).isTrue();
+                List<JsonNode> replay = List.of(bAgain.nextOp("call_signal"), bAgain.nextOp("call_signal"));
+                assertThat(replay).extracting(f -> f.get("seq").asLong()).containsExactly(2L, 3L);
+                assertThat(text(replay.getFirst(), "candidate", "candidate")).startsWith("candidate:9");
+                assertThat(callPush(aDesk, "connected").get("call").get("callee").get("attached").asBoolean()).isTrue();
+                // Live signals reach the new session.
+                aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=1"));
+                assertThat(bAgain.nextOp("call_signal").get("seq").asLong()).isEqualTo(4L);
+                assertThat(text(bAgain.command("op", "call_hangup", "call", call), "call", "endedBy", "id")).isEqualTo(b.id());
+                callPush(aDesk, "ended");
+            }
+        }
+    }
+
+    @Test
+    void whenASideStaysGoneThenTheCallEndsPeerGoneOnTheOtherSide() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            bDesk.abort();
+            JsonNode ended = callPush(aDesk, "ended");
+            assertThat(text(ended, "call", "id")).isEqualTo(call);
+            assertThat(text(ended, "call", "endReason")).isEqualTo("peer_gone");
+            assertThat(text(ended, "call", "endCode")).isEqualTo("call.peer_gone");
+        }
+    }
+}
