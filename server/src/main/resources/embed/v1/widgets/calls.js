@@ -126,10 +126,10 @@ export class CallEngine {
   async stats(id) {
     const rec = this.calls.get(id);
     if (!rec) return null;
-    if (rec.pc && rec.pc.signalingState !== 'closed') {
-      rec.stats = statsDigest(await rec.pc.getStats(), {video: rec.call && rec.call.media === 'video'});
-    }
-    return rec.stats;
+    const video = !!(rec.call && rec.call.media === 'video');
+    if (rec.pc && rec.pc.signalingState !== 'closed') rec.stats = statsDigest(await rec.pc.getStats(), {video});
+    // A known call without media yet (ringing, being answered) has all-zero stats.
+    return rec.stats || statsDigest([], {video});
   }
 
   applyReply(reply) {

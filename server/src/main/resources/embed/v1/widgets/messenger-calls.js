@@ -11,6 +11,8 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     video: h('button', {type: 'button', class: 'df-m-call', id: 'df-m-video', disabled: true, onclick: () => start(true)}, 'Video call'),
     panel: h('section', {class: 'df-m-callpanel', id: 'df-m-callpanel', 'aria-label': 'Call', hidden: true}),
     audio: h('audio', {id: 'df-m-remote-audio', autoplay: true, hidden: true}),
+    closed: new Set(),  // ended calls the customer closed
+    latest: null,
   };
   ui.bar = h('div', {class: 'df-m-callbar', role: 'group', 'aria-label': 'Call the agent'}, ui.voice, ui.video);
 
@@ -18,7 +20,7 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     gateway,
     me,
     log: (step, fields) => bridge.log(step, fields),
-    onChange: () => render(),
+    onChange: rec => { ui.latest = rec.id; render(); },
     onEvent: (name, detail) => {
       if (name === 'callEnded') {
         const p = endProblem(detail.call, me());
@@ -38,9 +40,11 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     }
   }
 
+  /** The call to show: a live one, else the one that changed last until the customer closes it. */
   function current() {
     const all = [...engine.calls.values()].filter(r => r.call).reverse();
-    return all.find(r => r.call.state !== 'ended') || (ui.lastEnded ? engine.calls.get(ui.lastEnded) : null);
+    const latest = ui.latest && engine.calls.get(ui.latest);
+    return all.find(r => r.call.state !== 'ended') || (latest && latest.call && !ui.closed.has(latest.id) ? latest : null);
   }
 
   function render() {
@@ -49,7 +53,6 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     ui.voice.disabled = ui.video.disabled = !!live || gateway.state !== 'ready' || !bridge.callsAllowed;
     ui.panel.hidden = !rec;
     if (!rec) { ui.audio.srcObject = null; return; }
-    if (rec.call.state === 'ended') ui.lastEnded = rec.id;
     const c = rec.call;
     const m = me();
     const incoming = c.state === 'ringing' && roleOf(c, m) === 'callee' && !rec.local;
@@ -59,7 +62,7 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     const video = c.media === 'video';
     ui.panel.dataset.state = c.state;
     ui.panel.dataset.call = c.id;
-    ui.panel.replaceChildren(
+    ui.panel.replaceChildren(...[
       h('p', {class: 'df-m-callstate', role: 'status', 'aria-live': 'polite'}, text,
         c.state !== 'ringing' && live ? h('span', {class: 'df-m-timer', role: 'timer'}, ` ${durationText(elapsedSeconds(c))}`) : null),
       video && live && !incoming ? h('div', {class: 'df-tiles'},
@@ -74,7 +77,8 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
               onclick: () => engine.mute(c.id, !mine.muted).catch(onProblem)}, mine.muted ? 'Unmute' : 'Mute') : null,
             h('button', {type: 'button', class: 'df-hangup', id: 'df-m-hangup', onclick: () => engine.hangup(c.id).catch(onProblem)},
               c.state === 'ringing' ? 'Cancel call' : 'Hang up')]
-            : h('button', {type: 'button', id: 'df-m-callclose', onclick: () => { ui.lastEnded = null; render(); }}, 'Close')));
+            : h('button', {type: 'button', id: 'df-m-callclose', onclick: () => { ui.closed.add(c.id); render(); }}, 'Close'))]
+      .filter(Boolean));
     if (live && rec.remoteStream && ui.audio.srcObject !== rec.remoteStream) {
       ui.audio.srcObject = rec.remoteStream;
       ui.audio.play().catch(() => {});
