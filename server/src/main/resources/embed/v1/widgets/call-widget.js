@@ -174,7 +174,7 @@ export function startCallWidget(widget) {
     app.replaceChildren(h('div', {class: `df-call-shell df-call-${widget}`},
       h('header', {class: 'df-header'}, h('h1', {class: 'df-heading'}, video ? 'Video' : 'Voice',
         state.me ? h('span', {class: 'df-me'}, ` · ${state.me.displayName || state.me.id}`) : null), els.connection),
-      els.problem, els.incoming, els.current, els.tiles, els.remoteAudio, dialForm, devices));
+      els.problem, els.incoming, els.tiles, els.current, els.remoteAudio, dialForm, devices));
     if (video) {
       const lv = document.getElementById('df-local-video');
       lv.muted = true;
@@ -212,6 +212,7 @@ export function startCallWidget(widget) {
 
     const rec = current();
     els.current.hidden = !rec;
+    if (els.tiles) els.tiles.hidden = !rec || rec.call.state === 'ended';
     if (!rec) { attachStreams(null); return; }
     const c = rec.call;
     const mine = c.state === 'ended' ? {} : engine.mine(c);
@@ -236,12 +237,13 @@ export function startCallWidget(widget) {
         h('meter', {id: 'df-level-remote', min: 0, max: 1, value: 0})),
       live ? h('div', {class: 'df-call-controls', role: 'group', 'aria-label': 'Call controls'},
         c.state !== 'ringing' ? [
+          // Toggle buttons keep their name; aria-pressed says whether the toggle is on.
           h('button', {type: 'button', id: 'df-mute', 'aria-pressed': String(!!mine.muted),
-            onclick: () => engine.mute(c.id, !mine.muted).catch(showProblem)}, mine.muted ? 'Unmute' : 'Mute'),
+            onclick: () => engine.mute(c.id, !mine.muted).catch(showProblem)}, 'Mute'),
           h('button', {type: 'button', id: 'df-hold', 'aria-pressed': String(held),
-            onclick: () => engine.hold(c.id, !held).catch(showProblem)}, held ? 'Resume' : 'Hold'),
-          video ? h('button', {type: 'button', id: 'df-camera-toggle', 'aria-pressed': String(!rec.cameraOff),
-            onclick: () => engine.camera(c.id, rec.cameraOff)}, rec.cameraOff ? 'Camera on' : 'Camera off') : null] : null,
+            onclick: () => engine.hold(c.id, !held).catch(showProblem)}, 'Hold'),
+          video ? h('button', {type: 'button', id: 'df-camera-toggle', 'aria-pressed': String(!!rec.cameraOff),
+            onclick: () => engine.camera(c.id, rec.cameraOff)}, 'Camera off') : null] : null,
         h('button', {type: 'button', id: 'df-hangup', class: 'df-hangup',
           onclick: () => engine.hangup(c.id).catch(showProblem)}, c.state === 'ringing' && roleOf(c, me) === 'caller' ? 'Cancel' : 'Hang up'))
         : h('button', {type: 'button', id: 'df-clear', onclick: () => { state.selected = null; render(); }}, 'Close'));

@@ -74,7 +74,7 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
           h('button', {type: 'button', class: 'df-decline', id: 'df-m-decline', onclick: () => engine.decline(c.id).catch(onProblem)}, 'Decline')]
           : live ? [
             c.state !== 'ringing' ? h('button', {type: 'button', id: 'df-m-mute', 'aria-pressed': String(!!mine.muted),
-              onclick: () => engine.mute(c.id, !mine.muted).catch(onProblem)}, mine.muted ? 'Unmute' : 'Mute') : null,
+              onclick: () => engine.mute(c.id, !mine.muted).catch(onProblem)}, 'Mute') : null,
             h('button', {type: 'button', class: 'df-hangup', id: 'df-m-hangup', onclick: () => engine.hangup(c.id).catch(onProblem)},
               c.state === 'ringing' ? 'Cancel call' : 'Hang up')]
             : h('button', {type: 'button', id: 'df-m-callclose', onclick: () => { ui.closed.add(c.id); render(); }}, 'Close'))]
