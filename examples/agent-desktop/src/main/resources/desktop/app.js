@@ -114,6 +114,28 @@ if (EmbeddingClient) {
   const unpop = e => { if (pop.dataset.conversation === e.conversation && e.type !== 'conversationAssigned') pop.hidden = true; };
   client.on('offerWithdrawn', unpop);
   client.on('conversationEnded', unpop);
+  // calls: the desktop dials with clickToDial and follows the call events (the widgets show and control the call).
+  const dial = document.getElementById('dial');
+  const callStatus = document.getElementById('call-status');
+  const callCustomer = document.getElementById('call-customer');
+  const say = text => { callStatus.textContent = text; };
+  const failed = e => say(`${e.message} Fix: ${e.hint || '-'} (${e.code})`);
+  dial.addEventListener('submit', e => {
+    e.preventDefault();
+    const video = e.submitter && e.submitter.value === 'video';
+    const agent = dial.elements.agent.value.trim();
+    client.clickToDial({agent, video}).then(id => say(`Calling ${agent}… (${id})`), failed);
+  });
+  client.on('conversationAssigned', e => { callCustomer.hidden = false; callCustomer.dataset.conversation = e.conversation; });
+  client.on('conversationEnded', e => { if (callCustomer.dataset.conversation === e.conversation) callCustomer.hidden = true; });
+  callCustomer.addEventListener('click', () => {
+    client.clickToDial({conversation: callCustomer.dataset.conversation}).then(id => say(`Calling the customer… (${id})`), failed);
+  });
+  const party = c => (c && (c.displayName || c.id)) || 'the customer';
+  client.on('callIncoming', e => say(`${party(e.call.caller)} is calling: answer in the ${e.widget} widget.`));
+  client.on('callConnected', e => say(`In a call with ${party(e.call.caller.id === config.agent ? e.call.callee : e.call.caller)}.`));
+  client.on('callHeld', e => say(e.on ? 'The call is on hold.' : 'The call resumed.'));
+  client.on('callEnded', e => say(e.message ? `${e.message} Fix: ${e.hint}` : `The call ended (${e.reason}).`));
   client.ready.then(refresh, refresh);
   refresh();
 }

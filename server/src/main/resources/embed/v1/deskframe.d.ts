@@ -83,7 +83,49 @@ export interface EmbeddingClientOptions {
   onEvent?: (event: DeskframeEvent) => void;
   /** CSS custom properties for the widgets, e.g. {'--df-accent': '#b00020'}. */
   theme?: Record<`--df-${string}`, string>;
+  /** How the voice and video widgets connect calls. */
+  calls?: CallOptions;
 }
+
+// calls
+export interface CallOptions {
+  /** 'relay' sends media only through the TURN servers GET /api/v2/calls/ice-servers hands out (default 'all'). */
+  iceTransportPolicy?: 'all' | 'relay';
+  /** Forward only local ICE candidates with these addresses (relay candidates always go), e.g. ['127.0.0.1'] on loopback. */
+  candidateAddresses?: string[];
+}
+export interface CallParty { kind: 'agent' | 'customer'; id: string; displayName?: string; muted: boolean; attached: boolean }
+/** A call as the server's `call` frame shows it (docs/protocol.md). */
+export interface CallView {
+  id: string;
+  state: 'ringing' | 'connected' | 'held' | 'ended';
+  media: 'audio' | 'video';
+  caller: CallParty;
+  /** Absent while a customer's call waits for an agent (`queue` names where). */
+  callee?: CallParty;
+  queue?: string;
+  conversation?: string;
+  createdAt: string;
+  answeredAt?: string;
+  endedAt?: string;
+  endedBy?: ParticipantRef;
+  endReason?: 'hangup' | 'declined' | 'no_answer' | 'peer_gone' | 'failed' | 'conversation_closed';
+  /** For every end but a hang-up: call.declined, call.no_answer, call.peer_gone, call.ice_failed, media.permission_denied, ... */
+  endCode?: string;
+  durationSeconds?: number;
+}
+/** One side's media of a call, from RTCPeerConnection.getStats(). */
+export interface CallStats {
+  audio: { bytesReceived: number; packetsReceived: number; packetsLost: number; jitter: number };
+  video?: { bytesReceived: number; framesDecoded: number };
+  /** Seconds, of the selected candidate pair; null before one is selected. */
+  roundTripTime: number | null;
+  /** This side's candidate type on the selected pair. */
+  candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
+  /** Either end of the selected pair is a TURN relay. */
+  relayed: boolean;
+}
+// calls end
 
 interface EventBase<T extends string> {
   type: T;
@@ -128,7 +170,13 @@ export type DeskframeEvent =
   | (EventBase<'conversationEnded'> & { conversation: string; by: ParticipantRef; reason: string; wrapUp?: string })
   | (EventBase<'offerWithdrawn'> & { conversation: string; reason: 'declined' | 'timeout' | 'presence' | 'offline' | string })
   /** The customer of an offer, for the desktop to open its own CRM record. */
-  | (EventBase<'screenPop'> & { conversation: string; customer: CustomerView; queue: string });
+  | (EventBase<'screenPop'> & { conversation: string; customer: CustomerView; queue: string })
+  // calls: `widget` is the one carrying the call (voice or video)
+  | (EventBase<'callIncoming'> & { call: CallView })
+  | (EventBase<'callConnected'> & { call: CallView })
+  | (EventBase<'callHeld'> & { call: CallView; on: boolean })
+  /** `reason` is the call's endReason; `code`, `message` and `hint` name the cause for every end but a hang-up. */
+  | (EventBase<'callEnded'> & { call: CallView; reason: string; code: string | null; message?: string; hint?: string });
 
 // routing
 export type PresenceStatus = 'available' | 'away' | 'busy' | 'offline';
@@ -167,6 +215,16 @@ export class EmbeddingClient {
   transfer(conversationId: string, target: { agent: string } | { queue: string }): Promise<Record<string, unknown>>;
   /** `wrapup.required` / `wrapup.unknown` when the queue asks for a wrap-up code. */
   close(conversationId: string, options?: { wrapUp?: string }): Promise<Record<string, unknown>>;
+  // calls: carried by the voice widget (the video widget for video calls); rejects with a DeskframeError
+  // (call.callee_offline, call.callee_busy, media.permission_denied, media.device_not_found, ...)
+  /** Rings an agent, or the customer of a conversation; resolves with the call id once it rings. */
+  clickToDial(target: { agent: string; video?: boolean } | { conversation: string; video?: boolean }): Promise<string>;
+  answer(callId: string): Promise<CallView>;
+  decline(callId: string): Promise<CallView>;
+  hangup(callId: string): Promise<CallView>;
+  hold(callId: string, on?: boolean): Promise<CallView>;
+  mute(callId: string, on?: boolean): Promise<CallView>;
+  callStats(callId: string): Promise<CallStats>;
 }
 
 export const CODES: Record<string, { close: number; message?: string; hint?: string }>;

@@ -6,13 +6,17 @@ import {CODES, actionForCode, problem} from './codes.js';
 import {WIDGETS, backoffDelay, clip, debugLine, decodeTokenPayload, envOrigin, precheck, providerFailure, refreshDelay,
   retryTime, tokenFrom, widgetUrl} from './core.js';
 import {renderPanel} from './panel.js';
+import {callOptions} from './call-core.js';
 
 export {CODES, actionForClose, actionForCode} from './codes.js';
 
 const EVENTS = ['ready', 'error', 'tokenRefreshed', 'tokenExpiring', 'message', 'conversation', 'presence',
   'disconnected', 'reconnecting', 'reconnected',
   // routing
-  'conversationOffered', 'conversationAssigned', 'conversationTransferred', 'conversationEnded', 'offerWithdrawn', 'screenPop'];
+  'conversationOffered', 'conversationAssigned', 'conversationTransferred', 'conversationEnded', 'offerWithdrawn', 'screenPop',
+  // calls
+  'callIncoming', 'callConnected', 'callHeld', 'callEnded'];
+const CALL_EVENTS = new Set(['callIncoming', 'callConnected', 'callHeld', 'callEnded']);
 const COMMAND_TIMEOUT_MS = 15000;
 const SETTLED = new Set(['ready', 'not_enabled']);
 const HELLO_TIMEOUT_MS = 15000;
@@ -42,9 +46,11 @@ export class EmbeddingClient {
    * @param {boolean} [options.debug]     log every step to the console (never a token)
    * @param {Function} [options.onEvent]  called with every event ({type, widget?, ...})
    * @param {object} [options.theme]      CSS custom properties for the widgets, e.g. {'--df-accent': '#b00020'}
+   * @param {object} [options.calls]      the voice and video widgets' calls: {iceTransportPolicy: 'all'|'relay',
+   *                                      candidateAddresses?: ['127.0.0.1']} ('relay' sends media through TURN only)
    */
   constructor(options = {}) {
-    const {orgId, env, token, getAccessToken, container, widgets = ['messaging'], debug = false, onEvent, theme} = options;
+    const {orgId, env, token, getAccessToken, container, widgets = ['messaging'], debug = false, onEvent, theme, calls} = options;
     if (!orgId) throw new TypeError('orgId is required');
     if (!token && typeof getAccessToken !== 'function') throw new TypeError('token or getAccessToken is required');
     for (const w of widgets) if (!WIDGETS.includes(w)) throw new TypeError(`unknown widget '${w}' (known: ${WIDGETS.join(', ')})`);
@@ -57,6 +63,8 @@ export class EmbeddingClient {
     this._widgets = [...new Set(widgets)];
     this._debug = !!debug;
     this._theme = theme && typeof theme === 'object' ? {...theme} : undefined;
+    this._calls = callOptions(calls);
+    this._callWidgets = new Map();   // call id -> the widget that carries it (voice or video)
     this._onEvent = typeof onEvent === 'function' ? onEvent : null;
     this._listeners = new Map(EVENTS.map(e => [e, new Set()]));
     this._frames = new Map();        // widget -> {iframe, wrapper, needsToken, session, helloTimer}
@@ -127,12 +135,66 @@ export class EmbeddingClient {
     return this._command({op: 'close', conversation: conversationId, wrapUp});
   }
 
-  _command(frame) {
-    const f = this._frames.get('messaging');
-    if (!f || this._status.messaging?.state !== 'ready') {
+  // calls: each runs in the voice widget (the video widget for video calls, and for a call it carries) and
+  // rejects with a DeskframeError carrying the catalogue code (call.callee_offline, media.permission_denied, ...).
+
+  /**
+   * Calls an agent ({agent}) or the customer of a conversation ({conversation}); {video: true} for a video call.
+   * Resolves with the call's id once it rings (callConnected follows when it is answered).
+   */
+  async clickToDial({agent, conversation, video = false} = {}) {
+    if (!agent === !conversation) throw new TypeError('clickToDial needs exactly one of {agent} and {conversation}');
+    const widget = video ? 'video' : 'voice';
+    const reply = await this._command({op: 'dial', agent, conversation, media: video ? 'video' : 'audio'}, widget);
+    this._callWidgets.set(reply.call.id, widget);
+    return reply.call.id;
+  }
+
+  /** Answers a ringing call (the callIncoming event's call.id). */
+  answer(callId) {
+    return this._callCommand(callId, {op: 'answer', call: callId}).then(r => r.call);
+  }
+
+  decline(callId) {
+    return this._callCommand(callId, {op: 'decline', call: callId}).then(r => r.call);
+  }
+
+  hangup(callId) {
+    return this._callCommand(callId, {op: 'hangup', call: callId}).then(r => r.call);
+  }
+
+  /** Holds (on: true) or resumes (false) a connected call: both sides stop sending media while it is held. */
+  hold(callId, on = true) {
+    return this._callCommand(callId, {op: 'hold', call: callId, on: !!on}).then(r => r.call);
+  }
+
+  mute(callId, on = true) {
+    return this._callCommand(callId, {op: 'mute', call: callId, on: !!on}).then(r => r.call);
+  }
+
+  /**
+   * This side's media of a call: {audio: {bytesReceived, packetsReceived, packetsLost, jitter}, video?: {bytesReceived,
+   * framesDecoded}, roundTripTime, candidateType, relayed}, from RTCPeerConnection.getStats() (the last one once ended).
+   */
+  callStats(callId) {
+    // Read in the widget itself: it answers while its gateway session reconnects (media does not depend on it).
+    return this._callCommand(callId, {op: 'stats', call: callId}, {offline: true}).then(r => r.stats);
+  }
+
+  _callCommand(callId, frame, options) {
+    const widget = this._callWidgets.get(callId) || (this._frames.has('voice') ? 'voice' : 'video');
+    return this._command(frame, widget, options);
+  }
+  // calls end
+
+  _command(frame, widget = 'messaging', {offline = false} = {}) {
+    const f = this._frames.get(widget);
+    const state = this._status[widget]?.state;
+    if (!f || (state !== 'ready' && !(offline && (state === 'reconnecting' || state === 'connecting')))) {
+      const what = widget === 'messaging' ? 'the agent-desktop commands' : `${widget === 'video' ? 'video' : 'voice'} calls`;
       return Promise.reject(new DeskframeError({code: 'request.invalid',
-        message: 'The messaging widget is not connected, and it carries the agent-desktop commands.',
-        hint: "Mount the 'messaging' widget and wait for its 'ready' event."}));
+        message: `The ${widget} widget is not connected, and it carries ${what}.`,
+        hint: `Mount the '${widget}' widget and wait for its 'ready' event.`}));
     }
     const requestId = `r${++this._requests}`;
     return new Promise((resolve, reject) => {
@@ -142,7 +204,7 @@ export class EmbeddingClient {
           hint: 'Check the connection (status()) and try again.'}));
       }, COMMAND_TIMEOUT_MS);
       this._pending.set(requestId, {resolve, reject, timer});
-      this._post('messaging', {type: 'command', requestId, frame: JSON.parse(JSON.stringify(frame))});
+      this._post(widget, {type: 'command', requestId, frame: JSON.parse(JSON.stringify(frame))});
     });
   }
 
@@ -151,7 +213,7 @@ export class EmbeddingClient {
     if (!p) return;
     this._pending.delete(data.requestId);
     clearTimeout(p.timer);
-    if (data.error) p.reject(new DeskframeError(errorView(data.error)));
+    if (data.error) p.reject(new DeskframeError(errorView(withAction(data.error))));
     else p.resolve(data.reply);
   }
   // routing end
@@ -311,7 +373,8 @@ export class EmbeddingClient {
         frame.needsToken = !!data.needsToken;
         this._log('widget page ready', {widget, needsToken: frame.needsToken});
         if (frame.needsToken) {
-          this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme});
+          this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme,
+            calls: this._calls});
           this._log('token handed over', {widget, tokenExpiresIn: this._expiresIn()});
         }
         break;
@@ -325,8 +388,8 @@ export class EmbeddingClient {
       case 'event':
         this._widgetEvent(widget, frame, data);
         break;
-      case 'commandResult': // routing
-        if (widget === 'messaging') this._commandResult(data);
+      case 'commandResult': // routing, calls
+        this._commandResult(data);
         break;
       case 'log':
         if (this._debug) console.debug(debugLine(data.step, {widget, session: data.session, ...data.fields}));
@@ -395,6 +458,10 @@ export class EmbeddingClient {
         this._emit('reconnected', detail);
         break;
       default:
+        if (CALL_EVENTS.has(data.name) && detail.call) {
+          this._callWidgets.set(detail.call.id, widget);
+          this._log(data.name, {widget, call: detail.call.id, state: detail.call.state, reason: detail.reason});
+        }
         if (EVENTS.includes(data.name)) this._emit(data.name, detail);
     }
   }
@@ -478,7 +545,8 @@ export class EmbeddingClient {
   }
 
   _handTokenForReconnect(widget) {
-    this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme});
+    this._post(widget, {type: 'token', token: this._token, org: this._orgId, debug: this._debug, theme: this._theme,
+      calls: this._calls});
     this._log('token handed over for reconnect', {widget, tokenExpiresIn: this._expiresIn()});
   }
 

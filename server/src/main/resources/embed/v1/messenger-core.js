@@ -4,7 +4,7 @@
 
 /** The events a Messenger emits (docs/messenger.md). */
 export const EVENTS = Object.freeze(['ready', 'error', 'message', 'agentJoined', 'queuePosition', 'typing',
-  'conversationEnded', 'status']);
+  'conversationEnded', 'status', 'callIncoming', 'callConnected', 'callHeld', 'callEnded']);
 
 /** Server pushes of routing that the panel renders (routing sends them to the customer's principal). */
 export const ROUTING_OPS = Object.freeze({QUEUE_POSITION: 'queue_position', AGENT_JOINED: 'agent_joined',

@@ -1,3 +1,4 @@
+import type {CallOptions, CallStats, CallView} from './deskframe.js';
 // Types of the customer web messenger (messenger.js). docs/messenger.md describes every option and event.
 
 export type MessengerState = 'starting' | 'prechat' | 'connecting' | 'ready' | 'ended' | 'error' | 'destroyed';
@@ -35,6 +36,13 @@ export interface MessengerEvents {
   typing: {conversation: string; participant: Participant};
   conversationEnded: {conversation: string; by?: string; reason?: string};
   status: MessengerStatus & {retryInMs?: number};
+  // calls (CallView and CallStats as in deskframe.d.ts)
+  /** The agent calls the customer (an escalation): answer() or decline(), or the panel's buttons. */
+  callIncoming: {call: CallView};
+  callConnected: {call: CallView};
+  callHeld: {call: CallView; on: boolean};
+  /** `code`, `message` and `hint` name the cause for every end but a hang-up. */
+  callEnded: {call: CallView; reason: string; code: string | null; message?: string; hint?: string};
 }
 
 export type MessengerEventType = keyof MessengerEvents;
@@ -52,6 +60,8 @@ export interface MessengerOptions {
   onEvent?: <K extends MessengerEventType>(type: K, detail: MessengerEvents[K]) => void;
   /** --df-* custom properties, e.g. {'--df-accent': '#0a7'}. */
   theme?: Record<string, string>;
+  /** How calls connect: {iceTransportPolicy: 'relay'} sends media only through TURN. */
+  calls?: CallOptions;
 }
 
 export class Messenger {
@@ -67,6 +77,15 @@ export class Messenger {
   open(): void;
   /** Closes the floating panel (launcher mode). */
   close(): void;
+  /** Calls the conversation's agent; resolves with the call id once it rings. */
+  startCall(options?: {video?: boolean}): Promise<string>;
+  /** Accepts the agent's call (without an id, the ringing one). */
+  answer(callId?: string): Promise<CallView>;
+  decline(callId?: string): Promise<CallView>;
+  /** Hangs up (without an id, the current call). */
+  hangup(callId?: string): Promise<CallView>;
+  mute(on?: boolean, callId?: string): Promise<CallView>;
+  callStats(callId?: string): Promise<CallStats>;
   /** Removes the launcher and panel and closes the connection. */
   destroy(): void;
 }

@@ -6,6 +6,9 @@
 import {backoffDelay, clip, decodeTokenPayload, envOrigin, refreshDelay} from './core.js';
 import {problem} from './codes.js';
 import {EVENTS, customerToken, sessionFailure, sessionRequest, storageKey} from './messenger-core.js';
+import {callOptions} from './call-core.js';
+
+const CALL_TIMEOUT_MS = 30000;
 
 const WIDGET = 'messenger';
 
@@ -18,14 +21,17 @@ export class Messenger {
    * @param {{token: string|Function}} [o.customer]  a verified customer: the JWT the integrator's backend signed
    * @param {Function} [o.onEvent]  (type, detail) for every event
    * @param {object} [o.theme]      --df-* custom properties for the panel (and the launcher's --df-accent)
+   * @param {object} [o.calls]      {iceTransportPolicy: 'all'|'relay', candidateAddresses?} for voice and video calls
    */
-  constructor({env, deployment, container, customer, onEvent, theme} = {}) {
+  constructor({env, deployment, container, customer, onEvent, theme, calls} = {}) {
     this._origin = envOrigin(env);
     if (typeof deployment !== 'string' || !deployment.trim()) throw new TypeError('deployment must be the id of a messenger deployment');
     this._deployment = deployment.trim();
     this._customer = customer || null;
     this._onEvent = typeof onEvent === 'function' ? onEvent : null;
     this._theme = theme || null;
+    this._calls = callOptions(calls);
+    this._callRequests = new Map();
     this._listeners = new Map();
     this._state = 'starting';
     this._conversation = null;
@@ -70,6 +76,53 @@ export class Messenger {
     });
   }
 
+  // calls: run in the panel, on the conversation's gateway session (docs/messenger.md, "Calls")
+
+  /** Calls the conversation's agent (voice, or {video: true}); resolves with the call id once it rings. */
+  startCall({video = false} = {}) {
+    return this._callCommand({op: 'startCall', video: !!video}).then(r => r.call.id);
+  }
+
+  /** Accepts the agent's call (the callIncoming event); without an id, the ringing one. */
+  answer(callId) {
+    return this._callCommand({op: 'answer', call: callId}).then(r => r.call);
+  }
+
+  decline(callId) {
+    return this._callCommand({op: 'decline', call: callId}).then(r => r.call);
+  }
+
+  /** Hangs up the call (without an id, the current one). */
+  hangup(callId) {
+    return this._callCommand({op: 'hangup', call: callId}).then(r => r.call);
+  }
+
+  mute(on = true, callId) {
+    return this._callCommand({op: 'mute', call: callId, on: !!on}).then(r => r.call);
+  }
+
+  /** {audio: {bytesReceived, packetsReceived, packetsLost, jitter}, video?, roundTripTime, candidateType, relayed}. */
+  callStats(callId) {
+    return this._callCommand({op: 'stats', call: callId}).then(r => r.stats);
+  }
+
+  _callCommand(frame) {
+    if (this._state !== 'ready') {
+      return Promise.reject(Object.assign(new Error('The messenger is not connected to a conversation.'),
+        {code: 'request.invalid', hint: "Wait for the messenger's 'ready' event."}));
+    }
+    const id = `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this._callRequests.delete(id);
+        reject(Object.assign(new Error(`No answer to ${frame.op} within ${CALL_TIMEOUT_MS / 1000} s.`), {code: 'request.invalid'}));
+      }, CALL_TIMEOUT_MS);
+      this._callRequests.set(id, {resolve, reject, timer});
+      this._post({type: 'callCommand', id, frame});
+    });
+  }
+  // calls end
+
   /** Opens the panel (launcher mode). */
   open() { this._toggle(true); }
 
@@ -90,7 +143,7 @@ export class Messenger {
     const frame = document.createElement('iframe');
     frame.src = `${this._origin}/embed/v1/messenger/${encodeURIComponent(this._deployment)}?parent=${encodeURIComponent(location.origin)}`;
     frame.title = 'Chat with us';
-    frame.setAttribute('allow', 'clipboard-write');
+    frame.setAttribute('allow', 'clipboard-write; microphone; camera; autoplay');
     frame.style.cssText = 'border:0;width:100%;height:100%;display:block;background:#fff;';
     this._frame = frame;
     if (container) {
@@ -232,7 +285,7 @@ export class Messenger {
     if (!this._panelReady || !this._session) return;
     const s = this._session;
     this._post({type: 'session', token: s.token, conversation: s.conversation, customer: s.customer, ended: !!s.ended,
-      deployment: s.deployment, earlierConversations: s.earlierConversations, theme: this._theme});
+      deployment: s.deployment, earlierConversations: s.earlierConversations, theme: this._theme, calls: this._calls});
   }
 
   _fail(p) {
@@ -278,6 +331,15 @@ export class Messenger {
       case 'needToken':
         this._renew();
         break;
+      case 'callResult': {
+        const p = this._callRequests.get(d.id);
+        if (p) {
+          this._callRequests.delete(d.id);
+          clearTimeout(p.timer);
+          d.error ? p.reject(Object.assign(new Error(d.error.message), d.error)) : p.resolve(d.reply);
+        }
+        break;
+      }
       case 'sent': {
         const p = this._pendingSends && this._pendingSends.get(d.id);
         if (p) { this._pendingSends.delete(d.id); d.error ? p.reject(Object.assign(new Error(d.error.message), d.error)) : p.resolve(d.ack); }

@@ -68,12 +68,11 @@ class DoctorIntegrationTests {
                 .contains("Gateway handshake (" + stream + ", no Origin header")
                 .contains("✓ token accepted: agent agent1, org demo, OAuth client demo-backend (embed capability)")
                 .contains("✓ messaging: ready (session s_")
-                // The deployment's verdict, the one its widgets show: voice and video are not enabled yet.
-                .contains("· voice: not enabled on this deployment (Voice calls are not enabled yet on this Deskframe deployment.)")
-                .contains("· video: not enabled on this deployment (Video calls are not enabled yet on this Deskframe deployment.)")
-                .doesNotContain("voice: ready").doesNotContain("video: ready")
-                .contains("Result: 1 widget(s) can start (messaging). voice, video are not enabled on this deployment"
-                        + " (the widget shows a notice).")
+                // Voice and video are enabled (issue 12): their handshakes are made like messaging's.
+                .contains("✓ voice: ready (session s_")
+                .contains("✓ video: ready (session s_")
+                .doesNotContain("not enabled on this deployment")
+                .contains("Result: 3 widget(s) can start (messaging, voice, video).")
                 .doesNotContain("✗")
                 .doesNotContain(token);
     }
@@ -90,7 +89,10 @@ class DoctorIntegrationTests {
                         + " OAuth client demo-backend already allows it.")
                 // Said once, in full; the handshake that says the same again is named, not repeated.
                 .contains("token.scope_missing (as above)")
-                .contains("Result: 1 of 1 enabled widget(s) cannot start: messaging.")
+                // voice and video need only their own scopes: they can start beside the failing messaging widget.
+                .contains("✓ voice: ready (session s_")
+                .contains("✓ video: ready (session s_")
+                .contains("Result: 1 of 3 enabled widget(s) cannot start: messaging.")
                 .doesNotContain(token);
         assertThat(run.out().split("The token lacks scope messaging:write", -1)).hasSize(2);
     }

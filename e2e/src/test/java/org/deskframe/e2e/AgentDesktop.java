@@ -162,7 +162,7 @@ final class AgentDesktop implements AutoCloseable {
      * window.tokenCalls, window.readyMs). Query: agent, client, scope, org, widgets, env (EmbeddingClient's env, default
      * the platform), fail=1 (getAccessToken throws), tokenPlatform (the backend asks that URL for tokens; a refusal is
      * thrown with the platform's code, message and hint), token=malformed|foreign (a token that is not a JWT, or an
-     * unsigned one from another issuer: what the client's own pre-checks catch).
+     * unsigned one from another issuer: what the client's own pre-checks catch), calls (EmbeddingClient's calls option, JSON).
      */
     private static final String PAGE = """
             <!doctype html>
@@ -201,6 +201,7 @@ final class AgentDesktop implements AutoCloseable {
                 widgets: (q.get('widgets') || 'messaging,voice,video').split(','),
                 container: {messaging: '#messaging', voice: '#voice', video: '#video', supervisor: '#supervisor'},
                 debug: true,
+                calls: q.get('calls') ? JSON.parse(q.get('calls')) : undefined,
                 getAccessToken: async () => {
                   window.tokenCalls++;
                   if (q.get('fail') === '1') throw new Error('the desktop backend answered 500');

@@ -33,6 +33,11 @@ final class CustomerSite implements AutoCloseable {
         siteJson = "{\"env\": \"" + base + "\", \"deployment\": \"" + deployment + "\"}";
     }
 
+    /** With the messenger's {@code calls} option (JSON), e.g. {@code {"candidateAddresses": ["127.0.0.1"]}}. */
+    void platform(String base, String deployment, String callsJson) {
+        siteJson = "{\"env\": \"" + base + "\", \"deployment\": \"" + deployment + "\", \"calls\": " + callsJson + "}";
+    }
+
     String origin() {
         return "http://localhost:" + port;
     }

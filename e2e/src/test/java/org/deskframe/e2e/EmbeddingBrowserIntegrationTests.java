@@ -84,8 +84,8 @@ class EmbeddingBrowserIntegrationTests {
 
             List<String> types = eventTypes(one.page());
             assertThat(types).contains("ready", "conversation", "message");
-            assertThat(status(one.page(), "voice")).containsEntry("state", "not_enabled");
-            assertThat(status(one.page(), "video")).containsEntry("state", "not_enabled");
+            awaitState(one.page(), "voice", "ready");
+            awaitState(one.page(), "video", "ready");
             assertThat(one.page().evaluate("() => window.readyStatus && window.readyStatus.messaging.state")).isEqualTo("ready");
 
             List<String> debug = one.console().stream().filter(l -> l.startsWith("[deskframe ")).toList();

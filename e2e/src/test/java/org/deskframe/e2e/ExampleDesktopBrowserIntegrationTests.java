@@ -85,8 +85,8 @@ class ExampleDesktopBrowserIntegrationTests {
             for (AgentPage p : List.of(one, two)) {
                 assertThat(p.page().locator("#widget-status [data-widget=messaging] .state")).hasAttribute("data-state", "ready");
                 assertThat(messaging(p.page()).locator("#df-connection")).hasText("Connected");
-                assertThat(status(p.page(), "voice")).containsEntry("state", "not_enabled");
-                assertThat(status(p.page(), "video")).containsEntry("state", "not_enabled");
+                awaitState(p.page(), "voice", "ready");
+                awaitState(p.page(), "video", "ready");
             }
             assertThat(agentOf(one.page())).isEqualTo("agent1");
             assertThat(agentOf(two.page())).isEqualTo("agent2");

@@ -259,14 +259,28 @@ class WidgetStatesBrowserIntegrationTests {
     }
 
     @Test
-    void aWidgetThatFailsItsHandshakeAndTheNotEnabledWidgetsPassTheAudit() {
+    void aWidgetThatFailsItsHandshakeAndTheReadyCallWidgetsPassTheAudit() {
         try (AgentPage page = browser.openForAudit(desktop.origin() + "/desktop?agent=agent1&scope="
                 + enc("messaging:read voice video"), p -> { })) {
             awaitState(page.page(), "messaging", "error");
-            awaitState(page.page(), "voice", "not_enabled");
-            awaitState(page.page(), "video", "not_enabled");
+            awaitState(page.page(), "voice", "ready");
+            awaitState(page.page(), "video", "ready");
             assertThat(messaging(page.page()).locator(".df-error h1")).hasText("This widget cannot start");
-            AccessibilityAudit.assertNoSeriousFindings(page.page(), "a handshake error and the not-enabled widgets");
+            assertThat(page.page().frameLocator("#voice iframe").locator("#df-dial-target")).isVisible();
+            assertThat(page.page().frameLocator("#video iframe").locator("#df-dial-target")).isVisible();
+            AccessibilityAudit.assertNoSeriousFindings(page.page(), "a handshake error and the call widgets");
+        }
+    }
+
+    @Test
+    void whenTheTokenLacksVoiceThenOnlyTheVoiceWidgetNamesTokenScopeMissing() {
+        try (AgentPage page = browser.open(desktop.origin() + "/desktop?agent=agent1&scope="
+                + enc("messaging:read messaging:write video"))) {
+            awaitState(page.page(), "messaging", "ready");
+            awaitState(page.page(), "video", "ready");
+            awaitState(page.page(), "voice", "error");
+            assertThat(error(page.page(), "voice")).containsEntry("code", "token.scope_missing");
+            assertThat(page.page().frameLocator("#voice iframe").locator(".df-error-code")).hasText("Error code: token.scope_missing");
         }
     }
 

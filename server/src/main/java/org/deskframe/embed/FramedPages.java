@@ -24,7 +24,7 @@ final class FramedPages {
     static String policy(String streamUrl, String frameAncestors) {
         java.net.URI stream = java.net.URI.create(streamUrl);
         String gatewayOrigin = stream.getScheme() + "://" + stream.getRawAuthority();
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' " + gatewayOrigin
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' " + gatewayOrigin
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors " + frameAncestors;
     }
 

@@ -17,9 +17,7 @@ final class WidgetAvailability {
     /** Why {@code widget} is not enabled, or empty when it is. */
     static Optional<String> notice(Widget widget) {
         return switch (widget) {
-            case MESSAGING, SUPERVISOR -> Optional.empty();
-            case VOICE -> Optional.of("Voice calls are not enabled yet on this Deskframe deployment.");
-            case VIDEO -> Optional.of("Video calls are not enabled yet on this Deskframe deployment.");
+            case MESSAGING, SUPERVISOR, VOICE, VIDEO -> Optional.empty();
             case MESSENGER -> Optional.of("The messenger is the customer's side: embed it on your site with /embed/v1/messenger.js (docs/messenger.md), not in an agent desktop.");
         };
     }
@@ -28,7 +26,7 @@ final class WidgetAvailability {
         return notice(widget).isEmpty();
     }
 
-    /** {@code {messaging: {enabled: true}, voice: {enabled: false, notice: ...}, ...}}, for the embed discovery. */
+    /** {@code {messaging: {enabled: true}, voice: {enabled: true}, ...}}, for the embed discovery. */
     static Map<String, Object> view() {
         Map<String, Object> widgets = new LinkedHashMap<>();
         for (Widget w : Widget.values()) {

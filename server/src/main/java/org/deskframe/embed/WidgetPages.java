@@ -59,7 +59,12 @@ class WidgetPages {
 
     private static String html(Widget widget, String streamUrl) {
         String notice = WidgetAvailability.notice(widget).orElse("");
-        String script = !notice.isEmpty() ? "unavailable.js" : widget == Widget.SUPERVISOR ? "supervisor.js" : "messaging.js";
+        String script = !notice.isEmpty() ? "unavailable.js" : switch (widget) {
+            case SUPERVISOR -> "supervisor.js";
+            case VOICE -> "voice.js";
+            case VIDEO -> "video.js";
+            default -> "messaging.js";
+        };
         String title = switch (widget) {
             case MESSAGING -> "Deskframe messaging";
             case VOICE -> "Deskframe voice";

@@ -8,6 +8,7 @@ import {applyTheme, errorPanel, h} from './dom.js';
 import {attachmentView, uploadAttachment} from './attachments.js';
 import {Op} from '../ops.js';
 import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, waitText} from '../messenger-core.js';
+import {messengerCalls} from './messenger-calls.js';
 
 const app = document.getElementById('app');
 const bridge = new WidgetBridge('messenger', {needsToken: true});
@@ -40,11 +41,34 @@ const ended = h('div', {class: 'df-m-ended', hidden: true, role: 'region', 'aria
 const errorBox = h('div', {class: 'df-m-error'});
 const body = h('div', {class: 'df-m-body'}, earlier, log, typing);
 
+// calls: the panel's gateway session changes with each conversation; the engine always uses the current one.
+const sessionGateway = {
+  get state() { return state.gateway ? state.gateway.state : 'idle'; },
+  get token() { return state.token; },
+  command: f => state.gateway ? state.gateway.command(f) : Promise.reject(Object.assign(new Error('not connected'), {code: 'not_connected'})),
+  notify: f => { if (state.gateway) state.gateway.notify(f); },
+};
+const calls = messengerCalls({bridge, gateway: sessionGateway, me: () => (state.me ? {kind: 'customer', id: state.me} : null),
+  onProblem: p => showCallProblem(p)});
+const callProblem = h('div', {class: 'df-m-callproblem', role: 'alert'});
+header.append(calls.ui.bar);
+window.addEventListener('pagehide', () => calls.engine.leave());
+
+function showCallProblem(p) {
+  callProblem.replaceChildren();
+  if (!p) return;
+  callProblem.append(h('div', {class: 'df-error', dataset: {code: p.code || ''}},
+    h('p', {class: 'df-error-message'}, p.message || 'The call failed.'),
+    p.hint ? h('p', {class: 'df-error-hint'}, h('strong', {}, 'Fix: '), p.hint) : null,
+    h('p', {class: 'df-error-code'}, 'Error code: ', h('code', {}, p.code || 'unknown')),
+    h('button', {type: 'button', class: 'df-m-dismiss', onclick: () => showCallProblem(null)}, 'Dismiss')));
+}
+
 function mount(...children) {
   app.replaceChildren(...children);
   app.removeAttribute('aria-busy');
 }
-mount(header, errorBox, body, ended, uploadStatus, composer);
+mount(header, errorBox, callProblem, calls.ui.panel, calls.ui.audio, body, ended, uploadStatus, composer);
 status.textContent = bridge.embedded ? 'Connecting…' : 'This chat opens on the site that embeds it (new Messenger({...})).';
 
 composer.addEventListener('submit', e => { e.preventDefault(); submit(); });
@@ -78,6 +102,10 @@ bridge.on('visibility', d => {
   markRead();
   if (!textarea.disabled) textarea.focus();
 });
+bridge.on('callCommand', d => {
+  calls.command(d.frame || {}).then(reply => bridge.post({type: 'callResult', id: d.id, reply}),
+    e => bridge.post({type: 'callResult', id: d.id, error: {code: e.code || 'request.invalid', message: e.message, hint: e.hint}}));
+});
 bridge.on('send', d => {
   send(d.text).then(ack => bridge.post({type: 'sent', id: d.id, ack}),
     e => bridge.post({type: 'sent', id: d.id, error: {code: e.code, message: e.message, hint: e.hint}}));
@@ -88,6 +116,10 @@ function startSession(d) {
   errorBox.replaceChildren();
   if (d.deployment && d.deployment.name) { state.deploymentName = d.deployment.name; title.textContent = d.deployment.name; }
   state.token = d.token;
+  if (d.calls) {
+    try { calls.engine.setOptions(d.calls); } catch (e) { bridge.log('calls option ignored', {reason: e.message}); }
+  }
+  bridge.conversation = d.conversation;
   if (state.gateway && state.conversation === d.conversation) { state.gateway.refresh(d.token); return; }
   if (state.gateway) state.gateway.close();
   state.conversation = d.conversation;
@@ -109,10 +141,10 @@ function startSession(d) {
   state.gateway = new GatewaySession({
     widget: 'messenger', org: undefined, embedOrigin: bridge.parentOrigin,
     log: (step, fields) => bridge.log(step, fields),
-    onFrame: onFrame,
-    onState: s => onGatewayState(s),
-    onDisconnected: () => { status.textContent = 'Reconnecting…'; setComposer(false); },
-    onReconnected: () => { status.textContent = 'Connected'; },
+    onFrame: f => { if (!calls.engine.onFrame(f)) onFrame(f); },
+    onState: s => { onGatewayState(s); calls.render(); },
+    onDisconnected: () => { status.textContent = 'Reconnecting…'; setComposer(false); calls.engine.detach(); },
+    onReconnected: () => { status.textContent = 'Connected'; calls.engine.reattach(); },
     onRetry: ({retryInMs}) => { status.textContent = `Reconnecting in ${Math.ceil(retryInMs / 1000)} s…`; },
     needToken: () => bridge.post({type: 'needToken'}),
     resumePositions: () => ({[state.conversation]: state.lastSeq}),
@@ -301,6 +333,8 @@ function send(raw) {
 }
 
 function setComposer(enabled) {
+  bridge.callsAllowed = !!enabled;
+  calls.render();
   textarea.disabled = !enabled;
   sendButton.disabled = !enabled;
   attachButton.disabled = !enabled;

@@ -61,13 +61,13 @@ class EmbedIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
-    void voiceAndVideoPagesLoadTheNotEnabledWidget() {
+    void voiceAndVideoPagesLoadTheirCallWidgetsAllowedToPlayMedia() {
         for (String widget : new String[] {"voice", "video"}) {
             Reply r = http.get("/embed/v1/widgets/" + widget + "?client=demo-backend", null);
             assertThat(r.status()).as(widget).isEqualTo(200);
-            assertThat(r.body()).as(widget).contains("/embed/v1/widgets/unavailable.js")
-                    .contains("data-notice=\"" + (widget.equals("voice") ? "Voice" : "Video")
-                            + " calls are not enabled yet on this Deskframe deployment.\"");
+            assertThat(r.body()).as(widget).contains("/embed/v1/widgets/" + widget + ".js")
+                    .doesNotContain("unavailable.js").contains("data-notice=\"\"");
+            assertThat(r.header("Content-Security-Policy")).as(widget).contains("media-src 'self' blob: mediastream:");
         }
     }
 
@@ -79,9 +79,9 @@ class EmbedIntegrationTests extends DeskframeServerTest {
         JsonNode widgets = body.get("widgets");
         assertThat(widgets.get("messaging").get("enabled").asBoolean()).isTrue();
         assertThat(widgets.get("messaging").has("notice")).isFalse();
-        assertThat(widgets.get("voice").get("enabled").asBoolean()).isFalse();
-        assertThat(widgets.get("voice").get("notice").asString()).isEqualTo("Voice calls are not enabled yet on this Deskframe deployment.");
-        assertThat(widgets.get("video").get("enabled").asBoolean()).isFalse();
+        assertThat(widgets.get("voice").get("enabled").asBoolean()).isTrue();
+        assertThat(widgets.get("voice").has("notice")).isFalse();
+        assertThat(widgets.get("video").get("enabled").asBoolean()).isTrue();
     }
 
     @Test

@@ -1,0 +1,4 @@
+// The voice widget: audio calls (call-widget.js).
+import {startCallWidget} from './call-widget.js';
+
+startCallWidget('voice');
