@@ -1,8 +1,6 @@
 package org.deskframe.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +29,7 @@ public final class Coturn implements AutoCloseable {
                 "--pidfile=" + dir.resolve("turnserver.pid"), "--min-port=49160", "--max-port=49999")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("turnserver.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!listening()) {
+        while (!LoopbackPorts.listening(port)) {
             if (!process.isAlive()) throw new IllegalStateException("turnserver exited: " + Files.readString(dir.resolve("turnserver.log")));
             if (System.nanoTime() > deadline) throw new IllegalStateException("turnserver did not listen on port " + port);
             Thread.sleep(50);
@@ -53,15 +51,6 @@ public final class Coturn implements AutoCloseable {
             throw new IllegalStateException("turnutils_uclient did not finish within 30 s");
         }
         return client.exitValue() == 0;
-    }
-
-    private boolean listening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.deskframe.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +63,7 @@ public final class Haproxy implements AutoCloseable {
         process = new ProcessBuilder("/usr/sbin/haproxy", "-db", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!listening(httpPort) || !listening(gatewayPort)) {
+        while (!LoopbackPorts.listening(httpPort) || !LoopbackPorts.listening(gatewayPort)) {
             if (!process.isAlive()) throw new IllegalStateException("haproxy exited: " + log());
             if (System.nanoTime() > deadline) throw new IllegalStateException("haproxy did not listen: " + log());
             Thread.sleep(50);
@@ -86,15 +84,6 @@ public final class Haproxy implements AutoCloseable {
             return Files.readString(dir.resolve("haproxy.log"));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -29,4 +29,14 @@ final class LoopbackPorts {
         }
         throw new IOException("no free port in " + from + "-" + (from + 999));
     }
+
+    /** Whether something accepts TCP connections on 127.0.0.1:{@code port} (within 200 ms). */
+    static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
