@@ -80,8 +80,11 @@ class CallSignallingIntegrationTests {
     }
 
     static JsonNode callPush(AgentDesk d, String state) {
-        return d.next(f -> "call".equals(text(f, "op")) && text(f, "id") == null && state.equals(text(f, "call", "state")),
-                Duration.ofSeconds(10));
+        return callPushWithin(d, state, Duration.ofSeconds(10));
+    }
+
+    static JsonNode callPushWithin(AgentDesk d, String state, Duration within) {
+        return d.next(f -> "call".equals(text(f, "op")) && text(f, "id") == null && state.equals(text(f, "call", "state")), within);
     }
 
     static void assertCall(JsonNode reply, String state) {
