@@ -497,6 +497,35 @@ class CallSignallingIntegrationTests {
         }
     }
 
+    @Test
+    void whenTheConversationsAgentCallsItsCustomerThenTheMessengerRingsAndClosingTheConversationEndsTheCall() {
+        Agent agent = newAgent();
+        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(agent.username(), null);
+        try (AgentDesk desk = phone(agent, "video")) {
+            // Not connected yet: the customer cannot be rung.
+            JsonNode offline = desk.command("op", "call_invite", "conversation", chat.conversation(), "media", "video");
+            assertError(offline, "call.callee_offline");
+            assertThat(text(offline, "message")).contains("messenger");
+            try (StreamClient cs = StreamClient.connect(server.base(), server.base())) {
+                customer(cs, chat);
+                AgentDesk customer = new AgentDesk(cs);
+                JsonNode ringing = desk.command("op", "call_invite", "conversation", chat.conversation(), "media", "video");
+                assertCall(ringing, "ringing");
+                assertThat(text(ringing, "call", "callee", "kind")).isEqualTo("customer");
+                String call = text(ringing, "call", "id");
+                assertThat(text(callPush(customer, "ringing"), "call", "media")).isEqualTo("video");
+                assertCall(customer.command("op", "call_accept", "call", call), "connected");
+                callPush(desk, "connected");
+                server.bean(Conversations.class).markClosed(chat.conversation());
+                JsonNode ended = callPush(desk, "ended");
+                assertThat(text(ended, "call", "endReason")).isEqualTo("conversation_closed");
+                assertThat(text(ended, "call", "endCode")).isEqualTo("conversation.closed");
+                assertThat(text(ended, "call", "endedBy", "kind")).isEqualTo("system");
+                assertThat(text(callPush(customer, "ended"), "call", "endReason")).isEqualTo("conversation_closed");
+            }
+        }
+    }
+
     static void customer(StreamClient c, AttachmentFixture.Chat chat) {
         c.sendFrame("op", "authenticate", "id", "auth", "token", chat.guestToken(), "widget", "messenger", "embedOrigin", chat.origin());
         JsonNode ready = c.next();

@@ -234,6 +234,11 @@ class CallLedger {
                 .list();
     }
 
+    /** Calls not ended that belong to a conversation (they end when it is closed). */
+    List<CallRow> liveOnConversations() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state <> 'ended' and conversation_id is not null").query(CallLedger::row).list();
+    }
+
     /** Customers' calls waiting for the agent routing assigns to their conversation. */
     List<CallRow> queued() {
         return jdbc.sql("select " + COLUMNS + " from calls where state = 'ringing' and callee_id is null").query(CallLedger::row).list();
