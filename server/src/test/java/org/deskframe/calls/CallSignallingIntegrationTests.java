@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CallSignallingIntegrationTests {
 
+    static final String ADMIN_SECRET = "test-calls-admin-secret-0123456789abcdef";
     static ServerInstance server;
     static TestClient http;
 
@@ -47,7 +48,8 @@ class CallSignallingIntegrationTests {
 
     static Map<String, Object> properties() {
         return Map.of("deskframe.calls.ring-timeout", "3s", "deskframe.calls.reattach-timeout", "2s",
-                "deskframe.calls.sweep-interval", "100ms");
+                "deskframe.calls.sweep-interval", "100ms", "deskframe.identity.bootstrap-admin-client-id", "deskframe-admin",
+                "deskframe.identity.bootstrap-admin-client-secret", ADMIN_SECRET);
     }
 
     @AfterAll
@@ -524,6 +526,29 @@ class CallSignallingIntegrationTests {
                 assertThat(text(callPush(customer, "ended"), "call", "endReason")).isEqualTo("conversation_closed");
             }
         }
+    }
+
+    @Test
+    void whenCallsChangeStateThenTheTransitionsAreCountedByState() {
+        double heldBefore = transitions("held"), endedBefore = transitions("ended");
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            aDesk.command("op", "call_hold", "call", call, "on", true);
+            aDesk.command("op", "call_hangup", "call", call);
+        }
+        assertThat(transitions("held")).isEqualTo(heldBefore + 1);
+        assertThat(transitions("ended")).isGreaterThanOrEqualTo(endedBefore + 1);
+    }
+
+    static double transitions(String state) {
+        TestClient.Reply token = http.form("/oauth2/token", "deskframe-admin", ADMIN_SECRET,
+                Map.of("grant_type", "client_credentials", "scope", "metrics:read"));
+        assertThat(token.status()).as(token.body()).isEqualTo(200);
+        TestClient.Reply r = http.get("/actuator/prometheus", token.json().get("access_token").asString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().lines().filter(l -> l.startsWith("deskframe_calls_transitions_total{") && l.contains("state=\"" + state + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static void customer(StreamClient c, AttachmentFixture.Chat chat) {
