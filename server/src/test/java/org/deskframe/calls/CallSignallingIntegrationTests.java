@@ -260,6 +260,23 @@ class CallSignallingIntegrationTests {
     }
 
     @Test
+    void whenTwoCallersInviteTheSameCalleeAtOnceThenOneRingsAndTheOtherIsBusy() {
+        for (int round = 0; round < 5; round++) {
+            Agent a = newAgent(), b = newAgent(), callee = newAgent();
+            try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk calleeDesk = phone(callee)) {
+                aDesk.sendFrame("op", "call_invite", "id", "race-a", "agent", callee.id(), "media", "audio");
+                bDesk.sendFrame("op", "call_invite", "id", "race-b", "agent", callee.id(), "media", "audio");
+                JsonNode ra = aDesk.next(f -> "race-a".equals(text(f, "id")), Duration.ofSeconds(10));
+                JsonNode rb = bDesk.next(f -> "race-b".equals(text(f, "id")), Duration.ofSeconds(10));
+                List<String> outcomes = new ArrayList<>(List.of(
+                        "call".equals(text(ra, "op")) ? text(ra, "call", "state") : text(ra, "code"),
+                        "call".equals(text(rb, "op")) ? text(rb, "call", "state") : text(rb, "code")));
+                assertThat(outcomes).as(ra + " / " + rb).containsExactlyInAnyOrder("ringing", "call.callee_busy");
+            }
+        }
+    }
+
+    @Test
     void whenSomeoneElseActsOnACallThenItIsNotAParticipantAndAnUnknownCallIsNotFound() {
         Agent a = newAgent(), b = newAgent(), c = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk cDesk = phone(c)) {
