@@ -4,5 +4,5 @@
  * responses and routing's configuration of queues and agents, by a deployment admin or, confined to its own
  * organisation, an org's admin client.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "guest", "messaging", "routing"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "guest", "messaging", "routing", "calls"})
 package org.deskframe.admin;

@@ -4,5 +4,5 @@
  * records build on it.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol",
-        "gateway", "cluster", "messaging"})
+        "gateway", "cluster", "messaging", "routing"})
 package org.deskframe.calls;

@@ -79,13 +79,13 @@ class ApiSecurityConfig implements WebMvcConfigurer {
 
     /**
      * A guest token (a customer's, scope {@code guest}) reaches the history and the attachments of its own
-     * conversations and the ICE servers for its calls, and nothing else of the API: every other path answers exactly
+     * conversations, the ICE servers for its calls and its calls' records, and nothing else of the API: every other path answers exactly
      * what a path that does not exist answers, so a guest learns nothing of the agent and admin APIs (not even that
      * they exist).
      */
     static final class GuestConfinement extends org.springframework.web.filter.OncePerRequestFilter {
         private static final java.util.regex.Pattern OPEN_TO_GUESTS = java.util.regex.Pattern.compile(
-                "/api/v2/conversations/[^/]+/(messages|attachments/[^/]+)|/api/v2/calls/ice-servers");
+                "/api/v2/conversations/[^/]+/(messages|attachments/[^/]+)|/api/v2/calls/[^/]+");
         private static final java.util.regex.Pattern GUESTS_POST = java.util.regex.Pattern.compile(
                 "/api/v2/conversations/[^/]+/attachments");
 

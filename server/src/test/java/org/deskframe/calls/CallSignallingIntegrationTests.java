@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
+import org.deskframe.messaging.AttachmentFixture;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
 import org.deskframe.routing.AgentDesk;
 import org.deskframe.routing.RoutingFixture;
 import org.deskframe.testing.ServerInstance;
@@ -32,7 +35,13 @@ class CallSignallingIntegrationTests {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerInstance(Files.createTempDirectory("deskframe-calls"), properties()).start();
+        startWith(Map.of());
+    }
+
+    static void startWith(Map<String, Object> database) throws Exception {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(properties());
+        p.putAll(database);
+        server = new ServerInstance(Files.createTempDirectory("deskframe-calls"), p).start();
         http = server.http();
     }
 
@@ -93,6 +102,11 @@ class CallSignallingIntegrationTests {
     }
 
     static String connect(AgentDesk a, Agent b, AgentDesk bDesk) {
+        return connectOn(a, b, bDesk);
+    }
+
+    /** a calls b, b answers (on whichever server their sessions are): the call id. */
+    static String connectOn(AgentDesk a, Agent b, AgentDesk bDesk) {
         JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
         assertCall(ringing, "ringing");
         String call = text(ringing, "call", "id");
@@ -379,5 +393,162 @@ class CallSignallingIntegrationTests {
             assertThat(text(ended, "call", "endReason")).isEqualTo("peer_gone");
             assertThat(text(ended, "call", "endCode")).isEqualTo("call.peer_gone");
         }
+    }
+
+    @Test
+    void whenAParticipantReadsTheCallRecordThenItHasTheWholeCallAndOthersAreToldItDoesNotExist() {
+        Agent a = newAgent(), b = newAgent(), c = newAgent();
+        String call;
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            call = connect(aDesk, b, bDesk);
+            aDesk.command("op", "call_report", "call", call, "quality", Map.of("bytesReceived", 48211, "packetsReceived", 512,
+                    "packetsLost", 3, "jitter", 0.002, "roundTripTime", 0.001, "candidateType", "relay", "relayed", true));
+            bDesk.command("op", "call_hangup", "call", call, "reason", "media.device_not_found");
+            JsonNode lastReport = bDesk.command("op", "call_report", "call", call, "quality", Map.of("bytesReceived", 100,
+                    "packetsReceived", 10, "packetsLost", 0, "jitter", 0.01, "roundTripTime", 0.02, "candidateType", "host", "relayed", false));
+            assertCall(lastReport, "ended");
+        }
+        TestClient.Reply r = http.get("/api/v2/calls/" + call, http.agentToken("demo-backend", a.username(), "voice"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode rec = r.json();
+        assertThat(text(rec, "id")).isEqualTo(call);
+        assertThat(text(rec, "media")).isEqualTo("audio");
+        assertThat(text(rec, "state")).isEqualTo("ended");
+        assertThat(text(rec, "endReason")).isEqualTo("failed");
+        assertThat(text(rec, "endCode")).isEqualTo("media.device_not_found");
+        assertThat(text(rec, "endedBy", "id")).isEqualTo(b.id());
+        assertThat(rec.get("startedAt")).isNotNull();
+        assertThat(rec.get("answeredAt")).isNotNull();
+        assertThat(rec.get("endedAt")).isNotNull();
+        assertThat(rec.get("durationSeconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(rec.get("participants").valueStream().map(p -> text(p, "role") + ":" + text(p, "id")).toList())
+                .containsExactly("caller:" + a.id(), "callee:" + b.id());
+        assertThat(rec.get("quality").valueStream().map(q -> text(q, "by", "id") + ":" + q.get("packetsLost").asLong()
+                + ":" + q.get("relayed").asBoolean()).toList()).containsExactlyInAnyOrder(a.id() + ":3:true", b.id() + ":0:false");
+        assertThat(rec.get("events").valueStream().map(e -> text(e, "state")).toList()).containsExactly("ringing", "connected", "ended");
+        assertThat(text(rec.get("events").get(2), "reason")).isEqualTo("media.device_not_found");
+
+        TestClient.Reply other = http.get("/api/v2/calls/" + call, http.agentToken("demo-backend", c.username(), "voice"));
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(text(other.json(), "code")).isEqualTo("resource.not_found");
+        assertThat(http.get("/api/v2/calls/call_unknown", http.agentToken("demo-backend", a.username(), "voice")).status()).isEqualTo(404);
+        TestClient.Reply noScope = http.get("/api/v2/calls/" + call, http.agentToken("demo-backend", a.username(), "messaging:read"));
+        assertThat(text(noScope.json(), "code")).isEqualTo("token.scope_missing");
+
+        // The admin API lists it among the organisation's calls and reads it; another organisation's admin does not see it.
+        String admin = http.clientToken("demo-admin", "admin");
+        TestClient.Reply listed = http.get("/api/v2/admin/orgs/demo/calls?limit=200", admin);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.json().get("calls").valueStream().map(x -> text(x, "id")).toList()).contains(call);
+        TestClient.Reply one = http.get("/api/v2/admin/orgs/demo/calls/" + call, admin);
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(text(one.json(), "endCode")).isEqualTo("media.device_not_found");
+        assertThat(http.get("/api/v2/admin/orgs/demo/calls/call_unknown", admin).status()).isEqualTo(404);
+        assertThat(http.get("/api/v2/admin/orgs/demo/calls?limit=0", admin).status()).isEqualTo(400);
+    }
+
+    @Test
+    void whenACustomerCallsFromTheMessengerThenTheConversationsAgentRingsAndTheyTalk() {
+        Agent agent = newAgent();
+        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(agent.username(), null);
+        try (AgentDesk desk = phone(agent); StreamClient cs = StreamClient.connect(server.base(), server.base())) {
+            customer(cs, chat);
+            AgentDesk customer = new AgentDesk(cs);
+            JsonNode ringing = customer.command("op", "call_invite", "conversation", chat.conversation(), "media", "audio");
+            assertCall(ringing, "ringing");
+            assertThat(text(ringing, "call", "caller", "kind")).isEqualTo("customer");
+            assertThat(text(ringing, "call", "callee", "id")).isEqualTo(agent.id());
+            assertThat(text(ringing, "call", "conversation")).isEqualTo(chat.conversation());
+            String call = text(ringing, "call", "id");
+            callPush(desk, "ringing");
+            assertCall(desk.command("op", "call_accept", "call", call), "connected");
+            callPush(customer, "connected");
+            desk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0"));
+            assertThat(text(customer.nextOp("call_signal"), "from", "id")).isEqualTo(agent.id());
+            // The customer reads its call's record with its guest token.
+            TestClient.Reply r = http.get("/api/v2/calls/" + call, chat.guestToken());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(text(r.json(), "conversation")).isEqualTo(chat.conversation());
+            assertCall(customer.command("op", "call_hangup", "call", call), "ended");
+            callPush(desk, "ended");
+        }
+    }
+
+    @Test
+    void whenACustomerCallsBeforeAnAgentHasTheConversationThenItWaitsInTheQueueAndRingsTheAssignedAgent() {
+        Agent agent = newAgent();
+        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(null, null);
+        try (AgentDesk desk = phone(agent); StreamClient cs = StreamClient.connect(server.base(), server.base())) {
+            customer(cs, chat);
+            AgentDesk customer = new AgentDesk(cs);
+            JsonNode ringing = customer.command("op", "call_invite", "conversation", chat.conversation(), "media", "audio");
+            assertCall(ringing, "ringing");
+            assertThat(ringing.get("call").get("callee")).isNull();
+            assertThat(text(ringing, "call", "queue")).isEqualTo("demo-support");
+            // Routing assigns the conversation (as its accept does, through messaging): the call rings that agent.
+            server.bean(Conversations.class).addParticipant(chat.conversation(), Participant.agent(agent.id()));
+            JsonNode atAgent = callPush(desk, "ringing");
+            assertThat(text(atAgent, "call", "callee", "id")).isEqualTo(agent.id());
+            assertThat(text(callPush(customer, "ringing"), "call", "callee", "id")).isEqualTo(agent.id());
+            assertCall(desk.command("op", "call_accept", "call", text(ringing, "call", "id")), "connected");
+        }
+    }
+
+    static void customer(StreamClient c, AttachmentFixture.Chat chat) {
+        c.sendFrame("op", "authenticate", "id", "auth", "token", chat.guestToken(), "widget", "messenger", "embedOrigin", chat.origin());
+        JsonNode ready = c.next();
+        assertThat(text(ready, "op")).as(ready.toString()).isEqualTo("ready");
+    }
+
+    @Test
+    void whenAnAgentIsOnACallThenRoutingOffersItNothingUntilTheCallEnds() {
+        RoutingFixture routing = new RoutingFixture(server.context(), server.base());
+        String queue = routing.queue(RoutingFixture.offersFor(60));
+        Agent member = routing.agent(queue, 3), caller = newAgent();
+        try (AgentDesk desk = routing.connect(member, true); AgentDesk memberPhone = phone(member); AgentDesk callerPhone = phone(caller)) {
+            String call = connect(callerPhone, member, memberPhone);
+            String conversation = routing.customerConversation(queue);
+            assertThat(desk.pollOp("conversation_offered", Duration.ofSeconds(1))).as("busy on a call").isNull();
+            callerPhone.command("op", "call_hangup", "call", call);
+            JsonNode offered = desk.nextOp("conversation_offered");
+            assertThat(text(offered, "conversation")).isEqualTo(conversation);
+        }
+    }
+
+    /** The figures in docs/calls.md: medians over 20 of invite to ringing reply, accept to connected, and a signal's relay. */
+    @Test
+    void whenMeasuredTwentyTimesThenInviteAcceptAndRelayTakeMillisecondsAtTheMedian() {
+        Agent a = newAgent(), b = newAgent();
+        long[] invite = new long[20], accept = new long[20], relay = new long[20];
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                String call = ring(aDesk, b);
+                invite[i] = System.nanoTime() - t0;
+                callPush(bDesk, "ringing");
+                long t1 = System.nanoTime();
+                assertCall(bDesk.command("op", "call_accept", "call", call), "connected");
+                accept[i] = System.nanoTime() - t1;
+                callPush(aDesk, "connected");
+                long t2 = System.nanoTime();
+                aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0"));
+                bDesk.nextOp("call_signal");
+                relay[i] = System.nanoTime() - t2;
+                aDesk.command("op", "call_hangup", "call", call);
+                callPush(bDesk, "ended");
+            }
+        }
+        double inviteMs = median(invite), acceptMs = median(accept), relayMs = median(relay);
+        System.out.printf("call latency medians over 20 (%s): invite->ringing %.2f ms, accept->connected %.2f ms, signal relay %.2f ms%n",
+                String.valueOf(server.context().getEnvironment().getProperty("spring.datasource.url")).replaceAll("[:;?].*$|^jdbc:", ""), inviteMs, acceptMs, relayMs);
+        assertThat(inviteMs).isLessThan(1000);
+        assertThat(acceptMs).isLessThan(1000);
+        assertThat(relayMs).isLessThan(1000);
+    }
+
+    static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        java.util.Arrays.sort(s);
+        return (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0 / 1_000_000;
     }
 }

@@ -38,7 +38,7 @@ public final class AttachmentFixture {
         this.context = context;
     }
 
-    /** A customer in conversation with {@code agentUsername}: token, conversation, origin, deployment. */
+    /** A customer in conversation with {@code agentUsername} (null: none yet): token, conversation, origin, deployment. */
     public record Chat(String guestToken, String conversation, String origin, String deployment, String agentToken) {}
 
     public Chat chat(String agentUsername, Map<String, Object> deploymentAttachments) {
@@ -59,6 +59,8 @@ public final class AttachmentFixture {
         TestClient.Reply s = http.send(session);
         assertThat(s.status()).as(s.body()).isEqualTo(201);
         String conversation = s.json().get("conversation").asString();
+        // Without an agent the conversation waits in its queue, as a new customer's does.
+        if (agentUsername == null) return new Chat(s.json().get("token").asString(), conversation, origin, dep, null);
         String agentToken = http.agentToken("demo-backend", agentUsername, RW);
         String agentId = http.get("/api/v2/tokens/me", agentToken).json().get("agent").get("id").asString();
         context.getBean(Conversations.class).addParticipant(conversation, Participant.agent(agentId));

@@ -56,6 +56,13 @@ class CallLedger {
                 .params(party.kind(), party.id(), party.kind(), party.id()).query(CallLedger::row).list();
     }
 
+    /** Those of {@code agentIds} with a call not ended. */
+    java.util.Set<String> agentsOnCall(java.util.Collection<String> agentIds) {
+        return new java.util.HashSet<>(jdbc.sql("select caller_id from calls where state <> 'ended' and caller_kind = 'agent' and caller_id in (:ids)"
+                        + " union select callee_id from calls where state <> 'ended' and callee_kind = 'agent' and callee_id in (:ids)")
+                .param("ids", List.copyOf(agentIds)).query(String.class).list());
+    }
+
     List<CallRow> ofOrg(String orgId, int limit, int offset) {
         return jdbc.sql("select " + COLUMNS + " from calls where org_id = ? order by created_at desc, id limit ? offset ?")
                 .params(orgId, limit, offset).query(CallLedger::row).list();
@@ -169,6 +176,21 @@ class CallLedger {
         });
     }
 
+    /** Calls not ended with a side carried by some session (the timers check those sessions are still there). */
+    List<CallRow> carried() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state <> 'ended' and (caller_session is not null or callee_session is not null)")
+                .query(CallLedger::row).list();
+    }
+
+    /** {@code side} is detached from now, if {@code session} still carries it. */
+    Optional<CallRow> detach(String callId, Side side, String session) {
+        String p = side == Side.CALLER ? "caller" : "callee";
+        Instant now = now();
+        return transition(callId, st -> jdbc.sql("update calls set " + p + "_session = null, " + p + "_detached_at = ?"
+                        + " where id = ? and state <> 'ended' and " + p + "_session = ?")
+                .params(ts(now), callId, session).update() == 1);
+    }
+
     record StoredSignal(long seq, String payload, String carrier) {}
 
     List<StoredSignal> signalsAfter(String callId, Side recipient, long after) {
@@ -210,6 +232,11 @@ class CallLedger {
                 .query((rs, n) -> new Event(rs.getInt(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         rs.getString(4) == null ? null : new Party(rs.getString(4), rs.getString(5)), rs.getString(6)))
                 .list();
+    }
+
+    /** Customers' calls waiting for the agent routing assigns to their conversation. */
+    List<CallRow> queued() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state = 'ringing' and callee_id is null").query(CallLedger::row).list();
     }
 
     /** Ringing calls whose ring timeout passed (the timers end them no_answer). */

@@ -31,10 +31,12 @@ class CallNotices {
     private final CallLedger ledger;
     private final AgentDirectory agents;
     private final MeterRegistry meters;
+    private final CallingAgents calling;
     private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
 
-    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, MeterRegistry meters) {
+    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, MeterRegistry meters, CallingAgents calling) {
         this.pushes = pushes;
+        this.calling = calling;
         this.ledger = ledger;
         this.agents = agents;
         this.meters = meters;
@@ -93,6 +95,12 @@ class CallNotices {
     /** A relayed signal, to the one session carrying the recipient's side. */
     void relay(Party recipient, String session, String encodedSignal) {
         pushes.pushToSession(recipient.key(), session, encodedSignal);
+    }
+
+    /** A transition committed: counted, and an ended call frees its agents for routing. */
+    void transitioned(CallRow c) {
+        counted(c.state());
+        if (c.ended()) calling.ended(c);
     }
 
     void counted(String state) {

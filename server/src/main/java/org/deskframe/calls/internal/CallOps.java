@@ -71,7 +71,7 @@ class CallOps implements SessionListener {
             Party me = Party.of(s.principal());
             if (c.sideOf(me) != Side.CALLEE) throw stateInvalid(c, "accepted by its caller");
             CallRow done = ledger.accept(c.id(), me, s.id()).orElseThrow(() -> stateInvalid(reread(c), "accepted"));
-            notices.counted(done.state());
+            notices.transitioned(done);
             notices.changed(done, s, f.id());
         });
     }
@@ -84,7 +84,7 @@ class CallOps implements SessionListener {
             if (c.sideOf(me) != Side.CALLEE) throw stateInvalid(c, "declined by its caller (hang up instead)");
             CallRow done = ledger.end(c.id(), me, "declined", ErrorCode.CALL_DECLINED.code(), List.of(CallRow.RINGING))
                     .orElseThrow(() -> stateInvalid(reread(c), "declined"));
-            notices.counted(done.state());
+            notices.transitioned(done);
             notices.changed(done, s, f.id());
         });
     }
@@ -100,7 +100,7 @@ class CallOps implements SessionListener {
             Party me = Party.of(s.principal());
             CallRow done = ledger.end(c.id(), me, f.reason() == null ? "hangup" : "failed", f.reason(), LIVE)
                     .orElseThrow(() -> stateInvalid(reread(c), "hung up"));
-            notices.counted(done.state());
+            notices.transitioned(done);
             notices.changed(done, s, f.id());
         });
     }
@@ -111,7 +111,7 @@ class CallOps implements SessionListener {
             CallRow c = participantCall(s, f.call(), f.on() ? "held" : "resumed");
             CallRow done = ledger.hold(c.id(), Party.of(s.principal()), f.on())
                     .orElseThrow(() -> stateInvalid(reread(c), f.on() ? "held" : "resumed"));
-            notices.counted(done.state());
+            notices.transitioned(done);
             notices.changed(done, s, f.id());
         });
     }
@@ -225,7 +225,7 @@ class CallOps implements SessionListener {
                 if (CallRow.RINGING.equals(mine.state()) && callee.equals(mine.caller()) && caller.equals(mine.callee())
                         && mine.media().equals(media)) {
                     ledger.accept(mine.id(), caller, s.id()).ifPresentOrElse(done -> {
-                        notices.counted(done.state());
+                        notices.transitioned(done);
                         notices.changed(done, s, f.id());
                     }, () -> {
                         throw stateInvalid(reread(mine), "answered by a crossing invite");
@@ -241,7 +241,7 @@ class CallOps implements SessionListener {
             }
         }
         CallRow call = ledger.invite(principal.orgId(), media, caller, s.id(), callee, conversationId, queueId, settings.ringTimeout());
-        notices.counted(call.state());
+        notices.transitioned(call);
         notices.changed(call, s, f.id());
     }
 

@@ -7,7 +7,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.calls.CallSettings;
 import org.deskframe.calls.internal.CallRow.Party;
+import org.deskframe.calls.internal.CallRow.Side;
+import org.deskframe.cluster.Presence;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.messaging.Conversations;
+import org.deskframe.messaging.Participant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -17,7 +21,9 @@ import org.springframework.stereotype.Component;
  * The calls' deadlines, kept in the database (a ringing call's {@code ring_expires_at}, a side's {@code detached_at}),
  * so they survive a restart and are seen by every node: each node looks every {@code sweep-interval} for calls past
  * one and ends them ({@code no_answer}, {@code peer_gone}) with the ledger's conditional update, so only one node ends
- * a call and tells both sides.
+ * a call and tells both sides. A side carried by a session whose principal has no session of the call's widget in the
+ * cluster's presence (a killed node, a restart) is detached by the same pass. It also rings the agent routing
+ * assigned to a queued customer's conversation.
  */
 @Component
 class CallTimers implements SmartLifecycle {
@@ -28,20 +34,42 @@ class CallTimers implements SmartLifecycle {
     private final CallLedger ledger;
     private final CallNotices notices;
     private final CallSettings settings;
+    private final Conversations conversations;
     private volatile ScheduledExecutorService executor;
 
-    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings) {
+    private final Presence presence;
+
+    CallTimers(CallLedger ledger, CallNotices notices, CallSettings settings, Conversations conversations, Presence presence) {
         this.ledger = ledger;
+        this.presence = presence;
         this.notices = notices;
         this.settings = settings;
+        this.conversations = conversations;
     }
 
     /** One pass: ends every call past a deadline now (also called by tests). */
     void sweep() {
         Instant now = ledger.now();
+        // A customer's call on a conversation in a queue rings the agent routing assigned to it, once there is one.
+        for (CallRow c : ledger.queued()) {
+            conversations.findFor(c.orgId(), new Participant(Participant.Kind.CUSTOMER, c.caller().id()), c.conversationId())
+                    .flatMap(conv -> conv.participants().stream().filter(p -> p.kind() == Participant.Kind.AGENT).findFirst())
+                    .flatMap(agent -> ledger.ringAgent(c.id(), new Party("agent", agent.id()), settings.ringTimeout()))
+                    .ifPresent(notices::changed);
+        }
         for (String id : ledger.ringingPast(now)) {
             ledger.end(id, Party.SYSTEM, "no_answer", ErrorCode.CALL_NO_ANSWER.code(), List.of(CallRow.RINGING))
                     .ifPresent(this::ended);
+        }
+        // A side whose principal has no session of the call's widget left anywhere (its node was killed, or this node
+        // restarted) never got its session's close: it is detached now, and the re-attach timeout runs from here.
+        for (CallRow c : ledger.carried()) {
+            for (Side side : Side.values()) {
+                Party p = c.party(side);
+                String session = c.session(side);
+                if (p == null || session == null || presence.isPresent(CallOps.carrierKey(p, c.media()))) continue;
+                ledger.detach(c.id(), side, session).ifPresent(notices::changed);
+            }
         }
         for (CallRow c : ledger.detachedSince(now.minus(settings.reattachTimeout()))) {
             ledger.end(c.id(), Party.SYSTEM, "peer_gone", ErrorCode.CALL_PEER_GONE.code(), LIVE).ifPresent(this::ended);
@@ -49,7 +77,7 @@ class CallTimers implements SmartLifecycle {
     }
 
     private void ended(CallRow c) {
-        notices.counted(c.state());
+        notices.transitioned(c);
         notices.changed(c);
     }
 

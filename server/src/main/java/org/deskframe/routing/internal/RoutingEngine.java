@@ -56,10 +56,13 @@ class RoutingEngine {
     private final RoutingNotices notices;
     private final DispatchRequests dispatches;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<org.deskframe.routing.OnCallAgents> onCall;
 
     RoutingEngine(RoutingStore store, TransactionTemplate tx, Conversations conversations, AgentDirectory agents,
-                  QueueDirectory queues, RoutingSettings settings, RoutingNotices notices) {
+                  QueueDirectory queues, RoutingSettings settings, RoutingNotices notices,
+                  org.springframework.beans.factory.ObjectProvider<org.deskframe.routing.OnCallAgents> onCall) {
         this.store = store;
+        this.onCall = onCall;
         // A deadlock between nodes aborts one transaction: run it again rather than fail the dispatch or the close.
         this.tx = new RetriedTransactions(java.util.Objects.requireNonNull(tx.getTransactionManager()));
         this.ownTx = new TransactionTemplate(java.util.Objects.requireNonNull(tx.getTransactionManager()));
@@ -71,6 +74,7 @@ class RoutingEngine {
         this.notices = notices;
         this.clock = Clock.systemUTC();
         this.dispatches = new DispatchRequests(this::dispatchNow);
+        onCall.ifAvailable(calls -> calls.whenCallEnds(this::requestDispatchForAgent));
     }
 
     Instant now() {
@@ -171,6 +175,12 @@ class RoutingEngine {
             store.lockQueue(queueId);
             QueueRow q = store.findQueue(queueId).orElseThrow();
             List<AssignmentRule.Candidate> candidates = new ArrayList<>(store.candidates(queueId));
+            // An agent on a call is busy: no offer until the call ends.
+            org.deskframe.routing.OnCallAgents calls = onCall.getIfAvailable();
+            if (calls != null && !candidates.isEmpty()) {
+                java.util.Set<String> busy = calls.onCall(candidates.stream().map(AssignmentRule.Candidate::agentId).toList());
+                candidates.removeIf(c -> busy.contains(c.agentId()));
+            }
             List<Decision> decided = new ArrayList<>();
             Instant now = now();
             for (WorkRow w : candidates.isEmpty() ? List.<WorkRow>of() : store.waiting(queueId, 500)) {
