@@ -215,6 +215,9 @@ class CallBrowserIntegrationTests {
             }
             assertThat(two.page().frameLocator("#video iframe").locator("#df-remote-video"))
                     .hasJSProperty("readyState", 4);
+            // For the picture, the video widget gets the desktop's whole right column.
+            two.page().evaluate("() => { document.querySelector('#voice').style.display = 'none';"
+                    + " document.querySelector('#video').style.gridRow = '1 / 3'; }");
             screenshot(two.page(), "video-call.png");
             one.page().evaluate("id => df.hangup(id)", call);
             awaitEnded(two.page(), call, "hangup");
