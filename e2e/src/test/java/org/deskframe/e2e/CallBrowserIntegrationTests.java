@@ -215,6 +215,14 @@ class CallBrowserIntegrationTests {
             }
             assertThat(two.page().frameLocator("#video iframe").locator("#df-remote-video"))
                     .hasJSProperty("readyState", 4);
+            // Device selection: agent2 switches to another microphone mid-call; agent1 keeps hearing it.
+            FrameLocator video2 = two.page().frameLocator("#video iframe");
+            video2.locator(".df-devices summary").click();
+            assertThat(video2.locator("#df-mic option")).not().hasCount(1);
+            assertThat(video2.locator("#df-camera option")).not().hasCount(1);
+            video2.locator("#df-mic").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+            awaitAudioGrowing(one.page(), call);
+            video2.locator(".df-devices summary").click();
             // For the picture, the video widget gets the desktop's whole right column.
             two.page().evaluate("() => { document.querySelector('#voice').style.display = 'none';"
                     + " document.querySelector('#video').style.gridRow = '1 / 3'; }");
