@@ -1,7 +1,9 @@
 /**
- * Calls: what voice and video need from the platform besides the gateway. Today the ICE servers a client may use,
- * with short-lived TURN credentials in the TURN REST scheme coturn implements (docs/calls.md); signalling and call
- * records build on it.
+ * Calls: voice and video between agents, and between a conversation's agent and its customer (docs/calls.md). The
+ * ICE servers a client may use, with short-lived TURN credentials; the call ops on the gateway and a durable state
+ * machine per call (ringing, connected, held, ended) whose timers live in the database; call records for participants
+ * and, through {@link org.deskframe.calls.CallRecords}, the admin API. Tells routing who is on a call
+ * ({@link org.deskframe.routing.OnCallAgents}); reads conversations through messaging's interface.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {"diagnostics", "identity", "tokens", "protocol",
         "gateway", "cluster", "messaging", "routing"})

@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CallSignallingIntegrationTests {
 
+    static final String ADMIN_SECRET = "test-calls-admin-secret-0123456789abcdef";
     static ServerInstance server;
     static TestClient http;
 
@@ -47,7 +48,8 @@ class CallSignallingIntegrationTests {
 
     static Map<String, Object> properties() {
         return Map.of("deskframe.calls.ring-timeout", "3s", "deskframe.calls.reattach-timeout", "2s",
-                "deskframe.calls.sweep-interval", "100ms");
+                "deskframe.calls.sweep-interval", "100ms", "deskframe.identity.bootstrap-admin-client-id", "deskframe-admin",
+                "deskframe.identity.bootstrap-admin-client-secret", ADMIN_SECRET);
     }
 
     @AfterAll
@@ -80,8 +82,11 @@ class CallSignallingIntegrationTests {
     }
 
     static JsonNode callPush(AgentDesk d, String state) {
-        return d.next(f -> "call".equals(text(f, "op")) && text(f, "id") == null && state.equals(text(f, "call", "state")),
-                Duration.ofSeconds(10));
+        return callPushWithin(d, state, Duration.ofSeconds(10));
+    }
+
+    static JsonNode callPushWithin(AgentDesk d, String state, Duration within) {
+        return d.next(f -> "call".equals(text(f, "op")) && text(f, "id") == null && state.equals(text(f, "call", "state")), within);
     }
 
     static void assertCall(JsonNode reply, String state) {
@@ -251,6 +256,23 @@ class CallSignallingIntegrationTests {
             JsonNode busy = cDesk.command("op", "call_invite", "agent", b.id(), "media", "audio");
             assertError(busy, "call.callee_busy");
             assertThat(text(busy, "message")).contains(call);
+        }
+    }
+
+    @Test
+    void whenTwoCallersInviteTheSameCalleeAtOnceThenOneRingsAndTheOtherIsBusy() {
+        for (int round = 0; round < 5; round++) {
+            Agent a = newAgent(), b = newAgent(), callee = newAgent();
+            try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk calleeDesk = phone(callee)) {
+                aDesk.sendFrame("op", "call_invite", "id", "race-a", "agent", callee.id(), "media", "audio");
+                bDesk.sendFrame("op", "call_invite", "id", "race-b", "agent", callee.id(), "media", "audio");
+                JsonNode ra = aDesk.next(f -> "race-a".equals(text(f, "id")), Duration.ofSeconds(10));
+                JsonNode rb = bDesk.next(f -> "race-b".equals(text(f, "id")), Duration.ofSeconds(10));
+                List<String> outcomes = new ArrayList<>(List.of(
+                        "call".equals(text(ra, "op")) ? text(ra, "call", "state") : text(ra, "code"),
+                        "call".equals(text(rb, "op")) ? text(rb, "call", "state") : text(rb, "code")));
+                assertThat(outcomes).as(ra + " / " + rb).containsExactlyInAnyOrder("ringing", "call.callee_busy");
+            }
         }
     }
 
@@ -492,6 +514,58 @@ class CallSignallingIntegrationTests {
             assertThat(text(callPush(customer, "ringing"), "call", "callee", "id")).isEqualTo(agent.id());
             assertCall(desk.command("op", "call_accept", "call", text(ringing, "call", "id")), "connected");
         }
+    }
+
+    @Test
+    void whenTheConversationsAgentCallsItsCustomerThenTheMessengerRingsAndClosingTheConversationEndsTheCall() {
+        Agent agent = newAgent();
+        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(agent.username(), null);
+        try (AgentDesk desk = phone(agent, "video")) {
+            // Not connected yet: the customer cannot be rung.
+            JsonNode offline = desk.command("op", "call_invite", "conversation", chat.conversation(), "media", "video");
+            assertError(offline, "call.callee_offline");
+            assertThat(text(offline, "message")).contains("messenger");
+            try (StreamClient cs = StreamClient.connect(server.base(), server.base())) {
+                customer(cs, chat);
+                AgentDesk customer = new AgentDesk(cs);
+                JsonNode ringing = desk.command("op", "call_invite", "conversation", chat.conversation(), "media", "video");
+                assertCall(ringing, "ringing");
+                assertThat(text(ringing, "call", "callee", "kind")).isEqualTo("customer");
+                String call = text(ringing, "call", "id");
+                assertThat(text(callPush(customer, "ringing"), "call", "media")).isEqualTo("video");
+                assertCall(customer.command("op", "call_accept", "call", call), "connected");
+                callPush(desk, "connected");
+                server.bean(Conversations.class).markClosed(chat.conversation());
+                JsonNode ended = callPush(desk, "ended");
+                assertThat(text(ended, "call", "endReason")).isEqualTo("conversation_closed");
+                assertThat(text(ended, "call", "endCode")).isEqualTo("conversation.closed");
+                assertThat(text(ended, "call", "endedBy", "kind")).isEqualTo("system");
+                assertThat(text(callPush(customer, "ended"), "call", "endReason")).isEqualTo("conversation_closed");
+            }
+        }
+    }
+
+    @Test
+    void whenCallsChangeStateThenTheTransitionsAreCountedByState() {
+        double heldBefore = transitions("held"), endedBefore = transitions("ended");
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            aDesk.command("op", "call_hold", "call", call, "on", true);
+            aDesk.command("op", "call_hangup", "call", call);
+        }
+        assertThat(transitions("held")).isEqualTo(heldBefore + 1);
+        assertThat(transitions("ended")).isGreaterThanOrEqualTo(endedBefore + 1);
+    }
+
+    static double transitions(String state) {
+        TestClient.Reply token = http.form("/oauth2/token", "deskframe-admin", ADMIN_SECRET,
+                Map.of("grant_type", "client_credentials", "scope", "metrics:read"));
+        assertThat(token.status()).as(token.body()).isEqualTo(200);
+        TestClient.Reply r = http.get("/actuator/prometheus", token.json().get("access_token").asString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().lines().filter(l -> l.startsWith("deskframe_calls_transitions_total{") && l.contains("state=\"" + state + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static void customer(StreamClient c, AttachmentFixture.Chat chat) {

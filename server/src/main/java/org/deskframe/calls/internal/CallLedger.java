@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import org.deskframe.calls.internal.CallRow.Party;
 import org.deskframe.calls.internal.CallRow.Side;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.ProblemException;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionCallback;
@@ -81,17 +84,43 @@ class CallLedger {
                             callee == null ? null : callee.id(), conversationId, queueId, callerSession,
                             ts(now.plus(ringTimeout)), ts(now))
                     .update();
+            // The parties' lines: a callee already on a call (another node's invite included) fails here, and the
+            // whole invite is rolled back.
+            takeLine(callee, id, true);
+            takeLine(caller, id, false);
             event(id, CallRow.RINGING, now, caller, null);
         });
         return find(id).orElseThrow();
     }
 
-    /** A queued customer's call gets the agent routing assigned as its callee (and rings it from now on). */
+    /**
+     * A queued customer's call gets the agent routing assigned as its callee (and rings it from now on); empty while
+     * that agent is on another call (the next sweep tries again).
+     */
     Optional<CallRow> ringAgent(String callId, Party agent, Duration ringTimeout) {
         Instant now = now();
-        return transition(callId, st -> jdbc.sql("update calls set callee_kind = ?, callee_id = ?, ring_expires_at = ?"
-                        + " where id = ? and state = 'ringing' and callee_id is null")
-                .params(agent.kind(), agent.id(), ts(now.plus(ringTimeout)), callId).update() == 1);
+        try {
+            return transition(callId, st -> {
+                if (jdbc.sql("update calls set callee_kind = ?, callee_id = ?, ring_expires_at = ?"
+                                + " where id = ? and state = 'ringing' and callee_id is null")
+                        .params(agent.kind(), agent.id(), ts(now.plus(ringTimeout)), callId).update() != 1) return false;
+                takeLine(agent, callId, true);
+                return true;
+            });
+        } catch (ProblemException busy) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code party}'s line for {@code callId}; refused when it has a call not ended (for a callee: call.callee_busy). */
+    private void takeLine(Party party, String callId, boolean callee) {
+        if (party == null) return;
+        try {
+            jdbc.sql("insert into call_lines (party, call_id) values (?, ?)").params(party.key(), callId).update();
+        } catch (org.springframework.dao.DuplicateKeyException taken) {
+            if (callee) throw ProblemException.of(ErrorCode.CALL_CALLEE_BUSY, Map.of("callee", party.id(), "other", "another call"));
+            throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "you are on another call: hang it up before you call again"));
+        }
     }
 
     /** ringing -> connected; {@code session} carries the callee's side from now on. */
@@ -114,6 +143,7 @@ class CallLedger {
             if (jdbc.sql("update calls set state = 'ended', ended_at = ?, ended_by_kind = ?, ended_by_id = ?, end_reason = ?,"
                             + " end_code = ?, ring_expires_at = null where id = ? and state in (" + states + ")")
                     .params(ts(now), by.kind(), by.id(), reason, code, callId).update() != 1) return false;
+            jdbc.sql("delete from call_lines where call_id = ?").param(callId).update();
             event(callId, CallRow.ENDED, now, by, code == null ? reason : code);
             return true;
         });
@@ -232,6 +262,11 @@ class CallLedger {
                 .query((rs, n) -> new Event(rs.getInt(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         rs.getString(4) == null ? null : new Party(rs.getString(4), rs.getString(5)), rs.getString(6)))
                 .list();
+    }
+
+    /** Calls not ended that belong to a conversation (they end when it is closed). */
+    List<CallRow> liveOnConversations() {
+        return jdbc.sql("select " + COLUMNS + " from calls where state <> 'ended' and conversation_id is not null").query(CallLedger::row).list();
     }
 
     /** Customers' calls waiting for the agent routing assigns to their conversation. */

@@ -9,6 +9,8 @@ import org.deskframe.calls.CallSettings;
 import org.deskframe.calls.internal.CallRow.Party;
 import org.deskframe.calls.internal.CallRow.Side;
 import org.deskframe.cluster.Presence;
+import org.deskframe.cluster.PresenceView;
+import org.deskframe.cluster.PrincipalKey;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Participant;
@@ -23,7 +25,7 @@ import org.springframework.stereotype.Component;
  * one and ends them ({@code no_answer}, {@code peer_gone}) with the ledger's conditional update, so only one node ends
  * a call and tells both sides. A side carried by a session whose principal has no session of the call's widget in the
  * cluster's presence (a killed node, a restart) is detached by the same pass. It also rings the agent routing
- * assigned to a queued customer's conversation.
+ * assigned to a queued customer's conversation, and ends the calls of conversations that were closed.
  */
 @Component
 class CallTimers implements SmartLifecycle {
@@ -63,12 +65,32 @@ class CallTimers implements SmartLifecycle {
         }
         // A side whose principal has no session of the call's widget left anywhere (its node was killed, or this node
         // restarted) never got its session's close: it is detached now, and the re-attach timeout runs from here.
-        for (CallRow c : ledger.carried()) {
+        List<CallRow> carried = ledger.carried();
+        java.util.Set<PrincipalKey> keys = new java.util.LinkedHashSet<>();
+        for (CallRow c : carried) {
+            for (Side side : Side.values()) {
+                if (c.party(side) != null && c.session(side) != null) keys.add(CallOps.carrierKey(c.party(side), c.media()));
+            }
+        }
+        // One round trip for all of them.
+        java.util.Map<PrincipalKey, PresenceView> present = keys.isEmpty() ? java.util.Map.of() : presence.lookup(keys);
+        for (CallRow c : carried) {
             for (Side side : Side.values()) {
                 Party p = c.party(side);
                 String session = c.session(side);
-                if (p == null || session == null || presence.isPresent(CallOps.carrierKey(p, c.media()))) continue;
+                if (p == null || session == null) continue;
+                PresenceView view = present.get(CallOps.carrierKey(p, c.media()));
+                if (view == null || view.present()) continue;
                 ledger.detach(c.id(), side, session).ifPresent(notices::changed);
+            }
+        }
+        // A call of a conversation ends when the conversation is closed (by its agent, its customer or the system).
+        for (CallRow c : ledger.liveOnConversations()) {
+            Party member = "customer".equals(c.caller().kind()) || c.callee() == null ? c.caller() : c.callee();
+            Participant p = new Participant("customer".equals(member.kind()) ? Participant.Kind.CUSTOMER : Participant.Kind.AGENT, member.id());
+            boolean closed = conversations.findFor(c.orgId(), p, c.conversationId()).map(conv -> "closed".equals(conv.state())).orElse(false);
+            if (closed) {
+                ledger.end(c.id(), Party.SYSTEM, "conversation_closed", "conversation.closed", LIVE).ifPresent(this::ended);
             }
         }
         for (CallRow c : ledger.detachedSince(now.minus(settings.reattachTimeout()))) {
