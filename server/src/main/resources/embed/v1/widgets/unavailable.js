@@ -1,6 +1,5 @@
-// Widgets the deployment cannot start yet (voice and video until calls support lands): a clear "not enabled yet"
-// state, not an error. They need no
-// token, so EmbeddingClient does not send them one.
+// A widget the deployment cannot start (WidgetAvailability on the server; since issue 12 every agent widget starts):
+// a clear "not enabled" state, not an error. It needs no token, so EmbeddingClient does not send it one.
 import {WidgetBridge} from './bridge.js';
 import {h} from './dom.js';
 
