@@ -221,7 +221,6 @@ class StreamHandler {
         // The token's own strings: an idle session keeps no copy of the agent's record.
         session.principal = token.isGuestToken() ? new Principal.Customer(token.guest().customerId(), token.orgId())
                 : new Principal.Agent(token.agentId(), token.orgId());
-        for (SessionListener l : listeners) l.authenticated(session, a);
         // The per-agent limit holds across nodes (a slot per session, freed at close or with its node's heartbeat).
         if (!limits.tryAcquire(connectionSlots(session), session.id, settings.maxConnectionsPerAgent()).granted()) {
             session.token = null;
@@ -231,6 +230,9 @@ class StreamHandler {
             fail(session, a.id(), limited);
             return;
         }
+        // After the limit: a listener told `authenticated` is always told `closed` too (calls register the session as
+        // reachable here; a session refused for the limit must leave nothing behind).
+        for (SessionListener l : listeners) l.authenticated(session, a);
         registry.bind(session, session.principal.key());
         String ready = FrameCodec.encode(new ServerFrame.Ready(a.id(), session.id, session.widget.id(),
                 agent == null ? null : new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),

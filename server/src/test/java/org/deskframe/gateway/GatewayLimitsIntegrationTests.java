@@ -59,6 +59,36 @@ class GatewayLimitsIntegrationTests {
     }
 
     @Test
+    void aVoiceSessionRefusedForTheConnectionLimitLeavesTheAgentUnreachableForCalls() {
+        String calls = RW + " voice";
+        String agent2 = http.agentToken("demo-backend", "agent2", calls);
+        List<StreamClient> open = new ArrayList<>();
+        try {
+            String agent2Id = null;
+            for (int i = 0; i < 2; i++) {
+                StreamClient ws = StreamClient.connect(server.base());
+                open.add(ws);
+                agent2Id = ws.authenticate(agent2, "messaging").get("agent").get("id").asString();
+            }
+            StreamClient voice = StreamClient.connect(server.base());
+            open.add(voice);
+            voice.sendFrame("op", "authenticate", "token", agent2, "widget", "voice");
+            assertThat(voice.next().get("code").asString()).isEqualTo("rate.limited");
+            assertThat(voice.closeCode()).isEqualTo(4029);
+
+            // agent1 has a connection of its own to spare (the limit is per agent): its call finds no voice widget.
+            StreamClient caller = StreamClient.connect(server.base());
+            open.add(caller);
+            caller.authenticate(http.agentToken("demo-backend", "agent1", calls), "voice");
+            caller.sendFrame("op", "call_invite", "id", "ci", "agent", agent2Id, "media", "audio");
+            JsonNode refused = caller.next(f -> "ci".equals(f.path("id").asString()), Duration.ofSeconds(5));
+            assertThat(refused.get("code").asString()).as(refused.toString()).isEqualTo("call.callee_offline");
+        } finally {
+            open.forEach(StreamClient::close);
+        }
+    }
+
+    @Test
     void whenAgentOpensMoreConnectionsThanAllowedThenRateLimited() {
         String token = http.agentToken("demo-backend", "agent2", RW);
         List<StreamClient> open = new ArrayList<>();
