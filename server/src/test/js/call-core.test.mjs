@@ -83,6 +83,9 @@ test('an ended call names its cause from the catalogue; a hang-up has none', () 
   assert.equal(endText(hung, agent1), 'Agent Two hung up.');
   assert.equal(endText(hung, agent2), 'You hung up.');
   assert.equal(endProblem(call('ended', {endCode: 'call.brand_new'}), agent1).code, 'call.brand_new');
+  const closed = call('ended', {endReason: 'conversation_closed', endCode: 'conversation.closed', endedBy: {kind: 'system', id: 'deskframe'}});
+  assert.equal(endProblem(closed, agent1), null);
+  assert.equal(endText(closed, agent1), 'The conversation was closed, and its call with it.');
 });
 
 test('roles and the other side, also for a customer call that waits for an agent', () => {

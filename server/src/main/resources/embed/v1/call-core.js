@@ -58,6 +58,8 @@ export function callEvents(before, after, me) {
  */
 export function endProblem(call, me) {
   if (!call || call.state !== 'ended' || !call.endCode) return null;
+  // Closing the conversation ends its call: an ordinary end, not a failure (its code is about messages).
+  if (call.endReason === 'conversation_closed') return null;
   const callee = call.callee ? nameOf(call.callee) : 'The agent';
   const gone = call.endedBy && call.endedBy.kind !== 'system' ? call.endedBy : peerOf(call, me);
   const details = {call: call.id, callee, participant: nameOf(gone), seconds: call.timeoutSeconds ?? call.seconds ?? '30',
@@ -73,6 +75,7 @@ export function endProblem(call, me) {
 export function endText(call, me) {
   const p = endProblem(call, me);
   if (p) return p.message;
+  if (call.endReason === 'conversation_closed') return 'The conversation was closed, and its call with it.';
   const by = call.endedBy;
   if (by && me && by.kind === me.kind && by.id === me.id) return 'You hung up.';
   return `${nameOf(peerOf(call, me))} hung up.`;
