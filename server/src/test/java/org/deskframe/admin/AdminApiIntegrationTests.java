@@ -558,7 +558,8 @@ class AdminApiIntegrationTests extends DeskframeServerTest {
 
         for (String template : paths) {
             String path = template.replace("{orgId}", "demo").replace("{agentId}", "agent1").replace("{clientId}", "demo-backend")
-                    .replace("{queueId}", "demo-support").replace("{deploymentId}", "demo-web").replace("{responseId}", "cr_none");
+                    .replace("{queueId}", "demo-support").replace("{deploymentId}", "demo-web").replace("{responseId}", "cr_none")
+                    .replace("{callId}", "call_none");
             assertThat(path).as(template).doesNotContain("{");
             for (String method : List.of("GET", "POST", "PATCH", "DELETE")) {
                 Reply r = http.send(method, path + "/", admin, method.equals("GET") || method.equals("DELETE") ? null : "{}");

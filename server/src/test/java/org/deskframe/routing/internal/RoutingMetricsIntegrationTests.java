@@ -46,10 +46,11 @@ class RoutingMetricsIntegrationTests extends DeskframeServerTest {
         try (AgentDesk desk = fx.connect(agent, true)) {
             assertThat(desk.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(first);
             assertThat(desk.command("op", "accept", "conversation", first).get("op").asString()).isEqualTo("conversation_assigned");
+            // At least: the shared server's other queues go on routing (their offers time out and go again) meanwhile.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 String after = Prometheus.scrape(http);
-                assertThat(Prometheus.value(after, "deskframe_routing_events_total", "kind=\"offered\"")).isEqualTo(offered + 1);
-                assertThat(Prometheus.value(after, "deskframe_routing_events_total", "kind=\"accepted\"")).isEqualTo(accepted + 1);
+                assertThat(Prometheus.value(after, "deskframe_routing_events_total", "kind=\"offered\"")).isGreaterThanOrEqualTo(offered + 1);
+                assertThat(Prometheus.value(after, "deskframe_routing_events_total", "kind=\"accepted\"")).isGreaterThanOrEqualTo(accepted + 1);
             });
             metrics.readQueues();
             assertThat(Prometheus.value(Prometheus.scrape(http), "deskframe_routing_queue_waiting", "queue=\"" + queue + "\""))
