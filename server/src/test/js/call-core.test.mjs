@@ -77,7 +77,12 @@ test('an ended call names its cause from the catalogue; a hang-up has none', () 
   assert.equal(endProblem(declined, agent1).message, 'Agent Two declined call call_Q2b9.');
   assert.equal(endText(declined, agent1), 'Agent Two declined call call_Q2b9.');
   const ice = call('ended', {endReason: 'failed', endCode: 'call.ice_failed'});
-  assert.match(endProblem(ice, agent1).hint, /TURN/);
+  assert.match(endProblem(ice, agent1).hint, /TURN servers this deployment hands out/);
+  // Without a TURN server among its ICE servers the same failure says to run one.
+  const noTurn = endProblem(ice, agent1, {turn: false});
+  assert.equal(noTurn.code, 'call.ice_failed');
+  assert.match(noTurn.message, /hands out no TURN server/);
+  assert.match(noTurn.hint, /run a TURN server \(coturn\)/);
   const hung = call('ended', {endReason: 'hangup', endedBy: {kind: 'agent', id: 'agent2'}});
   assert.equal(endProblem(hung, agent1), null);
   assert.equal(endText(hung, agent1), 'Agent Two hung up.');

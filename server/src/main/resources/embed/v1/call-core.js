@@ -54,9 +54,10 @@ export function callEvents(before, after, me) {
 
 /**
  * The problem an ended call stands for (its endCode rendered from the catalogue's templates with what the call
- * tells: callee, call, participant), or null for an ordinary hang-up.
+ * tells: callee, call, participant), or null for an ordinary hang-up. {@code turn}: whether the ICE servers this side
+ * got held a TURN server (false: an ICE failure says to run one; true or unknown: to check the one there is).
  */
-export function endProblem(call, me) {
+export function endProblem(call, me, {turn = null} = {}) {
   if (!call || call.state !== 'ended' || !call.endCode) return null;
   // Closing the conversation ends its call: an ordinary end, not a failure (its code is about messages).
   if (call.endReason === 'conversation_closed') return null;
@@ -65,7 +66,8 @@ export function endProblem(call, me) {
   const details = {call: call.id, callee, participant: nameOf(gone), seconds: call.timeoutSeconds ?? call.seconds ?? '30',
     device: call.media === 'video' ? 'microphone or camera' : 'microphone', reason: call.endReason || 'ended'};
   try {
-    return problem(call.endCode, details);
+    const variant = call.endCode === 'call.ice_failed' && turn === false ? 'call_ice_failed_no_turn' : null;
+    return problem(call.endCode, details, variant);
   } catch {
     return {code: call.endCode, message: `The call ended (${call.endCode}).`, hint: 'See docs/errors.md for this code.'};
   }

@@ -114,7 +114,10 @@ export const CODES = /* codes:begin */ {
     "hint": "Their browser or network dropped for longer than deskframe.calls.reattach-timeout; call them again."},
   "call.ice_failed": {"close": 4384,
     "message": "No network path was found between the two sides of call {call} (ICE failed, also after an ICE restart).",
-    "hint": "The TURN servers this deployment hands out (GET /api/v2/calls/ice-servers) did not relay: check that UDP (or the turns: URL's TCP port) to them is open from both sides' networks; deskframe doctor --widgets voice makes a real allocation."},
+    "hint": "The TURN servers this deployment hands out (GET /api/v2/calls/ice-servers) did not relay: check that UDP (or the turns: URL's TCP port) to them is open from both sides' networks; deskframe doctor --widgets voice makes a real allocation.",
+    "variants": {
+      "call_ice_failed_no_turn": {"message": "No network path was found between the two sides of call {call} (ICE failed, also after an ICE restart), and this deployment hands out no TURN server.",
+        "hint": "Most networks with NAT or a firewall need a relay: run a TURN server (coturn) and set deskframe.calls.turn-urls and deskframe.calls.turn-secret (docs/calls.md)."}}},
   "media.permission_denied": {"close": 4385,
     "message": "The browser did not allow the {device} ({reason}).",
     "hint": "Allow the microphone (and camera for video) for this site in the browser's address bar; the page must be https (or localhost), and an embedding page's iframe needs allow=\"microphone; camera\" (EmbeddingClient sets it)."},
@@ -141,9 +144,11 @@ export function actionForCode(code) {
  * A problem in the shape the server sends ({code, message, hint, closeCode, action, ...details}), rendered from the
  * mirrored templates. Lists are joined with spaces, as the server does.
  */
-export function problem(code, details = {}) {
-  const entry = CODES[code];
-  if (!entry || !entry.message) throw new Error(`no client-side template for ${code}`);
+export function problem(code, details = {}, variant = null) {
+  const base = CODES[code];
+  if (!base || !base.message) throw new Error(`no client-side template for ${code}`);
+  // A variant of the code (the catalogue's other constant for it, e.g. call_ice_failed_no_turn) words it for its case.
+  const entry = variant && base.variants && base.variants[variant] ? {...base, ...base.variants[variant]} : base;
   const fill = t => t.replace(/\{([A-Za-z]+)\}/g, (m, name) => {
     const v = details[name];
     if (v === undefined || v === null) return m;

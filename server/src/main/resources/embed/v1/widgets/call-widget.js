@@ -68,7 +68,7 @@ export function startCallWidget(widget) {
     onChange: rec => { if (!state.selected || rec.call.state !== 'ended' || state.selected === rec.id) state.selected = rec.id; render(); },
     onEvent: (name, detail) => {
       if (name === 'callEnded') {
-        const p = endProblem(detail.call, state.me);
+        const p = endProblem(detail.call, state.me, {turn: engine.turn ?? null});
         if (p) detail = {...detail, message: p.message, hint: p.hint};
       }
       bridge.event(name, detail);
@@ -247,7 +247,7 @@ export function startCallWidget(widget) {
         h('button', {type: 'button', id: 'df-hangup', class: 'df-hangup',
           onclick: () => engine.hangup(c.id).catch(showProblem)}, c.state === 'ringing' && roleOf(c, me) === 'caller' ? 'Cancel' : 'Hang up'))
         : h('button', {type: 'button', id: 'df-clear', onclick: () => { state.selected = null; render(); }}, 'Close'));
-    const p = endProblem(c, me) || rec.problem;
+    const p = endProblem(c, me, {turn: engine.turn ?? null}) || rec.problem;
     if (c.state === 'ended' && p && (!state.problem || state.problem.code !== p.code)) showProblem(p);
     attachStreams(live ? rec : null);
   }

@@ -216,7 +216,9 @@ export class CallEngine {
       const body = await r.json();
       const servers = Array.isArray(body.iceServers) ? body.iceServers : [];
       this.iceCache = {servers, until: Date.now() + Math.max(60, (body.ttlSeconds || 600) / 2) * 1000};
-      this.log('ice servers', {count: servers.length, turn: !!body.turn});
+      // Whether a relay was handed out at all: an ICE failure is worded for it (call-core.js endProblem).
+      this.turn = !!body.turn;
+      this.log('ice servers', {count: servers.length, turn: this.turn});
       return servers;
     } catch (e) {
       this.log('ice servers unavailable', {reason: String(e && e.message || e)});

@@ -23,7 +23,7 @@ export function messengerCalls({bridge, gateway, me, onProblem}) {
     onChange: rec => { ui.latest = rec.id; render(); },
     onEvent: (name, detail) => {
       if (name === 'callEnded') {
-        const p = endProblem(detail.call, me());
+        const p = endProblem(detail.call, me(), {turn: engine.turn ?? null});
         if (p) { detail = {...detail, message: p.message, hint: p.hint}; onProblem(p); }
       }
       bridge.event(name, detail);

@@ -122,6 +122,30 @@ class CallSignallingIntegrationTests {
     }
 
     @Test
+    void aTokenRefreshedInPlaceDuringACallKeepsTheCallItsSignallingAndItsControls() {
+        Agent a = newAgent(), b = newAgent();
+        try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
+            String call = connect(aDesk, b, bDesk);
+            String scopes = "voice video messaging:read messaging:write";
+            // Both sides' tokens are refreshed on their sessions (as the token broker does before expiry), mid-call.
+            assertThat(text(aDesk.command("op", "refresh", "token", http.agentToken("demo-backend", a.username(), scopes)), "op"))
+                    .isEqualTo("refreshed");
+            assertThat(text(bDesk.command("op", "refresh", "token", http.agentToken("demo-backend", b.username(), scopes)), "op"))
+                    .isEqualTo("refreshed");
+            // The same sessions still carry the call: signals relay, hold and hang-up work, nothing re-attached.
+            aDesk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0\r\n"), "restart", true);
+            JsonNode relayed = bDesk.nextOp("call_signal");
+            assertThat(text(relayed, "sdp", "type")).isEqualTo("offer");
+            assertCall(bDesk.command("op", "call_hold", "call", call, "on", true), "held");
+            callPush(aDesk, "held");
+            JsonNode ended = aDesk.command("op", "call_hangup", "call", call);
+            assertCall(ended, "ended");
+            assertThat(text(ended, "call", "endReason")).isEqualTo("hangup");
+            assertThat(text(callPush(bDesk, "ended"), "call", "endedBy", "id")).isEqualTo(a.id());
+        }
+    }
+
+    @Test
     void whenAnAgentCallsAnotherThenTheCalleeRingsAndAnswersAndTheCallConnects() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk bChat = phone(b, "messaging")) {

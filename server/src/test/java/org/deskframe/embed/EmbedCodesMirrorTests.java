@@ -48,6 +48,14 @@ class EmbedCodesMirrorTests {
                         && e.hintTemplate().equals(mirror.get("hint").asString())))
                         .as("message and hint of %s in codes.js equal the catalogue's", code).isTrue();
             }
+            if (mirror.has("variants")) {
+                for (var v : mirror.get("variants").properties()) {
+                    ErrorCode variant = ErrorCode.valueOf(v.getKey().toUpperCase(java.util.Locale.ROOT));
+                    assertThat(variant.code()).isEqualTo(code);
+                    assertThat(v.getValue().get("message").asString()).isEqualTo(variant.messageTemplate());
+                    assertThat(v.getValue().get("hint").asString()).isEqualTo(variant.hintTemplate());
+                }
+            }
         }
     }
 
@@ -82,6 +90,18 @@ class EmbedCodesMirrorTests {
             if (kept != null && kept.has("message")) {
                 out.append(",\n    \"message\": ").append(JSON.writeValueAsString(e.messageTemplate()))
                         .append(",\n    \"hint\": ").append(JSON.writeValueAsString(e.hintTemplate()));
+                // The catalogue's other constants for the code, by their names: a widget words its case with them.
+                List<ErrorCode> variants = Arrays.stream(ErrorCode.values()).filter(v -> v.code().equals(e.code()) && v != e).toList();
+                if (!variants.isEmpty()) {
+                    out.append(",\n    \"variants\": {");
+                    for (int j = 0; j < variants.size(); j++) {
+                        ErrorCode v = variants.get(j);
+                        out.append(j == 0 ? "\n" : ",\n").append("      ").append(JSON.writeValueAsString(v.name().toLowerCase(java.util.Locale.ROOT)))
+                                .append(": {\"message\": ").append(JSON.writeValueAsString(v.messageTemplate()))
+                                .append(",\n        \"hint\": ").append(JSON.writeValueAsString(v.hintTemplate())).append('}');
+                    }
+                    out.append("}");
+                }
             }
             out.append('}').append(i < firsts.size() - 1 ? ",\n" : "\n");
         }
