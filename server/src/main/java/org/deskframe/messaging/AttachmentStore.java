@@ -5,8 +5,9 @@ import java.io.InputStream;
 
 /**
  * Where attachments' bytes live (the local file system by default; an object store can take its place). {@link #put}
- * is all or nothing: once it returns, {@link #open} gives exactly those bytes; if it fails or the process dies during
- * it, nothing is stored under the id (nor under any other name). Running out of room is {@link Full}. Ids are chosen by messaging (letters, digits, '_' and '-') and never reused.
+ * is all or nothing: once it returns, {@link #open} gives exactly those bytes; if it fails, nothing is left of them
+ * (running out of room is {@link Full}); if the process dies during it, nothing is stored under the id. Ids are chosen
+ * by messaging (letters, digits, '_' and '-') and never reused.
  */
 public interface AttachmentStore {
 

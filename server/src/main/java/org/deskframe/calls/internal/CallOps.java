@@ -52,13 +52,13 @@ class CallOps implements SessionListener {
 
     CallOps(CallLedger ledger, CallNotices notices, CallSettings settings, Presence presence, Conversations conversations,
             AgentDirectory agents, CallMetrics metrics) {
-        this.metrics = metrics;
         this.ledger = ledger;
         this.notices = notices;
         this.settings = settings;
         this.presence = presence;
         this.conversations = conversations;
         this.agents = agents;
+        this.metrics = metrics;
     }
 
     @Bean
