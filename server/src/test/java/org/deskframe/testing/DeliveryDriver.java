@@ -32,8 +32,12 @@ public final class DeliveryDriver implements Runnable {
     public final Set<String> ackedIds = new LinkedHashSet<>();
     /** Client message id to the sequence its ack named (what the independent checker holds the database to). */
     public final Map<String, Long> ackedSeqs = new java.util.concurrent.ConcurrentHashMap<>();
-    /** When the last ack arrived (System.nanoTime), for the time a fault took to recover from. */
-    public final java.util.concurrent.atomic.AtomicLong lastAckAt = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * When the newest acknowledged message was first sent (System.nanoTime): a fault is recovered from once this is
+     * after it, since an ack of a message sent earlier may have been on its way when the fault struck.
+     */
+    public final java.util.concurrent.atomic.AtomicLong newestAckedSendAt = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Long> firstSentAt = new java.util.HashMap<>();
     final List<String> inFlight = new ArrayList<>();
     public final List<Long> received = new ArrayList<>();
     /** Every message frame's sequence as it arrived, before deduplication (the independent checker's input). */
@@ -48,6 +52,8 @@ public final class DeliveryDriver implements Runnable {
     public int ackSeqConflicts;
     int nextIndex;
     public volatile Throwable failure;
+    /** The last reconnect attempts that did not reach {@code ready}, with what went wrong (for a failure message). */
+    public final java.util.Deque<String> failedAttempts = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     /**
      * @param toSend    messages this agent sends; {@code total} all sides send together (what it must receive)
@@ -88,11 +94,13 @@ public final class DeliveryDriver implements Runnable {
                     ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
                     JsonNode ready = ws.poll(Duration.ofSeconds(5));
                     if (ready == null || !"ready".equals(ready.get("op").asString())) {
+                        failedAttempt(ready == null ? "no ready within 5 s" : "first frame " + ready);
                         ws.abort();
                         Thread.sleep(200);
                         continue;
                     }
                 } catch (RuntimeException e) {
+                    failedAttempt(e.toString());
                     Thread.sleep(200); // server restarting
                     continue;
                 }
@@ -134,7 +142,8 @@ public final class DeliveryDriver implements Runnable {
                                 if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
                                 Long earlier = ackedSeqs.putIfAbsent(id, f.get("seq").asLong());
                                 if (earlier != null && earlier != f.get("seq").asLong()) ackSeqConflicts++;
-                                lastAckAt.set(System.nanoTime());
+                                Long sentAt = firstSentAt.get(id);
+                                if (sentAt != null) newestAckedSendAt.accumulateAndGet(sentAt, Math::max);
                             }
                             default -> { }
                         }
@@ -157,7 +166,13 @@ public final class DeliveryDriver implements Runnable {
         }
     }
 
+    private void failedAttempt(String what) {
+        failedAttempts.addLast(java.time.LocalTime.now() + " " + what);
+        while (failedAttempts.size() > 8) failedAttempts.pollFirst();
+    }
+
     private void send(StreamClient ws, String id) {
+        firstSentAt.putIfAbsent(id, System.nanoTime());
         ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
     }
 

@@ -162,6 +162,27 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Established TCP connections on this node's gateway port, read from the kernel's tables (/proc/net/tcp and tcp6):
+     * which node holds a client's session, seen from outside the node (a paused JVM cannot answer).
+     */
+    public int gatewayConnections() {
+        int count = 0;
+        String local = String.format(":%04X ", gatewayPort);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // fields: sl local_address rem_address st ...; st 01 is ESTABLISHED
+                    if (f.length > 3 && (f[1] + " ").endsWith(local) && "01".equals(f[3])) count++;
+                }
+            } catch (IOException absent) {
+                // no IPv6 table on this kernel
+            }
+        }
+        return count;
+    }
+
     public long pid() {
         return process.pid();
     }
