@@ -139,6 +139,9 @@ class CustomerJourneyIntegrationTests extends DeskframeServerTest {
                 JsonNode ended = customer.nextOp("conversation_ended");
                 assertThat(ended.get("by").get("id").asString()).isEqualTo(two.id());
                 assertThat(ended.get("reason").asString()).isEqualTo("closed_by_agent");
+                assertThat(ended.get("wrapUp") == null || ended.get("wrapUp").isNull())
+                        .as("the wrap-up code is the agents' own, never the customer's: %s", ended).isTrue();
+                assertThat(closed.get("wrapUp").asString()).as("the closing agent is told its code").isEqualTo("resolved");
             }
 
             // The routing events record every decision with who and why.

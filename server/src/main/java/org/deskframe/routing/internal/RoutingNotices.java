@@ -84,8 +84,9 @@ class RoutingNotices {
         return switch (standing) {
             case RoutingEngine.Standing.Waiting w -> new ServerFrame.QueuePosition(w.work().conversationId(), w.position(), w.estimatedWaitSeconds());
             case RoutingEngine.Standing.WithAgent a -> new ServerFrame.AgentJoined(a.work().conversationId(), new AgentRef(a.agentId(), displayName(a.agentId())));
+            // The wrap-up code is the contact center's own classification: never shown to the customer.
             case RoutingEngine.Standing.Ended e -> new ServerFrame.ConversationEnded(null, e.work().conversationId(), named(e.by()),
-                    e.reason(), e.wrapUp());
+                    e.reason(), null);
         };
     }
 
@@ -102,7 +103,9 @@ class RoutingNotices {
             if ("offered".equals(w.state())) toAgent(w.agentId(), new ServerFrame.OfferWithdrawn(null, w.conversationId(), "closed"), origin);
             else toAgent(w.agentId(), push, origin);
         }
-        pushes.push(List.of(Principal.keyOfCustomer(w.customerId())), push, AUDIENCE, origin);
+        // The customer is told that it ended and why, without the wrap-up code (the agents' own classification).
+        pushes.push(List.of(Principal.keyOfCustomer(w.customerId())),
+                new ServerFrame.ConversationEnded(null, w.conversationId(), by, c.reason(), null), AUDIENCE, origin);
     }
 
     void transferred(RoutingEngine.Transferred t, GatewaySession origin, String replyId) {
