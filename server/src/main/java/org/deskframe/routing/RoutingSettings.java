@@ -21,10 +21,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultHandleTime       the handling time assumed for the estimated wait until a queue has closed conversations
  * @param supervisorDebounce      how long the supervisor view collects routing changes before it pushes {@code queues}
  *                                (a burst of arrivals gives one push per watcher)
+ * @param supervisorResync        how often every watched view is read again even without a change heard of (a
+ *                                {@code routing.queues_changed} lost while Redis was away, a change made outside
+ *                                routing): the longest a watcher's view stays stale; pushed only when it differs
  */
 @ConfigurationProperties("deskframe.routing")
 public record RoutingSettings(@DefaultValue("30s") Duration offlineGrace, @DefaultValue("1s") Duration sweepInterval,
                               @DefaultValue("3") int ignoredOffersBeforeAway, @DefaultValue("0s") Duration requeueUnansweredAfter,
                               @DefaultValue("true") boolean requeueWhenOffline, @DefaultValue("0s") Duration closeInactiveAfter,
                               @DefaultValue("2m") Duration defaultHandleTime,
-                              @DefaultValue("500ms") Duration supervisorDebounce) {}
+                              @DefaultValue("500ms") Duration supervisorDebounce,
+                              @DefaultValue("15s") Duration supervisorResync) {}

@@ -187,6 +187,26 @@ class SupervisorViewIntegrationTests extends DeskframeServerTest {
         }
     }
 
+    @Test
+    void aChangeTheFeedNeverHeardOfReachesTheWatcherWithinTheResyncPeriod() {
+        String queue = fx.queue(RoutingFixture.offersFor(30));
+        Agent a = fx.agent(queue, 1);
+        try (StreamClient sup = StreamClient.connect(BASE)) {
+            sup.authenticate(supervisorToken(), "supervisor");
+            sup.sendFrame("op", "watch_queues", "id", "w1");
+            JsonNode first = sup.next(f -> "w1".equals(RoutingFixture.text(f, "id")), Duration.ofSeconds(10));
+            String before = member(queueOf(first.get("queues"), queue), a.id()).get("status").asString();
+            assertThat(before).isNotEqualTo("away");
+            // Written past routing's own code, so no change is announced: as if the node's queues_changed were lost.
+            int updated = context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                    .sql("update routing_agents set status = 'away' where agent_id = ?").param(a.id()).update();
+            assertThat(updated).isEqualTo(1);
+            // Within the tests' 2 s resync (nextQueues waits up to 10 s; without a resync no push ever comes).
+            JsonNode pushed = nextQueues(sup, queue, q -> "away".equals(member(q, a.id()).get("status").asString()));
+            assertThat(pushed.get("id")).as("a push carries no id").isNull();
+        }
+    }
+
     /** The next {@code queues} push whose view of {@code queue} matches (every push seen is handed to {@code match}). */
     static JsonNode nextQueues(StreamClient c, String queue, Predicate<JsonNode> match) {
         JsonNode f = c.next(frame -> {

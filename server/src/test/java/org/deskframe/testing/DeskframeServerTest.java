@@ -39,6 +39,8 @@ public abstract class DeskframeServerTest {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deskframe-" + PORT + ";DB_CLOSE_DELAY=-1");
         registry.add("deskframe.identity.bootstrap-admin-client-id", () -> "deskframe-admin");
         registry.add("deskframe.identity.bootstrap-admin-client-secret", () -> "test-bootstrap-admin-secret-0123456789abcdef");
+        // Short, so that a supervisor view's resynchronisation is seen within a test's wait.
+        registry.add("deskframe.routing.supervisor-resync", () -> "2s");
     }
 
     protected final TestClient http = new TestClient(BASE);

@@ -32,8 +32,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The live supervisor view: {@code watch_queues} answers with the org's queues and keeps the session watching; after
  * routing state changes here or on another node ({@code routing.queues_changed}), every watched org's view is read
- * again once per debounce interval and pushed to its watchers when it differs from the last one they got. Watching
- * ends with the session.
+ * again once per debounce interval and pushed to its watchers when it differs from the last one they got. Every
+ * {@code supervisor-resync} the views are read again regardless, so that a change this node never heard of (the
+ * message lost while Redis was away) shows within that time. Watching ends with the session.
  */
 @Configuration(proxyBeanMethods = false)
 class SupervisorFeed implements SessionListener {
@@ -67,6 +68,10 @@ class SupervisorFeed implements SessionListener {
             schedule();
         });
         bus.subscribe(QueuesChanged.class, m -> schedule());
+        long resync = Math.max(debounceMillis, settings.supervisorResync().toMillis());
+        timer.scheduleWithFixedDelay(() -> {
+            if (!watchers.isEmpty()) schedule();
+        }, resync, resync, TimeUnit.MILLISECONDS);
     }
 
     @Bean
