@@ -126,7 +126,12 @@ class CustomerJourneyBrowserIntegrationTests {
             AccessibilityAudit.assertNoSeriousFindings(one.page(), "the example desktop with an assigned conversation (transfer, close)");
 
             // agent1 transfers to agent2: agent1 can no longer write; agent2 reads the whole transcript.
-            m1.locator("#df-transfer-agent").fill("agent2");
+            // Picked from the org's agents, each shown with its presence and load (the routing options API).
+            Locator picker = m1.locator("select#df-transfer-agent");
+            assertThat(picker.locator("option[value='agent:agent2']")).hasText(java.util.regex.Pattern.compile("Agent Two: \\w+.*, \\d+ of \\d+"));
+            assertThat(picker.locator("option[value='agent:agent1']")).hasCount(0);
+            assertThat(picker.locator("option[value='queue:demo-support']")).hasCount(1);
+            picker.selectOption("agent:agent2");
             m1.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Transfer")).click();
             assertThat(m1.locator("#df-composer-reason")).hasText("You transferred this conversation to Agent Two.");
             assertThat(m1.locator("#df-composer-text")).isDisabled();
@@ -177,7 +182,7 @@ class CustomerJourneyBrowserIntegrationTests {
             // agent2 closes: the queue requires a wrap-up code, and says which.
             m2.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Close conversation")).click();
             assertThat(m2.locator("#df-notice")).containsText("escalated, resolved");
-            m2.locator("#df-wrap-up").fill("resolved");
+            m2.locator("select#df-wrap-up").selectOption("resolved");
             m2.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Close conversation")).click();
             assertThat(m2.locator("#df-composer-reason")).hasText("This conversation has ended by you (wrap-up: resolved).");
             assertThat(m2.locator("#df-composer-text")).isDisabled();

@@ -849,32 +849,69 @@ function onEnded(f) {
   renderComposer();
 }
 
-/** Transfer (to an agent id) and close (with the queue's wrap-up code, when it asks for one) for an assigned conversation. */
+/**
+ * Transfer and close for an assigned conversation: the transfer target is picked from the org's agents (with their
+ * presence and load) and queues, the wrap-up code from the queue's codes, both read from the conversation's
+ * routing options when the conversation is selected; typed ids are the fallback when they cannot be read.
+ */
 function renderRoutingActions() {
   const el = document.getElementById('df-routing-actions');
   if (!el) return;
   const id = state.selected;
   if (!id || !assigned.has(id)) { el.hidden = true; el.replaceChildren(); return; }
-  if (el.dataset.conversation === id && !el.hidden) return; // keep what the agent is typing
+  if (el.dataset.conversation === id && !el.hidden) return; // keep what the agent is choosing
   el.dataset.conversation = id;
   el.hidden = false;
+  const target = h('select', {id: 'df-transfer-agent', name: 'target', required: true},
+    h('option', {value: ''}, 'Loading agents and queues…'));
   const transfer = h('form', {class: 'df-transfer', 'aria-label': 'Transfer the conversation', onsubmit: e => {
     e.preventDefault();
-    const agent = e.target.elements.agent.value.trim();
-    if (agent) routingCommand({op: Op.TRANSFER, conversation: id, agent}).catch(() => {});
+    const to = transferTarget(e.target.elements.target.value.trim());
+    if (to) routingCommand({op: Op.TRANSFER, conversation: id, ...to}).catch(() => {});
   }},
-  h('label', {for: 'df-transfer-agent'}, 'Transfer to'),
-  h('input', {id: 'df-transfer-agent', name: 'agent', autocomplete: 'off', required: true, placeholder: 'agent id'}),
-  h('button', {type: 'submit'}, 'Transfer'));
+  h('label', {for: 'df-transfer-agent'}, 'Transfer to'), target, h('button', {type: 'submit'}, 'Transfer'));
+  const wrapUp = h('select', {id: 'df-wrap-up', name: 'wrapUp'}, h('option', {value: ''}, 'No wrap-up code'));
   const close = h('form', {class: 'df-close', 'aria-label': 'Close the conversation', onsubmit: e => {
     e.preventDefault();
-    const wrapUp = e.target.elements.wrapUp.value.trim();
-    routingCommand({op: Op.CLOSE, conversation: id, ...(wrapUp ? {wrapUp} : {})}).catch(() => {});
+    const code = e.target.elements.wrapUp.value.trim();
+    routingCommand({op: Op.CLOSE, conversation: id, ...(code ? {wrapUp: code} : {})}).catch(() => {});
   }},
-  h('label', {for: 'df-wrap-up'}, 'Wrap-up code'),
-  h('input', {id: 'df-wrap-up', name: 'wrapUp', autocomplete: 'off', placeholder: 'if the queue asks for one'}),
-  h('button', {type: 'submit'}, 'Close conversation'));
+  h('label', {for: 'df-wrap-up'}, 'Wrap-up code'), wrapUp, h('button', {type: 'submit'}, 'Close conversation'));
   el.replaceChildren(transfer, close);
+  loadRoutingOptions(id, target, wrapUp);
+}
+
+/** "agent:<id>" or "queue:<id>" from the picker; a bare id typed into the fallback field is an agent's. */
+function transferTarget(value) {
+  if (!value) return null;
+  if (value.startsWith('queue:')) return {queue: value.slice(6)};
+  return {agent: value.startsWith('agent:') ? value.slice(6) : value};
+}
+
+async function loadRoutingOptions(id, target, wrapUp) {
+  let body;
+  try {
+    const r = await fetch(`/api/v2/conversations/${encodeURIComponent(id)}/routing-options`,
+      {headers: {Authorization: `Bearer ${gateway.token}`}, cache: 'no-store'});
+    body = await r.json();
+    if (!r.ok) throw Object.assign(new Error(body.message), {body});
+  } catch (e) {
+    bridge.log('routing options not read', {conversation: id, code: e.body?.code});
+    // Typed ids still work: the server checks them and names what is wrong.
+    target.replaceWith(h('input', {id: 'df-transfer-agent', name: 'target', autocomplete: 'off', required: true, placeholder: 'agent id, or queue:<id>'}));
+    wrapUp.replaceWith(h('input', {id: 'df-wrap-up', name: 'wrapUp', autocomplete: 'off', placeholder: 'if the queue asks for one'}));
+    return;
+  }
+  if (state.selected !== id) return;
+  const load = a => `${a.name || a.id}: ${a.status.replaceAll('_', ' ')}, ${a.load} of ${a.capacity}`;
+  target.replaceChildren(
+    h('option', {value: ''}, 'Choose an agent or a queue'),
+    h('optgroup', {label: 'Agents'}, body.agents.map(a => h('option', {value: `agent:${a.id}`, disabled: a.status === 'offline' || a.load >= a.capacity}, load(a)))),
+    h('optgroup', {label: 'Queues'}, body.queues.map(q =>
+      h('option', {value: `queue:${q.id}`}, `${q.name} (${q.waiting} waiting)`))));
+  wrapUp.replaceChildren(
+    h('option', {value: ''}, body.wrapUpRequired ? 'Choose a wrap-up code' : 'No wrap-up code'),
+    ...body.wrapUpCodes.map(c => h('option', {value: c.code}, c.label ? `${c.label} (${c.code})` : c.code)));
 }
 
 /** The presence switcher and the open offers (accept / decline, with the seconds left), above the conversations. */
