@@ -143,7 +143,7 @@ keycloak_jvm() { # the JVM kc.sh started (it may also exec it: then it is the sc
 
 # measure CONFIG KIND RUN DATA: one start; appends its JSON line
 measure() {
-  local config=$1 kind=$2 run=$3 data=$4 port gw log t0 t1 up= load jvm rss anon file
+  local config=$1 kind=$2 run=$3 data=$4 port gw log t0 t1 up= load jvm cpu rss anon file
   port=$(platform_free_port) gw=$(platform_free_port)
   log="$WORK/$config-$kind-$run.log"
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -160,17 +160,19 @@ measure() {
     sleep 0.05
   done
   t1=$(date +%s%N)
+  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm)
+  # CPU the JVM spent to get there (utime + stime, clock ticks): unlike the wall time, little moved by the load.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$jvm/stat" 2>/dev/null || echo null)
   if [ -z "$up" ]; then
     echo "$config ($kind $run) did not come up within ${TIMEOUT}s; the end of its log:"; tail -20 "$log"
     stop "$PID"; PID=""; exit 1
   fi
   sleep "$SETTLE"
-  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm)
   rss=$(awk '/^VmRSS:/{print $2}' "/proc/$jvm/status") anon=$(awk '/^RssAnon:/{print $2}' "/proc/$jvm/status")
   file=$(awk '/^RssFile:/{print $2}' "/proc/$jvm/status")
   stop "$PID"; PID="" KC_SCRIPT_PID=""
-  printf '{"config":"%s","kind":"%s","run":%s,"ms":%s,"rssKb":%s,"anonKb":%s,"fileKb":%s,"load1":%s,"loadAfter":%s}\n' \
-    "$config" "$kind" "$run" $(((t1 - t0) / 1000000)) "$rss" "$anon" "$file" "$load" "$(cut -d' ' -f1 /proc/loadavg)" \
+  printf '{"config":"%s","kind":"%s","run":%s,"ms":%s,"cpuMs":%s,"rssKb":%s,"anonKb":%s,"fileKb":%s,"load1":%s,"loadAfter":%s}\n' \
+    "$config" "$kind" "$run" $(((t1 - t0) / 1000000)) "$cpu" "$rss" "$anon" "$file" "$load" "$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$OUT.jsonl"
 }
 
@@ -189,12 +191,14 @@ done
 python3 - "$OUT.jsonl" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print(f"\n{'configuration':<14} {'first (ms)':>10} {'restarts: median ms':>20} {'min-max ms':>14} {'idle RSS MB (median, min-max)':>30} {'load avg (1 min)':>17}")
+print(f"\n{'configuration':<14} {'first ms':>8} {'restarts: median ms':>20} {'min-max ms':>14} {'CPU ms to UP':>13} {'idle RSS MB (median, min-max)':>30} {'load avg (1 min)':>17}")
 for config in dict.fromkeys(r["config"] for r in rows):
     rs = [r for r in rows if r["config"] == config and r["kind"] == "restart"]
     first = next((r["ms"] for r in rows if r["config"] == config and r["kind"] == "first"), None)
     ms = [r["ms"] for r in rs]; rss = [r["rssKb"] / 1024 for r in rs]; load = [r["load1"] for r in rs]
-    print(f"{config:<14} {first if first is not None else '-':>10} {statistics.median(ms):>20.0f} {min(ms):>6}-{max(ms):<7}"
+    cpu = [r["cpuMs"] for r in rs if r.get("cpuMs") is not None]
+    print(f"{config:<14} {first if first is not None else '-':>8} {statistics.median(ms):>20.0f} {min(ms):>6}-{max(ms):<7}"
+          f" {statistics.median(cpu) if cpu else float('nan'):>13.0f}"
           f" {statistics.median(rss):>14.0f} ({min(rss):.0f}-{max(rss):.0f}) {min(load):>9.1f}-{max(load):.1f}")
 EOF
 echo "Results: $OUT.jsonl"
