@@ -85,11 +85,11 @@ prepare() { # prepare CONFIG: extract, train, fetch what it needs, once
 
 # The same training as bin/platform-jvm's, with the default options and into the bench's own directory.
 train_defaults() {
-  local saved_options=("${PLATFORM_JVM_OPTIONS[@]}") saved_cache=$PLATFORM_AOT_CACHE
-  PLATFORM_JVM_OPTIONS=(-XX:+UseG1GC) # the default collector here (2 cores, 24 GB), named so the array is not empty
+  local saved_options=("${PLATFORM_JVM_OPTIONS[@]}") saved_heap=("${PLATFORM_TRAINING_HEAP[@]}") saved_cache=$PLATFORM_AOT_CACHE
+  PLATFORM_JVM_OPTIONS=(-XX:+UseG1GC) PLATFORM_TRAINING_HEAP=() # G1: the default here (2 cores, 24 GB), named so the array is not empty
   PLATFORM_AOT_CACHE=$WORK/defaults.aot
   platform_train "$WORK/train-defaults.log" || { echo "training failed; see $WORK/train-defaults.log"; tail -20 "$WORK/train-defaults.log"; exit 1; }
-  PLATFORM_JVM_OPTIONS=("${saved_options[@]}") PLATFORM_AOT_CACHE=$saved_cache
+  PLATFORM_JVM_OPTIONS=("${saved_options[@]}") PLATFORM_TRAINING_HEAP=("${saved_heap[@]}") PLATFORM_AOT_CACHE=$saved_cache
 }
 
 KC_VERSION=26.7.3
@@ -119,7 +119,7 @@ start() {
     extracted) "$JAVA" -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     aot-defaults) "$JAVA" -XX:AOTCache="$WORK/defaults.aot" -Xlog:aot*=error -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     runsh) "${PLATFORM_JVM[@]}" -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
-    runsh-nocache) "$JAVA" "${PLATFORM_JVM_OPTIONS[@]}" -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
+    runsh-nocache) "$JAVA" "${PLATFORM_JVM_OPTIONS[@]}" "-Xmx$PLATFORM_HEAP" -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     runsh-c2) "${PLATFORM_JVM[@]}" -XX:TieredStopAtLevel=4 -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     runsh-lazy) "${PLATFORM_JVM[@]}" -jar "$PLATFORM_APP_JAR" "${props[@]}" --spring.main.lazy-initialization=true >"$log" 2>&1 & PID=$! ;;
     keycloak)
@@ -141,9 +141,20 @@ keycloak_jvm() { # the JVM kc.sh started (it may also exec it: then it is the sc
   echo "$KC_SCRIPT_PID"
 }
 
-# measure CONFIG KIND RUN DATA: one start; appends its JSON line
+# measure CONFIG KIND RUN DATA: one start; appends its JSON line. A start that lost its free port to another process
+# in between (other builds pick ports too) is started again on others, up to three times.
 measure() {
-  local config=$1 kind=$2 run=$3 data=$4 port gw log t0 t1 up= load jvm cpu rss anon file
+  local config=$1 kind=$2 run=$3 data=$4 port gw log t0 t1 up= load jvm cpu rss anon file attempt
+  for attempt in 1 2 3; do
+    up=
+    measure_once "$config" "$kind" "$run" "$data" && return 0
+    grep -q "already in use" "$log" || break
+    echo "$config ($kind $run): a port was taken meanwhile; again on others"
+  done
+  echo "$config ($kind $run) did not come up within ${TIMEOUT}s or exited; the end of its log:"; tail -20 "$log"
+  exit 1
+}
+measure_once() {
   port=$(platform_free_port) gw=$(platform_free_port)
   log="$WORK/$config-$kind-$run.log"
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -164,8 +175,7 @@ measure() {
   # CPU the JVM spent to get there (utime + stime, clock ticks): unlike the wall time, little moved by the load.
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$jvm/stat" 2>/dev/null || echo null)
   if [ -z "$up" ]; then
-    echo "$config ($kind $run) did not come up within ${TIMEOUT}s; the end of its log:"; tail -20 "$log"
-    stop "$PID"; PID=""; exit 1
+    stop "$PID"; PID=""; return 1
   fi
   sleep "$SETTLE"
   rss=$(awk '/^VmRSS:/{print $2}' "/proc/$jvm/status") anon=$(awk '/^RssAnon:/{print $2}' "/proc/$jvm/status")
