@@ -6,7 +6,7 @@
 # (default 8081), CUSTOMER_SITE_PORT (default 8082) and every Spring property as
 # an environment variable; arguments are passed to the platform.
 # The platform's JVM (bin/platform-jvm, chosen by measurement: docs/benchmarks.md, "Cold start and memory floor"): the
-# extracted jar with an AOT cache, which the first start after a build trains (~20-60 s, once), Serial GC, C1, a heap
+# extracted jar with an AOT cache, which the first start after a build trains (once; minutes), Serial GC, C1, a heap
 # that starts small. DESKFRAME_HEAP sets the heap ceiling (-Xmx, default 512m, enough for the 19,500 idle gateway
 # sessions of docs/scaling.md), JAVA_OPTS adds JVM options (last, so they win), DESKFRAME_AOT=off starts without the cache.
 set -euo pipefail
