@@ -50,7 +50,7 @@ mkdir -p bench/results
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT="bench/results/$STAMP-startup"
 WORK=$(mktemp -d /tmp/deskframe-startup-bench.XXXXXX)
-PID="" KC_SCRIPT_PID=""
+PID="" KC_SCRIPT_PID="" KC_PID=""
 
 stop() { # stop PID: TERM, wait up to 30 s, then KILL
   local pid=$1
@@ -60,9 +60,14 @@ stop() { # stop PID: TERM, wait up to 30 s, then KILL
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
-cleanup() {
+stop_all() { # the JVM first: kc.sh may run Keycloak's JVM as its child rather than exec it
+  stop "${KC_PID:-}"
   stop "$PID"
   stop "$KC_SCRIPT_PID"
+  PID="" KC_SCRIPT_PID="" KC_PID=""
+}
+cleanup() {
+  stop_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -171,16 +176,16 @@ measure_once() {
     sleep 0.05
   done
   t1=$(date +%s%N)
-  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm)
+  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm) && KC_PID=$jvm
   # CPU the JVM spent to get there (utime + stime, clock ticks): unlike the wall time, little moved by the load.
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$jvm/stat" 2>/dev/null || echo null)
   if [ -z "$up" ]; then
-    stop "$PID"; PID=""; return 1
+    stop_all; return 1
   fi
   sleep "$SETTLE"
   rss=$(awk '/^VmRSS:/{print $2}' "/proc/$jvm/status") anon=$(awk '/^RssAnon:/{print $2}' "/proc/$jvm/status")
   file=$(awk '/^RssFile:/{print $2}' "/proc/$jvm/status")
-  stop "$PID"; PID="" KC_SCRIPT_PID=""
+  stop_all
   printf '{"config":"%s","kind":"%s","run":%s,"ms":%s,"cpuMs":%s,"rssKb":%s,"anonKb":%s,"fileKb":%s,"load1":%s,"loadAfter":%s}\n' \
     "$config" "$kind" "$run" $(((t1 - t0) / 1000000)) "$cpu" "$rss" "$anon" "$file" "$load" "$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$OUT.jsonl"
