@@ -5,9 +5,14 @@
 # Honours SERVER_PORT (default 8080), DESKFRAME_GATEWAY_PORT (the widgets' WebSocket gateway, default 8090), DESKTOP_PORT
 # (default 8081), CUSTOMER_SITE_PORT (default 8082) and every Spring property as
 # an environment variable; arguments are passed to the platform.
+# The platform's JVM (bin/platform-jvm, chosen by measurement: docs/benchmarks.md, "Cold start and memory floor"): the
+# extracted jar with an AOT cache, which the first start after a build trains (once; minutes), Serial GC, C1, a heap
+# that starts small. DESKFRAME_HEAP sets the heap ceiling (-Xmx, default 512m, enough for the 19,500 idle gateway
+# sessions of docs/scaling.md), JAVA_OPTS adds JVM options (last, so they win), DESKFRAME_AOT=off starts without the cache.
 set -euo pipefail
 cd "$(dirname "$0")"
 . bin/java-env
+. bin/platform-jvm
 JAVA="$JAVA_HOME/bin/java"
 
 SERVER_PORT="${SERVER_PORT:-8080}"
@@ -24,7 +29,7 @@ export DESKFRAME_ENV="${DESKFRAME_ENV:-$PLATFORM_URL}"
 CUSTOMER_SITE_URL="${CUSTOMER_SITE_PUBLIC_URL:-http://localhost:$CUSTOMER_SITE_PORT}"
 export DESKFRAME_GUEST_DEMOSITEURL="${DESKFRAME_GUEST_DEMOSITEURL:-$CUSTOMER_SITE_URL}"
 
-SERVER_JAR=server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar
+SERVER_JAR=$PLATFORM_EXEC_JAR
 DESKTOP_JAR=examples/agent-desktop/target/agent-desktop.jar
 SOURCES=(pom.xml server/pom.xml server/src token-broker/pom.xml token-broker/src examples/agent-desktop/pom.xml examples/agent-desktop/src)
 stale() { [ ! -f "$1" ] || [ -n "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
@@ -37,6 +42,8 @@ if stale "$SERVER_JAR" || stale "$DESKTOP_JAR"; then
     exit 1
   fi
 fi
+# Before the desktop and the site start, so that they do not compete with the training for the cores.
+platform_prepare logs/platform-aot.log
 DESKTOP_LOG=logs/agent-desktop.log
 DESKTOP_PID_FILE=data/agent-desktop.pid
 SITE_LOG=logs/customer-site.log
@@ -97,7 +104,8 @@ trap 'stop_all; exit 143' TERM
 trap stop_all EXIT
 
 echo "Starting Deskframe (log: $PLATFORM_LOG) and the example agent desktop (log: $DESKTOP_LOG)..."
-"$JAVA" -jar "$SERVER_JAR" "$@" >"$PLATFORM_LOG" 2>&1 &
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+"${PLATFORM_JVM[@]}" ${JAVA_OPTS:-} -jar "$PLATFORM_APP_JAR" "$@" >"$PLATFORM_LOG" 2>&1 &
 PLATFORM_PID=$!
 
 # Ready when the platform says so (its readiness probe); a platform that exits first shows why.
