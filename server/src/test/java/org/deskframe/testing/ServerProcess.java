@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * server's shutdown runs. Ports are fixed at construction, so a restarted process is found at the same address;
  * each start logs to {@code <dataDir>/server-<n>.log}.
  */
-public final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements ClusterDeployment.Node {
+
+    /** libfaketime (Debian package libfaketime), for a node whose wall clock is off. */
+    public static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
 
     /** Generous: a child JVM on a loaded 2-core machine has taken over two minutes to start. */
     private Duration startTimeout = Duration.ofSeconds(240);
@@ -62,6 +65,16 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess withEnvironment(Map<String, String> variables) {
         environment.putAll(variables);
         return this;
+    }
+
+    /**
+     * The environment that puts a child JVM's wall clock {@code offset} ("-10m", "+3m") off through libfaketime; start
+     * it with a longer {@link #withStartTimeout} (every wall-clock read goes through the library).
+     */
+    public static Map<String, String> clockSkewedBy(String offset) {
+        return Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", offset,
+                // The JVM's timers and GC need a true monotonic clock; only the wall clock is skewed, not files.
+                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1");
     }
 
     public ServerProcess start() {
