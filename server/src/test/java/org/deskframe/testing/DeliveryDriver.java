@@ -46,6 +46,14 @@ public final class DeliveryDriver implements Runnable {
     public int stalls;
     /** A retried send acknowledged with another sequence than its first ack named (must never happen). */
     public int ackSeqConflicts;
+    /** Every error code the server answered with (handshakes and sends), with how often: the catalogue's, or a defect. */
+    public final Map<String, Integer> errors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sends answered with an error, to send again (same client message id) once due (System.nanoTime). */
+    final Map<String, Long> retryAt = new java.util.LinkedHashMap<>();
+    /** When set, the driver leaves its session and reconnects with the token this gives (once). */
+    public volatile java.util.function.Supplier<String> nextToken;
+    /** When the last handshake succeeded (System.nanoTime). */
+    public final java.util.concurrent.atomic.AtomicLong lastReadyAt = new java.util.concurrent.atomic.AtomicLong();
     int nextIndex;
     public volatile Throwable failure;
 
@@ -83,11 +91,22 @@ public final class DeliveryDriver implements Runnable {
             while (!done() && System.nanoTime() < deadline) {
                 StreamClient ws;
                 try {
+                    var given = nextToken;
+                    if (given != null) {
+                        nextToken = null;
+                        token = given.get();
+                    }
                     if (token == null) token = http.agentToken("demo-backend", agent, RW);
                     ws = StreamClient.connect(http.base());
                     ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
                     JsonNode ready = ws.poll(Duration.ofSeconds(5));
                     if (ready == null || !"ready".equals(ready.get("op").asString())) {
+                        if (ready != null && "error".equals(ready.get("op").asString())) {
+                            String code = ready.get("code").asString();
+                            errors.merge(code, 1, Integer::sum);
+                            // As the catalogue's close codes say (41xx): this token will not do; obtain another.
+                            if (code.startsWith("token.")) token = null;
+                        }
                         ws.abort();
                         Thread.sleep(200);
                         continue;
@@ -97,10 +116,19 @@ public final class DeliveryDriver implements Runnable {
                     continue;
                 }
                 connections++;
+                lastReadyAt.set(System.nanoTime());
                 try {
+                    retryAt.clear();
                     for (String id : inFlight) send(ws, id);
                     long lastFrame = System.nanoTime();
-                    while (!done() && !ws.isClosed()) {
+                    while (!done() && !ws.isClosed() && nextToken == null) {
+                        long now = System.nanoTime();
+                        for (var due = retryAt.entrySet().iterator(); due.hasNext(); ) {
+                            var r = due.next();
+                            if (r.getValue() - now > 0) continue;
+                            due.remove();
+                            if (inFlight.contains(r.getKey())) send(ws, r.getKey());
+                        }
                         int limit = Math.min(toSend, allowed.getAsInt());
                         while (inFlight.size() < 32 && nextIndex < limit) {
                             String id = agent + "-" + nextIndex++;
@@ -135,6 +163,13 @@ public final class DeliveryDriver implements Runnable {
                                 Long earlier = ackedSeqs.putIfAbsent(id, f.get("seq").asLong());
                                 if (earlier != null && earlier != f.get("seq").asLong()) ackSeqConflicts++;
                                 lastAckAt.set(System.nanoTime());
+                                retryAt.remove(id);
+                            }
+                            case "error" -> {
+                                errors.merge(f.get("code").asString(), 1, Integer::sum);
+                                // A send the server could not take (its database away): the same id again, shortly.
+                                String id = f.has("id") ? f.get("id").asString() : null;
+                                if (id != null && inFlight.contains(id)) retryAt.put(id, System.nanoTime() + 250_000_000L);
                             }
                             default -> { }
                         }
@@ -158,7 +193,7 @@ public final class DeliveryDriver implements Runnable {
     }
 
     private void send(StreamClient ws, String id) {
-        ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
+        ws.sendFrame("op", "send", "id", id, "conversation", conversation, "clientMessageId", id, "text", "message " + id);
     }
 
     /**
