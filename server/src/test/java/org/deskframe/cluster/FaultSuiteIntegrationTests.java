@@ -119,20 +119,10 @@ class FaultSuiteIntegrationTests {
         nodes.get(0).start();
 
         if (PAUSE) {
-            long paused = System.nanoTime();
-            nodes.get(1).pause();
-            var pauseRecovery = CompletableFuture.supplyAsync(() -> recovered(drivers, paused));
-            Thread.sleep(12_000); // past the 6 s presence timeout and twice the 3 s heartbeat
-            nodes.get(1).resume();
-            recoveryMs.put("node paused 12 s", pauseRecovery.get());
+            // past the 6 s presence timeout and twice the 3 s heartbeat
+            recoveryMs.put("node paused 12 s", during(drivers, Duration.ofSeconds(12), nodes.get(1)::pause, nodes.get(1)::resume));
         }
-
-        long redisDown = System.nanoTime();
-        redis.stop();
-        var redisRecovery = CompletableFuture.supplyAsync(() -> recovered(drivers, redisDown));
-        Thread.sleep(3_000);
-        redis.start();
-        recoveryMs.put("Redis down 3 s", redisRecovery.get());
+        recoveryMs.put("Redis down 3 s", during(drivers, Duration.ofSeconds(3), redis::stop, redis::start));
 
         // PostgreSQL restarted (fast shutdown: sessions cut, open transactions rolled back) mid-traffic.
         long pgDown = System.nanoTime();
@@ -141,18 +131,9 @@ class FaultSuiteIntegrationTests {
         recoveryMs.put("PostgreSQL restarted", recovered(drivers, pgDown));
 
         // Node 2 cut from Redis (its link black-holed: connections open, nothing passes), then a slow link, then back.
-        long holed = System.nanoTime();
-        node2Redis.blackHole();
-        var holeRecovery = CompletableFuture.supplyAsync(() -> recovered(drivers, holed));
-        Thread.sleep(5_000);
-        node2Redis.restore();
-        recoveryMs.put("node's Redis black-holed 5 s", holeRecovery.get());
-        long slowed = System.nanoTime();
-        node2Redis.delay(Duration.ofMillis(400));
-        var slowRecovery = CompletableFuture.supplyAsync(() -> recovered(drivers, slowed));
-        Thread.sleep(5_000);
-        node2Redis.restore();
-        recoveryMs.put("node's Redis delayed 400 ms for 5 s", slowRecovery.get());
+        recoveryMs.put("node's Redis black-holed 5 s", during(drivers, Duration.ofSeconds(5), node2Redis::blackHole, node2Redis::restore));
+        recoveryMs.put("node's Redis delayed 400 ms for 5 s", during(drivers, Duration.ofSeconds(5),
+                () -> node2Redis.delay(Duration.ofMillis(400)), node2Redis::restore));
 
         // Node 3's clock runs ahead. A backend on time is refused there (its assertion looks expired), saying clocks
         // must agree; what node 3 issues (to a backend whose clock agrees with it) is not yet valid on the nodes on time.
@@ -221,6 +202,21 @@ class FaultSuiteIntegrationTests {
                 return a1.nextOp("conversation").get("conversation").get("id").asString();
             }
         }, id -> id != null);
+    }
+
+    /** A fault that lasts: injected, left for {@code lasting}, undone; answers the time until both agents recovered. */
+    private static long during(List<DeliveryDriver> drivers, Duration lasting, Step inject, Step undo) throws Exception {
+        long at = System.nanoTime();
+        inject.run();
+        var recovery = CompletableFuture.supplyAsync(() -> recovered(drivers, at));
+        Thread.sleep(lasting.toMillis());
+        undo.run();
+        return recovery.get();
+    }
+
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
     }
 
     /** Time from the fault until both agents had an ack again (the conversation flows both ways, paced, all along). */

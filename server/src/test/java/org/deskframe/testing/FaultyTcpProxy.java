@@ -89,7 +89,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
                 pipe(client, server);
                 pipe(server, client);
             } catch (IOException e) {
-                if (!closed) sleep(10);
+                if (!closed) java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
             }
         }
     }
@@ -140,14 +140,6 @@ public final class FaultyTcpProxy implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             // already gone
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
