@@ -54,8 +54,9 @@ class FaultSuiteIntegrationTests {
     static final boolean PAUSE = Boolean.getBoolean("deskframe.faults.pause");
     /** Sends per second per agent during the faults; bench/faults/run.sh sets more. */
     static final int RATE = Integer.getInteger("deskframe.faults.rate", 20);
-    /** How far node 3's wall clock runs ahead: far past the 30 s the token checks tolerate. */
-    static final String SKEW = "+3m";
+    /** How far node 3's wall clock runs ahead (libfaketime's syntax, minutes): far past the 30 s token checks tolerate. */
+    static final String SKEW = System.getProperty("deskframe.faults.skew", "+3m");
+    static final Duration SKEW_BY = Duration.ofMinutes(Long.parseLong(SKEW.replace("m", "")));
 
     static PrivatePostgres postgres;
     static FaultyTcpProxy node2Redis;
@@ -152,7 +153,7 @@ class FaultSuiteIntegrationTests {
         // nodes on time, they obtain others, as the 41xx close codes tell clients to.
         long skewPhase = System.nanoTime();
         for (DeliveryDriver d : drivers) d.nextToken = () -> skewedToken(d.agent);
-        recoveryMs.put("tokens from a node 3 min ahead", recovered(drivers, skewPhase,
+        recoveryMs.put("tokens from a node " + SKEW + " ahead", recovered(drivers, skewPhase,
                 d -> d.nextToken == null && d.lastReadyAt.get() > skewPhase && d.lastAckAt.get() > d.lastReadyAt.get()));
         faultsOver.set(true);
 
@@ -188,7 +189,7 @@ class FaultSuiteIntegrationTests {
 
     /** A token node 3 issued to a backend whose clock agrees with node 3's. */
     private static String skewedToken(String agent) {
-        TestClient.Reply r = tokenRequest(nodes.get(2).http(), agent, java.time.Instant.now().plus(Duration.ofMinutes(3)));
+        TestClient.Reply r = tokenRequest(nodes.get(2).http(), agent, java.time.Instant.now().plus(SKEW_BY));
         if (r.status() != 200) throw new IllegalStateException("node 3 refused the token request: " + r.body());
         return r.json().get("access_token").asString();
     }
