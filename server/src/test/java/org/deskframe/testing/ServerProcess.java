@@ -74,7 +74,10 @@ public final class ServerProcess implements ClusterDeployment.Node {
     public static Map<String, String> clockSkewedBy(String offset) {
         return Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", offset,
                 // The JVM's timers and GC need a true monotonic clock; only the wall clock is skewed, not files.
-                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1");
+                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1",
+                // With the monotonic clock left alone its fix is not needed, and costs: a loop of wall-clock reads
+                // took ~5x the CPU with it and ~2x without (4M reads, 2.23 s vs 0.39 s user; 0.21 s with no libfaketime).
+                "FAKETIME_FORCE_MONOTONIC_FIX", "0");
     }
 
     public ServerProcess start() {
