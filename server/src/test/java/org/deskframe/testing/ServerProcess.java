@@ -119,6 +119,8 @@ public final class ServerProcess implements ClusterDeployment.Node {
             }
             sleep(200);
         }
+        // Not left running behind the failed test (the deployment it was to join never knew it).
+        process.destroyForcibly();
         throw new IllegalStateException("the server did not become healthy within " + startTimeout + ":\n" + logTail());
     }
 
