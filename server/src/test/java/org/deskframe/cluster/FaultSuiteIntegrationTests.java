@@ -196,10 +196,11 @@ class FaultSuiteIntegrationTests {
     }
 
     private static String startConversation(TestClient http) {
-        // The first token may come from the skewed node and the first socket land on another: retried, as a client does.
+        // The first token may come from the skewed node and the first socket land on another: retried, as a client does,
+        // each time on a new HTTP connection (the balancer keeps one connection on one node).
         return await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             try (StreamClient a1 = StreamClient.connect(http.base())) {
-                a1.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+                a1.authenticate(new TestClient(http.base()).agentToken("demo-backend", "agent1", RW), "messaging");
                 a1.sendFrame("op", "start_conversation", "id", "s", "agents", List.of("agent2"), "subject", "faults");
                 return a1.nextOp("conversation").get("conversation").get("id").asString();
             }
