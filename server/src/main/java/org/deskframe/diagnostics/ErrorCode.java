@@ -319,6 +319,10 @@ public enum ErrorCode {
     ATTACHMENT_UNAVAILABLE("attachment.unavailable", 503, 4012,
             "Attachments cannot be stored or read right now ({reason}).",
             "Retry later; if it persists, the operator should check deskframe.messaging.attachments.directory (it must be a writable directory) and the server log."),
+    /** The attachment store's disk has no room for the file (ENOSPC, or a quota's EDQUOT): the variant of the code above that says so. */
+    ATTACHMENT_STORE_FULL("attachment.unavailable", 503, 4012,
+            "The file '{file}' cannot be stored: the attachment store's disk is full; nothing was stored.",
+            "Send the message without the file, or retry later; messages and earlier files keep working. The operator must free space on (or grow) the disk that holds deskframe.messaging.attachments.directory (the server log names it)."),
     // routing (docs/routing.md)
     /** set_presence named a status an agent cannot set. */
     PRESENCE_INVALID("presence.invalid", 400, 4360,

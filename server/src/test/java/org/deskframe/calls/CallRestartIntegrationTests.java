@@ -32,8 +32,8 @@ class CallRestartIntegrationTests {
             String kept, abandoned;
             try (AgentDesk aDesk = phone(server, a); AgentDesk bDesk = phone(server, b);
                  AgentDesk cDesk = phone(server, c); AgentDesk dDesk = phone(server, d)) {
-                kept = CallSignallingIntegrationTests.connectOn(aDesk, b, bDesk);
-                abandoned = CallSignallingIntegrationTests.connectOn(cDesk, d, dDesk);
+                kept = CallSignallingIntegrationTests.connect(aDesk, b, bDesk);
+                abandoned = CallSignallingIntegrationTests.connect(cDesk, d, dDesk);
                 aDesk.sendFrame("op", "call_signal", "call", kept, "sdp", Map.of("type", "offer", "sdp", "v=0"));
                 assertThat(bDesk.nextOp("call_signal").get("seq").asLong()).isEqualTo(1L);
             }

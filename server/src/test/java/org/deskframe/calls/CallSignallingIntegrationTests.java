@@ -15,6 +15,7 @@ import org.deskframe.messaging.Conversations;
 import org.deskframe.messaging.Participant;
 import org.deskframe.routing.AgentDesk;
 import org.deskframe.routing.RoutingFixture;
+import org.deskframe.testing.Prometheus;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -30,7 +31,6 @@ import tools.jackson.databind.JsonNode;
  */
 class CallSignallingIntegrationTests {
 
-    static final String ADMIN_SECRET = "test-calls-admin-secret-0123456789abcdef";
     static ServerInstance server;
     static TestClient http;
 
@@ -49,7 +49,7 @@ class CallSignallingIntegrationTests {
     static Map<String, Object> properties() {
         return Map.of("deskframe.calls.ring-timeout", "3s", "deskframe.calls.reattach-timeout", "2s",
                 "deskframe.calls.sweep-interval", "100ms", "deskframe.identity.bootstrap-admin-client-id", "deskframe-admin",
-                "deskframe.identity.bootstrap-admin-client-secret", ADMIN_SECRET);
+                "deskframe.identity.bootstrap-admin-client-secret", Prometheus.ADMIN_SECRET);
     }
 
     @AfterAll
@@ -99,23 +99,23 @@ class CallSignallingIntegrationTests {
         assertThat(text(reply, "code")).as(reply.toString()).isEqualTo(code);
     }
 
-    /** a calls b, b answers: the call id. */
-    static String ring(AgentDesk a, Agent b) {
+    /** a calls b: the call id of the ringing reply (b's phone may not have rung yet). */
+    static String invite(AgentDesk a, Agent b) {
         JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
         assertCall(ringing, "ringing");
         return text(ringing, "call", "id");
     }
 
-    static String connect(AgentDesk a, Agent b, AgentDesk bDesk) {
-        return connectOn(a, b, bDesk);
+    /** a calls b and b's phone rings: the call id. */
+    static String ring(AgentDesk a, Agent b, AgentDesk bDesk) {
+        String call = invite(a, b);
+        callPush(bDesk, "ringing");
+        return call;
     }
 
-    /** a calls b, b answers (on whichever server their sessions are): the call id. */
-    static String connectOn(AgentDesk a, Agent b, AgentDesk bDesk) {
-        JsonNode ringing = a.command("op", "call_invite", "agent", b.id(), "media", "audio");
-        assertCall(ringing, "ringing");
-        String call = text(ringing, "call", "id");
-        callPush(bDesk, "ringing");
+    /** a calls b, b answers and a is told (on whichever server their sessions are): the call id. */
+    static String connect(AgentDesk a, Agent b, AgentDesk bDesk) {
+        String call = ring(a, b, bDesk);
         assertCall(bDesk.command("op", "call_accept", "call", call), "connected");
         callPush(a, "connected");
         return call;
@@ -230,8 +230,7 @@ class CallSignallingIntegrationTests {
     void whenTheCallerHangsUpARingingCallThenItIsCancelled() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
-            String call = ring(aDesk, b);
-            callPush(bDesk, "ringing");
+            String call = ring(aDesk, b, bDesk);
             assertThat(text(aDesk.command("op", "call_hangup", "call", call), "call", "endReason")).isEqualTo("hangup");
             callPush(bDesk, "ended");
             assertError(bDesk.command("op", "call_accept", "call", call), "call.state_invalid");
@@ -242,8 +241,7 @@ class CallSignallingIntegrationTests {
     void whenTheCalleeDeclinesThenTheCallerIsToldDeclined() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
-            String call = ring(aDesk, b);
-            callPush(bDesk, "ringing");
+            String call = ring(aDesk, b, bDesk);
             JsonNode declined = bDesk.command("op", "call_decline", "call", call);
             assertThat(text(declined, "call", "endReason")).isEqualTo("declined");
             assertThat(text(declined, "call", "endCode")).isEqualTo("call.declined");
@@ -304,7 +302,7 @@ class CallSignallingIntegrationTests {
     void whenSomeoneElseActsOnACallThenItIsNotAParticipantAndAnUnknownCallIsNotFound() {
         Agent a = newAgent(), b = newAgent(), c = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b); AgentDesk cDesk = phone(c)) {
-            String call = ring(aDesk, b);
+            String call = ring(aDesk, b, bDesk);
             assertError(cDesk.command("op", "call_accept", "call", call), "call.not_participant");
             assertError(cDesk.command("op", "call_hangup", "call", call), "call.not_participant");
             assertError(cDesk.command("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0")), "call.not_participant");
@@ -318,8 +316,7 @@ class CallSignallingIntegrationTests {
     void whenASecondTabAcceptsThenItIsStateInvalid() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bTab1 = phone(b); AgentDesk bTab2 = phone(b)) {
-            String call = ring(aDesk, b);
-            callPush(bTab1, "ringing");
+            String call = ring(aDesk, b, bTab1);
             callPush(bTab2, "ringing");
             assertCall(bTab1.command("op", "call_accept", "call", call), "connected");
             JsonNode second = bTab2.command("op", "call_accept", "call", call);
@@ -353,8 +350,7 @@ class CallSignallingIntegrationTests {
     void whenTwoAgentsCallEachOtherAtOnceThenTheSecondInviteAnswersTheFirst() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
-            String call = ring(aDesk, b);
-            callPush(bDesk, "ringing");
+            String call = ring(aDesk, b, bDesk);
             JsonNode crossing = bDesk.command("op", "call_invite", "agent", a.id(), "media", "audio");
             assertCall(crossing, "connected");
             assertThat(text(crossing, "call", "id")).isEqualTo(call);
@@ -367,7 +363,7 @@ class CallSignallingIntegrationTests {
     void whenNobodyAnswersThenTheCallEndsNoAnswerAfterTheRingTimeout() {
         Agent a = newAgent(), b = newAgent();
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
-            String call = ring(aDesk, b);
+            String call = ring(aDesk, b, bDesk);
             JsonNode atA = callPush(aDesk, "ended");
             assertThat(text(atA, "call", "id")).isEqualTo(call);
             assertThat(text(atA, "call", "endReason")).isEqualTo("no_answer");
@@ -583,13 +579,7 @@ class CallSignallingIntegrationTests {
     }
 
     static double transitions(String state) {
-        TestClient.Reply token = http.form("/oauth2/token", "deskframe-admin", ADMIN_SECRET,
-                Map.of("grant_type", "client_credentials", "scope", "metrics:read"));
-        assertThat(token.status()).as(token.body()).isEqualTo(200);
-        TestClient.Reply r = http.get("/actuator/prometheus", token.json().get("access_token").asString());
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.body().lines().filter(l -> l.startsWith("deskframe_calls_transitions_total{") && l.contains("state=\"" + state + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return Prometheus.value(Prometheus.scrape(http), "deskframe_calls_transitions_total", "state=\"" + state + "\"");
     }
 
     static void customer(StreamClient c, AttachmentFixture.Chat chat) {
@@ -621,7 +611,7 @@ class CallSignallingIntegrationTests {
         try (AgentDesk aDesk = phone(a); AgentDesk bDesk = phone(b)) {
             for (int i = 0; i < 20; i++) {
                 long t0 = System.nanoTime();
-                String call = ring(aDesk, b);
+                String call = invite(aDesk, b);
                 invite[i] = System.nanoTime() - t0;
                 callPush(bDesk, "ringing");
                 long t1 = System.nanoTime();

@@ -23,7 +23,8 @@ class ErrorCatalogueTests {
             "request.invalid", EnumSet.of(ErrorCode.REQUEST_INVALID, ErrorCode.AUTHORIZE_REQUEST_INVALID),
             "resource.not_found", EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.PAGE_NOT_FOUND),
             "origin.not_allowed", EnumSet.of(ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.GATEWAY_ORIGIN_NOT_ALLOWED),
-            "call.ice_failed", EnumSet.of(ErrorCode.CALL_ICE_FAILED, ErrorCode.CALL_ICE_FAILED_NO_TURN));
+            "call.ice_failed", EnumSet.of(ErrorCode.CALL_ICE_FAILED, ErrorCode.CALL_ICE_FAILED_NO_TURN),
+            "attachment.unavailable", EnumSet.of(ErrorCode.ATTACHMENT_UNAVAILABLE, ErrorCode.ATTACHMENT_STORE_FULL));
 
     /** Close codes shared by different codes; none today. A shared close code must be added here on purpose. */
     private static final Map<Integer, Set<String>> SHARED_CLOSE_CODES = Map.of();
@@ -31,7 +32,7 @@ class ErrorCatalogueTests {
     /** Failures on the server's side (it is going away, full or cannot be reached, or the client cannot keep up): 503, not a client error. */
     private static final Set<ErrorCode> SERVER_SIDE = EnumSet.of(ErrorCode.SERVER_RESTARTING, ErrorCode.SLOW_CONSUMER,
             ErrorCode.ENV_UNREACHABLE, ErrorCode.HANDSHAKE_FAILED, ErrorCode.GATEWAY_BUSY, ErrorCode.CALL_TURN_AUTH_FAILED,
-            ErrorCode.CALL_TURN_UNREACHABLE, ErrorCode.ATTACHMENT_UNAVAILABLE);
+            ErrorCode.CALL_TURN_UNREACHABLE, ErrorCode.ATTACHMENT_UNAVAILABLE, ErrorCode.ATTACHMENT_STORE_FULL);
 
     /** Hints that are worked out for each failure and passed in whole, as one placeholder. */
     private static final Set<ErrorCode> COMPUTED_HINTS = EnumSet.of(ErrorCode.SCOPE_NOT_ALLOWED);

@@ -232,8 +232,15 @@ class CallLedger {
     record Quality(Side side, long bytesReceived, long packetsReceived, long packetsLost, Double jitter,
                    Double roundTripTime, Long framesDecoded, String candidateType, boolean relayed) {}
 
-    void report(String callId, Quality q) {
-        tx.executeWithoutResult(st -> {
+    /**
+     * Replaces {@code q.side()}'s last report; true when it is relayed and no report of the call stored before it was
+     * (under the call's row lock, so of two sides reporting relayed at once on two nodes one counts the call).
+     */
+    boolean report(String callId, Quality q) {
+        return Boolean.TRUE.equals(tx.execute(st -> {
+            jdbc.sql("select id from calls where id = ? for update").param(callId).query(String.class).list();
+            boolean relayedBefore = jdbc.sql("select count(*) from call_quality where call_id = ? and relayed = true")
+                    .param(callId).query(Long.class).single() > 0;
             jdbc.sql("delete from call_quality where call_id = ? and side = ?").params(callId, q.side().label()).update();
             jdbc.sql("insert into call_quality (call_id, side, bytes_received, packets_received, packets_lost, jitter,"
                             + " round_trip_time, frames_decoded, candidate_type, relayed, reported_at)"
@@ -241,7 +248,18 @@ class CallLedger {
                     .params(callId, q.side().label(), q.bytesReceived(), q.packetsReceived(), q.packetsLost(), q.jitter(),
                             q.roundTripTime(), q.framesDecoded(), q.candidateType(), q.relayed(), ts(now()))
                     .update();
-        });
+            return q.relayed() && !relayedBefore;
+        }));
+    }
+
+    /** How many calls are in each state but ended (the index on state serves it). */
+    Map<String, Long> liveByState() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        jdbc.sql("select state, count(*) from calls where state in ('ringing', 'connected', 'held') group by state")
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
     }
 
     List<Quality> quality(String callId) {

@@ -1,11 +1,7 @@
 package org.deskframe.calls.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.deskframe.calls.internal.CallRow.Party;
 import org.deskframe.calls.internal.CallRow.Side;
 import org.deskframe.gateway.GatewaySession;
@@ -21,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Renders calls as the wire has them ({@link CallView}) and tells both sides: every committed change of a call is
- * pushed to every session of both parties opened for the widget that carries the call's media, and counted in
- * {@code deskframe.calls.transitions{state}}.
+ * pushed to every session of both parties opened for the widget that carries the call's media, and counted
+ * ({@link CallMetrics}).
  */
 @Component
 class CallNotices {
@@ -30,16 +26,15 @@ class CallNotices {
     private final Pushes pushes;
     private final CallLedger ledger;
     private final AgentDirectory agents;
-    private final MeterRegistry meters;
+    private final CallMetrics metrics;
     private final CallingAgents calling;
-    private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
 
-    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, MeterRegistry meters, CallingAgents calling) {
+    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, CallMetrics metrics, CallingAgents calling) {
         this.pushes = pushes;
         this.calling = calling;
         this.ledger = ledger;
         this.agents = agents;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     CallView view(CallRow c) {
@@ -99,13 +94,8 @@ class CallNotices {
 
     /** A transition committed: counted, and an ended call frees its agents for routing. */
     void transitioned(CallRow c) {
-        counted(c.state());
+        metrics.transitioned(c);
         if (c.ended()) calling.ended(c);
-    }
-
-    void counted(String state) {
-        transitions.computeIfAbsent(state, s -> Counter.builder("deskframe.calls.transitions").tag("state", s)
-                .description("Calls that entered a state (ringing, connected, held, ended)").register(meters)).increment();
     }
 
     private void push(CallRow c, ServerFrame.CallFrame frame, GatewaySession except) {

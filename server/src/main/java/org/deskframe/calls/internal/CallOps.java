@@ -48,15 +48,17 @@ class CallOps implements SessionListener {
     private final Presence presence;
     private final Conversations conversations;
     private final AgentDirectory agents;
+    private final CallMetrics metrics;
 
     CallOps(CallLedger ledger, CallNotices notices, CallSettings settings, Presence presence, Conversations conversations,
-            AgentDirectory agents) {
+            AgentDirectory agents, CallMetrics metrics) {
         this.ledger = ledger;
         this.notices = notices;
         this.settings = settings;
         this.presence = presence;
         this.conversations = conversations;
         this.agents = agents;
+        this.metrics = metrics;
     }
 
     @Bean
@@ -170,8 +172,9 @@ class CallOps implements SessionListener {
                 throw ProblemException.of(ErrorCode.REQUEST_INVALID, Map.of("reason", "call_report needs quality"));
             }
             var q = f.quality();
-            ledger.report(c.id(), new CallLedger.Quality(c.sideOf(Party.of(s.principal())), q.bytesReceived(), q.packetsReceived(),
-                    q.packetsLost(), q.jitter(), q.roundTripTime(), q.framesDecoded(), q.candidateType(), q.relayed()));
+            boolean firstRelayed = ledger.report(c.id(), new CallLedger.Quality(c.sideOf(Party.of(s.principal())), q.bytesReceived(),
+                    q.packetsReceived(), q.packetsLost(), q.jitter(), q.roundTripTime(), q.framesDecoded(), q.candidateType(), q.relayed()));
+            if (firstRelayed) metrics.relayed();
             s.send(notices.frame(f.id(), c));
         });
     }

@@ -24,23 +24,27 @@ import org.springframework.web.bind.annotation.RestController;
 class IceServersController {
 
     private final CallSettings settings;
+    private final CallMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
-    IceServersController(CallSettings settings) {
+    IceServersController(CallSettings settings, CallMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @GetMapping(value = "/api/v2/calls/ice-servers")
     @Operation(summary = "STUN and TURN servers for a call, with short-lived TURN credentials (docs/calls.md)")
     org.springframework.http.ResponseEntity<Map<String, Object>> iceServers(@Parameter(hidden = true) VerifiedToken token) {
-        String who;
+        String who, kind;
         if (token.isGuestToken()) {
             who = "customer-" + token.guest().customerId();
+            kind = "customer";
         } else {
             if (!token.scopes().contains(Scope.VOICE.value()) && !token.scopes().contains(Scope.VIDEO.value())) {
                 token.requireScopes(List.of(Scope.VOICE.value()), "the ICE servers API (voice or video calls)");
             }
             who = token.agentId() != null ? token.agentId() : token.clientId();
+            kind = token.agentId() != null ? "agent" : "client";
         }
         List<Map<String, Object>> servers = new ArrayList<>();
         if (!settings.stunUrls().isEmpty()) servers.add(Map.of("urls", settings.stunUrls()));
@@ -53,6 +57,7 @@ class IceServersController {
             turn.put("username", c.username());
             turn.put("credential", c.password());
             servers.add(turn);
+            metrics.turnCredentialIssued(kind);
             body.put("expiresAt", expiresAt.toString());
             body.put("ttlSeconds", settings.credentialTtl().toSeconds());
         }

@@ -114,6 +114,9 @@ class ConversationAttachments {
             stored = store.put(id, in, limits.limits().maxBytes());
         } catch (AttachmentStore.TooLarge e) {
             throw tooLarge(name, limits);
+        } catch (AttachmentStore.Full e) {
+            log.error("attachment store is full: {} for conversation {} was not stored ({})", id, c.id(), e.getMessage());
+            throw ProblemException.of(ErrorCode.ATTACHMENT_STORE_FULL, Map.of("file", name));
         } catch (IOException | RuntimeException e) {
             log.error("attachment store failed to take {} for conversation {}", id, c.id(), e);
             throw unavailable("the store could not write the file: " + e.getClass().getSimpleName());

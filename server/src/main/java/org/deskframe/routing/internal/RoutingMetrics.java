@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +74,7 @@ class RoutingMetrics {
         long now = clock.millis();
         waiting.register(queues.stream().map(q -> MultiGauge.Row.of(tags(q), q.waiting())).toList(), true);
         longestWait.register(queues.stream().map(q -> MultiGauge.Row.of(tags(q),
-                Duration.ofMillis(Math.max(0, now - q.oldestSince().toEpochMilli())).toMillis() / 1000.0)).toList(), true);
+                Math.max(0, now - q.oldestSince().toEpochMilli()) / 1000.0)).toList(), true);
     }
 
     private static Tags tags(RoutingStore.QueueWait q) {
