@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# The fault suite, on demand (docs/faults.md): three Deskframe nodes (child JVMs) over a PostgreSQL schema and a
-# redis-server of its own, behind HAProxy, two agents talking through the balancer while it SIGKILLs a node, SIGSTOPs
-# the node that holds a session past the heartbeat and presence timeouts, and restarts Redis; then the independent checker
+# The fault suite, on demand (docs/faults.md): three Deskframe nodes (child JVMs) over a PostgreSQL cluster and a
+# redis-server of its own, behind HAProxy (node 2 reaches Redis through a faulty proxy, node 3's clock runs ahead under
+# libfaketime), two agents talking through the balancer while it SIGKILLs a node that holds a session, SIGSTOPs one
+# past the heartbeat and presence timeouts, restarts Redis, restarts PostgreSQL, black-holes and then delays node 2's
+# Redis link, and hands both agents tokens the skewed node issued; then the independent checker
 # (server/src/test/.../testing/DeliveryChecker) reads the clients' logs and the database. CI runs the same scenario
 # with the defaults; this runs it longer and faster.
 #
-#   bench/faults/run.sh [--messages=20000] [--rate=100]
+#   bench/faults/run.sh [--messages=20000] [--rate=100] [--skew=+3m]
 #
 # --messages: per agent (the ones left when the faults are over go as fast as acks come); --rate: sends per second per
-# agent while the faults go on. Needs PostgreSQL on 127.0.0.1:5432 (database test), redis-server and haproxy.
+# agent while the faults go on; --skew: how far node 3's clock runs ahead, whole minutes, more than one (libfaketime's
+# syntax). Needs redis-server, haproxy, libfaketime and the PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin; the
+# suite runs a cluster of its own, as the postgres user when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-messages=20000 rate=100
+messages=20000 rate=100 skew=+3m
 for a in "$@"; do
   case "$a" in
     --messages=*) messages="${a#*=}" ;;
     --rate=*) rate="${a#*=}" ;;
+    --skew=*) skew="${a#*=}" ;;
     *) echo "unknown option $a (see the head of $0)" >&2; exit 2 ;;
   esac
 done
 bin/mvn -B -q -pl server -am test -Dtest=FaultSuiteIntegrationTests -Dsurefire.failIfNoSpecifiedTests=false \
-  -Ddeskframe.faults.messages="$messages" -Ddeskframe.faults.rate="$rate"
+  -Ddeskframe.faults.messages="$messages" -Ddeskframe.faults.rate="$rate" -Ddeskframe.faults.skew="$skew"
 grep -h "fault suite:" server/target/surefire-reports/*FaultSuite*-output.txt server/target/surefire-reports/*FaultSuite*.xml 2>/dev/null | head -1

@@ -2,7 +2,6 @@ package org.deskframe.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +11,7 @@ import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
 import org.deskframe.routing.AgentDesk;
 import org.deskframe.routing.RoutingFixture;
-import org.deskframe.testing.DeskframeServerTest;
-import org.deskframe.testing.PostgresSchema;
-import org.deskframe.testing.PrivateRedis;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.junit.jupiter.api.AfterAll;
@@ -30,36 +27,23 @@ import tools.jackson.databind.JsonNode;
  */
 class CallClusterIntegrationTests {
 
-    static PrivateRedis redis;
-    static PostgresSchema schema;
+    static ClusterDeployment<ServerInstance> deployment;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = new PrivateRedis();
-        redis.start();
-        schema = PostgresSchema.named("deskframe_calls_cluster");
-        int portA = DeskframeServerTest.freePort();
-        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-calls-a"), node(portA, portA)).start();
-        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-calls-b"), node(DeskframeServerTest.freePort(), portA)).start();
-    }
-
-    static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = schema.node(port, issuerPort);
-        p.put("deskframe.cluster.redis-url", redis.url());
-        p.put("deskframe.cluster.namespace", schema.name());
-        p.put("deskframe.calls.reattach-timeout", "1s");
-        p.put("deskframe.calls.sweep-interval", "50ms");
-        return p;
+        deployment = ClusterDeployment.of("deskframe_calls_cluster", 2).withRedis()
+                .property("deskframe.calls.reattach-timeout", "1s")
+                .property("deskframe.calls.sweep-interval", "50ms")
+                .inProcess();
+        nodeA = deployment.node(0);
+        nodeB = deployment.node(1);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nodeB != null) nodeB.close();
-        if (nodeA != null) nodeA.close();
-        if (redis != null) redis.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     static Agent agent() {

@@ -2,13 +2,11 @@ package org.deskframe.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deskframe.testing.PostgresSchema;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerProcess;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -25,29 +23,26 @@ import tools.jackson.databind.JsonNode;
  */
 class AccessFeedClockSkewIntegrationTests {
 
-    static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+    static final Path FAKETIME = ServerProcess.FAKETIME;
     static final String RW = "messaging:read messaging:write";
 
-    static PostgresSchema schema;
+    static ClusterDeployment<ServerProcess> deployment;
     static ServerProcess skewed;
     static ServerProcess sessions;
 
     @BeforeAll
     static void start() throws Exception {
         assertThat(FAKETIME).as("libfaketime (Debian package libfaketime; .ci/run installs it)").exists();
-        schema = PostgresSchema.named("deskframe_skew");
-        sessions = new ServerProcess(Files.createTempDirectory("deskframe-skew-b"), node());
         // Both nodes name the same issuer (the sessions node's URL stands for the load balancer's).
-        Map<String, Object> skewedNode = node();
-        skewedNode.put("deskframe.region.public-url", sessions.base());
-        skewed = new ServerProcess(Files.createTempDirectory("deskframe-skew-a"), skewedNode)
-                .withEnvironment(Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", "-10m",
-                        // The JVM's timers and GC need a true monotonic clock; only the wall clock is skewed, not files.
-                        "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1"))
+        deployment = ClusterDeployment.of("deskframe_skew", 2)
+                .property("spring.datasource.hikari.maximum-pool-size", 5)
+                .property("deskframe.gateway.revocation-poll", "300ms")
+                .nodeEnvironment(1, ServerProcess.clockSkewedBy("-10m"))
                 // Every wall-clock read goes through libfaketime: the JVM starts several times slower.
-                .withStartTimeout(Duration.ofMinutes(6));
-        sessions.start();
-        skewed.start();
+                .nodeStartTimeout(1, Duration.ofMinutes(6))
+                .childJvms();
+        sessions = deployment.node(0);
+        skewed = deployment.node(1);
         // First requests of a cold JVM (and one under libfaketime) are slow: warm both paths the tests take.
         String warmUp = sessions.http().agentToken("demo-backend", "agent1", RW);
         try (StreamClient ws = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
@@ -57,18 +52,9 @@ class AccessFeedClockSkewIntegrationTests {
         skewed.http().clientToken("demo-admin", "admin");
     }
 
-    static Map<String, Object> node() {
-        Map<String, Object> p = new LinkedHashMap<>(schema.properties());
-        p.put("spring.datasource.hikari.maximum-pool-size", 5);
-        p.put("deskframe.gateway.revocation-poll", "300ms");
-        return p;
-    }
-
     @AfterAll
     static void stop() throws Exception {
-        if (skewed != null) skewed.close();
-        if (sessions != null) sessions.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     @Test

@@ -10,8 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.deskframe.testing.DeskframeServerTest;
-import org.deskframe.testing.PostgresSchema;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.PrivateRedis;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
@@ -31,41 +30,30 @@ class ClusterDeploymentIntegrationTests {
     static final String RW = "messaging:read messaging:write";
     static final int MAX_PER_AGENT = 3;
 
+    static ClusterDeployment<ServerInstance> deployment;
     static PrivateRedis redis;
-    static PostgresSchema schema;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
     static TestClient http;
 
+    /** Every node shares the database, the issuer (node A's URL stands for the load balancer's) and Redis. */
     @BeforeAll
     static void start() throws Exception {
-        redis = new PrivateRedis();
-        redis.start();
-        schema = PostgresSchema.named("deskframe_cluster");
-        int portA = DeskframeServerTest.freePort();
-        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-cluster-a"), node(portA, portA)).start();
-        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-cluster-b"), node(DeskframeServerTest.freePort(), portA)).start();
+        deployment = ClusterDeployment.of("deskframe_cluster", 2).withRedis()
+                .property("spring.datasource.hikari.maximum-pool-size", 5)
+                // No database poll helps here: closing sessions elsewhere is the control channel's alone.
+                .property("deskframe.gateway.revocation-poll", "1h")
+                .property("deskframe.gateway.max-connections-per-agent", MAX_PER_AGENT)
+                .inProcess();
+        redis = deployment.redis();
+        nodeA = deployment.node(0);
+        nodeB = deployment.node(1);
         http = nodeA.http();
-    }
-
-    /** Every node shares the database, the issuer (node A's URL stands for the load balancer's) and Redis. */
-    static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = schema.node(port, issuerPort);
-        p.put("spring.datasource.hikari.maximum-pool-size", 5);
-        p.put("deskframe.cluster.redis-url", redis.url());
-        p.put("deskframe.cluster.namespace", schema.name());
-        // No database poll helps here: closing sessions elsewhere is the control channel's alone.
-        p.put("deskframe.gateway.revocation-poll", "1h");
-        p.put("deskframe.gateway.max-connections-per-agent", MAX_PER_AGENT);
-        return p;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nodeB != null) nodeB.close();
-        if (nodeA != null) nodeA.close();
-        if (redis != null) redis.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.deskframe.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,10 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deskframe.testing.DeliveryDriver;
-import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.Haproxy;
-import org.deskframe.testing.PostgresSchema;
-import org.deskframe.testing.PrivateRedis;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -32,48 +29,27 @@ class ThreeNodesBehindHaproxyIntegrationTests {
 
     static final String RW = "messaging:read messaging:write";
 
-    static PrivateRedis redis;
-    static PostgresSchema schema;
+    static ClusterDeployment<ServerInstance> deployment;
     static Haproxy balancer;
-    static final List<ServerInstance> nodes = new ArrayList<>();
+    static List<ServerInstance> nodes;
     static TestClient http;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = new PrivateRedis();
-        redis.start();
-        schema = PostgresSchema.named("deskframe_three");
-        balancer = new Haproxy();
-        List<Haproxy.Node> ports = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports.add(new Haproxy.Node(DeskframeServerTest.freePort(), DeskframeServerTest.freePort()));
-        }
-        for (Haproxy.Node n : ports) {
-            Map<String, Object> p = schema.node(n.httpPort(), balancer.httpPort);
-            p.put("deskframe.gateway.port", n.gatewayPort());
-            p.put("deskframe.gateway.public-url", balancer.gatewayUrl());
-            // every connection comes through the balancer's address
-            p.put("deskframe.gateway.max-unauthenticated-per-address", 0);
-            p.put("deskframe.gateway.drain-spread", "1s");
-            p.put("deskframe.gateway.sends-per-second-per-agent", 1000);
-            p.put("deskframe.gateway.frames-per-second", 1000);
-            p.put("spring.datasource.hikari.maximum-pool-size", 5);
-            p.put("deskframe.cluster.redis-url", redis.url());
-            p.put("deskframe.cluster.namespace", schema.name());
-            // sequentially: the first one migrates the schema and seeds the demo org
-            nodes.add(new ServerInstance(Files.createTempDirectory("deskframe-three"), p).start());
-        }
-        balancer.start(ports);
-        http = new TestClient(balancer.base());
-        awaitReady(http);
+        deployment = ClusterDeployment.of("deskframe_three", 3).withRedis().behindHaproxy()
+                .property("deskframe.gateway.drain-spread", "1s")
+                .property("deskframe.gateway.sends-per-second-per-agent", 1000)
+                .property("deskframe.gateway.frames-per-second", 1000)
+                .property("spring.datasource.hikari.maximum-pool-size", 5)
+                .inProcess();
+        balancer = deployment.balancer();
+        nodes = deployment.nodes();
+        http = deployment.http();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServerInstance n : nodes) n.close();
-        if (balancer != null) balancer.close();
-        if (redis != null) redis.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     @Test
@@ -100,7 +76,7 @@ class ThreeNodesBehindHaproxyIntegrationTests {
             long t = System.nanoTime();
             node.stop();
             node.start();
-            awaitReady(node.http());
+            ClusterDeployment.awaitReady(node.http());
             restartMillis.add((System.nanoTime() - t) / 1_000_000);
         }
         t1.join(Duration.ofMinutes(3));
@@ -149,16 +125,5 @@ class ThreeNodesBehindHaproxyIntegrationTests {
         } finally {
             open.forEach(StreamClient::close);
         }
-    }
-
-    static void awaitReady(TestClient client) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    try {
-                        return client.get("/actuator/health/readiness", null).status() == 200;
-                    } catch (RuntimeException notYet) {
-                        return false;
-                    }
-                });
     }
 }

@@ -11,7 +11,6 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import java.net.URI;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.deskframe.testing.DeskframeServerTest;
-import org.deskframe.testing.PostgresSchema;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
@@ -40,27 +38,20 @@ class RefreshTokenConcurrencyIntegrationTests {
     static final String SECRET = CLIENT + TestClient.DEMO_SECRET_SUFFIX;
     static final String CALLBACK = "http://localhost:8081/oauth/callback";
 
-    static PostgresSchema schema;
+    static ClusterDeployment<ServerInstance> deployment;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = PostgresSchema.named("deskframe_refresh");
-        int portA = DeskframeServerTest.freePort();
-        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-refresh-a"), node(portA, portA)).start();
-        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-refresh-b"), node(DeskframeServerTest.freePort(), portA)).start();
-    }
-
-    static Map<String, Object> node(int port, int issuerPort) {
-        return schema.node(port, issuerPort);
+        deployment = ClusterDeployment.of("deskframe_refresh", 2).inProcess();
+        nodeA = deployment.node(0);
+        nodeB = deployment.node(1);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nodeB != null) nodeB.close();
-        if (nodeA != null) nodeA.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.deskframe.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.deskframe.identity.Agent;
-import org.deskframe.testing.DeskframeServerTest;
-import org.deskframe.testing.PostgresSchema;
-import org.deskframe.testing.PrivateRedis;
+import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -34,34 +31,20 @@ class RoutingClusterIntegrationTests {
     static final int AGENTS = 10;
     static final int CAPACITY = 3;
 
-    static PrivateRedis redis;
-    static PostgresSchema schema;
+    static ClusterDeployment<ServerInstance> deployment;
     static ServerInstance nodeA;
     static ServerInstance nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = new PrivateRedis();
-        redis.start();
-        schema = PostgresSchema.named("deskframe_routing");
-        int portA = DeskframeServerTest.freePort();
-        nodeA = new ServerInstance(Files.createTempDirectory("deskframe-routing-a"), node(portA, portA)).start();
-        nodeB = new ServerInstance(Files.createTempDirectory("deskframe-routing-b"), node(DeskframeServerTest.freePort(), portA)).start();
-    }
-
-    static Map<String, Object> node(int port, int issuerPort) {
-        Map<String, Object> p = schema.node(port, issuerPort);
-        p.put("deskframe.cluster.redis-url", redis.url());
-        p.put("deskframe.cluster.namespace", schema.name());
-        return p;
+        deployment = ClusterDeployment.of("deskframe_routing", 2).withRedis().inProcess();
+        nodeA = deployment.node(0);
+        nodeB = deployment.node(1);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nodeB != null) nodeB.close();
-        if (nodeA != null) nodeA.close();
-        if (redis != null) redis.close();
-        if (schema != null) schema.close();
+        if (deployment != null) deployment.close();
     }
 
     @Test

@@ -50,6 +50,14 @@ public final class DeliveryDriver implements Runnable {
     public int stalls;
     /** A retried send acknowledged with another sequence than its first ack named (must never happen). */
     public int ackSeqConflicts;
+    /** Every error code the server answered with (handshakes and sends), with how often: the catalogue's, or a defect. */
+    public final Map<String, Integer> errors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sends answered with an error, to send again (same client message id) once due (System.nanoTime). */
+    final Map<String, Long> retryAt = new java.util.LinkedHashMap<>();
+    /** When set, the driver leaves its session and reconnects with the token this gives (once). */
+    public volatile java.util.function.Supplier<String> nextToken;
+    /** When the last handshake succeeded (System.nanoTime). */
+    public final java.util.concurrent.atomic.AtomicLong lastReadyAt = new java.util.concurrent.atomic.AtomicLong();
     int nextIndex;
     public volatile Throwable failure;
     /** The last reconnect attempts that did not reach {@code ready}, with what went wrong (for a failure message). */
@@ -85,16 +93,40 @@ public final class DeliveryDriver implements Runnable {
         // a safety net only: fault scenarios on a loaded machine take minutes
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         String token = null;
+        // Through an L4 balancer a keep-alive connection stays on one node: after a refusal, the next request goes on
+        // a new connection (a node that refuses every token request, its clock off, would otherwise be the only one).
+        TestClient tokens = http;
         try {
             while (!done() && System.nanoTime() < deadline) {
                 StreamClient ws;
                 try {
-                    if (token == null) token = http.agentToken("demo-backend", agent, RW);
+                    var given = nextToken;
+                    if (given != null) {
+                        nextToken = null;
+                        token = given.get();
+                    }
+                    if (token == null) {
+                        TestClient.Reply r = tokens.agentTokenReply("demo-backend", agent, RW);
+                        if (r.status() != 200) {
+                            String code = r.body().contains("\"code\"") ? r.json().get("code").asString() : "(none) " + r.status();
+                            errors.merge(code, 1, Integer::sum);
+                            tokens = new TestClient(http.base());
+                            Thread.sleep(200);
+                            continue;
+                        }
+                        token = r.json().get("access_token").asString();
+                    }
                     ws = StreamClient.connect(http.base());
                     ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
                     JsonNode ready = ws.poll(Duration.ofSeconds(5));
                     if (ready == null || !"ready".equals(ready.get("op").asString())) {
                         failedAttempt(ready == null ? "no ready within 5 s" : "first frame " + ready);
+                        if (ready != null && "error".equals(ready.get("op").asString())) {
+                            String code = ready.get("code").asString();
+                            errors.merge(code, 1, Integer::sum);
+                            // As the catalogue's close codes say (41xx): this token will not do; obtain another.
+                            if (code.startsWith("token.")) token = null;
+                        }
                         ws.abort();
                         Thread.sleep(200);
                         continue;
@@ -105,10 +137,19 @@ public final class DeliveryDriver implements Runnable {
                     continue;
                 }
                 connections++;
+                lastReadyAt.set(System.nanoTime());
                 try {
+                    retryAt.clear();
                     for (String id : inFlight) send(ws, id);
                     long lastFrame = System.nanoTime();
-                    while (!done() && !ws.isClosed()) {
+                    while (!done() && !ws.isClosed() && nextToken == null) {
+                        long now = System.nanoTime();
+                        for (var due = retryAt.entrySet().iterator(); due.hasNext(); ) {
+                            var r = due.next();
+                            if (r.getValue() - now > 0) continue;
+                            due.remove();
+                            if (inFlight.contains(r.getKey())) send(ws, r.getKey());
+                        }
                         int limit = Math.min(toSend, allowed.getAsInt());
                         while (inFlight.size() < 32 && nextIndex < limit) {
                             String id = agent + "-" + nextIndex++;
@@ -144,6 +185,13 @@ public final class DeliveryDriver implements Runnable {
                                 if (earlier != null && earlier != f.get("seq").asLong()) ackSeqConflicts++;
                                 Long sentAt = firstSentAt.get(id);
                                 if (sentAt != null) newestAckedSendAt.accumulateAndGet(sentAt, Math::max);
+                                retryAt.remove(id);
+                            }
+                            case "error" -> {
+                                errors.merge(f.get("code").asString(), 1, Integer::sum);
+                                // A send the server could not take (its database away): the same id again, shortly.
+                                String id = f.has("id") ? f.get("id").asString() : null;
+                                if (id != null && inFlight.contains(id)) retryAt.put(id, System.nanoTime() + 250_000_000L);
                             }
                             default -> { }
                         }
@@ -173,7 +221,7 @@ public final class DeliveryDriver implements Runnable {
 
     private void send(StreamClient ws, String id) {
         firstSentAt.putIfAbsent(id, System.nanoTime());
-        ws.sendFrame("op", "send", "conversation", conversation, "clientMessageId", id, "text", "message " + id);
+        ws.sendFrame("op", "send", "id", id, "conversation", conversation, "clientMessageId", id, "text", "message " + id);
     }
 
     /**

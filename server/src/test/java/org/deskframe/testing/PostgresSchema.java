@@ -7,22 +7,33 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A schema of one test's own in the local PostgreSQL ({@code 127.0.0.1:5432/test}, user postgres), for servers the
- * test starts itself: the properties that put a node on it (Flyway creates it), and its removal at close.
+ * A schema of one test's own in the local PostgreSQL ({@code 127.0.0.1:5432/test}, user postgres) or in a
+ * {@link PrivatePostgres} ({@code server}), for servers the test starts itself: the properties that put a node on it
+ * (Flyway creates it), and its removal at close.
  */
-public record PostgresSchema(String name) implements AutoCloseable {
+public record PostgresSchema(String name, String server) implements AutoCloseable {
 
     public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    /** A schema in the machine's shared PostgreSQL. */
+    public PostgresSchema(String name) {
+        this(name, URL);
+    }
 
     /** A new, randomly named schema: {@code prefix_<hex>}; other runs on this machine share the database. */
     public static PostgresSchema named(String prefix) {
         return new PostgresSchema(prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
     }
 
+    /** A JDBC URL for this schema (the independent checker reads through it). */
+    public String jdbcUrl() {
+        return server + "?currentSchema=" + name;
+    }
+
     /** The datasource and Flyway properties of a node on this schema (add a pool size or more as needed). */
     public Map<String, Object> properties() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", URL + "?currentSchema=" + name);
+        p.put("spring.datasource.url", jdbcUrl());
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");
         p.put("spring.flyway.schemas", name);
@@ -47,7 +58,7 @@ public record PostgresSchema(String name) implements AutoCloseable {
     /** Drops the schema and everything in it. */
     @Override
     public void close() throws SQLException {
-        try (var c = DriverManager.getConnection(URL, "postgres", ""); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection(server, "postgres", ""); var s = c.createStatement()) {
             s.execute("drop schema if exists " + name + " cascade");
         }
     }

@@ -11,7 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A Deskframe server a test starts, stops and restarts itself (for restarts, and for settings the shared server
  * must not have, such as tiny heartbeats). Uses the embedded default, an H2 file database under {@code dataDir}, so data survives restarts.
  */
-public final class ServerInstance implements AutoCloseable {
+public final class ServerInstance implements ClusterDeployment.Node {
 
     private final int port;
     private final int gatewayPort;
