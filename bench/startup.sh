@@ -52,14 +52,7 @@ OUT="bench/results/$STAMP-startup"
 WORK=$(mktemp -d /tmp/deskframe-startup-bench.XXXXXX)
 PID="" KC_SCRIPT_PID="" KC_PID=""
 
-stop() { # stop PID: TERM, wait up to 30 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+. bench/lib/keycloak-and-processes.sh
 stop_all() { # the JVM first: kc.sh may run Keycloak's JVM as its child rather than exec it
   stop "${KC_PID:-}"
   stop "$PID"
@@ -97,18 +90,6 @@ train_defaults() {
   PLATFORM_JVM_OPTIONS=("${saved_options[@]}") PLATFORM_TRAINING_HEAP=("${saved_heap[@]}") PLATFORM_AOT_CACHE=$saved_cache
 }
 
-KC_VERSION=26.7.3
-KEYCLOAK_DIR=${KEYCLOAK_DIR:-/tmp/deskframe-bench-keycloak}
-KC_HOME="$KEYCLOAK_DIR/keycloak-$KC_VERSION"
-fetch_keycloak() {
-  if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
-    echo "Fetching Keycloak $KC_VERSION into $KEYCLOAK_DIR (Maven: org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip)..."
-    mkdir -p "$KEYCLOAK_DIR"
-    mvn -B -q -f "$PWD/pom.xml" -N dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip \
-        -DoutputDirectory="$KEYCLOAK_DIR"
-    unzip -q -o "$KEYCLOAK_DIR/keycloak-quarkus-dist-$KC_VERSION.zip" -d "$KEYCLOAK_DIR"
-  fi
-}
 
 # start CONFIG DATA LOG PORT GATEWAY_PORT: starts it in the background; sets PID (the JVM's own) and URL (ready when UP)
 start() {
@@ -138,13 +119,6 @@ start() {
   esac
 }
 
-keycloak_jvm() { # the JVM kc.sh started (it may also exec it: then it is the script's own pid)
-  local p
-  for p in $KC_SCRIPT_PID $(ls /proc | grep -E '^[0-9]+$'); do
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "-Dkc.script.pid=$KC_SCRIPT_PID .*QuarkusEntryPoint"; then echo "$p"; return; fi
-  done
-  echo "$KC_SCRIPT_PID"
-}
 
 # measure CONFIG KIND RUN DATA: one start; appends its JSON line. A start that lost its free port to another process
 # in between (other builds pick ports too) is started again on others, up to three times.
@@ -176,7 +150,7 @@ measure_once() {
     sleep 0.05
   done
   t1=$(date +%s%N)
-  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm) && KC_PID=$jvm
+  jvm=$PID; [ "$config" = keycloak ] && jvm=$(keycloak_jvm "$KC_SCRIPT_PID") && KC_PID=$jvm
   # CPU the JVM spent to get there (utime + stime, clock ticks): unlike the wall time, little moved by the load.
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$jvm/stat" 2>/dev/null || echo null)
   if [ -z "$up" ]; then

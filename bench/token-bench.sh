@@ -37,9 +37,6 @@ done
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-KC_VERSION=26.7.3
-KEYCLOAK_DIR=${KEYCLOAK_DIR:-/tmp/deskframe-bench-keycloak}
-KC_HOME="$KEYCLOAK_DIR/keycloak-$KC_VERSION"
 KC_PORT=18080 DF_PORT=18081 DF_GATEWAY_PORT=18091
 KC="http://127.0.0.1:$KC_PORT" DF="http://127.0.0.1:$DF_PORT"
 LABEL=${BENCH_LABEL:-deskframe}
@@ -64,13 +61,7 @@ OUT="bench/results/$STAMP-token"
 DATA=$(mktemp -d /tmp/deskframe-token-bench.XXXXXX)
 DF_PID="" KC_SCRIPT_PID="" KC_PID=""
 
-stop() { # stop PID: TERM, wait up to 30 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null || true
-}
+. bench/lib/keycloak-and-processes.sh
 cleanup() {
   stop "$DF_PID"
   stop "$KC_PID"
@@ -92,23 +83,14 @@ json_field() { python3 -c "import sys, json; print(json.load(sys.stdin)[sys.argv
 # --- Keycloak (optional) -------------------------------------------------------------------------------------------
 KC_SECRET=bench-backend-secret-0123456789abcdef-kc
 if $KEYCLOAK; then
-  if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
-    echo "Fetching Keycloak $KC_VERSION into $KEYCLOAK_DIR (Maven: org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip)..."
-    mkdir -p "$KEYCLOAK_DIR"
-    mvn -B -q -f "$PWD/pom.xml" -N dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip \
-        -DoutputDirectory="$KEYCLOAK_DIR"
-    unzip -q -o "$KEYCLOAK_DIR/keycloak-quarkus-dist-$KC_VERSION.zip" -d "$KEYCLOAK_DIR"
-  fi
+  fetch_keycloak
   echo "Starting Keycloak on $KC (log: $OUT-keycloak.log)"
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-pass-0123 \
     "$KC_HOME/bin/kc.sh" start-dev --http-port $KC_PORT --http-host 127.0.0.1 >"$OUT-keycloak.log" 2>&1 &
   KC_SCRIPT_PID=$!
   wait_for "$KC/realms/master" "$KC_SCRIPT_PID" "$OUT-keycloak.log"
   # kc.sh runs the JVM as its child (or execs it after a re-build): find the JVM by the script pid it is given.
-  for p in $KC_SCRIPT_PID $(ls /proc | grep -E '^[0-9]+$'); do
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "-Dkc.script.pid=$KC_SCRIPT_PID .*QuarkusEntryPoint"; then KC_PID=$p; break; fi
-  done
-  [ -n "$KC_PID" ] || { echo "cannot find Keycloak's JVM"; exit 1; }
+  KC_PID=$(keycloak_jvm "$KC_SCRIPT_PID")
   ADMIN=$(curl -fsS -d client_id=admin-cli -d username=admin -d password=bench-admin-pass-0123 -d grant_type=password \
     "$KC/realms/master/protocol/openid-connect/token" | json_field access_token)
   curl -sS -o /dev/null -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
