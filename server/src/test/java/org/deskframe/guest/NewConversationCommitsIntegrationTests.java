@@ -2,6 +2,7 @@ package org.deskframe.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.identity.Agent;
@@ -9,13 +10,12 @@ import org.deskframe.routing.AgentDesk;
 import org.deskframe.routing.QueueRouting;
 import org.deskframe.routing.RoutingFixture;
 import org.deskframe.testing.CommitCounter;
-import org.deskframe.testing.DeskframeServerTest;
+import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,16 +23,21 @@ import tools.jackson.databind.JsonNode;
  * synchronous write): the guest session request, the messenger's handshake, the first message, the offer. The list
  * is printed (docs/benchmarks.md, "Routing", has it) and each step's count is held to what it is now.
  */
-@Import(CommitCounter.Config.class)
-class NewConversationCommitsIntegrationTests extends DeskframeServerTest {
-
-    @Autowired
-    ApplicationContext context;
+class NewConversationCommitsIntegrationTests {
 
     @Test
-    void aNewCustomerConversationCommitsOnceForItsSessionAndOnceForItsGreetingUpToTheOffer() {
-        RoutingFixture fx = new RoutingFixture(context, BASE);
-        GuestFixture guests = new GuestFixture(http);
+    void aNewCustomerConversationCommitsOnceForItsSessionAndOnceForItsGreetingUpToTheOffer() throws Exception {
+        // A server of its own: the shared one's context must stay one configuration (DeskframeServerTest).
+        try (ServerInstance server = new ServerInstance(Files.createTempDirectory("deskframe-commits"), Map.of(
+                "spring.datasource.url", "jdbc:h2:mem:new-conversation-commits;DB_CLOSE_DELAY=-1")).withSources(CommitCounter.Config.class)) {
+            server.start();
+            journey(server.context(), server.base());
+        }
+    }
+
+    private static void journey(ApplicationContext context, String base) {
+        RoutingFixture fx = new RoutingFixture(context, base);
+        GuestFixture guests = new GuestFixture(new TestClient(base));
         String queue = fx.queue(new QueueRouting.QueueConfig.Update(30, false, null, null, null, null));
         Agent agent = fx.agent(queue, 5);
         String origin = GuestFixture.uniqueOrigin();
@@ -49,7 +54,7 @@ class NewConversationCommitsIntegrationTests extends DeskframeServerTest {
             List<CommitCounter.Commit> session = CommitCounter.since(start);
 
             int handshakeStart = CommitCounter.mark();
-            try (StreamClient c = StreamClient.connect(BASE, BASE)) {
+            try (StreamClient c = StreamClient.connect(base, base)) {
                 GuestSessionIntegrationTests.customer(c, opened.json().get("token").asString(), origin);
                 AgentDesk customer = new AgentDesk(c);
                 // Offered, not yet accepted: the session is told nothing more; give its handshake's writes a moment.
@@ -66,9 +71,12 @@ class NewConversationCommitsIntegrationTests extends DeskframeServerTest {
                         session.size(), String.join("\n  ", session.stream().map(Object::toString).toList()),
                         handshake.size(), String.join("\n  ", handshake.stream().map(Object::toString).toList()),
                         send.size(), String.join("\n  ", send.stream().map(Object::toString).toList()));
-                // The session's one transaction, the greeting (conversation log), the offer (routing's dispatch).
-                assertThat(commitsOf(session)).as("session request + offer: %s", session).extracting(CommitCounter.Commit::caller)
-                        .containsExactlyInAnyOrder("GuestSessions.open", "GroupCommitLog.commit", "RetriedTransactions.execute");
+                // The session's one transaction, the greeting (conversation log), the offer (routing's dispatch; on a
+                // loaded machine the sweeper's pass over queues with waiting work may run one more dispatch meanwhile).
+                List<String> callers = commitsOf(session).stream().map(CommitCounter.Commit::caller).toList();
+                assertThat(callers).as("session request + offer: %s", session)
+                        .containsOnlyOnce("GuestSessions.open", "GroupCommitLog.commit").contains("RetriedTransactions.execute")
+                        .containsOnly("GuestSessions.open", "GroupCommitLog.commit", "RetriedTransactions.execute");
                 assertThat(commitsOf(handshake)).as("handshake: %s", handshake).isEmpty();
                 // The message itself; routing's activity time is within its resolution of the arrival, so it is not written.
                 assertThat(commitsOf(send)).as("first message: %s", send).extracting(CommitCounter.Commit::caller)
