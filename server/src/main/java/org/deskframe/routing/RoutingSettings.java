@@ -31,4 +31,17 @@ public record RoutingSettings(@DefaultValue("30s") Duration offlineGrace, @Defau
                               @DefaultValue("true") boolean requeueWhenOffline, @DefaultValue("0s") Duration closeInactiveAfter,
                               @DefaultValue("2m") Duration defaultHandleTime,
                               @DefaultValue("500ms") Duration supervisorDebounce,
-                              @DefaultValue("15s") Duration supervisorResync) {}
+                              @DefaultValue("15s") Duration supervisorResync) {
+
+    /**
+     * How stale a conversation's stored activity time may be: a message within this of the stored time writes nothing
+     * (issue 11: a commit per message for a timer of minutes), so the inactivity close waits this much longer to
+     * never close early. A tenth of {@code closeInactiveAfter}, at most 10 s (10 s while the close is off).
+     */
+    public Duration activityResolution() {
+        Duration max = Duration.ofSeconds(10);
+        if (closeInactiveAfter.isZero()) return max;
+        Duration tenth = closeInactiveAfter.dividedBy(10);
+        return tenth.compareTo(max) < 0 ? tenth : max;
+    }
+}

@@ -34,4 +34,33 @@ class RoutingInactivityIntegrationTests {
             }
         }
     }
+
+    /**
+     * Routing writes the activity time only when it is older than its resolution (a tenth of close-inactive-after
+     * here), so this checks that a message still counts: one sent after two of the three seconds moves the close to
+     * three seconds after it, never earlier.
+     */
+    @Test
+    void aMessagePostponesTheInactivityCloseToTheFullTimeAfterIt() throws Exception {
+        try (ServerInstance server = new ServerInstance(Files.createTempDirectory("deskframe-routing-active"), Map.of(
+                "spring.datasource.url", "jdbc:h2:mem:routing-active;DB_CLOSE_DELAY=-1",
+                "deskframe.routing.close-inactive-after", "3s"))) {
+            server.start();
+            RoutingFixture fx = new RoutingFixture(server.context(), server.base());
+            String queue = fx.queue(RoutingFixture.autoAccept());
+            Agent a = fx.agent(queue, 1);
+            try (AgentDesk desk = fx.connect(a, true)) {
+                String c = fx.customerConversation(queue);
+                assertThat(desk.nextOp("conversation_assigned").get("conversation").asString()).isEqualTo(c);
+                Thread.sleep(2_000);
+                JsonNode ack = desk.command("op", "send", "conversation", c, "clientMessageId", "still-here", "text", "Still there?");
+                assertThat(ack.get("op").asString()).as(ack.toString()).isEqualTo("ack");
+                long acked = System.nanoTime();
+                JsonNode ended = desk.next(f -> "conversation_ended".equals(f.path("op").asString()), java.time.Duration.ofSeconds(30));
+                long afterAck = (System.nanoTime() - acked) / 1_000_000;
+                assertThat(ended.get("reason").asString()).isEqualTo("inactivity");
+                assertThat(afterAck).as("ms from the message's ack to the inactivity close").isGreaterThanOrEqualTo(2_900);
+            }
+        }
+    }
 }

@@ -17,6 +17,7 @@ public final class ServerInstance implements ClusterDeployment.Node {
     private final int gatewayPort;
     private final Map<String, Object> properties;
     private ConfigurableApplicationContext context;
+    private Class<?>[] sources = new Class<?>[0];
 
     public ServerInstance(Path dataDir, Map<String, Object> extra) {
         this.port = extra.containsKey("server.port") ? Integer.parseInt(String.valueOf(extra.get("server.port"))) : DeskframeServerTest.freePort();
@@ -35,10 +36,16 @@ public final class ServerInstance implements ClusterDeployment.Node {
         properties.putAll(extra);
     }
 
+    /** More configuration classes for the context (a test hook such as {@link CommitCounter.Config}). */
+    public ServerInstance withSources(Class<?>... configurations) {
+        sources = configurations.clone();
+        return this;
+    }
+
     public ServerInstance start() {
         // Command-line arguments outrank application.yml (default properties would not).
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        context = new SpringApplicationBuilder(DeskframeApplication.class).run(args);
+        context = new SpringApplicationBuilder(DeskframeApplication.class).sources(sources).run(args);
         return this;
     }
 

@@ -133,14 +133,36 @@ class GuestSessions {
         boolean ended = current.filter(c -> "closed".equals(c.state())).isPresent();
         boolean resumed = conversationId != null;
         String credential = visitor.isPresent() ? r.resume() : Visitors.newCredential();
-        if (!resumed) {
-            conversationId = startConversation(d, profile, now, visitor.orElse(null), credential);
-        } else if (visitor.isPresent()) {
-            visitors.touch(visitor.get(), conversationId, profile, now);
-        } else {
-            visitors.add(credential, d.id(), d.orgId(), profile, conversationId, now);
+        // One transaction for everything the response promises (conversation, attributes, visitor, guest token's ledger
+        // row, place in the queue): one durable commit instead of five, and a crash leaves all of it or none of it.
+        Optional<Visitors.Visitor> known = visitor;
+        String existing = conversationId;
+        Admitted admitted = tx.execute(s -> {
+            Conversation started = null;
+            String id = existing;
+            if (!resumed) {
+                started = startConversation(d, profile, now, known.orElse(null), credential);
+                id = started.id();
+            } else if (known.isPresent()) {
+                visitors.touch(known.get(), id, profile, now);
+            } else {
+                visitors.add(credential, d.id(), d.orgId(), profile, id, now);
+            }
+            GuestTokens.Issued issued = tokens.issue(d.orgId(), d.id(), profile.id(), id, profile.verified(), now);
+            if (started != null) {
+                // Last, so routing's lock on the queue row (taken for the place number) is held only for the commit.
+                events.publishEvent(new CustomerConversationStarted(d.orgId(), id, d.id(), d.queueId(), profile, now));
+            }
+            return new Admitted(id, started, issued);
+        });
+        conversationId = admitted.conversation();
+        GuestTokens.Issued token = admitted.token();
+        // The greeting goes through the conversation log (its writer's own connection and group commit), so only once
+        // the conversation is committed; still before the response, which may then show it.
+        String opening = admitted.started() == null ? null : d.openingMessage(now);
+        if (opening != null) {
+            conversationLog.append(admitted.started(), new Participant(Participant.Kind.QUEUE, d.queueId()), "greeting", opening).join();
         }
-        GuestTokens.Issued token = tokens.issue(d.orgId(), d.id(), profile.id(), conversationId, profile.verified(), now);
         String currentId = conversationId;
         List<String> earlier = profile.verified() ? conversations.listFor(d.orgId(), customer(profile)).stream()
                 .map(Conversation::id).filter(id -> !id.equals(currentId)).toList() : List.of();
@@ -163,20 +185,17 @@ class GuestSessions {
         return v;
     }
 
-    private String startConversation(MessengerDeployment d, CustomerProfile profile, Instant now, Visitors.Visitor visitor,
-                                     String credential) {
+    private record Admitted(String conversation, Conversation started, GuestTokens.Issued token) {}
+
+    /** Runs in {@link #open}'s transaction: messaging's conversation and attributes, and the visitor that leads back to it. */
+    private Conversation startConversation(MessengerDeployment d, CustomerProfile profile, Instant now, Visitors.Visitor visitor,
+                                           String credential) {
         Participant queue = new Participant(Participant.Kind.QUEUE, d.queueId());
         Conversation c = conversations.start(d.orgId(), customer(profile), List.of(queue), subject(d, profile));
         attributes.describe(c.id(), searchable(profile));
-        String opening = d.openingMessage(now);
-        if (opening != null) conversationLog.append(c, queue, "greeting", opening).join();
-        tx.executeWithoutResult(s -> {
-            if (visitor == null) visitors.add(credential, d.id(), d.orgId(), profile, c.id(), now);
-            else visitors.touch(visitor, c.id(), profile, now);
-            // Inside the transaction, so transactional listeners (routing's) get it once it is committed.
-            events.publishEvent(new CustomerConversationStarted(d.orgId(), c.id(), d.id(), d.queueId(), profile, now));
-        });
-        return c.id();
+        if (visitor == null) visitors.add(credential, d.id(), d.orgId(), profile, c.id(), now);
+        else visitors.touch(visitor, c.id(), profile, now);
+        return c;
     }
 
     /**

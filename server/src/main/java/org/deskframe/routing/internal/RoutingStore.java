@@ -3,6 +3,7 @@ package org.deskframe.routing.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -361,12 +362,20 @@ class RoutingStore {
         return jdbc.sql(WORK_COLUMNS + " where state <> 'closed' and last_activity_at <= ?").param(ts(cutoff)).query(RoutingStore::workRow).list();
     }
 
-    void activity(String conversationId, String agentSender, Instant now) {
+    /**
+     * Keeps a routed conversation's activity time within {@code resolution} of its last message, and stamps its
+     * assigned agent's first reply: a message that changes neither matches no row, so nothing is written or committed.
+     */
+    void activity(String conversationId, String agentSender, Instant now, Duration resolution) {
+        Timestamp stale = ts(now.minus(resolution));
         if (agentSender == null) {
-            jdbc.sql("update routing_work set last_activity_at = ? where conversation_id = ? and state <> 'closed'").params(ts(now), conversationId).update();
+            jdbc.sql("update routing_work set last_activity_at = ? where conversation_id = ? and state <> 'closed' and (last_activity_at is null or last_activity_at < ?)")
+                    .params(ts(now), conversationId, stale).update();
         } else {
-            jdbc.sql("update routing_work set last_activity_at = ?, agent_replied_at = case when agent_id = ? and agent_replied_at is null "
-                    + "then ? else agent_replied_at end where conversation_id = ? and state <> 'closed'").params(ts(now), agentSender, ts(now), conversationId).update();
+            jdbc.sql("update routing_work set last_activity_at = case when last_activity_at is null or last_activity_at < ? then ? else last_activity_at end, "
+                    + "agent_replied_at = case when agent_id = ? and agent_replied_at is null then ? else agent_replied_at end "
+                    + "where conversation_id = ? and state <> 'closed' and (last_activity_at is null or last_activity_at < ? or (agent_id = ? and agent_replied_at is null))")
+                    .params(stale, ts(now), agentSender, ts(now), conversationId, stale, agentSender).update();
         }
     }
 

@@ -76,7 +76,8 @@ class RoutingSweeper {
             }
         }
         if (!settings.closeInactiveAfter().isZero()) {
-            for (RoutingStore.WorkRow w : store.inactiveSince(now.minus(settings.closeInactiveAfter()))) {
+            // Stored activity may lag the last message by the resolution: wait that much longer, never close early.
+            for (RoutingStore.WorkRow w : store.inactiveSince(now.minus(settings.closeInactiveAfter()).minus(settings.activityResolution()))) {
                 try {
                     notices.closed(engine.close(w.orgId(), Participant.SYSTEM, w.conversationId(), null, "inactivity"), null, null);
                 } catch (RuntimeException changed) {

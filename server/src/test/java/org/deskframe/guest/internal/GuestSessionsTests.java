@@ -69,6 +69,8 @@ class GuestSessionsTests {
             inv.<Consumer<TransactionStatus>>getArgument(0).accept(null);
             return null;
         }).when(tx).executeWithoutResult(any());
+        when(tx.execute(any())).thenAnswer(inv -> inv.<org.springframework.transaction.support.TransactionCallback<?>>getArgument(0)
+                .doInTransaction(null));
     }
 
     @Test
@@ -96,6 +98,13 @@ class GuestSessionsTests {
         assertThat(started.customer().name()).isEqualTo("Ada");
         assertThat(started.customer().id()).isEqualTo(creator.getValue().id());
         verify(limits).tryTake(eq("guest-sessions:" + ORIGIN + "|10.0.0.1"), anyDouble(), anyInt());
+        // One transaction for all of it; the greeting (the conversation log's own commit) after it.
+        verify(tx, org.mockito.Mockito.times(1)).execute(any());
+        verify(tx, never()).executeWithoutResult(any());
+        org.mockito.InOrder order = org.mockito.Mockito.inOrder(tokens, events, log);
+        order.verify(tokens).issue(anyString(), anyString(), anyString(), anyString(), anyBoolean(), any());
+        order.verify(events).publishEvent((Object) any());
+        order.verify(log).append(any(), any(), anyString(), anyString());
     }
 
     @Test
