@@ -31,10 +31,8 @@ class RoutingOptionsIntegrationTests extends DeskframeServerTest {
                 List.of(new QueueRouting.WrapUpCode("resolved", "Resolved"), new QueueRouting.WrapUpCode("escalated", null)), 0, null));
         Agent a = fx.agent(queue, 3), b = fx.agent(queue, 2);
         try (AgentDesk ca = fx.connect(a, true)) {
-            String conv = fx.customerConversation(queue);
-            assertThat(ca.nextOp("conversation_assigned").get("conversation").asString()).isEqualTo(conv);
-
-            TestClient.Reply r = http.get("/api/v2/conversations/" + conv + "/routing-options", fx.token(a));
+            String conv = assignedConversation(ca, queue);
+            TestClient.Reply r = options(conv, fx.token(a));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             JsonNode o = r.json();
             assertThat(o.get("queue").asString()).isEqualTo(queue);
@@ -56,19 +54,27 @@ class RoutingOptionsIntegrationTests extends DeskframeServerTest {
         String queue = fx.queue(RoutingFixture.autoAccept());
         Agent a = fx.agent(queue, 3), b = fx.agent(queue, 3);
         try (AgentDesk ca = fx.connect(a, true)) {
-            String conv = fx.customerConversation(queue);
-            assertThat(ca.nextOp("conversation_assigned").get("conversation").asString()).isEqualTo(conv);
-
-            TestClient.Reply notYours = http.get("/api/v2/conversations/" + conv + "/routing-options", fx.token(b));
+            String conv = assignedConversation(ca, queue);
+            TestClient.Reply notYours = options(conv, fx.token(b));
             assertThat(notYours.status()).as(notYours.body()).isEqualTo(403);
             assertThat(notYours.json().get("code").asString()).isEqualTo("conversation.not_assigned");
             assertThat(notYours.json().get("hint").asString()).isNotBlank();
 
-            TestClient.Reply unknown = http.get("/api/v2/conversations/c_doesnotexist/routing-options", fx.token(a));
+            TestClient.Reply unknown = options("c_doesnotexist", fx.token(a));
             assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
-            TestClient.Reply otherOrg = http.get("/api/v2/conversations/" + conv + "/routing-options",
-                    http.agentToken("acme-backend", "acme-agent1", "messaging:read"));
+            TestClient.Reply otherOrg = options(conv, http.agentToken("acme-backend", "acme-agent1", "messaging:read"));
             assertThat(otherOrg.status()).as("another org's conversation looks like none: %s", otherOrg.body()).isEqualTo(404);
         }
+    }
+
+    /** A customer's new conversation in {@code queue} (auto-accept), assigned to the agent at {@code desk}. */
+    private String assignedConversation(AgentDesk desk, String queue) {
+        String conv = fx.customerConversation(queue);
+        assertThat(desk.nextOp("conversation_assigned").get("conversation").asString()).isEqualTo(conv);
+        return conv;
+    }
+
+    private TestClient.Reply options(String conversation, String token) {
+        return http.get("/api/v2/conversations/" + conversation + "/routing-options", token);
     }
 }
