@@ -65,8 +65,10 @@ class RoutingEngine {
         this.onCall = onCall;
         // A deadlock between nodes aborts one transaction: run it again rather than fail the dispatch or the close.
         this.tx = new RetriedTransactions(java.util.Objects.requireNonNull(tx.getTransactionManager()));
+        // Nested: a savepoint on the caller's connection. A transaction of its own would hold the caller's connection
+        // while asking the pool for a second, which deadlocked the pool under a burst of first arrivals at a new queue.
         this.ownTx = new TransactionTemplate(java.util.Objects.requireNonNull(tx.getTransactionManager()));
-        ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.conversations = conversations;
         this.agents = agents;
         this.queues = queues;
@@ -110,14 +112,21 @@ class RoutingEngine {
     }
 
     /**
-     * Routing's row for a queue or an agent, created on first use in a transaction of its own: a creation race between
-     * nodes then costs the loser only its insert, never the caller's transaction.
+     * Routing's row for a queue or an agent, created on first use behind a savepoint on the caller's connection: a
+     * creation race between sessions or nodes then costs the loser only its insert (rolled back to the savepoint,
+     * which PostgreSQL needs after an error), never the caller's transaction, and never a second pooled connection.
      */
     void ensureQueue(String queueId, String orgId) {
-        // The row nearly always exists: read it on the caller's connection rather than hold that one (an arrival's
-        // transaction) while waiting for a second from the pool, which deadlocks the pool under a burst of arrivals.
         if (store.findQueue(queueId).isPresent()) return;
-        ownTx.executeWithoutResult(s -> store.ensureQueue(queueId, orgId));
+        createOnce(() -> store.createQueue(queueId, orgId));
+    }
+
+    private void createOnce(Runnable insert) {
+        try {
+            ownTx.executeWithoutResult(s -> insert.run());
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            // created meanwhile by another arrival or node: the row is there
+        }
     }
 
     void ensureAgent(String agentId, String orgId) {
@@ -128,7 +137,7 @@ class RoutingEngine {
     RoutingStore.AgentRow agentRow(String agentId, String orgId) {
         return store.findAgent(agentId).orElseGet(() -> {
             Instant now = now();
-            ownTx.executeWithoutResult(s -> store.ensureAgent(agentId, orgId, now));
+            createOnce(() -> store.createAgent(agentId, orgId, now));
             return store.findAgent(agentId).orElseThrow();
         });
     }

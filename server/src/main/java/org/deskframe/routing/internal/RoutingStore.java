@@ -53,15 +53,11 @@ class RoutingStore {
     record QueueRow(String queueId, String orgId, int offerTimeoutSeconds, boolean autoAccept, boolean wrapUpRequired,
                     int acwSeconds, Set<String> requiredSkills) {}
 
-    void ensureQueue(String queueId, String orgId) {
-        if (findQueue(queueId).isPresent()) return;
-        try {
-            jdbc.sql("insert into routing_queues (queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, "
-                    + "required_skills, next_arrival) values (?, ?, ?, false, false, 0, '', 1)")
-                    .params(queueId, orgId, DEFAULT_OFFER_TIMEOUT).update();
-        } catch (DuplicateKeyException raced) {
-            // another node created it first
-        }
+    /** Inserts the queue's routing row: a {@link DuplicateKeyException} when another session or node created it first. */
+    void createQueue(String queueId, String orgId) {
+        jdbc.sql("insert into routing_queues (queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, "
+                + "required_skills, next_arrival) values (?, ?, ?, false, false, 0, '', 1)")
+                .params(queueId, orgId, DEFAULT_OFFER_TIMEOUT).update();
     }
 
     Optional<QueueRow> findQueue(String queueId) {
@@ -142,15 +138,11 @@ class RoutingStore {
     record AgentRow(String agentId, String orgId, AgentStatus status, Instant statusSince, int capacity, int load,
                     Instant idleSince, int ignoredOffers, Set<String> skills, Instant acwUntil, Instant disconnectedAt) {}
 
-    void ensureAgent(String agentId, String orgId, Instant now) {
-        if (findAgent(agentId).isPresent()) return;
+    /** Inserts the agent's routing row: a {@link DuplicateKeyException} when another session or node created it first. */
+    void createAgent(String agentId, String orgId, Instant now) {
+        jdbc.sql("insert into routing_agents (agent_id, org_id, status, status_since, capacity, load_count, idle_since, ignored_offers, skills) "
+                + "values (?, ?, 'offline', ?, ?, 0, ?, 0, '')").params(agentId, orgId, ts(now), DEFAULT_CAPACITY, ts(now)).update();
         changes.changed();
-        try {
-            jdbc.sql("insert into routing_agents (agent_id, org_id, status, status_since, capacity, load_count, idle_since, ignored_offers, skills) "
-                    + "values (?, ?, 'offline', ?, ?, 0, ?, 0, '')").params(agentId, orgId, ts(now), DEFAULT_CAPACITY, ts(now)).update();
-        } catch (DuplicateKeyException raced) {
-            // created meanwhile
-        }
     }
 
     Optional<AgentRow> findAgent(String agentId) {
