@@ -20,10 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 class CallMetrics {
 
-    /** The end reasons CallOps and CallTimers write; anything else is counted as {@code other} (tags stay bounded). */
-    static final Set<String> REASONS = Set.of("hangup", "declined", "no_answer", "failed", "peer_gone", "conversation_closed");
-    static final Set<String> CODES = Set.of("call.declined", "call.no_answer", "call.ice_failed", "media.permission_denied",
-            "media.device_not_found", "call.peer_gone", "conversation.closed");
+    /**
+     * End codes are the catalogue's (a client's hang-up may name any of them); anything else is counted as
+     * {@code other}, as is an end reason that is not one of {@link CallRow#END_REASONS}, so the tags stay bounded.
+     */
+    static final Set<String> CODES = java.util.Arrays.stream(org.deskframe.diagnostics.ErrorCode.values())
+            .map(org.deskframe.diagnostics.ErrorCode::code).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final List<String> LIVE = List.of(CallRow.RINGING, CallRow.CONNECTED, CallRow.HELD);
 
     private final MeterRegistry meters;
@@ -43,7 +45,7 @@ class CallMetrics {
         counter("deskframe.calls.transitions", "Calls that entered a state (ringing, connected, held, ended)",
                 "state", c.state()).increment();
         if (!c.ended()) return;
-        String reason = REASONS.contains(c.endReason()) ? c.endReason() : "other";
+        String reason = CallRow.END_REASONS.contains(c.endReason()) ? c.endReason() : "other";
         String code = c.endCode() == null ? "none" : CODES.contains(c.endCode()) ? c.endCode() : "other";
         counter("deskframe.calls.ended", "Calls that ended, by end reason and the catalogue code of the cause",
                 "reason", reason, "code", code).increment();

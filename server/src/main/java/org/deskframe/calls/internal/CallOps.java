@@ -84,7 +84,7 @@ class CallOps implements SessionListener {
             CallRow c = participantCall(s, f.call(), "declined");
             Party me = Party.of(s.principal());
             if (c.sideOf(me) != Side.CALLEE) throw stateInvalid(c, "declined by its caller (hang up instead)");
-            CallRow done = ledger.end(c.id(), me, "declined", ErrorCode.CALL_DECLINED.code(), List.of(CallRow.RINGING))
+            CallRow done = ledger.end(c.id(), me, CallRow.DECLINED, ErrorCode.CALL_DECLINED.code(), List.of(CallRow.RINGING))
                     .orElseThrow(() -> stateInvalid(reread(c), "declined"));
             notices.transitioned(done);
             notices.changed(done, s, f.id());
@@ -100,7 +100,7 @@ class CallOps implements SessionListener {
             }
             CallRow c = participantCall(s, f.call(), "hung up");
             Party me = Party.of(s.principal());
-            CallRow done = ledger.end(c.id(), me, f.reason() == null ? "hangup" : "failed", f.reason(), LIVE)
+            CallRow done = ledger.end(c.id(), me, f.reason() == null ? CallRow.HANGUP : CallRow.FAILED, f.reason(), LIVE)
                     .orElseThrow(() -> stateInvalid(reread(c), "hung up"));
             notices.transitioned(done);
             notices.changed(done, s, f.id());

@@ -12,6 +12,10 @@ record CallRow(String id, String orgId, String media, String state, Party caller
                Instant createdAt, Instant answeredAt, Instant endedAt, Party endedBy, String endReason, String endCode) {
 
     static final String RINGING = "ringing", CONNECTED = "connected", HELD = "held", ENDED = "ended";
+    /** Why a call ended (its end_reason): the ops and timers write these, the metrics tag by them. */
+    static final String HANGUP = "hangup", DECLINED = "declined", NO_ANSWER = "no_answer", FAILED = "failed",
+            PEER_GONE = "peer_gone", CONVERSATION_CLOSED = "conversation_closed";
+    static final java.util.Set<String> END_REASONS = java.util.Set.of(HANGUP, DECLINED, NO_ANSWER, FAILED, PEER_GONE, CONVERSATION_CLOSED);
 
     /** Who is on one side of a call: {@code kind} agent or customer (system only as who ended it). */
     record Party(String kind, String id) {

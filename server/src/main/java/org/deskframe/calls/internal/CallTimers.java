@@ -60,7 +60,7 @@ class CallTimers implements SmartLifecycle {
                     .ifPresent(notices::changed);
         }
         for (String id : ledger.ringingPast(now)) {
-            ledger.end(id, Party.SYSTEM, "no_answer", ErrorCode.CALL_NO_ANSWER.code(), List.of(CallRow.RINGING))
+            ledger.end(id, Party.SYSTEM, CallRow.NO_ANSWER, ErrorCode.CALL_NO_ANSWER.code(), List.of(CallRow.RINGING))
                     .ifPresent(this::ended);
         }
         // A side whose principal has no session of the call's widget left anywhere (its node was killed, or this node
@@ -90,11 +90,11 @@ class CallTimers implements SmartLifecycle {
             Participant p = new Participant("customer".equals(member.kind()) ? Participant.Kind.CUSTOMER : Participant.Kind.AGENT, member.id());
             boolean closed = conversations.findFor(c.orgId(), p, c.conversationId()).map(conv -> "closed".equals(conv.state())).orElse(false);
             if (closed) {
-                ledger.end(c.id(), Party.SYSTEM, "conversation_closed", "conversation.closed", LIVE).ifPresent(this::ended);
+                ledger.end(c.id(), Party.SYSTEM, CallRow.CONVERSATION_CLOSED, "conversation.closed", LIVE).ifPresent(this::ended);
             }
         }
         for (CallRow c : ledger.detachedSince(now.minus(settings.reattachTimeout()))) {
-            ledger.end(c.id(), Party.SYSTEM, "peer_gone", ErrorCode.CALL_PEER_GONE.code(), LIVE).ifPresent(this::ended);
+            ledger.end(c.id(), Party.SYSTEM, CallRow.PEER_GONE, ErrorCode.CALL_PEER_GONE.code(), LIVE).ifPresent(this::ended);
         }
     }
 
