@@ -131,6 +131,7 @@ class CustomerJourneyBrowserIntegrationTests {
             assertThat(picker.locator("option[value='agent:agent2']")).hasText(java.util.regex.Pattern.compile("Agent Two: \\w+.*, \\d+ of \\d+"));
             assertThat(picker.locator("option[value='agent:agent1']")).hasCount(0);
             assertThat(picker.locator("option[value='queue:demo-support']")).hasCount(1);
+            screenshot(one.page(), "desktop-transfer.png");
             picker.selectOption("agent:agent2");
             m1.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Transfer")).click();
             assertThat(m1.locator("#df-composer-reason")).hasText("You transferred this conversation to Agent Two.");
