@@ -492,17 +492,20 @@ class CallSignallingIntegrationTests {
     @Test
     void whenACustomerCallsFromTheMessengerThenTheConversationsAgentRingsAndTheyTalk() {
         Agent agent = newAgent();
-        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(agent.username(), null);
+        AttachmentFixture.Chat chat = new AttachmentFixture(http, server.context()).chat(agent.username(), null, "Ada Lovelace");
         try (AgentDesk desk = phone(agent); StreamClient cs = StreamClient.connect(server.base(), server.base())) {
             customer(cs, chat);
             AgentDesk customer = new AgentDesk(cs);
             JsonNode ringing = customer.command("op", "call_invite", "conversation", chat.conversation(), "media", "audio");
             assertCall(ringing, "ringing");
             assertThat(text(ringing, "call", "caller", "kind")).isEqualTo("customer");
+            assertThat(text(ringing, "call", "caller", "displayName")).isEqualTo("Ada Lovelace");
             assertThat(text(ringing, "call", "callee", "id")).isEqualTo(agent.id());
+            assertThat(text(ringing, "call", "callee", "displayName")).isEqualTo("Agent " + agent.id());
             assertThat(text(ringing, "call", "conversation")).isEqualTo(chat.conversation());
             String call = text(ringing, "call", "id");
-            callPush(desk, "ringing");
+            // The agent's phone shows who calls by the name the customer gave.
+            assertThat(text(callPush(desk, "ringing"), "call", "caller", "displayName")).isEqualTo("Ada Lovelace");
             assertCall(desk.command("op", "call_accept", "call", call), "connected");
             callPush(customer, "connected");
             desk.sendFrame("op", "call_signal", "call", call, "sdp", Map.of("type", "offer", "sdp", "v=0"));

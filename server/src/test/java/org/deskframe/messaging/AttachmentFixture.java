@@ -42,6 +42,11 @@ public final class AttachmentFixture {
     public record Chat(String guestToken, String conversation, String origin, String deployment, String agentToken) {}
 
     public Chat chat(String agentUsername, Map<String, Object> deploymentAttachments) {
+        return chat(agentUsername, deploymentAttachments, null);
+    }
+
+    /** The same, the customer giving {@code customerName} in the pre-chat form (null: no form, no name). */
+    public Chat chat(String agentUsername, Map<String, Object> deploymentAttachments, String customerName) {
         String origin = "https://shop-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
         String dep = "att-" + UUID.randomUUID().toString().substring(0, 12);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -50,11 +55,13 @@ public final class AttachmentFixture {
         body.put("allowedOrigins", List.of(origin));
         body.put("queue", "demo-support");
         if (deploymentAttachments != null) body.put("attachments", deploymentAttachments);
+        if (customerName != null) body.put("prechatFields", List.of("name"));
         TestClient.Reply created = http.send("POST", DEPLOYMENTS, http.clientToken("demo-admin", "admin"),
                 TestClient.JSON.writeValueAsString(body));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         HttpRequest session = HttpRequest.newBuilder(URI.create(http.base() + "/api/v2/guest/sessions"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"deployment\":\"" + dep + "\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString(customerName == null ? "{\"deployment\":\"" + dep + "\"}"
+                        : TestClient.JSON.writeValueAsString(Map.of("deployment", dep, "prechat", Map.of("name", customerName)))))
                 .header("Content-Type", "application/json").header("Origin", origin).build();
         TestClient.Reply s = http.send(session);
         assertThat(s.status()).as(s.body()).isEqualTo(201);

@@ -6,8 +6,8 @@ import org.deskframe.calls.internal.CallRow.Party;
 import org.deskframe.calls.internal.CallRow.Side;
 import org.deskframe.gateway.GatewaySession;
 import org.deskframe.gateway.Pushes;
-import org.deskframe.identity.Agent;
-import org.deskframe.identity.AgentDirectory;
+import org.deskframe.messaging.DisplayNames;
+import org.deskframe.messaging.Participant;
 import org.deskframe.protocol.CallPartyView;
 import org.deskframe.protocol.CallQuality;
 import org.deskframe.protocol.CallView;
@@ -25,15 +25,15 @@ class CallNotices {
 
     private final Pushes pushes;
     private final CallLedger ledger;
-    private final AgentDirectory agents;
+    private final DisplayNames names;
     private final CallMetrics metrics;
     private final CallingAgents calling;
 
-    CallNotices(Pushes pushes, CallLedger ledger, AgentDirectory agents, CallMetrics metrics, CallingAgents calling) {
+    CallNotices(Pushes pushes, CallLedger ledger, DisplayNames names, CallMetrics metrics, CallingAgents calling) {
         this.pushes = pushes;
         this.calling = calling;
         this.ledger = ledger;
-        this.agents = agents;
+        this.names = names;
         this.metrics = metrics;
     }
 
@@ -61,9 +61,9 @@ class CallNotices {
         return new CallPartyView(p.kind(), p.id(), name(p), muted, attached);
     }
 
+    /** An agent's display name, or the name a customer gave (pre-chat form, verified identity); null when none. */
     private String name(Party p) {
-        if (!"agent".equals(p.kind())) return null;
-        return agents.find(p.id()).map(Agent::shownName).orElse(null);
+        return names.of(Participant.of(p.kind(), p.id()));
     }
 
     ServerFrame.CallFrame frame(String replyId, CallRow c) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentDirectory;
+import org.deskframe.messaging.DisplayNames;
 import org.deskframe.messaging.Participant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  * how long a renamed agent shows its old name on another node.
  */
 @Component
-class ParticipantNames {
+class ParticipantNames implements DisplayNames {
 
     static final Duration TTL = Duration.ofMinutes(5);
     static final int MAX_ENTRIES = 20_000;
@@ -33,7 +34,8 @@ class ParticipantNames {
     }
 
     /** The participant's display name, or null when the platform knows none. */
-    String of(Participant p) {
+    @Override
+    public String of(Participant p) {
         return switch (p.kind()) {
             case AGENT, CUSTOMER -> cache.get(p, this::load).orElse(null);
             case QUEUE, SYSTEM -> null;
