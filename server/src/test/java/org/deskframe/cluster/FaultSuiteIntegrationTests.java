@@ -40,11 +40,12 @@ import org.junit.jupiter.api.Test;
  * The fault suite, short version (docs/faults.md; {@code bench/faults/run.sh} runs it longer): three nodes, each a
  * child JVM, over a PostgreSQL cluster and a redis-server of the test's own, behind HAProxy; node 2 reaches Redis
  * through a {@link FaultyTcpProxy}, node 3's wall clock runs three minutes ahead (libfaketime). Two agents keep
- * talking through the balancer while the suite SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat
- * and the cluster's presence timeout, restarts Redis, restarts PostgreSQL, black-holes and then delays node 2's Redis
- * link, and sends both agents' handshakes through tokens the skewed node issued. Then {@link DeliveryChecker}, which
- * trusts only the clients' logs and the database's rows, must find nothing lost, reused, duplicated or out of order,
- * and every error the clients were shown must be the catalogue's.
+ * talking, and customers keep arriving to be routed to three agents of capacity 2, through the balancer while the suite
+ * SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat and the cluster's presence timeout, restarts
+ * Redis, restarts PostgreSQL, black-holes, delays and resets node 2's Redis link, and sends both agents' handshakes
+ * through tokens the skewed node issued. Then {@link DeliveryChecker} and {@link RoutingChecker}, which trust only the
+ * clients' logs and the database's rows, must find nothing lost, reused, duplicated or out of order, no conversation
+ * assigned twice or dropped, no agent past its capacity, and every error the clients were shown must be the catalogue's.
  */
 class FaultSuiteIntegrationTests {
 

@@ -66,17 +66,7 @@ public final class CustomerDriver implements Runnable {
             if (firstToken == null) return;
             gateway = new GatewayReconnect(base, "messenger", origin, "token", this::session);
             gateway.nextToken = () -> firstToken;
-            while (!done && !stop) {
-                StreamClient ws = gateway.open(Map.of(conversation, transcript.lastSeen));
-                if (ws == null) continue;
-                try {
-                    talk(ws);
-                } catch (RuntimeException socketGone) {
-                    // killed or restarting: reconnect and resume
-                } finally {
-                    ws.abort();
-                }
-            }
+            gateway.serveWhile(() -> !done && !stop, () -> Map.of(conversation, transcript.lastSeen), this::talk);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {

@@ -89,59 +89,56 @@ public final class DeliveryDriver implements Runnable {
         // a safety net only: fault scenarios on a loaded machine take minutes
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         try {
-            while (!done() && System.nanoTime() < deadline) {
-                StreamClient ws = gateway.open(Map.of(conversation, transcript.lastSeen));
-                if (ws == null) continue;
+            gateway.serveWhile(() -> !done() && System.nanoTime() < deadline, () -> Map.of(conversation, transcript.lastSeen), ws -> {
                 connections++;
-                try {
-                    transcript.resendAll(ws);
-                    long lastFrame = System.nanoTime();
-                    while (!done() && !ws.isClosed() && !gateway.tokenPending()) {
-                        transcript.retryDue(ws);
-                        int limit = Math.min(toSend, allowed.getAsInt());
-                        while (transcript.inFlight() < 32 && nextIndex < limit) {
-                            String id = agent + "-" + nextIndex++;
-                            transcript.send(ws, id, "message " + id);
-                        }
-                        JsonNode f = ws.poll(Duration.ofMillis(500));
-                        if (f == null) {
-                            // The server pings every 25 s; an open socket that is silent for 10 s while messages
-                            // are still owed means delivery stalled - a failure, counted, then resumed.
-                            if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
-                                stalls++;
-                                break;
-                            }
-                            continue;
-                        }
-                        lastFrame = System.nanoTime();
-                        switch (f.get("op").asString()) {
-                            case "message" -> transcript.arrived(f);
-                            case "ack" -> {
-                                if (transcript.acked(f)) acked.incrementAndGet();
-                            }
-                            case "error" -> {
-                                gateway.shown(f.get("code").asString());
-                                // A send the server could not take (its database away): the same id again, shortly.
-                                if (f.has("id")) transcript.refusedWith(f.get("id").asString(), f.get("code").asString());
-                            }
-                            default -> { }
-                        }
-                        if (killOneIn > 0 && random.nextInt(killOneIn) == 0) {
-                            kills++;
-                            ws.abort();
-                            break;
-                        }
-                    }
-                } catch (RuntimeException socketGone) {
-                    // killed or server restarting: reconnect and resume
-                } finally {
-                    ws.abort();
-                }
-            }
+                converse(ws, random);
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
+        }
+    }
+
+    /** One session: what is owed sent, what arrives counted, until done, stalled, killed or closed. */
+    private void converse(StreamClient ws, Random random) {
+        transcript.resendAll(ws);
+        long lastFrame = System.nanoTime();
+        while (!done() && !ws.isClosed() && !gateway.tokenPending()) {
+            transcript.retryDue(ws);
+            int limit = Math.min(toSend, allowed.getAsInt());
+            while (transcript.inFlight() < 32 && nextIndex < limit) {
+                String id = agent + "-" + nextIndex++;
+                transcript.send(ws, id, "message " + id);
+            }
+            JsonNode f = ws.poll(Duration.ofMillis(500));
+            if (f == null) {
+                // The server pings every 25 s; an open socket that is silent for 10 s while messages
+                // are still owed means delivery stalled - a failure, counted, then resumed.
+                if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
+                    stalls++;
+                    break;
+                }
+                continue;
+            }
+            lastFrame = System.nanoTime();
+            switch (f.get("op").asString()) {
+                case "message" -> transcript.arrived(f);
+                case "ack" -> {
+                    if (transcript.acked(f)) acked.incrementAndGet();
+                }
+                case "error" -> {
+                    gateway.shown(f.get("code").asString());
+                    // A send the server could not take (its database away): the same id again, shortly.
+                    if (f.has("id")) transcript.refusedWith(f.get("id").asString(), f.get("code").asString());
+                }
+                default -> { }
+            }
+            if (killOneIn > 0 && random.nextInt(killOneIn) == 0) {
+                kills++;
+                ws.abort();
+                return;
+            }
         }
     }
 

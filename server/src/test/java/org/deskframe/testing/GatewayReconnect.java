@@ -118,6 +118,26 @@ public final class GatewayReconnect {
         return null;
     }
 
+    /**
+     * Session after session while {@code more} holds: each opened with {@code resume}'s positions (read anew each
+     * time) and served by {@code serve} until it returns or the socket fails (a node killed or restarting), then
+     * dropped; the next one resumes.
+     */
+    public void serveWhile(java.util.function.BooleanSupplier more, Supplier<Map<String, Long>> resume,
+                           java.util.function.Consumer<StreamClient> serve) throws InterruptedException {
+        while (more.getAsBoolean()) {
+            StreamClient ws = open(resume.get());
+            if (ws == null) continue;
+            try {
+                serve.accept(ws);
+            } catch (RuntimeException socketGone) {
+                // reconnect and resume
+            } finally {
+                ws.abort();
+            }
+        }
+    }
+
     /** Whether a token is pending from {@link #nextToken}. */
     public boolean tokenPending() {
         return nextToken != null;

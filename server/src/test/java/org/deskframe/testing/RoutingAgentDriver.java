@@ -68,17 +68,7 @@ public final class RoutingAgentDriver implements Runnable {
     @Override
     public void run() {
         try {
-            while (!stop) {
-                StreamClient ws = gateway.open(positions());
-                if (ws == null) continue;
-                try {
-                    serve(ws);
-                } catch (RuntimeException socketGone) {
-                    // killed or restarting: reconnect and resume
-                } finally {
-                    ws.abort();
-                }
-            }
+            gateway.serveWhile(() -> !stop, this::positions, this::serve);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
