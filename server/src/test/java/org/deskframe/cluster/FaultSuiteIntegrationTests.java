@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,17 +14,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.testing.ClusterDeployment;
+import org.deskframe.testing.CustomerDriver;
 import org.deskframe.testing.DeliveryChecker;
 import org.deskframe.testing.DeliveryDriver;
 import org.deskframe.testing.FaultyTcpProxy;
 import org.deskframe.testing.PrivatePostgres;
 import org.deskframe.testing.PrivateRedis;
+import org.deskframe.testing.RoutingAgentDriver;
+import org.deskframe.testing.RoutingChecker;
 import org.deskframe.testing.ServerProcess;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -35,11 +40,12 @@ import org.junit.jupiter.api.Test;
  * The fault suite, short version (docs/faults.md; {@code bench/faults/run.sh} runs it longer): three nodes, each a
  * child JVM, over a PostgreSQL cluster and a redis-server of the test's own, behind HAProxy; node 2 reaches Redis
  * through a {@link FaultyTcpProxy}, node 3's wall clock runs three minutes ahead (libfaketime). Two agents keep
- * talking through the balancer while the suite SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat
- * and the cluster's presence timeout, restarts Redis, restarts PostgreSQL, black-holes and then delays node 2's Redis
- * link, and sends both agents' handshakes through tokens the skewed node issued. Then {@link DeliveryChecker}, which
- * trusts only the clients' logs and the database's rows, must find nothing lost, reused, duplicated or out of order,
- * and every error the clients were shown must be the catalogue's.
+ * talking, and customers keep arriving to be routed to three agents of capacity 2, through the balancer while the suite
+ * SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat and the cluster's presence timeout, restarts
+ * Redis, restarts PostgreSQL, black-holes, delays and resets node 2's Redis link, and sends both agents' handshakes
+ * through tokens the skewed node issued. Then {@link DeliveryChecker} and {@link RoutingChecker}, which trust only the
+ * clients' logs and the database's rows, must find nothing lost, reused, duplicated or out of order, no conversation
+ * assigned twice or dropped, no agent past its capacity, and every error the clients were shown must be the catalogue's.
  */
 class FaultSuiteIntegrationTests {
 
@@ -51,6 +57,15 @@ class FaultSuiteIntegrationTests {
     /** How far node 3's wall clock runs ahead (libfaketime's syntax, minutes): far past the 30 s token checks tolerate. */
     static final String SKEW = System.getProperty("deskframe.faults.skew", "+3m");
     static final Duration SKEW_BY = Duration.ofMinutes(Long.parseLong(SKEW.replace("m", "")));
+
+    /** The routing load: agents of small capacity in one queue, customers arriving every CUSTOMER_EVERY ms. */
+    static final int AGENTS = 3;
+    static final int CAPACITY = 2;
+    static final int CUSTOMER_EVERY = Integer.getInteger("deskframe.faults.customer-every-ms", 1000);
+    static final String QUEUE = "faults-routing";
+    static final String DEPLOYMENT = "faults-web";
+    static final String ORIGIN = "https://shop.faults.example";
+    static final String WRAP_UP = "resolved";
 
     static PrivatePostgres postgres;
     static FaultyTcpProxy node2Redis;
@@ -73,6 +88,9 @@ class FaultSuiteIntegrationTests {
                 // A send waiting for a connection while PostgreSQL restarts gives up (server.internal) rather than hang.
                 .property("spring.datasource.hikari.connection-timeout", 5_000)
                 .property("deskframe.cluster.presence-ttl", "6s")
+                // Every customer comes from this machine through the balancer: one address, one page origin.
+                .property("deskframe.guest.sessions-per-minute", 600_000)
+                .property("deskframe.guest.session-burst", 10_000)
                 .nodeProperty(1, "deskframe.cluster.redis-url", "redis://127.0.0.1:" + node2Redis.port())
                 .nodeEnvironment(2, ServerProcess.clockSkewedBy(SKEW))
                 .nodeStartTimeout(2, Duration.ofMinutes(6))
@@ -91,10 +109,34 @@ class FaultSuiteIntegrationTests {
     }
 
     @Test
-    void nothingAcknowledgedIsLostThroughKilledNodesAndRestartedOrUnreachableEnginesAndASkewedClock() throws Exception {
+    void nothingAcknowledgedIsLostAndRoutingNeitherDoubleAssignsNorDropsNorOverfillsThroughKilledNodesAndRestartedOrUnreachableEnginesAndASkewedClock()
+            throws Exception {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         TestClient http = deployment.http();
         String conversation = startConversation(http);
+        List<String> agentIds = routingSetUp();
+        List<RoutingAgentDriver> desks = new ArrayList<>();
+        for (String id : agentIds) {
+            RoutingAgentDriver desk = new RoutingAgentDriver(deployment.base(), id, WRAP_UP, Duration.ofMillis(300), Duration.ofSeconds(1));
+            desks.add(desk);
+            Thread.ofPlatform().name("faults-desk-" + id).start(desk);
+        }
+        List<CustomerDriver> customers = new CopyOnWriteArrayList<>();
+        AtomicBoolean arrivals = new AtomicBoolean(true);
+        Thread arriving = Thread.ofPlatform().name("faults-arrivals").start(() -> {
+            int n = 0;
+            while (arrivals.get()) {
+                CustomerDriver c = new CustomerDriver("customer" + (++n), deployment.base(), ORIGIN, DEPLOYMENT);
+                customers.add(c);
+                Thread.ofPlatform().name("faults-customer-" + n).start(c);
+                try {
+                    Thread.sleep(CUSTOMER_EVERY);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+
         AtomicInteger acked = new AtomicInteger();
         long began = System.nanoTime();
         AtomicBoolean faultsOver = new AtomicBoolean();
@@ -107,32 +149,38 @@ class FaultSuiteIntegrationTests {
         Thread t2 = Thread.ofPlatform().name("faults-agent2").start(two);
 
         Map<String, Long> recoveryMs = new LinkedHashMap<>();
+        Map<String, Long> faultAt = new LinkedHashMap<>();
         Thread.sleep(2_000);
         // Each node fault strikes a node that holds a session: one that holds none would test nothing. Each time is
         // taken once the fault is in effect (the process gone, or stopped).
         ServerProcess killed = holdingASession();
         killed.kill();
         long at = System.nanoTime();
+        faultAt.put("SIGKILL a session's node", at);
         recoveryMs.put("SIGKILL a session's node", recovered(drivers, at));
         killed.start();
 
         // Past the 6 s presence timeout and twice the 3 s heartbeat.
         ServerProcess paused = holdingASession();
-        recoveryMs.put("SIGSTOP a session's node for 12 s", during(drivers, Duration.ofSeconds(12), paused::pause, paused::resume));
-        recoveryMs.put("Redis down 3 s", during(drivers, Duration.ofSeconds(3), redis::stop, redis::start));
+        during("SIGSTOP a session's node for 12 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(12), paused::pause, paused::resume);
+        during("Redis down 3 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(3), redis::stop, redis::start);
 
         // PostgreSQL restarted (fast shutdown: sessions cut, open transactions rolled back) mid-traffic.
         long pgDown = System.nanoTime();
         postgres.restart();
         long pgUp = System.nanoTime();
         long pgRestartMs = (pgUp - pgDown) / 1_000_000;
+        faultAt.put("PostgreSQL restarted", pgDown);
         // Acks taken while the fast shutdown was still cutting sessions do not count: both must come after the restart.
         recoveryMs.put("PostgreSQL restarted", recovered(drivers, pgDown, d -> d.newestAckedSendAt.get() > pgUp));
 
         // Node 2 cut from Redis (its link black-holed: connections open, nothing passes), then a slow link, then back.
-        recoveryMs.put("node's Redis black-holed 5 s", during(drivers, Duration.ofSeconds(5), node2Redis::blackHole, node2Redis::restore));
-        recoveryMs.put("node's Redis delayed 400 ms for 5 s", during(drivers, Duration.ofSeconds(5),
-                () -> node2Redis.delay(Duration.ofMillis(400)), node2Redis::restore));
+        during("node's Redis black-holed 5 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(5), node2Redis::blackHole, node2Redis::restore);
+        during("node's Redis delayed 400 ms for 5 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(5),
+                () -> node2Redis.delay(Duration.ofMillis(400)), node2Redis::restore);
+        // Node 2's Redis connections reset (RST) and every reconnect refused for 3 s: what a restarted proxy or a
+        // firewall that forgot the connections looks like.
+        during("node's Redis link reset 3 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(3), node2Redis::reset, node2Redis::restore);
 
         // Node 3's clock runs ahead. A backend on time is refused there (its assertion looks expired), saying clocks
         // must agree; what node 3 issues (to a backend whose clock agrees with it) is not yet valid on the nodes on time.
@@ -151,30 +199,150 @@ class FaultSuiteIntegrationTests {
         // Both agents reconnect through the balancer with tokens the skewed node issued: refused (and told why) by the
         // nodes on time, they obtain others, as the 41xx close codes tell clients to.
         long skewPhase = System.nanoTime();
-        for (DeliveryDriver d : drivers) d.nextToken = () -> skewedToken(d.agent);
-        recoveryMs.put("tokens from a node " + SKEW + " ahead", recovered(drivers, skewPhase,
-                d -> d.nextToken == null && d.lastReadyAt.get() > skewPhase && d.newestAckedSendAt.get() > d.lastReadyAt.get()));
+        String skewFault = "tokens from a node " + SKEW + " ahead";
+        faultAt.put(skewFault, skewPhase);
+        for (DeliveryDriver d : drivers) d.gateway.nextToken = () -> skewedToken(d.agent);
+        recoveryMs.put(skewFault, recovered(drivers, skewPhase,
+                d -> !d.gateway.tokenPending() && d.lastReadyAt.get() > skewPhase && d.newestAckedSendAt.get() > d.lastReadyAt.get()));
         faultsOver.set(true);
+        // A few more customers after the last fault, then the queue drains.
+        Thread.sleep(5_000);
+        arrivals.set(false);
+        arriving.join();
 
         t1.join(Duration.ofMinutes(4));
         t2.join(Duration.ofMinutes(4));
         for (DeliveryDriver d : drivers) {
             assertThat(d.failure).as(d.agent + " failed").isNull();
             assertThat(d.done()).as(d.agent + ": all its sends acknowledged and every message received (acked %d, last seen %d)",
-                    d.ackedIds.size(), d.lastSeen).isTrue();
+                    d.ackedIds.size(), d.lastSeen()).isTrue();
         }
+        String unserved = null;
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> customers.stream().allMatch(c -> c.done || c.failure != null));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder where = new StringBuilder("customers not served within 3 min:");
+            for (CustomerDriver c : customers.stream().filter(c -> !c.done).limit(10).toList()) {
+                List<org.deskframe.testing.RoutingLog.Entry> told = c.log.entries();
+                where.append(String.format("%n%s (failure %s): %s%n  told %s", c.name, c.failure,
+                        c.conversation == null ? "no conversation" : RoutingChecker.history(deployment.schema().jdbcUrl(), "postgres", c.conversation),
+                        told.subList(Math.max(0, told.size() - 10), told.size())));
+            }
+            for (RoutingAgentDriver d : desks) {
+                List<org.deskframe.testing.RoutingLog.Entry> told = d.log.entries();
+                where.append(String.format("%n%s holds %d: %s", d.agent, d.holding(), told.subList(Math.max(0, told.size() - 20), told.size())));
+            }
+            unserved = where.toString();
+        } finally {
+            customers.forEach(c -> c.stop = true);
+            desks.forEach(d -> d.stop = true);
+        }
+
         DeliveryChecker.Report report = DeliveryChecker.check(deployment.schema().jdbcUrl(), "postgres", conversation, drivers);
+        List<DeliveryChecker.ClientLog> routedLogs = new ArrayList<>();
+        customers.stream().filter(c -> c.transcript != null).forEach(c -> routedLogs.add(c.transcript.log(c.name, c.done)));
+        desks.forEach(d -> routedLogs.addAll(d.deliveryLogs()));
+        DeliveryChecker.Report routedMessages = DeliveryChecker.check(deployment.schema().jdbcUrl(), "postgres", routedLogs);
+        if (!routedMessages.clean()) {
+            for (DeliveryChecker.ClientLog log : routedLogs) {
+                DeliveryChecker.Report one1 = DeliveryChecker.check(deployment.schema().jdbcUrl(), "postgres", List.of(log));
+                if (!one1.clean()) System.out.printf("fault suite routing: %s of %s: %s; arrived %s, acks %s%n", log.client(),
+                        log.conversation(), one1, log.arrived(), log.acks());
+            }
+        }
+        List<RoutingChecker.ToldAssigned> told = desks.stream().flatMap(d -> d.toldAssigned().stream()).toList();
+        RoutingChecker.Report routing = RoutingChecker.check(deployment.schema().jdbcUrl(), "postgres", QUEUE,
+                customers.stream().map(c -> c.conversation).toList(), told);
+        Map<String, Long> routingRecoveryMs = routingRecovery(faultAt, customers, desks);
+
         Map<String, Integer> errors = new TreeMap<>();
         drivers.forEach(d -> d.errors.forEach((code, n) -> errors.merge(code, n, Integer::sum)));
+        Map<String, Integer> routingErrors = new TreeMap<>();
+        customers.stream().filter(c -> c.gateway != null).forEach(c -> c.gateway.errors.forEach((code, n) -> routingErrors.merge(code, n, Integer::sum)));
+        desks.forEach(d -> d.gateway.errors.forEach((code, n) -> routingErrors.merge(code, n, Integer::sum)));
+        long longestWaitMs = customers.stream().mapToLong(c -> (c.joinedAt() - c.arrivedAt) / 1_000_000).max().orElse(0);
+        long waited = customers.stream().filter(c -> c.log.entries().stream()
+                .anyMatch(e -> e.what().equals("queue_position") && !"1".equals(e.detail()))).count();
         System.out.printf("fault suite: %s; recovery %s; PostgreSQL restart took %d ms; errors shown %s; connections agent1=%d"
                         + " agent2=%d, stalls agent1=%d agent2=%d; load %s -> %s%n", report, recoveryMs, pgRestartMs, errors,
                 one.connections, two.connections, one.stalls, two.stalls, loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("fault suite routing: %d customers (%d waited behind others, longest wait to an agent %d ms, session"
+                        + " retries %d, reloads after %d s of silence %d), %s; routed messages %s; routing recovery %s; errors shown %s; desks: %s%n",
+                customers.size(), waited, longestWaitMs, customers.stream().mapToInt(c -> c.sessionRetries).sum(),
+                CustomerDriver.PATIENCE.toSeconds(), customers.stream().mapToInt(c -> c.reloads).sum(), routing,
+                routedMessages, routingRecoveryMs, routingErrors,
+                desks.stream().map(d -> d.agent + " connections " + d.gateway.connections + " stalls " + d.stalls
+                        + " closed " + d.closed.size()).toList());
+        for (CustomerDriver c : customers) assertThat(c.failure).as(c.name + " failed").isNull();
+        for (RoutingAgentDriver d : desks) assertThat(d.failure).as(d.agent + " failed").isNull();
+        assertThat(unserved).as("every customer served").isNull();
         assertThat(report.acknowledged()).isEqualTo(2 * EACH);
         assertThat(report.stored()).isEqualTo(2 * EACH);
         assertThat(report.clean()).as(report.toString()).isTrue();
+        assertThat(routing.clean()).as(routing.toString()).isTrue();
+        assertThat(routing.neverClosed()).as("every customer's conversation closed in the end: %s", routing).isZero();
+        assertThat(routing.conversations()).as("customers arrived").isGreaterThan(AGENTS * CAPACITY);
+        assertThat(routedMessages.clean()).as(routedMessages.toString()).isTrue();
+        // Each customer's first message, and the agent's answer, at least.
+        assertThat(routedMessages.acknowledged()).isGreaterThanOrEqualTo(2 * customers.size());
         Set<String> catalogue = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
         assertThat(errors.keySet()).as("every error a client was shown is the catalogue's").isSubsetOf(catalogue);
+        assertThat(routingErrors.keySet()).as("every error a routing client was shown is the catalogue's").isSubsetOf(catalogue);
+    }
+
+    /**
+     * For each fault, the time from it until a customer who arrived after it was assigned an agent (the earliest such
+     * assignment an agent was told of); -1 when no customer arrived after it.
+     */
+    private static Map<String, Long> routingRecovery(Map<String, Long> faultAt, List<CustomerDriver> customers,
+                                                     List<RoutingAgentDriver> desks) {
+        Map<String, Long> assignedAt = new java.util.HashMap<>();
+        for (RoutingAgentDriver d : desks) {
+            for (var e : d.log.entries()) {
+                if (e.what().equals("conversation_assigned")) assignedAt.merge(e.conversation(), e.at(), Math::min);
+            }
+        }
+        Map<String, Long> recovery = new LinkedHashMap<>();
+        faultAt.forEach((fault, at) -> recovery.put(fault, customers.stream().filter(c -> c.arrivedAt > at && c.conversation != null)
+                .map(c -> assignedAt.get(c.conversation)).filter(java.util.Objects::nonNull)
+                .mapToLong(t -> (t - at) / 1_000_000).min().orElse(-1)));
+        return recovery;
+    }
+
+    /**
+     * The routing load's queue (offers open 10 s, a wrap-up code required), its agents of small capacity and the
+     * messenger deployment customers come through, set up by the org's admin on node 1 (whose clock is on time: a token
+     * of the skewed node would not yet be valid on the others).
+     */
+    private static List<String> routingSetUp() {
+        TestClient admin = nodes.get(0).http();
+        String token = admin.clientToken("demo-admin", "admin");
+        String org = "/api/v2/admin/orgs/demo";
+        expect(admin.send("POST", org + "/queues", token, json("id", QUEUE, "name", "Fault suite")), 201);
+        expect(admin.send("PUT", org + "/queues/" + QUEUE + "/routing", token, json("offerTimeoutSeconds", 10,
+                "wrapUpRequired", true, "wrapUpCodes", List.of(Map.of("code", WRAP_UP, "label", "Resolved")))), 200);
+        List<String> agents = new ArrayList<>();
+        for (int i = 1; i <= AGENTS; i++) {
+            String id = "faults-desk" + i;
+            expect(admin.send("POST", org + "/agents", token, json("username", id, "displayName", "Desk " + i)), 201);
+            expect(admin.send("PUT", org + "/agents/" + id + "/routing", token, json("capacity", CAPACITY)), 200);
+            expect(admin.send("PUT", org + "/queues/" + QUEUE + "/members/" + id, token, null), 200);
+            agents.add(id);
+        }
+        expect(admin.send("POST", org + "/messenger-deployments", token, json("id", DEPLOYMENT, "name", "Fault suite shop",
+                "allowedOrigins", List.of(ORIGIN), "queue", QUEUE, "greeting", "Hello, how can we help?", "prechatFields", List.of("name"))), 201);
+        return agents;
+    }
+
+    private static void expect(TestClient.Reply reply, int status) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+    }
+
+    private static String json(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return TestClient.JSON.writeValueAsString(m);
     }
 
     /** The trusted-backend grant at {@code node}, the assertion stamped {@code issuedAt} (the backend's clock). */
@@ -212,16 +380,18 @@ class FaultSuiteIntegrationTests {
     private static final java.util.concurrent.ExecutorService WAITER = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /**
-     * A fault that lasts: injected, left for {@code lasting}, undone; answers the time from when it was in effect until
-     * both agents recovered.
+     * A fault that lasts: injected, left for {@code lasting}, undone; records when it was in effect and the time from
+     * then until both agents recovered.
      */
-    private static long during(List<DeliveryDriver> drivers, Duration lasting, Step inject, Step undo) throws Exception {
+    private static void during(String fault, Map<String, Long> recoveryMs, Map<String, Long> faultAt, List<DeliveryDriver> drivers,
+                               Duration lasting, Step inject, Step undo) throws Exception {
         inject.run();
         long at = System.nanoTime();
+        faultAt.put(fault, at);
         var recovery = CompletableFuture.supplyAsync(() -> recovered(drivers, at), WAITER);
         Thread.sleep(lasting.toMillis());
         undo.run();
-        return recovery.get();
+        recoveryMs.put(fault, recovery.get());
     }
 
     @FunctionalInterface
@@ -255,7 +425,7 @@ class FaultSuiteIntegrationTests {
             StringBuilder where = new StringBuilder("not recovered within 90 s:");
             for (DeliveryDriver d : drivers) {
                 where.append(String.format("%n%s: acked %d, last seen %d, connections %d, stalls %d, errors %s", d.agent,
-                        d.ackedIds.size(), d.lastSeen, d.connections, d.stalls, d.errors));
+                        d.ackedIds.size(), d.lastSeen(), d.connections, d.stalls, d.errors));
                 d.failedAttempts.forEach(a -> where.append("\n  failed attempt ").append(a));
             }
             Thread.getAllStackTraces().forEach((t, stack) -> {

@@ -85,10 +85,10 @@ class ThreeNodesBehindHaproxyIntegrationTests {
         for (DeliveryDriver d : List.of(one, two)) {
             assertThat(d.failure).as(d.agent + " failed").isNull();
             assertThat(d.ackedIds).as(d.agent + " acked sends").hasSize(each);
-            assertThat(d.duplicates).as(d.agent + " duplicates").isZero();
-            assertThat(d.gaps).as(d.agent + " gaps").isZero();
+            assertThat(d.transcript.duplicates).as(d.agent + " duplicates").isZero();
+            assertThat(d.transcript.gaps).as(d.agent + " gaps").isZero();
             assertThat(d.stalls).as(d.agent + " stalled deliveries").isZero();
-            assertThat(d.received).as(d.agent + " received in order").hasSize(2 * each).isSorted();
+            assertThat(d.transcript.received).as(d.agent + " received in order").hasSize(2 * each).isSorted();
             // its node restarted at least once under it (each of the three does)
             assertThat(d.connections).as(d.agent + " moved to another node when its own drained").isGreaterThanOrEqualTo(2);
         }

@@ -70,11 +70,11 @@ class DeliveryUnderFailureIntegrationTests {
         for (DeliveryDriver d : List.of(one, two)) {
             assertThat(d.failure).as(d.agent + " failed").isNull();
             assertThat(d.ackedIds).as(d.agent + " acked sends").hasSize(5_000);
-            assertThat(d.duplicates).as(d.agent + " duplicates").isZero();
-            assertThat(d.gaps).as(d.agent + " gaps").isZero();
+            assertThat(d.transcript.duplicates).as(d.agent + " duplicates").isZero();
+            assertThat(d.transcript.gaps).as(d.agent + " gaps").isZero();
             assertThat(d.stalls).as(d.agent + " stalled deliveries").isZero();
-            assertThat(d.lastSeen).as(d.agent + " last sequence").isEqualTo(10_000);
-            assertThat(d.received).as(d.agent + " received in order").hasSize(10_000).isSorted();
+            assertThat(d.lastSeen()).as(d.agent + " last sequence").isEqualTo(10_000);
+            assertThat(d.transcript.received).as(d.agent + " received in order").hasSize(10_000).isSorted();
             assertThat(d.connections).as(d.agent + " reconnected after kills and the restart").isGreaterThan(d.kills + 1);
         }
         // Stored exactly once: the log holds 10,000 messages, each client message id once.

@@ -148,6 +148,26 @@ class RoutingIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void whenTheAgentThatHoldsAConversationAcceptsItAgainThenItIsToldItHoldsItAndNothingIsDecidedTwice() {
+        String queue = fx.queue(RoutingFixture.offersFor(30));
+        Agent a = fx.agent(queue, 3), b = fx.agent(queue, 3);
+        try (AgentDesk ca = fx.connect(a, true)) {
+            String c1 = fx.customerConversation(queue);
+            assertThat(offer(ca).get("conversation").asString()).isEqualTo(c1);
+            assertThat(ca.command("op", "accept", "conversation", c1).get("op").asString()).isEqualTo("conversation_assigned");
+            // Its answer lost (a connection gone, a commit whose outcome the node could not tell): the same accept again.
+            JsonNode again = ca.command("op", "accept", "conversation", c1);
+            assertThat(again.get("op").asString()).as(again.toString()).isEqualTo("conversation_assigned");
+            assertThat(again.get("conversation").asString()).isEqualTo(c1);
+            assertThat(fx.eventKinds(fx.token(a), c1)).containsExactly("queued", "offered", "accepted");
+            // Another agent's accept of it is still refused.
+            try (AgentDesk cb = fx.connect(b, false)) {
+                assertThat(cb.command("op", "accept", "conversation", c1).get("code").asString()).isEqualTo("offer.expired");
+            }
+        }
+    }
+
+    @Test
     void anAgentWhoIgnoresOffersInARowIsSetAway() {
         String queue = fx.queue(RoutingFixture.offersFor(1));
         Agent a = fx.agent(queue, 3);

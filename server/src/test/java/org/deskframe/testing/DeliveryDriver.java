@@ -29,39 +29,24 @@ public final class DeliveryDriver implements Runnable {
     final AtomicInteger acked;
     final IntSupplier allowed;
     final int killOneIn;
-    public final Set<String> ackedIds = new LinkedHashSet<>();
-    /** Client message id to the sequence its ack named (what the independent checker holds the database to). */
-    public final Map<String, Long> ackedSeqs = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Its side of the conversation: sends in flight, acks with their sequences, what arrived. */
+    public final ClientTranscript transcript;
+    /** Its way back into the gateway after a failure (tokens, handshakes, the errors it was shown). */
+    public final GatewayReconnect gateway;
+    public final Set<String> ackedIds;
     /**
      * When the newest acknowledged message was first sent (System.nanoTime): a fault is recovered from once this is
      * after it, since an ack of a message sent earlier may have been on its way when the fault struck.
      */
-    public final java.util.concurrent.atomic.AtomicLong newestAckedSendAt = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<String, Long> firstSentAt = new java.util.HashMap<>();
-    final List<String> inFlight = new ArrayList<>();
-    public final List<Long> received = new ArrayList<>();
-    /** Every message frame's sequence as it arrived, before deduplication (the independent checker's input). */
-    public final List<Long> arrived = new ArrayList<>();
-    public long lastSeen;
-    public int duplicates;
-    public int gaps;
+    public final java.util.concurrent.atomic.AtomicLong newestAckedSendAt;
+    public final Map<String, Integer> errors;
+    public final java.util.concurrent.atomic.AtomicLong lastReadyAt;
+    public final java.util.Deque<String> failedAttempts;
     public int connections;
     public int kills;
     public int stalls;
-    /** A retried send acknowledged with another sequence than its first ack named (must never happen). */
-    public int ackSeqConflicts;
-    /** Every error code the server answered with (handshakes and sends), with how often: the catalogue's, or a defect. */
-    public final Map<String, Integer> errors = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Sends answered with an error, to send again (same client message id) once due (System.nanoTime). */
-    final Map<String, Long> retryAt = new java.util.LinkedHashMap<>();
-    /** When set, the driver leaves its session and reconnects with the token this gives (once). */
-    public volatile java.util.function.Supplier<String> nextToken;
-    /** When the last handshake succeeded (System.nanoTime). */
-    public final java.util.concurrent.atomic.AtomicLong lastReadyAt = new java.util.concurrent.atomic.AtomicLong();
     int nextIndex;
     public volatile Throwable failure;
-    /** The last reconnect attempts that did not reach {@code ready}, with what went wrong (for a failure message). */
-    public final java.util.Deque<String> failedAttempts = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     /**
      * @param toSend    messages this agent sends; {@code total} all sides send together (what it must receive)
@@ -81,10 +66,21 @@ public final class DeliveryDriver implements Runnable {
         this.seed = seed;
         this.http = http;
         this.acked = acked;
+        this.transcript = new ClientTranscript(conversation);
+        this.gateway = GatewayReconnect.agent(http.base(), agent, RW);
+        this.ackedIds = transcript.ackedIds;
+        this.newestAckedSendAt = transcript.newestAckedSendAt;
+        this.errors = gateway.errors;
+        this.lastReadyAt = gateway.lastReadyAt;
+        this.failedAttempts = gateway.failedAttempts;
+    }
+
+    public long lastSeen() {
+        return transcript.lastSeen;
     }
 
     public boolean done() {
-        return ackedIds.size() == toSend && lastSeen == total;
+        return ackedIds.size() == toSend && transcript.lastSeen == total;
     }
 
     @Override
@@ -92,121 +88,11 @@ public final class DeliveryDriver implements Runnable {
         Random random = new Random(seed);
         // a safety net only: fault scenarios on a loaded machine take minutes
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-        String token = null;
-        // Through an L4 balancer a keep-alive connection stays on one node: after a refusal, the next request goes on
-        // a new connection (a node that refuses every token request, its clock off, would otherwise be the only one).
-        TestClient tokens = http;
         try {
-            while (!done() && System.nanoTime() < deadline) {
-                StreamClient ws;
-                try {
-                    var given = nextToken;
-                    if (given != null) {
-                        nextToken = null;
-                        token = given.get();
-                    }
-                    if (token == null) {
-                        TestClient.Reply r = tokens.agentTokenReply("demo-backend", agent, RW);
-                        if (r.status() != 200) {
-                            String code = r.body().contains("\"code\"") ? r.json().get("code").asString() : "(none) " + r.status();
-                            errors.merge(code, 1, Integer::sum);
-                            tokens = new TestClient(http.base());
-                            Thread.sleep(200);
-                            continue;
-                        }
-                        token = r.json().get("access_token").asString();
-                    }
-                    ws = StreamClient.connect(http.base());
-                    ws.sendFrame("op", "authenticate", "token", token, "widget", "messaging", "resume", Map.of(conversation, lastSeen));
-                    JsonNode ready = ws.poll(Duration.ofSeconds(5));
-                    if (ready == null || !"ready".equals(ready.get("op").asString())) {
-                        failedAttempt(ready == null ? "no ready within 5 s" : "first frame " + ready);
-                        if (ready != null && "error".equals(ready.get("op").asString())) {
-                            String code = ready.get("code").asString();
-                            errors.merge(code, 1, Integer::sum);
-                            // As the catalogue's close codes say (41xx): this token will not do; obtain another.
-                            if (code.startsWith("token.")) token = null;
-                        }
-                        ws.abort();
-                        Thread.sleep(200);
-                        continue;
-                    }
-                } catch (RuntimeException e) {
-                    failedAttempt(e.toString());
-                    Thread.sleep(200); // server restarting
-                    continue;
-                }
+            gateway.serveWhile(() -> !done() && System.nanoTime() < deadline, () -> Map.of(conversation, transcript.lastSeen), ws -> {
                 connections++;
-                lastReadyAt.set(System.nanoTime());
-                try {
-                    retryAt.clear();
-                    for (String id : inFlight) send(ws, id);
-                    long lastFrame = System.nanoTime();
-                    while (!done() && !ws.isClosed() && nextToken == null) {
-                        long now = System.nanoTime();
-                        for (var due = retryAt.entrySet().iterator(); due.hasNext(); ) {
-                            var r = due.next();
-                            if (r.getValue() - now > 0) continue;
-                            due.remove();
-                            if (inFlight.contains(r.getKey())) send(ws, r.getKey());
-                        }
-                        int limit = Math.min(toSend, allowed.getAsInt());
-                        while (inFlight.size() < 32 && nextIndex < limit) {
-                            String id = agent + "-" + nextIndex++;
-                            inFlight.add(id);
-                            send(ws, id);
-                        }
-                        JsonNode f = ws.poll(Duration.ofMillis(500));
-                        if (f == null) {
-                            // The server pings every 25 s; an open socket that is silent for 10 s while messages
-                            // are still owed means delivery stalled - a failure, counted, then resumed.
-                            if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
-                                stalls++;
-                                break;
-                            }
-                            continue;
-                        }
-                        lastFrame = System.nanoTime();
-                        switch (f.get("op").asString()) {
-                            case "message" -> {
-                                long seq = f.get("seq").asLong();
-                                arrived.add(seq);
-                                if (seq <= lastSeen) duplicates++;
-                                else if (seq != lastSeen + 1) gaps++;
-                                else {
-                                    lastSeen = seq;
-                                    received.add(seq);
-                                }
-                            }
-                            case "ack" -> {
-                                String id = f.get("clientMessageId").asString();
-                                if (inFlight.remove(id) && ackedIds.add(id)) acked.incrementAndGet();
-                                Long earlier = ackedSeqs.putIfAbsent(id, f.get("seq").asLong());
-                                if (earlier != null && earlier != f.get("seq").asLong()) ackSeqConflicts++;
-                                Long sentAt = firstSentAt.get(id);
-                                if (sentAt != null) newestAckedSendAt.accumulateAndGet(sentAt, Math::max);
-                                retryAt.remove(id);
-                            }
-                            case "error" -> {
-                                errors.merge(f.get("code").asString(), 1, Integer::sum);
-                                // A send the server could not take (its database away): the same id again, shortly.
-                                String id = f.has("id") ? f.get("id").asString() : null;
-                                if (id != null && inFlight.contains(id)) retryAt.put(id, System.nanoTime() + 250_000_000L);
-                            }
-                            default -> { }
-                        }
-                        if (killOneIn > 0 && random.nextInt(killOneIn) == 0) {
-                            kills++;
-                            ws.abort();
-                            break;
-                        }
-                    }
-                } catch (RuntimeException socketGone) {
-                    // killed or server restarting: reconnect and resume
-                } finally {
-                    ws.abort();
-                }
-            }
+                converse(ws, random);
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -214,14 +100,46 @@ public final class DeliveryDriver implements Runnable {
         }
     }
 
-    private void failedAttempt(String what) {
-        failedAttempts.addLast(java.time.LocalTime.now() + " " + what);
-        while (failedAttempts.size() > 8) failedAttempts.pollFirst();
-    }
-
-    private void send(StreamClient ws, String id) {
-        firstSentAt.putIfAbsent(id, System.nanoTime());
-        ws.sendFrame("op", "send", "id", id, "conversation", conversation, "clientMessageId", id, "text", "message " + id);
+    /** One session: what is owed sent, what arrives counted, until done, stalled, killed or closed. */
+    private void converse(StreamClient ws, Random random) {
+        transcript.resendAll(ws);
+        long lastFrame = System.nanoTime();
+        while (!done() && !ws.isClosed() && !gateway.tokenPending()) {
+            transcript.retryDue(ws);
+            int limit = Math.min(toSend, allowed.getAsInt());
+            while (transcript.inFlight() < 32 && nextIndex < limit) {
+                String id = agent + "-" + nextIndex++;
+                transcript.send(ws, id, "message " + id);
+            }
+            JsonNode f = ws.poll(Duration.ofMillis(500));
+            if (f == null) {
+                // The server pings every 25 s; an open socket that is silent for 10 s while messages
+                // are still owed means delivery stalled - a failure, counted, then resumed.
+                if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
+                    stalls++;
+                    break;
+                }
+                continue;
+            }
+            lastFrame = System.nanoTime();
+            switch (f.get("op").asString()) {
+                case "message" -> transcript.arrived(f);
+                case "ack" -> {
+                    if (transcript.acked(f)) acked.incrementAndGet();
+                }
+                case "error" -> {
+                    gateway.shown(f.get("code").asString());
+                    // A send the server could not take (its database away): the same id again, shortly.
+                    if (f.has("id")) transcript.refusedWith(f.get("id").asString(), f.get("code").asString());
+                }
+                default -> { }
+            }
+            if (killOneIn > 0 && random.nextInt(killOneIn) == 0) {
+                kills++;
+                ws.abort();
+                return;
+            }
+        }
     }
 
     /**

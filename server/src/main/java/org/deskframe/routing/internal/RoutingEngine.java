@@ -333,17 +333,22 @@ class RoutingEngine {
     }
 
     /** accept: the open offer to this agent becomes its conversation. */
-    WorkRow accept(String agentId, String orgId, String conversationId) {
+    /** An accepted offer: the conversation, and whether the agent held it already (an accept sent again). */
+    record Accepted(WorkRow work, boolean again) {}
+
+    Accepted accept(String agentId, String orgId, String conversationId) {
         Instant now = now();
-        WorkRow accepted = tx.execute(s -> {
+        return tx.execute(s -> {
             WorkRow w = routed(orgId, conversationId);
+            // An accept sent again by the agent that holds the conversation (the first answer lost with its connection,
+            // or with a database that went away mid-commit) is answered as the first was: else it would never learn.
+            if ("assigned".equals(w.state()) && agentId.equals(w.agentId())) return new Accepted(w, true);
             if (!store.acceptOffer(conversationId, agentId, now)) throw offerGone(w, agentId, now);
             store.answeredOffer(agentId);
             conversations.addParticipant(conversationId, Participant.agent(agentId));
             store.record(conversationId, orgId, now, "accepted", w.queueId(), agentId, "agent:" + agentId, null, null);
-            return w;
+            return new Accepted(w, false);
         });
-        return accepted;
     }
 
     void decline(String agentId, String orgId, String conversationId) {

@@ -61,6 +61,11 @@ class RoutingNotices {
         agentJoined(w, agentId);
     }
 
+    /** The answer to an accept sent again by the agent that holds the conversation: only to the session that asked. */
+    void acceptedAgain(WorkRow w, GatewaySession origin, String replyId) {
+        origin.send(new ServerFrame.ConversationAssigned(replyId, w.conversationId(), RoutingEngine.customerView(w), w.queueId()));
+    }
+
     void offerWithdrawn(String agentId, String conversationId, String reason) {
         toAgent(agentId, new ServerFrame.OfferWithdrawn(null, conversationId, reason), null);
     }

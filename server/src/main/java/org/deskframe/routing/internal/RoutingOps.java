@@ -50,7 +50,9 @@ class RoutingOps implements SessionListener {
     OpHandler<ClientFrame.Accept> acceptOp() {
         return OpHandler.of(ClientFrame.Accept.class, (s, f) -> {
             Principal.Agent agent = actingAgent(s, "accept");
-            notices.accepted(engine.accept(agent.id(), agent.orgId(), f.conversation()), agent.id(), s, f.id());
+            RoutingEngine.Accepted accepted = engine.accept(agent.id(), agent.orgId(), f.conversation());
+            if (accepted.again()) notices.acceptedAgain(accepted.work(), s, f.id());
+            else notices.accepted(accepted.work(), agent.id(), s, f.id());
         });
     }
 

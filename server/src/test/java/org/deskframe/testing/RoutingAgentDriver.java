@@ -1,0 +1,231 @@
+package org.deskframe.testing;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An agent of the fault suite's routing load, at its desk through any failure: available, it accepts each offer after
+ * a short delay, reads the conversation from its start, answers the customer's first message, closes the conversation
+ * (with the queue's wrap-up code) a while after the customer's second one, and sets itself available again if the
+ * system set it otherwise. After a failure it reconnects through {@link GatewayReconnect} resuming every conversation
+ * it holds, and takes the conversations the server says it holds ({@code conversation_assigned} after {@code ready}).
+ * Everything it is told goes into its {@link RoutingLog}.
+ */
+public final class RoutingAgentDriver implements Runnable {
+
+    public static final String SCOPES = "messaging:read messaging:write presence routing:read";
+
+    public final String agent;
+    private final String wrapUp;
+    private final Duration acceptAfter;
+    private final Duration closeAfter;
+    /** At most this long after its assignment a conversation is closed even without the customer's second message. */
+    private final Duration longestHold;
+    public final GatewayReconnect gateway;
+    public final RoutingLog log = new RoutingLog();
+    /** Its side of every conversation it held, by conversation. */
+    public final Map<String, ClientTranscript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Conversations it closed itself (the reply to its close): it must have received each whole. */
+    public final List<String> closed = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> acceptAt = new LinkedHashMap<>();
+    /** Accepts sent and not yet answered (sent again after a reconnect: the answer may have been lost). */
+    private final java.util.Set<String> accepting = new java.util.LinkedHashSet<>();
+    private final Map<String, Long> closeAt = new LinkedHashMap<>();
+    /** Closes sent and not yet answered (sent again after a reconnect: the answer may have been lost). */
+    private final java.util.Set<String> closing = new java.util.LinkedHashSet<>();
+    private final Map<String, Long> assignedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Closed at {@link #longestHold} without the customer's second message: not necessarily received whole. */
+    private final java.util.Set<String> closedEarly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> customerMessages = new HashMap<>();
+    /** Conversations whose replay from their start has not yet ended with caught_up. */
+    private final java.util.Set<String> reading = new java.util.HashSet<>();
+    public volatile boolean stop;
+    public volatile Throwable failure;
+    public int stalls;
+
+    public RoutingAgentDriver(String base, String agent, String wrapUp, Duration acceptAfter, Duration closeAfter) {
+        this.agent = agent;
+        this.wrapUp = wrapUp;
+        this.acceptAfter = acceptAfter;
+        this.closeAfter = closeAfter;
+        this.longestHold = Duration.ofSeconds(30);
+        this.gateway = GatewayReconnect.agent(base, agent, SCOPES);
+    }
+
+    /** The conversations it holds now (assigned, not yet ended). */
+    private Map<String, Long> positions() {
+        Map<String, Long> p = new LinkedHashMap<>();
+        for (String c : assignedAt.keySet()) p.put(c, transcripts.get(c).lastSeen);
+        return p;
+    }
+
+    @Override
+    public void run() {
+        try {
+            gateway.serveWhile(() -> !stop, this::positions, this::serve);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    private void serve(StreamClient ws) {
+        for (ClientTranscript t : transcripts.values()) if (assignedAt.containsKey(t.conversation)) t.resendAll(ws);
+        for (String c : closing) closeAt.putIfAbsent(c, System.nanoTime());
+        closing.clear();
+        for (String c : accepting) acceptAt.putIfAbsent(c, System.nanoTime());
+        accepting.clear();
+        long lastFrame = System.nanoTime();
+        while (!stop && !ws.isClosed()) {
+            long now = System.nanoTime();
+            for (Iterator<Map.Entry<String, Long>> due = acceptAt.entrySet().iterator(); due.hasNext(); ) {
+                var a = due.next();
+                if (a.getValue() - now > 0) continue;
+                due.remove();
+                accepting.add(a.getKey());
+                ws.sendFrame("op", "accept", "id", "accept:" + a.getKey(), "conversation", a.getKey());
+            }
+            for (var held : assignedAt.entrySet()) {
+                if (now - held.getValue() > longestHold.toNanos() && !closing.contains(held.getKey())
+                        && closeAt.putIfAbsent(held.getKey(), now) == null) {
+                    closedEarly.add(held.getKey());
+                }
+            }
+            for (Iterator<Map.Entry<String, Long>> due = closeAt.entrySet().iterator(); due.hasNext(); ) {
+                var c = due.next();
+                if (c.getValue() - now > 0) continue;
+                due.remove();
+                closing.add(c.getKey());
+                if (wrapUp != null) ws.sendFrame("op", "close", "id", "close:" + c.getKey(), "conversation", c.getKey(), "wrapUp", wrapUp);
+                else ws.sendFrame("op", "close", "id", "close:" + c.getKey(), "conversation", c.getKey());
+            }
+            for (ClientTranscript t : transcripts.values()) t.retryDue(ws);
+            JsonNode f = ws.poll(Duration.ofMillis(100));
+            if (f == null) {
+                // Heartbeats come every few seconds: a silent socket is a dead one (a paused node).
+                if (System.nanoTime() - lastFrame > Duration.ofSeconds(10).toNanos()) {
+                    stalls++;
+                    return;
+                }
+                continue;
+            }
+            lastFrame = System.nanoTime();
+            String op = f.get("op").asString();
+            String conversation = f.has("conversation") && f.get("conversation").isString() ? f.get("conversation").asString() : null;
+            String id = f.has("id") && f.get("id").isString() ? f.get("id").asString() : null;
+            switch (op) {
+                case "conversation_offered" -> {
+                    log.told(op, conversation, null);
+                    if (!assignedAt.containsKey(conversation)) acceptAt.putIfAbsent(conversation, System.nanoTime() + acceptAfter.toNanos());
+                }
+                case "offer_withdrawn" -> {
+                    log.told(op, conversation, f.path("reason").asString(null));
+                    acceptAt.remove(conversation);
+                }
+                case "conversation_assigned" -> {
+                    log.told(op, conversation, id == null ? "pushed" : "accepted");
+                    acceptAt.remove(conversation);
+                    accepting.remove(conversation);
+                    if (!assignedAt.containsKey(conversation)) {
+                        assignedAt.put(conversation, System.nanoTime());
+                        ClientTranscript t = transcripts.computeIfAbsent(conversation, ClientTranscript::new);
+                        // The conversation from its start (the greeting, the customer's first message). A new
+                        // participant's live messages begin at its join, so one may overtake this replay, which repeats
+                        // it: the transcript counts from the replay on.
+                        reading.add(conversation);
+                        ws.sendFrame("op", "resume", "id", "read:" + conversation, "positions", Map.of(conversation, t.lastSeen));
+                    }
+                }
+                case "caught_up" -> {
+                    if (("read:" + conversation).equals(id)) reading.remove(conversation);
+                }
+                case "message" -> {
+                    ClientTranscript t = transcripts.get(conversation);
+                    if (t == null || (reading.contains(conversation) && t.lastSeen == 0 && f.path("seq").asLong() != 1)) break;
+                    if (!t.arrived(f)) break;
+                    if (!"customer".equals(f.path("sender").path("kind").asString(null))) break;
+                    int n = customerMessages.merge(conversation, 1, Integer::sum);
+                    if (n == 1 && t.ackedIds.isEmpty() && t.inFlight() == 0) {
+                        String reply = agent + "-" + conversation + "-1";
+                        t.send(ws, reply, "How can I help?");
+                    } else if (n >= 2 && assignedAt.containsKey(conversation)) {
+                        closeAt.putIfAbsent(conversation, System.nanoTime() + closeAfter.toNanos());
+                    }
+                }
+                case "ack" -> {
+                    ClientTranscript t = transcripts.get(conversation);
+                    if (t != null) t.acked(f);
+                }
+                case "conversation_ended" -> {
+                    log.told(op, conversation, f.path("reason").asString(null));
+                    if (("close:" + conversation).equals(id)) closed.add(conversation);
+                    ended(conversation);
+                }
+                case "presence" -> {
+                    String status = f.path("status").asString(null);
+                    if (!"available".equals(status) && !"after_contact_work".equals(status)) {
+                        log.told(op, null, status);
+                        ws.sendFrame("op", "set_presence", "id", "available", "status", "available");
+                    }
+                }
+                case "error" -> {
+                    String code = f.path("code").asString(null);
+                    gateway.shown(code);
+                    log.told(op, id, code);
+                    if (id == null) break;
+                    if (id.startsWith("accept:")) {
+                        String c = id.substring("accept:".length());
+                        accepting.remove(c);
+                        // Expired or taken meanwhile: nothing to hold. Anything else (a database away mid-commit) may
+                        // or may not have taken: the same accept again, which the one holding it is answered.
+                        if (!"offer.expired".equals(code) && !"resource.not_found".equals(code)) {
+                            acceptAt.put(c, System.nanoTime() + 250_000_000L);
+                        }
+                    } else if (id.startsWith("close:")) {
+                        String c = id.substring("close:".length());
+                        // Not ours any more (requeued, or a close whose reply was lost, now answered as not assigned).
+                        if ("conversation.not_assigned".equals(code) || "conversation.closed".equals(code)) ended(c);
+                        else {
+                            closing.remove(c);
+                            closeAt.put(c, System.nanoTime() + 250_000_000L);
+                        }
+                    } else {
+                        for (ClientTranscript t : transcripts.values()) t.refusedWith(id, code);
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void ended(String conversation) {
+        accepting.remove(conversation);
+        assignedAt.remove(conversation);
+        closing.remove(conversation);
+        closeAt.remove(conversation);
+        acceptAt.remove(conversation);
+    }
+
+    /** The assignments it was told of, for the checker. */
+    public List<RoutingChecker.ToldAssigned> toldAssigned() {
+        return log.entries().stream().filter(e -> e.what().equals("conversation_assigned"))
+                .map(e -> new RoutingChecker.ToldAssigned(agent, e.conversation())).distinct().toList();
+    }
+
+    /** What it logged of each conversation's messages; those it closed itself it must have received whole. */
+    public List<DeliveryChecker.ClientLog> deliveryLogs() {
+        return transcripts.values().stream().map(t -> t.log(agent, closed.contains(t.conversation) && !closedEarly.contains(t.conversation))).toList();
+    }
+
+    /** Conversations it holds now. */
+    public int holding() {
+        return assignedAt.size();
+    }
+}
