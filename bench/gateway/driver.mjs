@@ -427,12 +427,17 @@ async function latencyScenario() {
     await latencyPairs('gateway', Number(args.pid), pairs, rates[0], prewarm, 0);
   }
   const results = [];
+  const add = (r) => {
+    results.push(r);
+    console.log(`  round ${r.round} ${r.label} ${r.rate}/s: p50 ${f1(r.p50)} p99 ${f1(r.p99)} max ${f1(r.max)} ms, lost ${r.lost}`
+      + ` (load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  };
   // Rounds and rates interleave the endpoints so that all see the same machine load.
   for (let round = 1; round <= rounds; round++) {
     for (const rate of rates) {
-      results.push({ round, ...await latencyEcho(echo, rate, seconds, warmup) });
-      if (withSocketIo) results.push({ round, ...await latencyPairs('socketio', Number(args['relay-pid']), relayPairs, rate, seconds, warmup) });
-      results.push({ round, ...await latencyPairs('gateway', Number(args.pid), pairs, rate, seconds, warmup) });
+      add({ round, ...await latencyEcho(echo, rate, seconds, warmup) });
+      if (withSocketIo) add({ round, ...await latencyPairs('socketio', Number(args['relay-pid']), relayPairs, rate, seconds, warmup) });
+      add({ round, ...await latencyPairs('gateway', Number(args.pid), pairs, rate, seconds, warmup) });
     }
   }
   const rows = results.map((x) => {
