@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.messaging.Attachment;
@@ -32,8 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The conversation log with group commit: sends that arrive while a commit is in flight are written together in
  * the next transaction, then each is acknowledged. This keeps "ack only after durable" while one commit carries
  * many messages. The sequence comes from the conversation row, locked for update, so it stays gapless across nodes.
- * Events are published after commit, in commit order, by one completion thread, so that the writer starts the next
- * group's commit (and its sync) while the last group's messages are handed to delivery and acknowledged.
+ * Events are published after commit, in commit order, from the single writer thread.
  */
 @Component
 class GroupCommitLog implements ConversationLog {
@@ -50,9 +47,6 @@ class GroupCommitLog implements ConversationLog {
     /** Appends and seal requests, in arrival order: a seal is written between the groups before and after it. */
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
-    /** Runs after each commit, one task per group in commit order: publish each message's event, then complete its send. */
-    private final ExecutorService completions = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("conversation-log-completions").daemon(true).factory());
     private volatile boolean running = true;
 
     private final io.micrometer.core.instrument.Timer commits;
@@ -161,7 +155,7 @@ class GroupCommitLog implements ConversationLog {
                 return lost;
             });
             if (placeholders.isEmpty()) {
-                completions.execute(() -> s.result().complete(new Sealed(1, 0)));
+                s.result().complete(new Sealed(1, 0));
                 return;
             }
             long from = placeholders.getFirst().seq();
@@ -169,14 +163,12 @@ class GroupCommitLog implements ConversationLog {
                     + "reported having seen up to {}); sealed as lost so they are never given to other messages. The "
                     + "database lost committed data: check its durability (docs/postgresql.md, \"What an ack survives\")",
                     conv, from, s.upTo(), s.reportedBy().key(), s.upTo());
-            completions.execute(() -> {
-                for (Message m : placeholders) {
-                    events.publishEvent(new MessagePosted(s.conversation().orgId(), m, s.conversation().participants()));
-                }
-                s.result().complete(new Sealed(from, s.upTo()));
-            });
+            for (Message m : placeholders) {
+                events.publishEvent(new MessagePosted(s.conversation().orgId(), m, s.conversation().participants()));
+            }
+            s.result().complete(new Sealed(from, s.upTo()));
         } catch (RuntimeException e) {
-            completions.execute(() -> s.result().completeExceptionally(e));
+            s.result().completeExceptionally(e);
         }
     }
 
@@ -191,23 +183,19 @@ class GroupCommitLog implements ConversationLog {
             for (Pending p : batch) {
                 try {
                     Appended a = tx.execute(s -> writeAll(List.of(p)).getFirst());
-                    completions.execute(() -> complete(p, a));
+                    if (a == null) p.result().completeExceptionally(closed(p.conversation().id()));
+                    else publishAndComplete(p, a);
                 } catch (RuntimeException e) {
-                    completions.execute(() -> p.result().completeExceptionally(e));
+                    p.result().completeExceptionally(e);
                 }
             }
             return;
         }
-        List<Pending> group = List.copyOf(batch); // the writer reuses its list for the next group
-        completions.execute(() -> {
-            for (int i = 0; i < group.size(); i++) complete(group.get(i), results.get(i));
-        });
-    }
-
-    /** After the commit: {@code a} is null for a new message to a conversation that had ended (nothing was stored). */
-    private void complete(Pending p, Appended a) {
-        if (a == null) p.result().completeExceptionally(closed(p.conversation().id()));
-        else publishAndComplete(p, a);
+        for (int i = 0; i < batch.size(); i++) {
+            Appended a = results.get(i);
+            if (a == null) batch.get(i).result().completeExceptionally(closed(batch.get(i).conversation().id()));
+            else publishAndComplete(batch.get(i), a);
+        }
     }
 
     /** A new message for a conversation that has ended: refused, nothing stored (a retry of a stored one is still acked). */
@@ -317,8 +305,5 @@ class GroupCommitLog implements ConversationLog {
     void stop() throws InterruptedException {
         running = false;
         writer.join(5_000);
-        // What the writer committed is still acknowledged before the log stops.
-        completions.shutdown();
-        completions.awaitTermination(5, TimeUnit.SECONDS);
     }
 }
