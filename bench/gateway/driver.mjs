@@ -2,8 +2,10 @@
 // (with the bench echo endpoint on), passes --base and --pid, and stops the server afterwards.
 //
 //   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200]
-//   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3]
+//   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
+//                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
+//   node driver.mjs idle      --target=socketio --socketio=http://127.0.0.1:RELAYPORT --pid=RELAY_PID [--levels=... ...]
 //   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
 //                             --dribble-ms=8000 --reconnect-ms=1000]
 //
@@ -11,6 +13,7 @@
 // Load only ever goes to the --base host, which the script sets to 127.0.0.1.
 
 import { WebSocket } from 'ws';
+import { io as socketIo } from 'socket.io-client';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,6 +31,8 @@ const BASE = args.base ?? 'http://127.0.0.1:8080';
 // The gateway listens on its own port (the 'gateway' field of /embed/v1/env); the bare echo sits on the same port.
 const GATEWAY = args.gateway ?? 'ws://127.0.0.1:8090/api/v2/stream';
 const ECHO = GATEWAY.replace(/\/api\/v2\/stream$/, '/api/v2/bench/echo');
+// The in-memory Socket.IO 4 relay (socketio-relay.mjs), when the script started one.
+const SOCKETIO = args.socketio;
 const CLIENT = 'demo-backend';
 const CLIENT_SECRET = `${CLIENT}-secret-0123456789abcdef`; // demo mode's fixed secret (never in production)
 const SCOPES = 'messaging:read messaging:write';
@@ -216,6 +221,8 @@ function openGateway(token, localAddress) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(GATEWAY, { perMessageDeflate: false, localAddress });
     const conn = { ws, handlers: new Set() };
+    conn.sendMessage = (conversation, id) => ws.send(JSON.stringify({ op: 'send', id, conversation, clientMessageId: id, text: TEXT }));
+    conn.close = () => ws.close();
     ws.on('open', () => ws.send(JSON.stringify({ op: 'authenticate', id: 'a1', token, widget: 'messaging' })));
     ws.on('message', (data) => {
       const f = JSON.parse(data.toString());
@@ -237,6 +244,24 @@ function request(conn, frame, op) {
     };
     conn.handlers.add(h);
     conn.ws.send(JSON.stringify(frame));
+  });
+}
+
+/**
+ * A connection to the Socket.IO relay that looks like a gateway one to latencyPairs: its `message` events and the
+ * acknowledgement callback of each `send` reach the handlers as the gateway's `message` and `ack` frames would.
+ */
+function openSocketIo(agent) {
+  return new Promise((resolve, reject) => {
+    const socket = socketIo(SOCKETIO, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { agent } });
+    const conn = { socket, agent, handlers: new Set() };
+    const deliver = (f) => { for (const h of conn.handlers) h(f); };
+    conn.sendMessage = (conversation, id) => socket.emit('send', { id, conversation, clientMessageId: id, text: TEXT },
+      (a) => deliver({ op: 'ack', ...a }));
+    conn.close = () => socket.disconnect();
+    socket.on('message', (m) => deliver({ op: 'message', ...m }));
+    socket.once('connect', () => resolve(conn));
+    socket.once('connect_error', reject);
   });
 }
 
@@ -272,7 +297,8 @@ const TEXT = 'x'.repeat(100); // a short chat line
 
 let seqNo = 0; // client message ids must be unique across phases: a reused one is (rightly) stored once, as a duplicate
 
-async function latencyGateway(pairs, rate, seconds, warmup) {
+/** Pairs of the gateway or of the Socket.IO relay, both sides sending in turn; `pid` is the server's process. */
+async function latencyPairs(label, pid, pairs, rate, seconds, warmup) {
   const sentAt = new Map();
   const lat = [];
   const ackLat = [];
@@ -308,13 +334,13 @@ async function latencyGateway(pairs, rate, seconds, warmup) {
     const id = `m${seqNo++}`;
     if (measuring) measured++;
     sentAt.set(id, { at: nowMs(), measured: measuring, pair: `${k % pairs.length}${from === p.a ? 'a' : 'b'}` });
-    from.ws.send(JSON.stringify({ op: 'send', id, conversation: p.conversation, clientMessageId: id, text: TEXT }));
+    from.sendMessage(p.conversation, id);
   };
   await steady(rate, warmup, sendOne);
   measuring = true;
-  const cpu0 = args.pid ? procStat(Number(args.pid)).cpuMs : NaN;
+  const cpu0 = pid ? procStat(pid).cpuMs : NaN;
   const took = await steady(rate, seconds, sendOne);
-  const serverCpuUsPerMsg = args.pid ? ((procStat(Number(args.pid)).cpuMs - cpu0) * 1000) / measured : NaN;
+  const serverCpuUsPerMsg = pid ? ((procStat(pid).cpuMs - cpu0) * 1000) / measured : NaN;
   const deadline = nowMs() + 5000;
   while (nowMs() < deadline && [...sentAt.keys()].some((id) => !received.has(id))) await sleep(50);
   let lost = 0;
@@ -326,7 +352,7 @@ async function latencyGateway(pairs, rate, seconds, warmup) {
     if (n > 1) dup += n - 1;
   }
   if (lost > 0) console.log(`unreceived by sender: ${JSON.stringify(lostBy)}`);
-  return { label: 'gateway', rate, achieved: measured / took, serverCpuUsPerMsg, errors, lost, duplicated: dup, outOfOrder,
+  return { label, rate, achieved: measured / took, serverCpuUsPerMsg, errors, lost, duplicated: dup, outOfOrder,
     ack: summary(ackLat), ...summary(lat) };
 }
 
@@ -366,6 +392,9 @@ async function latencyScenario() {
   const rates = (args.rates ?? '200,1000').split(',').map(Number);
   const seconds = Number(args.seconds ?? 15);
   const warmup = Number(args.warmup ?? 3);
+  const rounds = Number(args.rounds ?? 1);
+  const withSocketIo = args.baseline === 'socketio';
+  if (withSocketIo && !(SOCKETIO && args['relay-pid'])) throw new Error('--baseline=socketio needs --socketio=URL and --relay-pid=PID');
   const ids = await createAgents(nPairs * 2);
   const tokens = await tokensFor(ids);
   const pairs = [];
@@ -377,25 +406,56 @@ async function latencyScenario() {
     const c = await request(a, { op: 'start_conversation', id: `c${i}`, agents: [b.agent] }, 'conversation');
     pairs.push({ a, b, conversation: c.conversation.id });
   }
+  // The relay's pairs: the same agents' names, one room per conversation that both sides join.
+  const relayPairs = [];
+  if (withSocketIo) {
+    for (let i = 0; i < nPairs; i++) {
+      const a = await openSocketIo(ids[2 * i]);
+      const b = await openSocketIo(ids[2 * i + 1]);
+      const conversation = `c_sio_${i}`;
+      await Promise.all([a, b].map((s) => s.socket.emitWithAck('join', conversation)));
+      relayPairs.push({ a, b, conversation });
+    }
+  }
   const echo = [];
   for (let i = 0; i < nPairs * 2; i++) echo.push(await openEcho());
-  const results = [];
-  for (const rate of rates) {
-    results.push(await latencyEcho(echo, rate, seconds, warmup));
-    results.push(await latencyGateway(pairs, rate, seconds, warmup));
+  // JIT and pools first, unmeasured: otherwise the first rate of a run is mostly the JVM's warm-up.
+  const prewarm = Number(args.prewarm ?? 10);
+  if (prewarm > 0) {
+    await latencyEcho(echo, rates[0], prewarm, 0);
+    if (withSocketIo) await latencyPairs('socketio', Number(args['relay-pid']), relayPairs, rates[0], prewarm, 0);
+    await latencyPairs('gateway', Number(args.pid), pairs, rates[0], prewarm, 0);
   }
-  const rows = results.map((x, k) => {
-    const base = x.label === 'gateway' ? results[k - 1] : null;
-    return [x.label, x.rate, f1(x.achieved), x.n, f1(x.p50), f1(x.p90), f1(x.p99), f1(x.max),
-      base ? ratio(x.p50, base.p50) : '', base ? ratio(x.p99, base.p99) : '',
+  const results = [];
+  const add = (r) => {
+    results.push(r);
+    console.log(`  round ${r.round} ${r.label} ${r.rate}/s: p50 ${f1(r.p50)} p99 ${f1(r.p99)} max ${f1(r.max)} ms, lost ${r.lost}`
+      + ` (load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  };
+  // Rounds and rates interleave the endpoints so that all see the same machine load.
+  for (let round = 1; round <= rounds; round++) {
+    for (const rate of rates) {
+      add({ round, ...await latencyEcho(echo, rate, seconds, warmup) });
+      if (withSocketIo) add({ round, ...await latencyPairs('socketio', Number(args['relay-pid']), relayPairs, rate, seconds, warmup) });
+      add({ round, ...await latencyPairs('gateway', Number(args.pid), pairs, rate, seconds, warmup) });
+    }
+  }
+  const rows = results.map((x) => {
+    const of = (label) => (x.label === 'gateway' ? results.find((y) => y.round === x.round && y.rate === x.rate && y.label === label) : null);
+    const echoRow = of('echo');
+    const sio = of('socketio');
+    return [x.label, x.round, x.rate, f1(x.achieved), x.n, f1(x.p50), f1(x.p90), f1(x.p99), f1(x.max),
+      echoRow ? ratio(x.p50, echoRow.p50) : '', echoRow ? ratio(x.p99, echoRow.p99) : '',
+      ...(withSocketIo ? [sio ? ratio(x.p50, sio.p50) : '', sio ? ratio(x.p99, sio.p99) : ''] : []),
       x.ack ? `${f1(x.ack.p50)} / ${f1(x.ack.p99)}` : '', x.serverCpuUsPerMsg.toFixed(0), `${x.lost}/${x.duplicated}/${x.outOfOrder}/${x.errors}`];
   });
-  console.log(`${nPairs} pairs of agents, one conversation each, both sides sending in turn; ${seconds} s measured per rate after ${warmup} s warm-up; 100-character text`);
-  console.log(table(['endpoint', 'rate /s', 'achieved /s', 'messages', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'gw/echo p50', 'gw/echo p99',
-    'ack p50 / p99 ms', 'server CPU µs/msg', 'lost/dup/order/err'], rows));
-  for (const p of pairs) { p.a.ws.close(); p.b.ws.close(); }
+  console.log(`${nPairs} pairs of agents, one conversation each, both sides sending in turn; ${seconds} s measured per rate after ${warmup} s warm-up;`
+    + ` 100-character text; ${rounds} round(s)`);
+  console.log(table(['endpoint', 'round', 'rate /s', 'achieved /s', 'messages', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'gw/echo p50', 'gw/echo p99',
+    ...(withSocketIo ? ['gw/sio p50', 'gw/sio p99'] : []), 'ack p50 / p99 ms', 'server CPU µs/msg', 'lost/dup/order/err'], rows));
+  for (const p of [...pairs, ...relayPairs]) { p.a.close(); p.b.close(); }
   for (const c of echo) c.ws.close();
-  writeOut({ scenario: 'latency', pairs: nPairs, seconds, warmup, results });
+  writeOut({ scenario: 'latency', pairs: nPairs, seconds, warmup, rounds, baseline: withSocketIo ? 'socketio' : 'echo', results });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -429,6 +489,14 @@ function heap(pid) {
   return { liveBytes: Number(total[2]), usedKb: Number(used?.[1]), committedKb: Number(committed?.[1]), classes, histogram: hist };
 }
 
+/** The relay's live heap after a full GC (it runs with --expose-gc); Node has no class histogram, so none to diff. */
+async function relayHeap() {
+  const res = await fetch(`${SOCKETIO}/bench/memory`);
+  const m = await res.json();
+  if (!m.gc) throw new Error('the relay must run with node --expose-gc');
+  return { liveBytes: m.heapUsed, usedKb: m.heapUsed / 1024, committedKb: m.heapTotal / 1024, classes: new Map(), histogram: '', external: m.external };
+}
+
 function histogramDiff(before, after, n, top = 25) {
   const rows = [];
   for (const [name, a] of after.classes) {
@@ -443,7 +511,8 @@ function histogramDiff(before, after, n, top = 25) {
 class Workers {
   constructor(n, target, tokens, perAgent) {
     this.workers = Array.from({ length: n }, (_, w) => {
-      const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`], { stdio: 'inherit' });
+      const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`,
+        ...(SOCKETIO ? [`--socketio=${SOCKETIO}`] : [])], { stdio: 'inherit' });
       child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + 2}` });
       return child;
     });
@@ -492,12 +561,14 @@ async function idleScenario() {
     tokens = await tokensFor(ids);
     console.log(`${ids.length} agents and tokens ready in ${((nowMs() - t0) / 1000).toFixed(1)} s (${perAgent} connections per agent)`);
   }
+  // The JVM is weighed by its class histogram, the Socket.IO relay by its own heap figures after a GC.
+  const weigh = target === 'socketio' ? relayHeap : async (p) => heap(p);
   const workers = new Workers(workersN, target, tokens, perAgent);
   // Warm-up: the same path as the measured connections (class loading, JIT), then closed again.
   await workers.openTo(Math.min(400, max));
   await workers.call('close');
   await sleep(3000);
-  const base = { ...procStat(pid), heap: heap(pid) };
+  const base = { ...procStat(pid), heap: await weigh(pid) };
   const histDir = args.out ? args.out.replace(/\.json$/, '') : null;
   if (histDir) { fs.mkdirSync(histDir, { recursive: true }); fs.writeFileSync(`${histDir}/histogram-0.txt`, base.heap.histogram); }
   console.log(`baseline: live heap ${(base.heap.liveBytes / 1048576).toFixed(1)} MiB (committed ${(base.heap.committedKb / 1024).toFixed(0)} MiB), RSS ${(base.rssKb / 1024).toFixed(1)} MiB, ${base.threads} threads, ${base.fds} fds`);
@@ -518,7 +589,7 @@ async function idleScenario() {
     const idleEnd = procStat(pid);
     const idleWall = (nowMs() - tIdle) / 1000;
     const st = await workers.status();
-    const h = heap(pid);
+    const h = await weigh(pid);
     const after = procStat(pid);
     const n = opened.open;
     const diff = histogramDiff(base.heap, h, n, 80);
@@ -563,7 +634,21 @@ function worker() {
   let closedByServer = 0;
   let pings = 0;
   let index = 0; // how many this worker has opened so far (its k-th connection has global number k*of + index)
-  const open1 = (g) => new Promise((resolve) => {
+  // A Socket.IO client: connected is ready (the relay checks nothing); engine.io answers the relay's pings itself.
+  const openSocketIo1 = (g) => new Promise((resolve) => {
+    const socket = socketIo(SOCKETIO, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000,
+      auth: { agent: `idle-${g}` }, localAddress: cfg.localAddress });
+    const ws = { closingByUs: false, close: () => socket.disconnect(), terminate: () => socket.disconnect() };
+    socket.once('connect', () => {
+      conns.add(ws);
+      socket.io.engine.on('ping', () => { pings++; });
+      resolve('ok');
+    });
+    socket.once('connect_error', (e) => resolve(e.message));
+    socket.on('disconnect', () => { if (conns.delete(ws) && !ws.closingByUs) closedByServer++; });
+  });
+  const open1 = (g) => (cfg.target === 'socketio' ? openSocketIo1(g) : openWs1(g));
+  const openWs1 = (g) => new Promise((resolve) => {
     const url = { gateway: GATEWAY, echo: ECHO }[cfg.target];
     const ws = new WebSocket(url, { perMessageDeflate: false, localAddress: cfg.localAddress });
     const timer = setTimeout(() => { ws.terminate(); resolve('timeout'); }, 30_000);
