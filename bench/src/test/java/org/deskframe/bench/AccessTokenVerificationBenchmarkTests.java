@@ -7,6 +7,8 @@ import java.time.Duration;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.tokens.AccessTokenVerifier;
 import org.deskframe.tokens.VerifiedToken;
+import org.deskframe.tokens.VerifierFixture;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Runs each benchmark body once (not JMH), so that a benchmark never silently measures a refusal. */
@@ -29,6 +31,7 @@ class AccessTokenVerificationBenchmarkTests {
         VerifiedToken first = verifier.verify(token);
 
         identity.ledger.revoke(first.jti());
+        VerifierFixture.tokensRevoked(verifier, Set.of(first.jti()));
 
         assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("token.revoked");
