@@ -104,7 +104,8 @@ public class AccessTokenVerifier {
         this.live = new LiveAccessView(ledger, clients, agents, checks, ticker);
         this.skew = settings.clockSkew();
         this.clock = clock;
-        this.signedTokens = Caffeine.newBuilder().ticker(ticker).maximumSize(checks.verifiedTokens())
+        // Upkeep on the checking thread: none of it waits, and none goes to the common pool.
+        this.signedTokens = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(checks.verifiedTokens())
                 // Gone once it can no longer pass the expiry check anyway.
                 .expireAfter(Expiry.<String, SignedToken>creating((t, signed) -> {
                     Duration left = Duration.between(clock.instant(), signed.expiresAt().plus(skew));

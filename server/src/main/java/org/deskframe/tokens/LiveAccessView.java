@@ -43,9 +43,9 @@ final class LiveAccessView implements ClusterControl.Listener {
         this.clients = clients;
         this.agents = agents;
         int size = Math.max(1_000, settings.verifiedTokens());
-        this.unrevoked = Caffeine.newBuilder().ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
-        this.clientsById = Caffeine.newBuilder().ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
-        this.agentsById = Caffeine.newBuilder().ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
+        this.unrevoked = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
+        this.clientsById = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
+        this.agentsById = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
     }
 
     /** As {@link TokenLedger#isRevoked}, from this node's view. */
