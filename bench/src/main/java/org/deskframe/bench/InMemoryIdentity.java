@@ -29,12 +29,13 @@ import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
 import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.TokenCheckSettings;
 import org.deskframe.tokens.VerifierFixture;
 
 /**
  * A region's identity held in memory: one RS256 key, one client, one agent and a token ledger, each behind the
  * identity API the verifier uses, so that benchmarks measure the verifier and not the database. Lookups are hash-map
- * reads, the best case of the JDBC implementations' caches-to-be.
+ * reads, what the verifier's own per-node view of them costs on a hit.
  */
 final class InMemoryIdentity {
 
@@ -68,6 +69,10 @@ final class InMemoryIdentity {
 
     AccessTokenVerifier verifier() {
         return VerifierFixture.verifier(REGION, keys, ledger, clients, agents, SETTINGS);
+    }
+
+    AccessTokenVerifier verifier(TokenCheckSettings checks) {
+        return VerifierFixture.verifier(REGION, keys, ledger, clients, agents, SETTINGS, checks);
     }
 
     /** An access token as the authorization server issues it (RFC 9068 at+jwt, RS256), recorded in the ledger. */

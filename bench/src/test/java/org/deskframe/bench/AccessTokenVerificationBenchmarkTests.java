@@ -20,7 +20,21 @@ class AccessTokenVerificationBenchmarkTests {
         bench.setUp();
         assertThat(bench.signatureOnParsedToken()).isTrue();
         assertThat(bench.signatureAndClaims().getSubject()).isEqualTo(InMemoryIdentity.AGENT_ID);
+        assertThat(bench.signatureWithVerifierReused()).isTrue();
         assertThat(bench.fullVerifier().agentId()).isEqualTo(InMemoryIdentity.AGENT_ID);
+        assertThat(bench.repeatedToken().agentId()).isEqualTo(InMemoryIdentity.AGENT_ID);
+    }
+
+    @Test
+    void theRepeatedTokenBenchmarkStillHonoursARevocationAtOnce() {
+        AccessTokenVerificationBenchmark bench = new AccessTokenVerificationBenchmark();
+        bench.setUp();
+        VerifiedToken checked = bench.repeatedToken();
+
+        bench.identity.ledger.revoke(checked.jti());
+        VerifierFixture.tokensRevoked(bench.verifier, Set.of(checked.jti()));
+
+        assertThatThrownBy(bench::repeatedToken).isInstanceOf(ProblemException.class).hasMessageContaining("token.revoked");
     }
 
     @Test
