@@ -13,11 +13,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +26,15 @@ import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.identity.AccessTokensRevoked;
 import org.deskframe.identity.Agent;
 import org.deskframe.identity.AgentChanged;
-import org.deskframe.identity.AgentDirectory;
 import org.deskframe.identity.AgentDisabled;
-import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.OAuthClientChanged;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
+import org.deskframe.testing.InMemoryDirectories;
+import org.deskframe.testing.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +73,7 @@ class AccessTokenVerifierCacheTests {
         VerifiedToken again = verifier.verify(token);
 
         assertThat(again).isEqualTo(first);
-        assertThat(identity.reads).containsExactlyInAnyOrderEntriesOf(Map.of("ledger", 1, "client", 1, "agent", 1));
+        assertThat(identity.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ledger", 1, "client", 1, "agent", 1));
     }
 
     @Test
@@ -84,7 +81,7 @@ class AccessTokenVerifierCacheTests {
         verifier.verify(token("jti-1"));
         verifier.verify(token("jti-2"));
 
-        assertThat(identity.reads).containsExactlyInAnyOrderEntriesOf(Map.of("ledger", 2, "client", 1, "agent", 1));
+        assertThat(identity.reads()).containsExactlyInAnyOrderEntriesOf(Map.of("ledger", 2, "client", 1, "agent", 1));
     }
 
     @Test
@@ -137,7 +134,7 @@ class AccessTokenVerifierCacheTests {
         String token = token("jti-1");
         verifier.verify(token);
 
-        clock.now = NOW.plusSeconds(600 + 31);
+        clock.advance(Duration.ofSeconds(600 + 31));
 
         assertProblem(token, "token.expired");
     }
@@ -260,49 +257,28 @@ class AccessTokenVerifierCacheTests {
         }
     }
 
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** Identity in memory: a ledger where every jti was issued, one client, one agent, published keys; counts its reads. */
     static final class Identity implements TokenLedger {
-        final Map<String, Integer> reads = new ConcurrentHashMap<>();
         final Set<String> revoked = ConcurrentHashMap.newKeySet();
         final Keys keys = new Keys();
-        final Clients clients = new Clients();
-        final Agents agents = new Agents();
+        final InMemoryDirectories.Clients clients = new InMemoryDirectories.Clients();
+        final InMemoryDirectories.Agents agents = new InMemoryDirectories.Agents();
 
         Identity() {
             clients.put(client(true, Set.of("messaging:read")));
             agents.put(new Agent("a1", "demo", "agent1", null, "Agent", Set.of("agent"), true));
         }
 
-        private void read(String what) {
-            reads.merge(what, 1, Integer::sum);
+        private final java.util.concurrent.atomic.AtomicInteger ledgerReads = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** What identity was asked so far: ledger, client and agent reads. */
+        Map<String, Integer> reads() {
+            return Map.of("ledger", ledgerReads.get(), "client", clients.finds(), "agent", agents.finds());
         }
 
         @Override
         public boolean isRevoked(String jti) {
-            read("ledger");
+            ledgerReads.incrementAndGet();
             return revoked.contains(jti);
         }
 
@@ -329,87 +305,5 @@ class AccessTokenVerifierCacheTests {
             }
         }
 
-        final class Clients implements ClientDirectory {
-            private final Map<String, OAuthClient> byId = new ConcurrentHashMap<>();
-
-            void put(OAuthClient c) {
-                byId.put(c.clientId(), c);
-            }
-
-            @Override
-            public Optional<OAuthClient> find(String clientId) {
-                read("client");
-                return Optional.ofNullable(byId.get(clientId));
-            }
-
-            @Override
-            public List<OAuthClient> inOrg(String orgId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public OAuthClient register(ClientRegistration registration) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public OAuthClient update(String clientId, ClientChange change) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<String> assertionSecret(String clientId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setSecret(String clientId, String secret, boolean keepForAssertions) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setChosenSecret(String clientId, String secret) {
-                throw new UnsupportedOperationException();
-            }
-        }
-
-        final class Agents implements AgentDirectory {
-            private final Map<String, Agent> byId = new ConcurrentHashMap<>();
-
-            void put(Agent a) {
-                byId.put(a.id(), a);
-            }
-
-            @Override
-            public Optional<Agent> find(String id) {
-                read("agent");
-                return Optional.ofNullable(byId.get(id));
-            }
-
-            @Override
-            public Optional<Agent> findByUsername(String username) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<Agent> inOrg(String orgId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Agent create(NewAgent agent) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Agent update(String id, AgentChange change) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setPassword(String id, String password) {
-                throw new UnsupportedOperationException();
-            }
-        }
     }
 }
