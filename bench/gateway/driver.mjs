@@ -1,7 +1,7 @@
 // Load driver for the Deskframe WebSocket gateway. Run through bench/gateway-bench.sh, which starts the server
 // (with the bench echo endpoint on), passes --base and --pid, and stops the server afterwards.
 //
-//   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200]
+//   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200 --warmup-handshakes=300]
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
 //                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
@@ -186,13 +186,16 @@ async function handshakeScenario() {
   const concurrency = Number(args.concurrency ?? 32);
   const rounds = Number(args.rounds ?? 2);
   const serial = Number(args.serial ?? 200);
+  // 300 leaves the JIT compiling the gateway's code into the measured rounds (the echo has little to compile);
+  // a longer warm-up measures the steady state.
+  const warmupCount = Number(args['warmup-handshakes'] ?? 300);
   const tokens = [await agentToken('agent1'), await agentToken('agent2')];
   const gatewayFrames = tokens.map((t) => JSON.stringify({ op: 'authenticate', id: 'h1', token: t, widget: 'messaging' }));
   // The echo gets a frame of the same size (a token-shaped string it never looks at).
   const echoFrames = tokens.map((t) => JSON.stringify({ op: 'authenticate', id: 'h1', token: 'x'.repeat(t.length), widget: 'messaging' }));
   // Warm-up: class loading, JIT, pools.
-  await handshakeRound('warmup', ECHO, echoFrames, 300, 8);
-  await handshakeRound('warmup', GATEWAY, gatewayFrames, 300, 8);
+  await handshakeRound('warmup', ECHO, echoFrames, warmupCount, 8);
+  await handshakeRound('warmup', GATEWAY, gatewayFrames, warmupCount, 8);
   const results = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so both see the same machine load; serial first (latency without queueing), then concurrent.

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.TokenCheckSettings;
 import org.deskframe.tokens.VerifiedToken;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What checking one RS256 {@code at+jwt} access token costs on one thread, with the signing key already loaded:
  * the signature alone on a parsed token; parsing plus signature plus claims (what Nimbus does for the verifier); the
- * full {@link AccessTokenVerifier} over in-memory identity (no database).
+ * full {@link AccessTokenVerifier} over in-memory identity (no database), for a token it has not seen before (its
+ * token cache turned off) and for a token it checked before (the server's cache settings: every live check still runs).
  * Run: {@code java -jar bench/target/benchmarks.jar AccessTokenVerification -f 1 -wi 3 -i 5}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -44,6 +46,9 @@ public class AccessTokenVerificationBenchmark {
     SignedJWT parsed;
     RSAKey publicKey;
     AccessTokenVerifier verifier;
+    /** The same verifier with no token cache: every check parses and verifies the signature. */
+    AccessTokenVerifier uncachedVerifier;
+    RSASSAVerifier reusedVerifier;
 
     @Setup
     public void setUp() {
@@ -51,14 +56,20 @@ public class AccessTokenVerificationBenchmark {
         token = identity.issueAgentToken(Duration.ofHours(1));
         publicKey = identity.keys.publicKey();
         verifier = identity.verifier();
+        uncachedVerifier = identity.verifier(new TokenCheckSettings(0, null));
+        try {
+            reusedVerifier = new RSASSAVerifier(publicKey);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
         try {
             parsed = SignedJWT.parse(token);
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
         // Every variant must succeed on this token, or it would measure a failure path.
-        if (!signatureOnParsedToken() || signatureAndClaims().getSubject() == null
-                || fullVerifier().agentId() == null) {
+        if (!signatureOnParsedToken() || !signatureWithVerifierReused() || signatureAndClaims().getSubject() == null
+                || fullVerifier().agentId() == null || repeatedToken().agentId() == null) {
             throw new IllegalStateException("the benchmark token does not verify");
         }
     }
@@ -68,6 +79,16 @@ public class AccessTokenVerificationBenchmark {
     public boolean signatureOnParsedToken() {
         try {
             return parsed.verify(new RSASSAVerifier(publicKey));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** (a0) The RSA-2048 public-key operation alone: one verifier made beforehand (the floor of any check). */
+    @Benchmark
+    public boolean signatureWithVerifierReused() {
+        try {
+            return parsed.verify(reusedVerifier);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -96,9 +117,18 @@ public class AccessTokenVerificationBenchmark {
         }
     }
 
-    /** (b) The production verifier end to end, with the ledger, client and agent lookups in memory. */
+    /** (b) The production verifier end to end for a token it has not seen before, with the ledger, client and agent in memory. */
     @Benchmark
     public VerifiedToken fullVerifier() {
+        return uncachedVerifier.verify(token);
+    }
+
+    /**
+     * (c) The production verifier for a token it checked before: no parse and no RSA, but expiry, revocation (the
+     * ledger's standing kept by this node until identity reports a change), client and agent still checked each time.
+     */
+    @Benchmark
+    public VerifiedToken repeatedToken() {
         return verifier.verify(token);
     }
 }

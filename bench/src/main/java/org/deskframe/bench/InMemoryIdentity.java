@@ -14,27 +14,26 @@ import com.nimbusds.jwt.SignedJWT;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deskframe.identity.Agent;
-import org.deskframe.identity.AgentDirectory;
-import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
+import org.deskframe.testing.InMemoryDirectories;
 import org.deskframe.tokens.AccessTokenVerifier;
+import org.deskframe.tokens.TokenCheckSettings;
 import org.deskframe.tokens.VerifierFixture;
 
 /**
  * A region's identity held in memory: one RS256 key, one client, one agent and a token ledger, each behind the
  * identity API the verifier uses, so that benchmarks measure the verifier and not the database. Lookups are hash-map
- * reads, the best case of the JDBC implementations' caches-to-be.
+ * reads, what the verifier's own per-node view of them costs on a hit.
  */
 final class InMemoryIdentity {
 
@@ -48,8 +47,8 @@ final class InMemoryIdentity {
     final RSAKey signingKey;
     final Keys keys;
     final Ledger ledger = new Ledger();
-    final Clients clients = new Clients();
-    final Agents agents = new Agents();
+    final InMemoryDirectories.Clients clients = new InMemoryDirectories.Clients();
+    final InMemoryDirectories.Agents agents = new InMemoryDirectories.Agents();
 
     InMemoryIdentity() {
         try {
@@ -68,6 +67,10 @@ final class InMemoryIdentity {
 
     AccessTokenVerifier verifier() {
         return VerifierFixture.verifier(REGION, keys, ledger, clients, agents, SETTINGS);
+    }
+
+    AccessTokenVerifier verifier(TokenCheckSettings checks) {
+        return VerifierFixture.verifier(REGION, keys, ledger, clients, agents, SETTINGS, checks);
     }
 
     /** An access token as the authorization server issues it (RFC 9068 at+jwt, RS256), recorded in the ledger. */
@@ -130,87 +133,6 @@ final class InMemoryIdentity {
         @Override
         public boolean isRevoked(String jti) {
             return revokedByJti.getOrDefault(jti, true);
-        }
-    }
-
-    static final class Clients implements ClientDirectory {
-        private final Map<String, OAuthClient> byId = new ConcurrentHashMap<>();
-
-        void put(OAuthClient client) {
-            byId.put(client.clientId(), client);
-        }
-
-        @Override
-        public Optional<OAuthClient> find(String clientId) {
-            return Optional.ofNullable(byId.get(clientId));
-        }
-
-        @Override
-        public List<OAuthClient> inOrg(String orgId) {
-            return byId.values().stream().filter(c -> orgId.equals(c.orgId())).toList();
-        }
-
-        @Override
-        public OAuthClient register(ClientRegistration registration) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public OAuthClient update(String clientId, ClientChange change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<String> assertionSecret(String clientId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void setSecret(String clientId, String secret, boolean keepForAssertions) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setChosenSecret(String clientId, String secret) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    static final class Agents implements AgentDirectory {
-        private final Map<String, Agent> byId = new ConcurrentHashMap<>();
-
-        void put(Agent agent) {
-            byId.put(agent.id(), agent);
-        }
-
-        @Override
-        public Optional<Agent> find(String id) {
-            return Optional.ofNullable(byId.get(id));
-        }
-
-        @Override
-        public Optional<Agent> findByUsername(String username) {
-            return byId.values().stream().filter(a -> a.username().equals(username)).findFirst();
-        }
-
-        @Override
-        public List<Agent> inOrg(String orgId) {
-            return byId.values().stream().filter(a -> a.orgId().equals(orgId)).toList();
-        }
-
-        @Override
-        public Agent create(NewAgent agent) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Agent update(String id, AgentChange change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPassword(String id, String password) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -1,7 +1,8 @@
 package org.deskframe.identity;
 
 /**
- * An agent's roles changed (disabling publishes {@link AgentDisabled}). Published after the change and its
- * {@link AccessChanges} entry are written: open sessions of the agent re-check what they stand on.
+ * An agent's record changed (disabling publishes {@link AgentDisabled} instead). Published after the change; when its
+ * roles changed, also after its {@link AccessChanges} entry is written: open sessions of the agent re-check what they
+ * stand on, and token checks read the agent again.
  */
 public record AgentChanged(String agentId, String orgId) {}

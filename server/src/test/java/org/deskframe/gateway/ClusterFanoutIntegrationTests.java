@@ -9,6 +9,8 @@ import java.util.Map;
 import org.deskframe.testing.PostgresServerTest;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Scaled-out mode for real: two nodes over one PostgreSQL schema and the local Redis. Agents connected to different
  * nodes talk live, a widget may reconnect to the other node and resume, and a revocation on one node closes the
- * session on the other.
+ * session on the other, and refuses the token on the other at its next check (it had checked it before).
  */
 class ClusterFanoutIntegrationTests extends PostgresServerTest {
 
@@ -84,6 +86,54 @@ class ClusterFanoutIntegrationTests extends PostgresServerTest {
             JsonNode error = onB.next(f -> "error".equals(f.get("op").asString()), Duration.ofSeconds(3));
             assertThat(error.get("code").asString()).isEqualTo("token.revoked");
             assertThat(onB.closeCode()).isEqualTo(4102);
+        }
+    }
+
+    /** Node B checked the token before (and keeps its standing); node A's revocation reaches it over Redis within a second. */
+    @Test
+    void aTokenCheckedOnOneNodeIsRefusedThereWithinASecondOfItsRevocationOnTheOther() {
+        TestClient onB = new TestClient(nodeBUrl());
+        String token = http.agentToken("demo-backend", "agent1", RW);
+        assertThat(onB.get("/api/v2/tokens/me", token).status()).isEqualTo(200);
+        try (StreamClient ws = StreamClient.connect(nodeBUrl())) {
+            ws.authenticate(token, "messaging");
+        }
+
+        assertThat(http.form("/oauth2/revoke", "demo-backend", "demo-backend-secret-0123456789abcdef",
+                Map.of("token", token)).status()).isEqualTo(200);
+
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> onB.get("/api/v2/tokens/me", token).status() != 200);
+        TestClient.Reply refused = onB.get("/api/v2/tokens/me", token);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("code").asString()).isEqualTo("token.revoked");
+        try (StreamClient ws = StreamClient.connect(nodeBUrl())) {
+            ws.sendFrame("op", "authenticate", "id", "h", "token", token, "widget", "messaging");
+            assertThat(ws.next().get("code").asString()).isEqualTo("token.revoked");
+            assertThat(ws.closeCode()).isEqualTo(4102);
+        }
+    }
+
+    @Test
+    void anAgentDisabledOnOneNodeIsRefusedOnTheOtherAsDisabledWithinASecond() {
+        TestClient onB = new TestClient(nodeBUrl());
+        String admin = http.clientToken("demo-admin", "admin");
+        String agent = "cache-node-" + Long.toString(System.nanoTime(), 36);
+        assertThat(http.send("POST", "/api/v2/admin/orgs/demo/agents", admin,
+                "{\"id\":\"" + agent + "\",\"username\":\"" + agent + "\"}").status()).isEqualTo(201);
+        String token = http.agentToken("demo-backend", agent, RW);
+        assertThat(onB.get("/api/v2/tokens/me", token).status()).isEqualTo(200);
+
+        assertThat(http.send("PATCH", "/api/v2/admin/orgs/demo/agents/" + agent, admin, "{\"enabled\":false}").status()).isEqualTo(200);
+
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> onB.get("/api/v2/tokens/me", token).status() != 200);
+        TestClient.Reply refused = onB.get("/api/v2/tokens/me", token);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asString()).isEqualTo("agent.disabled");
+        try (StreamClient ws = StreamClient.connect(nodeBUrl())) {
+            ws.sendFrame("op", "authenticate", "id", "h", "token", token, "widget", "messaging");
+            assertThat(ws.next().get("code").asString()).isEqualTo("agent.disabled");
         }
     }
 }

@@ -113,6 +113,10 @@ class TokenChecksIntegrationTests extends DeskframeServerTest {
         String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
         assertThat(jdbc.sql("delete from access_token_ledger where jti = ?").param(jti).update()).isEqualTo(1);
 
+        // A row changed behind identity's back reports no change: this node trusts its last read of it for at most
+        // deskframe.tokens.record-staleness (500 ms), never longer.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> http.get("/api/v2/tokens/me", token).status() == 401);
         Reply me = http.get("/api/v2/tokens/me", token);
         assertThat(me.status()).isEqualTo(401);
         assertThat(me.json().get("code").asString()).isEqualTo("token.revoked");

@@ -19,4 +19,16 @@ public final class VerifierFixture {
                                                AgentDirectory agents, IdentitySettings settings) {
         return new AccessTokenVerifier(region, keys, ledger, clients, agents, settings);
     }
+
+    /** The verifier with its caches sized and timed by {@code checks} (size 0: every token is checked as if new). */
+    public static AccessTokenVerifier verifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
+                                               AgentDirectory agents, IdentitySettings settings, TokenCheckSettings checks) {
+        return new AccessTokenVerifier(region, keys, ledger, clients, agents, settings, checks, java.time.Clock.systemUTC(),
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    }
+
+    /** What identity tells the verifier after revoking tokens on this node (the ledger holds them revoked already). */
+    public static void tokensRevoked(AccessTokenVerifier verifier, java.util.Set<String> jtis) {
+        verifier.on(new org.deskframe.identity.AccessTokensRevoked(jtis));
+    }
 }

@@ -101,8 +101,11 @@ class JdbcAgentDirectory implements AgentDirectory {
             ledger.revokeSubject(id);
             changes.record(AccessChange.Kind.AGENT, id);
             events.publishEvent(new AgentDisabled(id, current.orgId()));
-        } else if (change.roles() != null && !change.roles().equals(current.roles())) {
-            changes.record(AccessChange.Kind.AGENT, id);
+        } else {
+            if (change.roles() != null && !change.roles().equals(current.roles())) {
+                changes.record(AccessChange.Kind.AGENT, id);
+            }
+            // Every change is told: token checks keep agents they read, and re-read one that changed.
             events.publishEvent(new AgentChanged(id, current.orgId()));
         }
         return find(id).orElseThrow();

@@ -104,8 +104,9 @@ class JdbcClientDirectory implements ClientDirectory {
         if (narrowed(cur, updated)) {
             // Open sessions of this client re-check what they stand on, on every node (SessionControl).
             changes.record(AccessChange.Kind.CLIENT, clientId);
-            events.publishEvent(new OAuthClientChanged(clientId, cur.orgId()));
         }
+        // Every change is told: token checks keep clients they read, and re-read one that changed.
+        events.publishEvent(new OAuthClientChanged(clientId, cur.orgId()));
         return updated;
     }
 

@@ -38,6 +38,8 @@ class SigningKeyRing implements SigningKeys, JWKSource<SecurityContext> {
     private final SecretCipher cipher;
     private final TransactionTemplate tx;
     private volatile List<RSAKey> keys = List.of();
+    /** The public halves of {@link #keys}, made once per load: verifiers keep one signature check per key object. */
+    private volatile List<RSAKey> publicKeys = List.of();
     private volatile long lastLoad;
 
     SigningKeyRing(JdbcClient jdbc, SecretCipher cipher, TransactionTemplate tx) {
@@ -57,12 +59,19 @@ class SigningKeyRing implements SigningKeys, JWKSource<SecurityContext> {
 
     @Override
     public Optional<RSAKey> verificationKey(String kid) {
-        Optional<RSAKey> key = find(kid);
+        Optional<RSAKey> key = findPublic(kid);
         if (key.isEmpty() && System.currentTimeMillis() - lastLoad > RELOAD_INTERVAL_MS) {
             reload();
-            key = find(kid);
+            key = findPublic(kid);
         }
-        return key.map(RSAKey::toPublicJWK);
+        return key;
+    }
+
+    private Optional<RSAKey> findPublic(String kid) {
+        for (RSAKey k : publicKeys) {
+            if (k.getKeyID().equals(kid)) return Optional.of(k);
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -134,6 +143,7 @@ class SigningKeyRing implements SigningKeys, JWKSource<SecurityContext> {
             }
         }
         keys = List.copyOf(loaded);
+        publicKeys = loaded.stream().map(RSAKey::toPublicJWK).toList();
         lastLoad = System.currentTimeMillis();
     }
 }
