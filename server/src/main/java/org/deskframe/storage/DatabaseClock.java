@@ -55,7 +55,7 @@ class DatabaseClock implements SharedClock {
                     ? "select clock_timestamp()" : "select current_timestamp";
             ClockOffset first = measure(c);
             log.info("clock: this node's offset to the database's clock is {} s (measured within {} ms)",
-                    seconds(first.offset()), first.roundTrip().toMillis());
+                    seconds(first.offset()), millis(first.roundTrip()));
             record(first);
         }
         registry.ifAvailable(r -> Gauge.builder("deskframe.clock.offset", this, dc -> dc.offset.toNanos() / 1e9)
@@ -117,7 +117,7 @@ class DatabaseClock implements SharedClock {
         if (beyond && !warned) {
             log.warn("this node's clock is {} s off the database's (measured within {} ms); run NTP on every node and on the "
                     + "database host. Routing's and calls' timers correct for it; token checks do not", seconds(measured.offset()),
-                    measured.roundTrip().toMillis());
+                    millis(measured.roundTrip()));
         } else if (!beyond && warned) {
             log.info("this node's clock is within {} of the database's again ({} s)", settings.clockOffsetWarning(), seconds(measured.offset()));
         }
@@ -126,6 +126,10 @@ class DatabaseClock implements SharedClock {
 
     private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%+.3f", d.toNanos() / 1e9);
+    }
+
+    private static String millis(Duration d) {
+        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e6);
     }
 
     private static final class UncheckedSql extends RuntimeException {
