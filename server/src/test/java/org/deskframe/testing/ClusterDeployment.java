@@ -128,6 +128,7 @@ public final class ClusterDeployment<N extends ClusterDeployment.Node> implement
         private final Map<Integer, Map<String, Object>> perNode = new HashMap<>();
         private final Map<Integer, Map<String, String>> environment = new HashMap<>();
         private final Map<Integer, Duration> startTimeouts = new HashMap<>();
+        private final Map<Integer, Class<?>[]> sources = new HashMap<>();
         private final List<AutoCloseable> alsoClose = new ArrayList<>();
 
         private Builder(String schemaPrefix, int size) {
@@ -178,6 +179,12 @@ public final class ClusterDeployment<N extends ClusterDeployment.Node> implement
             return this;
         }
 
+        /** More configuration classes for node {@code index}'s context (a test hook); in-process nodes only. */
+        public Builder nodeSources(int index, Class<?>... configurations) {
+            sources.put(index, configurations.clone());
+            return this;
+        }
+
         /** How long node {@code index}'s child JVM may take to start; child JVMs only. */
         public Builder nodeStartTimeout(int index, Duration timeout) {
             startTimeouts.put(index, timeout);
@@ -195,11 +202,12 @@ public final class ClusterDeployment<N extends ClusterDeployment.Node> implement
             if (!environment.isEmpty() || !startTimeouts.isEmpty()) {
                 throw new IllegalStateException("environment and start timeouts are for child JVMs");
             }
-            return start((i, dir, p) -> new ServerInstance(dir, p).start());
+            return start((i, dir, p) -> new ServerInstance(dir, p).withSources(sources.getOrDefault(i, new Class<?>[0])).start());
         }
 
         /** Each node a child JVM of its own, which a test may kill, pause and start again. */
         public ClusterDeployment<ServerProcess> childJvms() throws Exception {
+            if (!sources.isEmpty()) throw new IllegalStateException("configuration classes are for in-process nodes");
             return start((i, dir, p) -> {
                 ServerProcess node = new ServerProcess(dir, p).withEnvironment(environment.getOrDefault(i, Map.of()));
                 if (startTimeouts.containsKey(i)) node.withStartTimeout(startTimeouts.get(i));

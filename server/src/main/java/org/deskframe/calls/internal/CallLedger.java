@@ -37,11 +37,13 @@ class CallLedger {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    CallLedger(JdbcClient jdbc, TransactionTemplate tx) {
+    CallLedger(JdbcClient jdbc, TransactionTemplate tx, org.deskframe.storage.SharedClock sharedClock) {
         this.jdbc = jdbc;
         this.tx = tx;
+        // Ring and reattach deadlines are compared by every node's sweep: on the database's clock, not this node's.
+        this.clock = sharedClock.clock();
     }
 
     Instant now() {

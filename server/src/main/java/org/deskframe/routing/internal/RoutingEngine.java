@@ -60,7 +60,8 @@ class RoutingEngine {
 
     RoutingEngine(RoutingStore store, TransactionTemplate tx, Conversations conversations, AgentDirectory agents,
                   QueueDirectory queues, RoutingSettings settings, RoutingNotices notices,
-                  org.springframework.beans.factory.ObjectProvider<org.deskframe.routing.OnCallAgents> onCall) {
+                  org.springframework.beans.factory.ObjectProvider<org.deskframe.routing.OnCallAgents> onCall,
+                  org.deskframe.storage.SharedClock sharedClock) {
         this.store = store;
         this.onCall = onCall;
         // A deadlock between nodes aborts one transaction: run it again rather than fail the dispatch or the close.
@@ -74,7 +75,8 @@ class RoutingEngine {
         this.queues = queues;
         this.settings = settings;
         this.notices = notices;
-        this.clock = Clock.systemUTC();
+        // Every node stamps and compares routing's timers on the database's clock: nodes' own clocks may differ.
+        this.clock = sharedClock.clock();
         this.dispatches = new DispatchRequests(this::dispatchNow);
         onCall.ifAvailable(calls -> calls.whenCallEnds(this::requestDispatchForAgent));
     }

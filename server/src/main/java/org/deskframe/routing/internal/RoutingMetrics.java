@@ -36,11 +36,11 @@ class RoutingMetrics {
     private final ObjectProvider<RoutingStore> store;
     private final Clock clock;
 
-    RoutingMetrics(MeterRegistry registry, ObjectProvider<RoutingStore> store) {
+    RoutingMetrics(MeterRegistry registry, ObjectProvider<RoutingStore> store, org.deskframe.storage.SharedClock sharedClock) {
         this.registry = registry;
         this.store = store;
         // the clock routing stamps enqueued_at with
-        this.clock = Clock.systemUTC();
+        this.clock = sharedClock.clock();
         this.waiting = MultiGauge.builder("deskframe.routing.queue.waiting")
                 .description("Conversations waiting in the queue (not offered, not assigned)").register(registry);
         this.longestWait = MultiGauge.builder("deskframe.routing.queue.longest.wait").baseUnit("seconds")

@@ -1,0 +1,75 @@
+package org.deskframe.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.deskframe.identity.Agent;
+import org.deskframe.storage.SharedClock;
+import org.deskframe.testing.ClusterDeployment;
+import org.deskframe.testing.ServerInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two nodes over one PostgreSQL schema, the second node's own clock three minutes ahead (as libfaketime runs the fault
+ * suite's node 3). Routing's timers are stamped and compared on the database's clock, so an offer the node on time makes
+ * lasts its full timeout although the skewed node's sweeper looks for expired offers every second.
+ */
+class RoutingClockSkewIntegrationTests {
+
+    static final Duration AHEAD = Duration.ofMinutes(3);
+
+    static ClusterDeployment<ServerInstance> deployment;
+    static ServerInstance onTime;
+    static ServerInstance skewed;
+
+    /** The skewed node's wall clock, the one its shared clock measures its offset from. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class ThreeMinutesAhead {
+        @Bean(SharedClock.LOCAL_CLOCK)
+        Clock threeMinutesAhead() {
+            return Clock.offset(Clock.systemUTC(), AHEAD);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        deployment = ClusterDeployment.of("deskframe_clockskew", 2).withRedis().nodeSources(1, ThreeMinutesAhead.class).inProcess();
+        onTime = deployment.node(0);
+        skewed = deployment.node(1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (deployment != null) deployment.close();
+    }
+
+    @Test
+    void eachNodeMeasuresItsOffsetToTheDatabasesClock() {
+        assertThat(onTime.bean(SharedClock.class).offset().abs()).isLessThan(Duration.ofSeconds(1));
+        assertThat(skewed.bean(SharedClock.class).offset().plus(AHEAD).abs()).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.between(onTime.bean(SharedClock.class).instant(), skewed.bean(SharedClock.class).instant()).abs())
+                .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void anOfferTheNodeOnTimeMakesIsNotExpiredEarlyByTheSkewedNodesSweeper() {
+        RoutingFixture fixture = new RoutingFixture(onTime.context(), onTime.base());
+        String queue = fixture.queue(RoutingFixture.offersFor(20));
+        Agent agent = fixture.agent(queue, 1);
+        try (AgentDesk desk = fixture.connect(agent, true)) {
+            String conversation = fixture.customerConversation(queue);
+            assertThat(desk.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(conversation);
+            // The skewed node sweeps every second; on its own clock the 20 s offer expired 2 min 40 s ago.
+            assertThat(desk.pollOp("offer_withdrawn", Duration.ofSeconds(4))).as("offer withdrawn early").isNull();
+            JsonNode accepted = desk.command("op", "accept", "conversation", conversation);
+            assertThat(accepted.get("op").asString()).as(accepted.toString()).isEqualTo("conversation_assigned");
+            assertThat(fixture.eventKinds(fixture.token(agent), conversation)).containsExactly("queued", "offered", "accepted");
+        }
+    }
+}
