@@ -41,17 +41,39 @@ class JdbcTokenLedger implements TokenLedger {
         return n;
     }
 
+    /**
+     * Records a token, or (when {@code revoked}) its revocation. A live token is one statement, an insert unless the jti
+     * is there already (an authorization saved again with the same access token): issuing costs no prior read.
+     */
     void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
+        if (!revoked) {
+            jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at) "
+                            + "select ?, ?, ?, ?, cast(? as timestamp) from (values (0)) t "
+                            + "where not exists (select 1 from access_token_ledger where jti = ?)")
+                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt), jti)
+                    .update();
+            return;
+        }
         int updated = jdbc.sql("update access_token_ledger set revoked_at = coalesce(revoked_at, ?) where jti = ?")
-                .params(revoked ? Timestamp.from(Instant.now()) : null, jti).update();
+                .params(Timestamp.from(Instant.now()), jti).update();
         if (updated == 0) {
             jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at, revoked_at) "
                             + "values (?, ?, ?, ?, ?, ?)")
-                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt),
-                            revoked ? Timestamp.from(Instant.now()) : null)
+                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt), Timestamp.from(Instant.now()))
                     .update();
         }
-        if (revoked) revoked(List.of(jti));
+        revoked(List.of(jti));
+    }
+
+    /** A token's ledger row: who it was issued to, for which authorization, and whether it was revoked. */
+    record Entry(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {}
+
+    java.util.Optional<Entry> find(String jti) {
+        return jdbc.sql("select authorization_id, client_id, subject, expires_at, revoked_at from access_token_ledger where jti = ?")
+                .param(jti)
+                .query((rs, n) -> new Entry(jti, rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getTimestamp(5) != null))
+                .optional();
     }
 
     /** Revokes every access token an authorization (a refresh-token family) ever issued. */
