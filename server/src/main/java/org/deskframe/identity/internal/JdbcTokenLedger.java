@@ -41,28 +41,25 @@ class JdbcTokenLedger implements TokenLedger {
         return n;
     }
 
-    /**
-     * Records a token, or (when {@code revoked}) its revocation. A live token is one statement, an insert unless the jti
-     * is there already (an authorization saved again with the same access token): issuing costs no prior read.
-     */
+    /** Records a token issued just now (its jti is new): one insert, no prior read. */
+    void recordIssued(String jti, String authorizationId, String clientId, String subject, Instant expiresAt) {
+        jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at) values (?, ?, ?, ?, ?)")
+                .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt))
+                .update();
+    }
+
+    /** Records a token of an authorization saved again (it may be there already), or its revocation. */
     void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
-        if (!revoked) {
-            jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at) "
-                            + "select ?, ?, ?, ?, cast(? as timestamp) from (values (0)) t "
-                            + "where not exists (select 1 from access_token_ledger where jti = ?)")
-                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt), jti)
-                    .update();
-            return;
-        }
         int updated = jdbc.sql("update access_token_ledger set revoked_at = coalesce(revoked_at, ?) where jti = ?")
-                .params(Timestamp.from(Instant.now()), jti).update();
+                .params(revoked ? Timestamp.from(Instant.now()) : null, jti).update();
         if (updated == 0) {
             jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at, revoked_at) "
                             + "values (?, ?, ?, ?, ?, ?)")
-                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt), Timestamp.from(Instant.now()))
+                    .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt),
+                            revoked ? Timestamp.from(Instant.now()) : null)
                     .update();
         }
-        revoked(List.of(jti));
+        if (revoked) revoked(List.of(jti));
     }
 
     /** A token's ledger row: who it was issued to, for which authorization, and whether it was revoked. */

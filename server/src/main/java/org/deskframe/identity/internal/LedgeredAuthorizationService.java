@@ -62,8 +62,15 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     @Override
     public void save(OAuth2Authorization authorization) {
         if (accessTokenOnly(authorization)) {
-            // No row of Spring's: the ledger row is the authorization (findByToken rebuilds it from the token).
-            tx.executeWithoutResult(status -> recordAccessToken(authorization));
+            // No row of Spring's: the ledger row is the authorization (findByToken rebuilds it from the token). Such an
+            // authorization is saved twice at most: when its token is issued (a new jti), and when it is revoked.
+            OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+            if (access != null && !access.isInvalidated() && access.getClaims() != null && access.getClaims().get("jti") != null) {
+                ledger.recordIssued(String.valueOf(access.getClaims().get("jti")), authorization.getId(),
+                        authorization.getRegisteredClientId(), subject(authorization, access), expiry(access));
+            } else {
+                tx.executeWithoutResult(status -> recordAccessToken(authorization));
+            }
             return;
         }
         tx.executeWithoutResult(status -> {
@@ -117,12 +124,17 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     private void recordAccessToken(OAuth2Authorization authorization) {
         OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
         if (access != null && access.getClaims() != null && access.getClaims().get("jti") != null) {
-            Map<String, Object> claims = access.getClaims();
-            Instant expires = access.getToken().getExpiresAt() != null ? access.getToken().getExpiresAt() : Instant.now();
-            ledger.record(String.valueOf(claims.get("jti")), authorization.getId(), authorization.getRegisteredClientId(),
-                    String.valueOf(claims.getOrDefault("sub", authorization.getPrincipalName())), expires,
-                    access.isInvalidated());
+            ledger.record(String.valueOf(access.getClaims().get("jti")), authorization.getId(), authorization.getRegisteredClientId(),
+                    subject(authorization, access), expiry(access), access.isInvalidated());
         }
+    }
+
+    private static String subject(OAuth2Authorization authorization, OAuth2Authorization.Token<OAuth2AccessToken> access) {
+        return String.valueOf(access.getClaims().getOrDefault("sub", authorization.getPrincipalName()));
+    }
+
+    private static Instant expiry(OAuth2Authorization.Token<OAuth2AccessToken> access) {
+        return access.getToken().getExpiresAt() != null ? access.getToken().getExpiresAt() : Instant.now();
     }
 
     /**
