@@ -2,6 +2,10 @@ package org.deskframe.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.JWTBearerGrant;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
@@ -13,6 +17,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Token;
+import java.util.List;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +57,55 @@ class RevocationIntegrationTests extends AuthorizationServerTest {
         assertThat(revoke(basic("demo-backend"), tokens.accessToken()).getStatusCode()).isEqualTo(200);
 
         assertRevoked(tokens.accessToken().getValue());
+    }
+
+    @Test
+    void aClientCredentialsTokenCanBeRevokedAndIsThenInactive() {
+        String token = http.clientToken("demo-backend", "presence");
+        assertThat(introspect(basic("demo-backend"), new BearerAccessToken(token)).isActive()).isTrue();
+
+        assertThat(revoke(basic("demo-backend"), new BearerAccessToken(token)).getStatusCode()).isEqualTo(200);
+
+        assertRevoked(token);
+        assertThat(introspect(basic("demo-backend"), new BearerAccessToken(token)).isActive()).isFalse();
+    }
+
+    @Test
+    void aTokenOfAGrantWithoutRefreshTokensIsStoredAsItsLedgerRowAlone() throws Exception {
+        String clientToken = http.clientToken("demo-backend", "presence");
+        String agentToken = http.agentToken("demo-backend", "agent1", "messaging:read");
+
+        for (String token : List.of(clientToken, agentToken)) {
+            assertThat(jdbc.sql("select count(*) from oauth2_authorization where access_token_value = ?").param(token)
+                    .query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("select count(*) from access_token_ledger where jti = ? and revoked_at is null")
+                    .param(SignedJWT.parse(token).getJWTClaimsSet().getJWTID()).query(Long.class).single()).isOne();
+        }
+    }
+
+    @Test
+    void aTokenReSignedWithAnotherKeyUnderTheSameKidAndJtiIsNeitherDescribedNorRevoked() throws Exception {
+        String token = http.clientToken("demo-backend", "presence");
+        SignedJWT original = SignedJWT.parse(token);
+        RSAKey impostor = new RSAKeyGenerator(2048).keyID(original.getHeader().getKeyID()).generate();
+        SignedJWT forged = new SignedJWT(original.getHeader(), original.getJWTClaimsSet());
+        forged.sign(new RSASSASigner(impostor));
+        BearerAccessToken forgedToken = new BearerAccessToken(forged.serialize());
+
+        assertThat(introspect(basic("demo-backend"), forgedToken).isActive()).isFalse();
+        assertThat(revoke(basic("demo-backend"), forgedToken).getStatusCode()).isEqualTo(200);
+
+        assertThat(http.get("/api/v2/tokens/me", token).status()).as("the real token is not revoked").isEqualTo(200);
+    }
+
+    @Test
+    void aClientCannotRevokeAnotherClientsClientCredentialsToken() {
+        String token = http.clientToken("demo-backend", "presence");
+
+        HTTPResponse refused = revoke(basic("demo-noembed"), new BearerAccessToken(token));
+
+        assertThat(refused.getStatusCode()).isBetween(400, 401);
+        assertThat(http.get("/api/v2/tokens/me", token).status()).isEqualTo(200);
     }
 
     @Test

@@ -66,8 +66,10 @@ class AuthorizationServerConfig {
 
     @Bean
     LedgeredAuthorizationService authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
-                                                      JdbcTokenLedger ledger, JdbcClient jdbc, TransactionTemplate tx) {
-        return new LedgeredAuthorizationService(new JdbcOAuth2AuthorizationService(jdbcTemplate, clients), ledger, jdbc, tx);
+                                                      JdbcTokenLedger ledger, JdbcClient jdbc, TransactionTemplate tx,
+                                                      SigningKeyRing keys) {
+        return new LedgeredAuthorizationService(new JdbcOAuth2AuthorizationService(jdbcTemplate, clients), ledger, jdbc, tx,
+                clients, keys);
     }
 
     @Bean
@@ -89,8 +91,8 @@ class AuthorizationServerConfig {
                                                  JdbcAgentDirectory agents, RegisteredClientRepository registered,
                                                  RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
                                                  FailureThrottle throttle, ClientSecretHashes clientSecrets,
-                                                 ObjectProvider<Clock> clock) throws Exception {
-        JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc);
+                                                 ObjectProvider<Clock> clock, TransactionTemplate tx) throws Exception {
+        JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc, tx);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
         privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
 

@@ -41,6 +41,14 @@ class JdbcTokenLedger implements TokenLedger {
         return n;
     }
 
+    /** Records a token issued just now (its jti is new): one insert, no prior read. */
+    void recordIssued(String jti, String authorizationId, String clientId, String subject, Instant expiresAt) {
+        jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at) values (?, ?, ?, ?, ?)")
+                .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt))
+                .update();
+    }
+
+    /** Records a token of an authorization saved again (it may be there already), or its revocation. */
     void record(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {
         int updated = jdbc.sql("update access_token_ledger set revoked_at = coalesce(revoked_at, ?) where jti = ?")
                 .params(revoked ? Timestamp.from(Instant.now()) : null, jti).update();
@@ -52,6 +60,17 @@ class JdbcTokenLedger implements TokenLedger {
                     .update();
         }
         if (revoked) revoked(List.of(jti));
+    }
+
+    /** A token's ledger row: who it was issued to, for which authorization, and whether it was revoked. */
+    record Entry(String jti, String authorizationId, String clientId, String subject, Instant expiresAt, boolean revoked) {}
+
+    java.util.Optional<Entry> find(String jti) {
+        return jdbc.sql("select authorization_id, client_id, subject, expires_at, revoked_at from access_token_ledger where jti = ?")
+                .param(jti)
+                .query((rs, n) -> new Entry(jti, rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getTimestamp(5) != null))
+                .optional();
     }
 
     /** Revokes every access token an authorization (a refresh-token family) ever issued. */

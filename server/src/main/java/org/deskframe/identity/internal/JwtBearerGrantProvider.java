@@ -51,6 +51,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.token.DefaultOAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The trusted-backend grant (RFC 7523 JWT bearer): an integrator's backend, authenticated as its OAuth client, gets an
@@ -69,10 +70,11 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
     private final RegionSettings region;
     private final IdentitySettings settings;
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
 
     JwtBearerGrantProvider(ClientDirectory clients, AgentDirectory agents, OAuth2AuthorizationService authorizations,
                            OAuth2TokenGenerator<? extends OAuth2Token> tokens, RegionSettings region,
-                           IdentitySettings settings, JdbcClient jdbc) {
+                           IdentitySettings settings, JdbcClient jdbc, TransactionTemplate tx) {
         this.clients = clients;
         this.agents = agents;
         this.authorizations = authorizations;
@@ -80,6 +82,7 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         this.region = region;
         this.settings = settings;
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     @Override
@@ -128,8 +131,6 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
             throw error(OAuth2ErrorCodes.INVALID_SCOPE, ScopeRejection.oauthDescription(scopeProblem));
         }
 
-        rememberAssertion(client, claims);
-
         Authentication agentPrincipal = UsernamePasswordAuthenticationToken.authenticated(agent.username(), null,
                 List.of(new SimpleGrantedAuthority("ROLE_AGENT")));
         var tokenContext = DefaultOAuth2TokenContext.builder()
@@ -157,7 +158,12 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         } else {
             authorization.accessToken(accessToken);
         }
-        authorizations.save(authorization.build());
+        // The assertion is used up in the commit that records the token: one durable commit per token, and a replay
+        // racing it waits on the assertion's key and is refused once this commits.
+        tx.executeWithoutResult(status -> {
+            rememberAssertion(client, claims);
+            authorizations.save(authorization.build());
+        });
         return new OAuth2AccessTokenAuthenticationToken(registered, clientAuth, accessToken);
     }
 

@@ -22,8 +22,8 @@ class LedgeredTokenSigner implements AccessTokenSigner {
             throw new IllegalArgumentException("an access token needs jti, sub and exp");
         }
         String family = (issuedTo + ":" + claims.getSubject());
-        ledger.record(claims.getJWTID(), family.length() > 100 ? family.substring(0, 100) : family, issuedTo,
-                claims.getSubject(), claims.getExpirationTime().toInstant(), false);
+        ledger.recordIssued(claims.getJWTID(), family.length() > 100 ? family.substring(0, 100) : family, issuedTo,
+                claims.getSubject(), claims.getExpirationTime().toInstant());
         return keys.signAccessToken(claims);
     }
 }
