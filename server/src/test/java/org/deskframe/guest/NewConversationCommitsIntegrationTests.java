@@ -46,26 +46,37 @@ class NewConversationCommitsIntegrationTests {
         try (AgentDesk desk = fx.connect(agent, true)) {
             sleepForBackgroundWrites(); // the dispatch that the agent's becoming available starts, finding nothing
             int start = CommitCounter.mark();
+            int statementsStart = CommitCounter.statementMark();
             Reply opened = guests.session(origin, "deployment", dep, "prechat", Map.of("name", "Casey"));
             assertThat(opened.status()).as(opened.body()).isEqualTo(201);
             String conversation = opened.json().get("conversation").asString();
             JsonNode offer = desk.nextOp("conversation_offered");
             assertThat(offer.get("conversation").asString()).isEqualTo(conversation);
             List<CommitCounter.Commit> session = CommitCounter.since(start);
+            List<CommitCounter.Executed> sessionStatements = CommitCounter.statementsSince(statementsStart);
 
             int handshakeStart = CommitCounter.mark();
+            int handshakeStatements = CommitCounter.statementMark();
             try (StreamClient c = StreamClient.connect(base, base)) {
                 GuestSessionIntegrationTests.customer(c, opened.json().get("token").asString(), origin);
                 AgentDesk customer = new AgentDesk(c);
                 // Offered, not yet accepted: the session is told nothing more; give its handshake's writes a moment.
                 sleepForBackgroundWrites();
                 List<CommitCounter.Commit> handshake = CommitCounter.since(handshakeStart);
+                List<CommitCounter.Executed> handshakeRun = CommitCounter.statementsSince(handshakeStatements);
 
                 int sendStart = CommitCounter.mark();
+                int sendStatements = CommitCounter.statementMark();
                 JsonNode ack = customer.command("op", "send", "conversation", conversation, "clientMessageId", "first", "text", "Hello?");
                 assertThat(ack.get("op").asString()).as(ack.toString()).isEqualTo("ack");
                 sleepForBackgroundWrites();
                 List<CommitCounter.Commit> send = CommitCounter.since(sendStart);
+                List<CommitCounter.Executed> sendRun = CommitCounter.statementsSince(sendStatements);
+                List<CommitCounter.Executed> ofSession = sessionStatements.stream().filter(e -> e.within("GuestSessions.open")).toList();
+                printStatements("session request", ofSession);
+                printStatements("offer (dispatch)", sessionStatements.stream().filter(e -> e.within("RoutingEngine.dispatchNow")).toList());
+                printStatements("handshake", handshakeRun.stream().filter(e -> !e.caller().startsWith("RoutingSweeper")).toList());
+                printStatements("first message", sendRun.stream().filter(e -> !e.caller().startsWith("RoutingSweeper")).toList());
 
                 System.out.printf("commits: session request + offer %d%n  %s%nhandshake %d%n  %s%nfirst message %d%n  %s%n",
                         session.size(), String.join("\n  ", session.stream().map(Object::toString).toList()),
@@ -77,12 +88,21 @@ class NewConversationCommitsIntegrationTests {
                 assertThat(callers).as("session request + offer: %s", session)
                         .containsOnlyOnce("GuestSessions.open", "GroupCommitLog.commit").contains("RetriedTransactions.execute")
                         .containsOnly("GuestSessions.open", "GroupCommitLog.commit", "RetriedTransactions.execute");
+                // The place in the queue comes from a sequence: an arrival neither locks nor writes its queue's row, which
+                // every dispatch of the queue holds (arrivals would otherwise commit one at a time behind it).
+                assertThat(ofSession).as("session request: %s", ofSession).extracting(CommitCounter.Executed::sql)
+                        .noneMatch(sql -> sql.contains("routing_queues") && (sql.contains("for update") || sql.startsWith("update")));
                 assertThat(commitsOf(handshake)).as("handshake: %s", handshake).isEmpty();
                 // The message itself; routing's activity time is within its resolution of the arrival, so it is not written.
                 assertThat(commitsOf(send)).as("first message: %s", send).extracting(CommitCounter.Commit::caller)
                         .containsExactly("GroupCommitLog.commit");
             }
         }
+    }
+
+    private static void printStatements(String step, List<CommitCounter.Executed> statements) {
+        System.out.printf("statements: %s %d%n  %s%n", step, statements.size(),
+                String.join("\n  ", statements.stream().map(Object::toString).toList()));
     }
 
     /** Routing keeps activity times off the log writer's thread: give it a moment to show up in the count. */

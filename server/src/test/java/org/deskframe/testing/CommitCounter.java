@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Counts what reaches the database as a commit: every {@link Connection#commit()} and every writing statement run in
- * auto-commit mode that changed a row (each its own commit), with the Deskframe code that asked for it. A test imports {@link Config} to
- * have the context's data source wrapped, then reads the commits of one step between two {@link #mark()}s.
+ * auto-commit mode that changed a row (each its own commit), with the Deskframe code that asked for it; and every statement
+ * run (each a round trip). A test imports {@link Config} to have the context's data source wrapped, then reads the commits
+ * of one step between two {@link #mark()}s and its statements between two {@link #statementMark()}s.
  */
 public final class CommitCounter {
 
@@ -29,7 +30,20 @@ public final class CommitCounter {
         }
     }
 
+    /** One statement run: who asked for it, the Deskframe methods it ran within (innermost first) and the start of its SQL. */
+    public record Executed(String caller, List<String> within, String sql) {
+        public boolean within(String method) {
+            return within.contains(method);
+        }
+
+        @Override
+        public String toString() {
+            return caller + ": " + sql;
+        }
+    }
+
     private static final List<Commit> COMMITS = new ArrayList<>();
+    private static final List<Executed> STATEMENTS = new ArrayList<>();
 
     private CommitCounter() {}
 
@@ -55,16 +69,41 @@ public final class CommitCounter {
         return List.copyOf(COMMITS.subList(mark, COMMITS.size()));
     }
 
+    /** The number of statements run so far: pass it to {@link #statementsSince(int)}. */
+    public static synchronized int statementMark() {
+        return STATEMENTS.size();
+    }
+
+    public static synchronized List<Executed> statementsSince(int mark) {
+        return List.copyOf(STATEMENTS.subList(mark, STATEMENTS.size()));
+    }
+
     private static synchronized void recorded(String sql) {
-        String caller = "?";
+        COMMITS.add(new Commit(caller(), Thread.currentThread().getName(), sql));
+    }
+
+    private static synchronized void executed(String sql) {
+        List<String> within = deskframeFrames();
+        STATEMENTS.add(new Executed(within.isEmpty() ? "?" : within.getFirst(), within,
+                sql == null ? "?" : sql.length() > 80 ? sql.substring(0, 80) + "…" : sql));
+    }
+
+    private static String caller() {
+        List<String> within = deskframeFrames();
+        return within.isEmpty() ? "?" : within.getFirst();
+    }
+
+    /** The Deskframe methods on this thread's stack outside this package, innermost first, as Class.method. */
+    private static List<String> deskframeFrames() {
+        List<String> frames = new ArrayList<>();
         for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
             String c = e.getClassName();
             if (c.startsWith("org.deskframe.") && !c.startsWith("org.deskframe.testing.")) {
-                caller = c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName();
-                break;
+                String name = c.substring(c.lastIndexOf('.') + 1).replaceAll("\\$\\$SpringCGLIB\\$\\$\\d+$", "") + "." + e.getMethodName();
+                if (!name.equals(frames.isEmpty() ? null : frames.getLast())) frames.add(name);
             }
         }
-        COMMITS.add(new Commit(caller, Thread.currentThread().getName(), sql));
+        return frames;
     }
 
     static DataSource wrap(DataSource target) {
@@ -95,6 +134,7 @@ public final class CommitCounter {
             Object result = invoke(target, m, args);
             if (m.getName().startsWith("execute")) {
                 String sql = prepared != null ? prepared : args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                executed(sql);
                 // A statement that changed no row commits nothing to write (neither H2 nor PostgreSQL writes then).
                 if (sql != null && writes(sql) && connection.getAutoCommit() && changed(result, target)) {
                     recorded(sql.length() > 80 ? sql.substring(0, 80) + "…" : sql);

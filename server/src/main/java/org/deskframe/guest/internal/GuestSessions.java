@@ -150,7 +150,7 @@ class GuestSessions {
             }
             GuestTokens.Issued issued = tokens.issue(d.orgId(), d.id(), profile.id(), id, profile.verified(), now);
             if (started != null) {
-                // Last, so routing's lock on the queue row (taken for the place number) is held only for the commit.
+                // Routing takes the place in the queue in this transaction (it locks no queue row: arrivals commit side by side).
                 events.publishEvent(new CustomerConversationStarted(d.orgId(), id, d.id(), d.queueId(), profile, now));
             }
             return new Admitted(id, started, issued);

@@ -100,12 +100,13 @@ class RoutingEngine {
         }
         ensureQueue(e.queueId(), e.orgId());
         Boolean inserted = tx.execute(s -> {
-            // Checked before taking a place: a redelivered event must not touch the publisher's transaction.
+            // Checked before the insert: a redelivered event must not fail (and so abort) the publisher's transaction.
             if (store.findWork(e.conversationId()).isPresent()) return false;
-            long arrival = store.lockQueueAndTakeArrival(e.queueId());
             CustomerProfile customer = e.customer();
             Set<String> skills = RoutingStore.set(customer.attributes().get("skills"));
-            store.insertWork(e.conversationId(), e.orgId(), e.queueId(), arrival, customer.id(), JSON.writeValueAsString(customer), skills, now);
+            // No lock on the queue's row: the place comes from a sequence, so arrivals never wait for each other or for
+            // a dispatch of their queue (which would hold every new customer's session behind one commit at a time).
+            store.insertWork(e.conversationId(), e.orgId(), e.queueId(), customer.id(), JSON.writeValueAsString(customer), skills, now);
             store.record(e.conversationId(), e.orgId(), now, "queued", e.queueId(), null, "customer:" + customer.id(), "new_conversation",
                     "deployment " + e.deploymentId());
             return true;
@@ -437,7 +438,6 @@ class RoutingEngine {
             ensureQueue(toQueue, orgId);
         }
         Transferred t = tx.execute(s -> {
-            long arrival = toQueue != null ? store.lockQueueAndTakeArrival(toQueue) : 0;
             WorkRow w = routed(orgId, conversationId);
             if (!("assigned".equals(w.state()) && fromAgent.equals(w.agentId()))) throw notAssigned(conversationId, fromAgent);
             if (toAgent != null) {
@@ -458,7 +458,7 @@ class RoutingEngine {
                         "from agent " + fromAgent);
             } else {
                 QueueRow target = store.findQueue(toQueue).orElseThrow();
-                store.moveToQueue(conversationId, fromAgent, toQueue, arrival, target.requiredSkills());
+                store.moveToQueue(conversationId, fromAgent, toQueue, target.requiredSkills());
                 store.releaseSlot(fromAgent, now, true);
                 conversations.removeParticipant(conversationId, Participant.agent(fromAgent));
                 conversations.addParticipant(conversationId, new Participant(Participant.Kind.QUEUE, toQueue));

@@ -65,13 +65,7 @@ class RoutingStore {
                 + "from routing_queues where queue_id = ?").param(queueId).query(RoutingStore::queueRow).optional();
     }
 
-    /** Locks the queue's row until commit: dispatch and arrivals of one queue are serialised across nodes. */
-    long lockQueueAndTakeArrival(String queueId) {
-        long next = jdbc.sql("select next_arrival from routing_queues where queue_id = ? for update").param(queueId).query(Long.class).single();
-        jdbc.sql("update routing_queues set next_arrival = ? where queue_id = ?").params(next + 1, queueId).update();
-        return next;
-    }
-
+    /** Locks the queue's row until commit: the dispatches of one queue are serialised across nodes. */
     void lockQueue(String queueId) {
         jdbc.sql("select next_arrival from routing_queues where queue_id = ? for update").param(queueId).query(Long.class).single();
     }
@@ -252,19 +246,20 @@ class RoutingStore {
                    String customer, Set<String> requiredSkills, Instant enqueuedAt, String agentId, String offerId,
                    Instant offerExpiresAt, Instant assignedAt, Set<String> passedBy, Integer announcedPosition) {}
 
-    /** False when the conversation is already routed (a redelivered event). */
-    boolean insertWork(String conversationId, String orgId, String queueId, long arrival, String customerId, String customerJson,
-                       Set<String> skills, Instant now) {
-        if (findWork(conversationId).isPresent()) return false;
-        try {
-            jdbc.sql("insert into routing_work (conversation_id, org_id, queue_id, arrival, state, customer_id, customer, required_skills, "
-                            + "enqueued_at, last_activity_at, passed_by) values (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, '')")
-                    .params(conversationId, orgId, queueId, arrival, customerId, customerJson, words(skills), ts(now), ts(now)).update();
-            return true;
-        } catch (DuplicateKeyException raced) {
-            return false;
-        }
+    /**
+     * A new conversation waiting in its queue, behind every place taken before: its arrival number comes from one
+     * database sequence ({@code routing_arrivals}, V12), so an arrival locks nothing and arrivals commit side by side.
+     * The caller has checked that the conversation is not routed yet (a duplicate key would abort PostgreSQL's transaction).
+     */
+    void insertWork(String conversationId, String orgId, String queueId, String customerId, String customerJson,
+                    Set<String> skills, Instant now) {
+        jdbc.sql("insert into routing_work (conversation_id, org_id, queue_id, arrival, state, customer_id, customer, required_skills, "
+                        + "enqueued_at, last_activity_at, passed_by) values (?, ?, ?, " + NEXT_ARRIVAL + ", 'waiting', ?, ?, ?, ?, ?, '')")
+                .params(conversationId, orgId, queueId, customerId, customerJson, words(skills), ts(now), ts(now)).update();
     }
+
+    /** The next place in a queue, any queue: H2 and PostgreSQL both know {@code nextval}; a rolled-back arrival leaves a gap. */
+    private static final String NEXT_ARRIVAL = "nextval('routing_arrivals')";
 
     Optional<WorkRow> findWork(String conversationId) {
         return jdbc.sql(WORK_COLUMNS + " where conversation_id = ?").param(conversationId).query(RoutingStore::workRow).optional();
@@ -326,10 +321,12 @@ class RoutingStore {
                 + "and state = 'assigned' and agent_id = ?").params(toAgent, ts(now), conversationId, fromAgent).update() == 1;
     }
 
-    boolean moveToQueue(String conversationId, String fromAgent, String queueId, long arrival, Set<String> skills) {
-        return jdbc.sql("update routing_work set queue_id = ?, arrival = ?, state = 'waiting', agent_id = null, assigned_at = null, "
-                        + "passed_by = '', required_skills = ?, announced_position = null where conversation_id = ? and state = 'assigned' and agent_id = ?")
-                .params(queueId, arrival, words(skills), conversationId, fromAgent).update() == 1;
+    /** A transfer to a queue: a new place there, at the end of its line. */
+    boolean moveToQueue(String conversationId, String fromAgent, String queueId, Set<String> skills) {
+        return jdbc.sql("update routing_work set queue_id = ?, arrival = " + NEXT_ARRIVAL + ", state = 'waiting', agent_id = null, "
+                        + "assigned_at = null, passed_by = '', required_skills = ?, announced_position = null where conversation_id = ? "
+                        + "and state = 'assigned' and agent_id = ?")
+                .params(queueId, words(skills), conversationId, fromAgent).update() == 1;
     }
 
     boolean close(String conversationId, String expectedState, Instant now) {
