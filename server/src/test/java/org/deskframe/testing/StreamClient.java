@@ -32,7 +32,28 @@ public class StreamClient implements AutoCloseable {
         if (origin != null) b.header("Origin", origin);
         // Bounded like a real client's: an upgrade that no one answers (a node just paused or resumed behind a
         // balancer) is given up after 15 s and tried again, instead of waiting forever.
-        this.socket = b.buildAsync(streamUri(base), new Listener()).orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join();
+        WebSocket opened;
+        try {
+            opened = open(b, streamUri(base));
+        } catch (java.util.concurrent.CompletionException e) {
+            if (!(e.getCause() instanceof java.net.ConnectException)) throw e;
+            // The gateway URL is cached per base, but tests start many servers on free ports: a later server may have
+            // been given an earlier one's HTTP port with a gateway port of its own. Ask this base again, once.
+            URI known = STREAMS.remove(base);
+            URI now;
+            try {
+                now = streamUri(base);
+            } catch (RuntimeException lookup) {
+                throw e;
+            }
+            if (now.equals(known)) throw e;
+            opened = open(b, now);
+        }
+        this.socket = opened;
+    }
+
+    private WebSocket open(WebSocket.Builder b, URI uri) {
+        return b.buildAsync(uri, new Listener()).orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<String, URI> STREAMS = new java.util.concurrent.ConcurrentHashMap<>();
