@@ -244,3 +244,16 @@ test('transcriptOrder puts each note after the message it followed, notes in the
 test('lastActivity reads the list reply\'s lastActivityAt', () => {
   assert.equal(lastActivity({createdAt: '2026-12-01T08:00:00Z', lastActivityAt: '2026-12-01T09:00:00Z'}), Date.parse('2026-12-01T09:00:00Z'));
 });
+
+test('sendRetryDelay: a send the platform failed is sent again with backoff; one the message failed is not', async () => {
+  const {sendRetryDelay, SEND_RETRIES} = await import('../../main/resources/embed/v1/core.js');
+  assert.equal(sendRetryDelay('storage.unavailable', 0), 1000);
+  assert.equal(sendRetryDelay('storage.unavailable', 1), 2000);
+  assert.equal(sendRetryDelay('server.restarting', 3), 8000);
+  assert.equal(sendRetryDelay('storage.unavailable', SEND_RETRIES - 1), 30000);
+  assert.equal(sendRetryDelay('storage.unavailable', SEND_RETRIES), null);
+  assert.equal(sendRetryDelay('conversation.closed', 0), null);
+  assert.equal(sendRetryDelay('request.invalid', 0), null);
+  assert.equal(sendRetryDelay('server.internal', 0), null);
+  assert.equal(sendRetryDelay(undefined, 0), null);
+});

@@ -52,7 +52,7 @@ class HttpServerTuning {
         @Override
         public void customize(ConfigurableJettyWebServerFactory factory) {
             QueuedThreadPool pool = new QueuedThreadPool(REQUEST_THREADS_MAX, REQUEST_THREADS_MIN, REQUEST_THREADS_IDLE_MS);
-            pool.setName("jetty-");
+            pool.setName("jetty");
             factory.setThreadPool(pool);
         }
 

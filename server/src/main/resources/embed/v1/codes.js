@@ -48,6 +48,7 @@ export const CODES = /* codes:begin */ {
   "auth.throttled": {"close": 4030},
   "server.internal": {"close": 4011},
   "rate.limited": {"close": 4029},
+  "storage.unavailable": {"close": 4013},
   "server.restarting": {"close": 4001},
   "heartbeat.timeout": {"close": 4002},
   "session.slow_consumer": {"close": 4003},

@@ -205,6 +205,21 @@ export function providerFailure(thrown) {
   return p;
 }
 
+/** How many times a widget sends a message again after the platform (not the message) failed it. */
+export const SEND_RETRIES = 8;
+
+/**
+ * The wait before sending a refused message again, as it was (same client message id, which the platform stores
+ * once), or null when the refusal is about the message and sending it again cannot help. `storage.unavailable` (the
+ * database did not answer) and `server.restarting` say nothing was stored: 1 s, doubling, at most 30 s, for
+ * SEND_RETRIES attempts (~2.5 min in all).
+ */
+export function sendRetryDelay(code, attempt) {
+  if (code !== 'storage.unavailable' && code !== 'server.restarting') return null;
+  if (!(attempt >= 0) || attempt >= SEND_RETRIES) return null;
+  return Math.min(30000, 1000 * 2 ** attempt);
+}
+
 /** "22:41:13 (in 4 s)": when a retry `inMs` from `now` happens, for people. */
 export function retryTime(inMs, now = Date.now()) {
   const at = new Date(now + inMs);

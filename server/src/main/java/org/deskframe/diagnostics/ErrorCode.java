@@ -151,6 +151,10 @@ public enum ErrorCode {
     RATE_LIMITED("rate.limited", 429, 4029,
             "Rate limit exceeded: {limit}.",
             "Slow down and retry after {retryAfterSeconds} seconds."),
+    /** The database did not answer (down, restarting, failing over, out of connections): an outage, not a bug. */
+    STORAGE_UNAVAILABLE("storage.unavailable", 503, 4013,
+            "The platform's database did not answer while handling {path}; nothing of it was stored.",
+            "Retry with backoff: it passes once the database answers again (a send repeated with the same client message id is stored once). If it persists, the operator should check the database the server log names (reachable, accepting connections, not failing over) and the connection pool's size."),
     /** The server is restarting or shutting down; another node (or this one, soon) takes the session. */
     SERVER_RESTARTING("server.restarting", 503, 4001,
             "The server is restarting.",

@@ -12,6 +12,7 @@ import org.deskframe.cluster.PrincipalKey;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.LogText;
 import org.deskframe.diagnostics.Problem;
+import org.deskframe.diagnostics.StorageOutage;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.protocol.AgentView;
 import org.deskframe.protocol.ClientFrame;
@@ -117,10 +118,16 @@ class StreamHandler {
         } catch (ProblemException e) {
             reply(session, frame.id(), e.problem());
         } catch (RuntimeException e) {
-            // The server's own failure, not the client's: server.internal (retry, then report), never request.invalid.
+            // The server's failure, not the client's: storage.unavailable for a database outage (retry), else
+            // server.internal (retry, then report), never request.invalid.
             String op = Op.of(frame).wire();
-            log.error("session {}: op {} failed", session.id, op, e);
-            reply(session, frame.id(), Problem.of(ErrorCode.SERVER_INTERNAL, Map.of("path", "op '" + op + "'")));
+            Problem problem = StorageOutage.problemFor(e, "op '" + op + "'");
+            if (problem.error() == ErrorCode.STORAGE_UNAVAILABLE) {
+                log.warn("session {}: op {} failed: the database did not answer ({})", session.id, op, StorageOutage.summary(e));
+            } else {
+                log.error("session {}: op {} failed", session.id, op, e);
+            }
+            reply(session, frame.id(), problem);
         }
     }
 

@@ -7,6 +7,7 @@ import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.HttpProblems;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.diagnostics.StorageOutage;
 import org.deskframe.identity.RegionSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,10 @@ class ErrorPages implements ErrorController {
             case 401 -> Problem.of(ErrorCode.TOKEN_MISSING);
             case 403 -> Problem.of(ErrorCode.REQUEST_FORBIDDEN, Map.of("path", path, "reason", said.isEmpty() ? "access denied" : said));
             default -> {
+                if (thrown instanceof Throwable e && StorageOutage.isCause(e)) {
+                    log.warn("Request {} failed: the database did not answer ({})", path, StorageOutage.summary(e));
+                    yield Problem.of(ErrorCode.STORAGE_UNAVAILABLE, Map.of("path", path));
+                }
                 if (thrown instanceof Throwable e) log.error("Request {} failed", path, e);
                 yield Problem.of(ErrorCode.SERVER_INTERNAL, Map.of("path", path));
             }
@@ -99,6 +104,7 @@ class ErrorPages implements ErrorController {
         for (Object t = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION); t instanceof Throwable e; t = e.getCause()) {
             if (e instanceof ProblemException && problem != null) return problem.error().httpStatus();
         }
+        if (problem != null && problem.error() == ErrorCode.STORAGE_UNAVAILABLE) return problem.error().httpStatus();
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         return code instanceof Integer i ? i : HttpStatus.INTERNAL_SERVER_ERROR.value();
     }

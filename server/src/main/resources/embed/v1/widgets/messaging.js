@@ -2,7 +2,7 @@
 // history paging, composer, typing indicator and delivered/read receipts, over one gateway session. Every send carries
 // a client message id, is kept until acknowledged, and is sent again after a reconnect (the server deduplicates), so
 // nothing typed is lost. Nothing is marked read unless the agent opened its conversation.
-import {byLastActivity, earlierPage, linkSegments, othersPositions, participantName, retryTime, transcriptOrder} from '../core.js';
+import {byLastActivity, earlierPage, linkSegments, othersPositions, participantName, retryTime, sendRetryDelay, transcriptOrder} from '../core.js';
 import {Op} from '../ops.js';
 import {WidgetBridge} from './bridge.js';
 import {applyTheme, errorPanel, h} from './dom.js';
@@ -302,6 +302,14 @@ function push(clientMessageId) {
     if (e.code === 'disconnected' || e.code === 'not_connected') return; // sent again after reconnect
     if (e.code === 'rate.limited') {
       setTimeout(() => push(clientMessageId), (e.retryAfterSeconds || 1) * 1000);
+      return;
+    }
+    // Nothing was stored (the platform's database or the server, not the message): the same send again, later.
+    const delay = sendRetryDelay(e.code, p.retries || 0);
+    if (delay !== null) {
+      p.retries = (p.retries || 0) + 1;
+      if (p.retries === 1) notice(`Not sent yet: ${e.message} Sending it again at ${retryTime(delay)}.`);
+      setTimeout(() => push(clientMessageId), delay);
       return;
     }
     state.pending.delete(clientMessageId);

@@ -7,6 +7,7 @@ import {GatewaySession} from './gateway.js';
 import {applyTheme, errorPanel, h} from './dom.js';
 import {attachmentView, uploadAttachment} from './attachments.js';
 import {Op} from '../ops.js';
+import {sendRetryDelay} from '../core.js';
 import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, waitText} from '../messenger-core.js';
 import {messengerCalls} from './messenger-calls.js';
 
@@ -314,7 +315,14 @@ function send(raw) {
   state.pending.set(clientMessageId, li);
   list.append(li);
   li.scrollIntoView({block: 'end'});
-  return state.gateway.command({op: Op.SEND, conversation: state.conversation, clientMessageId, text}).then(ack => {
+  // Nothing was stored when the platform (not the message) failed it: the same send again, later (sendRetryDelay).
+  const attempt = n => state.gateway.command({op: Op.SEND, conversation: state.conversation, clientMessageId, text})
+    .catch(e => {
+      const delay = sendRetryDelay(e.code, n);
+      if (delay === null || !state.gateway) throw e;
+      return new Promise(resolve => setTimeout(resolve, delay)).then(() => attempt(n + 1));
+    });
+  return attempt(0).then(ack => {
     state.pending.delete(clientMessageId);
     if (!state.bySeq.has(ack.seq)) {
       li.dataset.seq = String(ack.seq);

@@ -32,7 +32,8 @@ class ErrorCatalogueTests {
     /** Failures on the server's side (it is going away, full or cannot be reached, or the client cannot keep up): 503, not a client error. */
     private static final Set<ErrorCode> SERVER_SIDE = EnumSet.of(ErrorCode.SERVER_RESTARTING, ErrorCode.SLOW_CONSUMER,
             ErrorCode.ENV_UNREACHABLE, ErrorCode.HANDSHAKE_FAILED, ErrorCode.GATEWAY_BUSY, ErrorCode.CALL_TURN_AUTH_FAILED,
-            ErrorCode.CALL_TURN_UNREACHABLE, ErrorCode.ATTACHMENT_UNAVAILABLE, ErrorCode.ATTACHMENT_STORE_FULL);
+            ErrorCode.CALL_TURN_UNREACHABLE, ErrorCode.ATTACHMENT_UNAVAILABLE, ErrorCode.ATTACHMENT_STORE_FULL,
+            ErrorCode.STORAGE_UNAVAILABLE);
 
     /** Hints that are worked out for each failure and passed in whole, as one placeholder. */
     private static final Set<ErrorCode> COMPUTED_HINTS = EnumSet.of(ErrorCode.SCOPE_NOT_ALLOWED);

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.deskframe.cluster.ClusterLimits;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
+import org.deskframe.diagnostics.StorageOutage;
 import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.gateway.GatewaySession;
 import org.deskframe.gateway.GatewaySettings;
@@ -145,7 +146,10 @@ class MessagingOps implements SessionListener {
                     return;
                 }
                 log.warn("session {}: send to {} failed: {}", session.id(), conversation.id(), error.toString());
-                session.send(ServerFrame.Error.of(s.id(), Problem.of(ErrorCode.SERVER_RESTARTING)));
+                // Not stored either way; a database outage says so, anything else (the log stopping) is a restart.
+                session.send(ServerFrame.Error.of(s.id(), StorageOutage.isCause(cause)
+                        ? Problem.of(ErrorCode.STORAGE_UNAVAILABLE, Map.of("path", "op 'send'"))
+                        : Problem.of(ErrorCode.SERVER_RESTARTING)));
                 return;
             }
             session.send(new ServerFrame.Ack(s.id(), conversation.id(), appended.message().seq(), s.clientMessageId(),
