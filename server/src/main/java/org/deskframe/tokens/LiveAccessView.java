@@ -42,10 +42,15 @@ final class LiveAccessView implements ClusterControl.Listener {
         this.ledger = ledger;
         this.clients = clients;
         this.agents = agents;
-        int size = Math.max(1_000, settings.verifiedTokens());
-        this.unrevoked = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
-        this.clientsById = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
-        this.agentsById = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(size).expireAfterWrite(settings.recordStaleness()).build();
+        this.unrevoked = standings(settings, ticker);
+        this.clientsById = standings(settings, ticker);
+        this.agentsById = standings(settings, ticker);
+    }
+
+    /** One kind of standing: bounded, trusted for {@code recordStaleness}, upkeep on the caller (never the common pool). */
+    private static <V> Cache<String, V> standings(TokenCheckSettings settings, Ticker ticker) {
+        return Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(Math.max(1_000, settings.verifiedTokens()))
+                .expireAfterWrite(settings.recordStaleness()).build();
     }
 
     /** As {@link TokenLedger#isRevoked}, from this node's view. */

@@ -335,10 +335,10 @@ class RoutingEngine {
         }
     }
 
-    /** accept: the open offer to this agent becomes its conversation. */
     /** An accepted offer: the conversation, and whether the agent held it already (an accept sent again). */
     record Accepted(WorkRow work, boolean again) {}
 
+    /** accept: the open offer to this agent becomes its conversation. */
     Accepted accept(String agentId, String orgId, String conversationId) {
         Instant now = now();
         return tx.execute(s -> {
