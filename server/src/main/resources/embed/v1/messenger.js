@@ -11,6 +11,29 @@ import {callOptions} from './call-core.js';
 const CALL_TIMEOUT_MS = 30000;
 
 const WIDGET = 'messenger';
+// The launcher's icons are inline SVG paths, not emoji or an icon font: they look the same whatever fonts the
+// customer's device has (an emoji showed as an empty glyph box on a machine without an emoji font).
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LAUNCHER_OPEN_PATH = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
+const LAUNCHER_CLOSE_PATH = 'M6 6l12 12M18 6L6 18';
+
+function launcherIcon(path) {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '26');
+  svg.setAttribute('height', '26');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const shape = document.createElementNS(SVG_NS, 'path');
+  shape.setAttribute('d', path);
+  const filled = path === LAUNCHER_OPEN_PATH;
+  shape.setAttribute('fill', filled ? 'currentColor' : 'none');
+  shape.setAttribute('stroke', filled ? 'none' : 'currentColor');
+  shape.setAttribute('stroke-width', '2.5');
+  shape.setAttribute('stroke-linecap', 'round');
+  svg.append(shape);
+  return svg;
+}
 
 export class Messenger {
   /**
@@ -169,8 +192,9 @@ export class Messenger {
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', panel.id);
     launcher.setAttribute('aria-label', 'Open chat');
-    launcher.textContent = '💬';
-    launcher.style.cssText = `width:56px;height:56px;border-radius:50%;border:0;background:${accent};color:#fff;font-size:24px;`
+    launcher.append(launcherIcon(LAUNCHER_OPEN_PATH));
+    launcher.style.cssText = `width:56px;height:56px;border-radius:50%;border:0;background:${accent};color:#fff;`
+      + 'display:flex;align-items:center;justify-content:center;padding:0;'
       + 'cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25);';
     launcher.addEventListener('click', () => this._toggle(panel.hidden));
     panel.addEventListener('keydown', e => { if (e.key === 'Escape') { this._toggle(false); launcher.focus(); } });
@@ -186,6 +210,7 @@ export class Messenger {
     this._panel.hidden = !open;
     this._launcher.setAttribute('aria-expanded', String(open));
     this._launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+    this._launcher.replaceChildren(launcherIcon(open ? LAUNCHER_CLOSE_PATH : LAUNCHER_OPEN_PATH));
     this._post({type: 'visibility', visible: open});
     if (open && this._frame) this._frame.focus();
   }

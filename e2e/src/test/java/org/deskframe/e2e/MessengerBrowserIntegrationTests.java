@@ -109,7 +109,17 @@ class MessengerBrowserIntegrationTests {
         try (AgentPage customer = browser.openForAudit(site.origin() + "/", page -> { })) {
             Page page = customer.page();
             page.setViewportSize(375, 667);
+            // The launcher's icon is drawn (inline SVG), not a character whose glyph the device may lack.
+            Locator icon = page.locator(".deskframe-messenger-launcher svg path");
+            assertThat(icon).hasCount(1);
+            var drawn = icon.boundingBox();
+            assertThat(drawn.width).isGreaterThan(10);
+            assertThat(drawn.height).isGreaterThan(10);
+            assertThat(page.locator(".deskframe-messenger-launcher").textContent()).isBlank();
+            String closedIcon = icon.getAttribute("d");
             FrameLocator panel = openPanel(page);
+            assertThat(page.locator(".deskframe-messenger-launcher svg path").getAttribute("d"))
+                    .as("the open launcher shows a close icon").isNotEqualTo(closedIcon);
             assertThat(panel.getByLabel("Name")).isVisible();
             AccessibilityAudit.assertNoSeriousFindings(page, "the messenger's pre-chat form");
             panel.getByRole(AriaRole.BUTTON, new FrameLocator.GetByRoleOptions().setName("Start chat")).click();
