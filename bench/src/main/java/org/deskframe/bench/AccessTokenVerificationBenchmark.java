@@ -49,6 +49,9 @@ public class AccessTokenVerificationBenchmark {
     /** The same verifier with no token cache: every check parses and verifies the signature. */
     AccessTokenVerifier uncachedVerifier;
     RSASSAVerifier reusedVerifier;
+    java.security.interfaces.RSAPublicKey jdkKey;
+    byte[] signingInput;
+    byte[] signatureBytes;
 
     @Setup
     public void setUp() {
@@ -67,10 +70,33 @@ public class AccessTokenVerificationBenchmark {
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
+        try {
+            jdkKey = publicKey.toRSAPublicKey();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        signingInput = token.substring(0, token.lastIndexOf('.')).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        signatureBytes = java.util.Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
         // Every variant must succeed on this token, or it would measure a failure path.
-        if (!signatureOnParsedToken() || !signatureWithVerifierReused() || signatureAndClaims().getSubject() == null
+        if (!jdkSignatureOnly() || !signatureOnParsedToken() || !signatureWithVerifierReused() || signatureAndClaims().getSubject() == null
                 || fullVerifier().agentId() == null || repeatedToken().agentId() == null) {
             throw new IllegalStateException("the benchmark token does not verify");
+        }
+    }
+
+    /**
+     * (0) The JDK's SHA256withRSA alone, on bytes decoded beforehand: the raw RS256 rate, the floor of any check of a
+     * new token (no JWT library, no base64, no JSON).
+     */
+    @Benchmark
+    public boolean jdkSignatureOnly() {
+        try {
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(jdkKey);
+            rs256.update(signingInput);
+            return rs256.verify(signatureBytes);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

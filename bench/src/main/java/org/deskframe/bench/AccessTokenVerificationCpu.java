@@ -23,6 +23,7 @@ public final class AccessTokenVerificationCpu {
         AccessTokenVerificationBenchmark bench = new AccessTokenVerificationBenchmark();
         bench.setUp();
         Map<String, Supplier<Object>> variants = new LinkedHashMap<>();
+        variants.put("jdkSignatureOnly", bench::jdkSignatureOnly);
         variants.put("signatureOnParsedToken", bench::signatureOnParsedToken);
         variants.put("signatureWithVerifierReused", bench::signatureWithVerifierReused);
         variants.put("signatureAndClaims", bench::signatureAndClaims);

@@ -4,10 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -15,11 +13,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +39,7 @@ import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.OAuthClientChanged;
 import org.deskframe.identity.RegionSettings;
+import org.deskframe.identity.RegionSignature;
 import org.deskframe.identity.Scope;
 import org.deskframe.identity.SigningKeys;
 import org.deskframe.identity.TokenLedger;
@@ -64,6 +65,7 @@ public class AccessTokenVerifier {
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final JOSEObjectType APPLICATION_AT_JWT = new JOSEObjectType("application/at+jwt");
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
     /** Refusals that come from identity's records, which a fresh read confirms before they are given. */
     private static final Set<ErrorCode> RECORD_REFUSALS = EnumSet.of(ErrorCode.CLIENT_UNKNOWN, ErrorCode.AGENT_UNKNOWN,
             ErrorCode.TOKEN_WRONG_ORG, ErrorCode.AGENT_DISABLED, ErrorCode.TOKEN_REVOKED);
@@ -76,7 +78,7 @@ public class AccessTokenVerifier {
     /** Token string -> the outcome of its fixed checks; only tokens that passed them. */
     private final Cache<String, SignedToken> signedTokens;
     /** One verifier per published key (weak keys compare by identity; the ring keeps its key objects). */
-    private final Cache<RSAKey, RSASSAVerifier> signatureVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
+    private final Cache<RSAKey, RegionSignature> signatureVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
 
     @Autowired
     AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
@@ -152,8 +154,9 @@ public class AccessTokenVerifier {
         SignedJWT jwt = parse(token);
         JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+            // The JDK's base64url decoder: Nimbus's own (behind getJWTClaimsSet) cost more than the JSON parse.
+            claims = JWTClaimsSet.parse(new String(BASE64URL.decode(jwt.getParsedParts()[1].toString()), StandardCharsets.UTF_8));
+        } catch (ParseException | IllegalArgumentException e) {
             throw malformed("the payload is not a JSON claims set");
         }
         JOSEObjectType typ = jwt.getHeader().getType();
@@ -355,22 +358,19 @@ public class AccessTokenVerifier {
         RSAKey key = (kid == null ? Optional.<RSAKey>empty() : keys.verificationKey(kid)).orElseThrow(() ->
                 ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason",
                         "key id '" + kid + "' is not among this deployment's published keys (rotated out long ago, or another server's key)")));
+        RegionSignature signature;
         try {
-            if (!jwt.verify(signatureVerifiers.get(key, AccessTokenVerifier::rsaVerifier))) {
-                throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature does not match the content"));
-            }
-        } catch (JOSEException | IllegalStateException e) {
+            signature = signatureVerifiers.get(key, RegionSignature::new);
+        } catch (IllegalArgumentException e) {
             throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature cannot be checked"));
         }
-        return key;
-    }
-
-    private static RSASSAVerifier rsaVerifier(RSAKey key) {
-        try {
-            return new RSASSAVerifier(key);
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
+        if (!signature.verifies(jwt)) {
+            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason",
+                    jwt.getHeader().getCriticalParams() != null && !jwt.getHeader().getCriticalParams().isEmpty()
+                            ? "its header has critical parameters (crit) this deployment does not process"
+                            : "the signature does not match the content"));
         }
+        return key;
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) {

@@ -1,7 +1,5 @@
 package org.deskframe.identity.internal;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
+import org.deskframe.identity.RegionSignature;
 import org.deskframe.identity.SigningKeys;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -149,9 +148,9 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
             SignedJWT jwt = SignedJWT.parse(token);
             String kid = jwt.getHeader().getKeyID();
             Optional<RSAKey> key = kid == null ? Optional.empty() : keys.verificationKey(kid);
-            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) return Optional.empty();
+            if (key.isEmpty() || !new RegionSignature(key.get()).verifies(jwt)) return Optional.empty();
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException | JOSEException | IllegalStateException e) {
+        } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty();
         }
         if (claims.getJWTID() == null) return Optional.empty();
