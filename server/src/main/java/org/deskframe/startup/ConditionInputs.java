@@ -56,9 +56,12 @@ final class ConditionInputs {
         this.digests = digests;
     }
 
-    /** Keys that only say whether AOT runs, not what a condition decides. */
+    /**
+     * Keys read while the build ran that no condition decides on: whether AOT runs, and the process's id and the
+     * jar's version, which Boot adds for logging and which differ from start to start.
+     */
     static boolean isRecorded(String key) {
-        return !key.startsWith("spring.aot.");
+        return !key.startsWith("spring.aot.") && !key.equals("spring.application.pid") && !key.equals("spring.application.version");
     }
 
     /** The digests of these keys (and the profile and platform entries) as the environment resolves them now. */
