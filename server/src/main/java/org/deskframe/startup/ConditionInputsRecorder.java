@@ -1,6 +1,7 @@
 package org.deskframe.startup;
 
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContribution;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
@@ -25,7 +26,11 @@ final class ConditionInputsRecorder implements BeanFactoryInitializationAotProce
             throw new IllegalStateException("Spring AOT ran without " + SpringAotGuard.class.getSimpleName()
                     + " recording the conditions' property lookups (is it in META-INF/spring.factories?)");
         }
-        String text = ConditionInputs.of(environment, lookups.keys()).text();
+        // The keys as the conditions left them: the digests' own look-ups must not add to them (the record would then
+        // depend on the iteration), so the source goes first; it holds nothing, so no later look-up misses it.
+        Set<String> keys = new TreeSet<>(lookups.keys());
+        environment.getPropertySources().remove(Lookups.NAME);
+        String text = ConditionInputs.of(environment, keys).text();
         return (generationContext, code) -> generationContext.getGeneratedFiles().addResourceFile(ConditionInputs.RESOURCE, text);
     }
 
