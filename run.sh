@@ -7,8 +7,11 @@
 # an environment variable; arguments are passed to the platform.
 # The platform's JVM (bin/platform-jvm, chosen by measurement: docs/benchmarks.md, "Cold start and memory floor"): the
 # extracted jar with an AOT cache, which the first start after a build trains (once; minutes), Serial GC, C1, a heap
-# that starts small. DESKFRAME_HEAP sets the heap ceiling (-Xmx, default 512m, enough for the 19,500 idle gateway
-# sessions of docs/scaling.md), JAVA_OPTS adds JVM options (last, so they win), DESKFRAME_AOT=off starts without the cache.
+# that starts small; and Spring AOT's build-time bean definitions, which the platform uses only when every property their
+# conditions read is as the build had it (the embedded default: any port and data dir; a PostgreSQL or Redis URL, a
+# profile, ... turn it off, and the platform's log and the summary below say so). DESKFRAME_HEAP sets the heap ceiling
+# (-Xmx, default 512m, enough for the 19,500 idle gateway sessions of docs/scaling.md), JAVA_OPTS adds JVM options (last,
+# so they win), DESKFRAME_AOT=off starts without the JDK's cache, DESKFRAME_SPRING_AOT=off without Spring AOT.
 set -euo pipefail
 cd "$(dirname "$0")"
 . bin/java-env
@@ -125,6 +128,8 @@ fi
 # Asked at the platform's public URL, since the answer names the host it was reached at.
 GATEWAY_URL=$(curl -fsS "$PLATFORM_URL/embed/v1/env" 2>/dev/null | sed -n 's/.*"gateway":"\([^"]*\)".*/\1/p')
 ADMIN_LINE=$(sed -n 's/.*Deployment admin client: \(.*\)$/\1/p' "$PLATFORM_LOG" | head -n 1)
+STARTUP_LINE=$(sed -n 's/.*\(Spring AOT o[nf]f*[^;(]*[^;( ]\).*/\1/p' "$PLATFORM_LOG" | head -n 1)
+STARTUP_LINE=$(sed -n 's/.*Started DeskframeApplication in \([0-9.]*\) seconds.*/\1 s/p' "$PLATFORM_LOG" | head -n 1)${STARTUP_LINE:+, $STARTUP_LINE}
 for _ in $(seq 1 20); do
   curl -fsS -o /dev/null "http://127.0.0.1:$DESKTOP_PORT/healthz" 2>/dev/null && break
   kill -0 "$DESKTOP_PID" 2>/dev/null || break
@@ -159,6 +164,7 @@ cat <<SUMMARY
   Widget gateway         ${GATEWAY_URL:-see $PLATFORM_LOG}
   Example agent desktop  $DESKTOP_LINE
   Demo customer site     $SITE_LINE
+  Platform start-up      ${STARTUP_LINE:-see $PLATFORM_LOG}
   Logs                   $PLATFORM_LOG, $DESKTOP_LOG, $SITE_LOG
   Stop all with Ctrl-C.
 

@@ -19,6 +19,9 @@
 #   runsh-nocache  run.sh's options without the cache (what the options buy alone)
 #   runsh-c2       run.sh with JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 back, as an operator may set it)
 #   runsh-lazy     run.sh plus --spring.main.lazy-initialization=true (what lazy beans would buy; not run.sh's)
+#   runsh-nospring run.sh with DESKFRAME_SPRING_AOT=off (its JDK cache, bean definitions evaluated at start-up)
+#   base           what ./run.sh starts in another tree, BENCH_BASE=<dir> (a build of the commit a change starts from,
+#                  e.g. git worktree add /tmp/base <commit>; built there first if needed): the baseline, in the same run
 #   keycloak       (with --keycloak) Keycloak 26 start-dev, to /realms/master answering, fetched as bench/token-bench.sh does
 #
 # Environment: JAVA_HOME (default Temurin 25). Results: bench/results/<time>-startup.jsonl (one JSON object per start)
@@ -36,7 +39,7 @@ for arg in "$@"; do
     --settle=*) SETTLE=${arg#*=} ;;
     --configs=*) CONFIGS=${arg#*=} ;;
     --keycloak) KEYCLOAK=true ;;
-    *) sed -n '2,26p' "$0"; exit 2 ;;
+    *) sed -n '2,29p' "$0"; exit 2 ;;
   esac
 done
 $KEYCLOAK && CONFIGS="$CONFIGS,keycloak"
@@ -70,8 +73,9 @@ prepared=" "
 prepare() { # prepare CONFIG: extract, train, fetch what it needs, once
   case " $prepared " in *" $1 "*) return 0 ;; esac
   case "$1" in
-    runsh|runsh-nocache|runsh-c2|runsh-lazy|extracted|aot-defaults)
+    runsh|runsh-nocache|runsh-c2|runsh-lazy|runsh-nospring|extracted|aot-defaults)
       platform_prepare "$WORK/prepare.log" ;;
+    base) prepare_base ;;
   esac
   if [ "$1" = aot-defaults ]; then
     echo "Training an AOT cache with the JVM's default options..."
@@ -91,12 +95,21 @@ train_defaults() {
 }
 
 
+# The other tree's own bin/platform-jvm, run there (its paths are relative to it): BASE_JVM and BASE_APP_JAR.
+prepare_base() {
+  [ -n "${BENCH_BASE:-}" ] && [ -f "$BENCH_BASE/bin/platform-jvm" ] || { echo "base: set BENCH_BASE to a Deskframe tree"; exit 2; }
+  (cd "$BENCH_BASE" && { [ -f server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar ] || bin/mvn -B -q -DskipTests -pl server -am package; })
+  mapfile -t BASE_JVM < <(cd "$BENCH_BASE" && . bin/java-env && . bin/platform-jvm && platform_prepare "$WORK/prepare-base.log" >&2 \
+    && printf '%s\n' "$PLATFORM_APP_JAR" "${PLATFORM_JVM[@]}")
+  BASE_APP_JAR=${BASE_JVM[0]} BASE_JVM=("${BASE_JVM[@]:1}")
+}
+
 # start CONFIG DATA LOG PORT GATEWAY_PORT: starts it in the background; sets PID (the JVM's own) and URL (ready when UP)
 start() {
   local config=$1 data=$2 log=$3 port=$4 gw=$5 jar opts=()
   local props=(--server.port="$port" --server.address=127.0.0.1 --deskframe.gateway.port="$gw"
     --deskframe.gateway.address=127.0.0.1 --deskframe.region.public-url="http://127.0.0.1:$port"
-    --deskframe.identity.data-dir="$data" --spring.datasource.url="jdbc:h2:dsync:$data/deskframe;WRITE_DELAY=0"
+    --deskframe.identity.data-dir="$data" --spring.datasource.url="$PLATFORM_H2_URL"
     --spring.datasource.username=sa --spring.datasource.password= --deskframe.cluster.redis-url=
     --deskframe.demo.enabled=true)
   URL="http://127.0.0.1:$port/actuator/health"
@@ -108,6 +121,9 @@ start() {
     runsh-nocache) "$JAVA" "${PLATFORM_JVM_OPTIONS[@]}" "-Xmx$PLATFORM_HEAP" -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     runsh-c2) "${PLATFORM_JVM[@]}" -XX:TieredStopAtLevel=4 -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
     runsh-lazy) "${PLATFORM_JVM[@]}" -jar "$PLATFORM_APP_JAR" "${props[@]}" --spring.main.lazy-initialization=true >"$log" 2>&1 & PID=$! ;;
+    runsh-nospring) "${PLATFORM_JVM[@]}" -Dspring.aot.enabled=false -jar "$PLATFORM_APP_JAR" "${props[@]}" >"$log" 2>&1 & PID=$! ;;
+    # exec: the subshell becomes the JVM, so PID is the JVM's own
+    base) (cd "$BENCH_BASE" && exec "${BASE_JVM[@]}" -jar "$BASE_APP_JAR" "${props[@]}") >"$log" 2>&1 & PID=$! ;;
     keycloak)
       # kc.sh runs the JVM as its child: the script's pid is recorded (its JVM is found by -Dkc.script.pid to
       # measure it), and stopping the script stops the JVM.
