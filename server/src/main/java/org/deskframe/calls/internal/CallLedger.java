@@ -235,14 +235,15 @@ class CallLedger {
                    Double roundTripTime, Long framesDecoded, String candidateType, boolean relayed) {}
 
     /**
-     * Replaces {@code q.side()}'s last report; true when it is relayed and no report of the call stored before it was
-     * (under the call's row lock, so of two sides reporting relayed at once on two nodes one counts the call).
+     * Replaces {@code q.side()}'s last report; true when it is relayed and the call had never been counted relayed
+     * before (the call's flag, set once: of two sides reporting relayed at once on two nodes one counts the call, and
+     * an ICE restart away from the relay and back does not count it again).
      */
     boolean report(String callId, Quality q) {
         return Boolean.TRUE.equals(tx.execute(st -> {
             jdbc.sql("select id from calls where id = ? for update").param(callId).query(String.class).list();
-            boolean relayedBefore = jdbc.sql("select count(*) from call_quality where call_id = ? and relayed = true")
-                    .param(callId).query(Long.class).single() > 0;
+            boolean firstRelayed = q.relayed() && jdbc.sql("update calls set relay_counted = true where id = ? and relay_counted = false")
+                    .param(callId).update() == 1;
             jdbc.sql("delete from call_quality where call_id = ? and side = ?").params(callId, q.side().label()).update();
             jdbc.sql("insert into call_quality (call_id, side, bytes_received, packets_received, packets_lost, jitter,"
                             + " round_trip_time, frames_decoded, candidate_type, relayed, reported_at)"
@@ -250,7 +251,7 @@ class CallLedger {
                     .params(callId, q.side().label(), q.bytesReceived(), q.packetsReceived(), q.packetsLost(), q.jitter(),
                             q.roundTripTime(), q.framesDecoded(), q.candidateType(), q.relayed(), ts(now()))
                     .update();
-            return q.relayed() && !relayedBefore;
+            return firstRelayed;
         }));
     }
 

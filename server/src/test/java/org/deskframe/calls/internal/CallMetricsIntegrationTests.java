@@ -130,6 +130,10 @@ class CallMetricsIntegrationTests {
             // The other side and a later report of the same call: still one relayed call.
             report(bDesk, relayedCall, "host", true);
             report(aDesk, relayedCall, "relay", true);
+            // An ICE restart moves both sides to a direct path and later back to the relay: still the same one call.
+            report(aDesk, relayedCall, "host", false);
+            report(bDesk, relayedCall, "host", false);
+            report(aDesk, relayedCall, "relay", true);
             aDesk.command("op", "call_hangup", "call", relayedCall);
             callPush(bDesk, "ended");
             String direct = connect(aDesk, b, bDesk);
