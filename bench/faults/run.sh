@@ -3,9 +3,11 @@
 # redis-server of its own, behind HAProxy (node 2 reaches Redis through a faulty proxy, node 3's clock runs ahead under
 # libfaketime), two agents talking and customers routed to three agents of capacity 2 through the balancer while it
 # SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat and presence timeouts, restarts Redis, restarts
-# PostgreSQL, black-holes, delays and resets node 2's Redis link, and hands both agents tokens the skewed node issued;
-# then the independent checkers (server/src/test/.../testing/DeliveryChecker, RoutingChecker) read the clients' logs and
-# the database. CI runs the same scenario with the defaults; this runs it longer and faster.
+# PostgreSQL, black-holes, delays and resets node 2's Redis link, fills node 2's attachment disk (a tmpfs; root only),
+# steps node 1's clock 3 minutes ahead and back, and hands both agents tokens the skewed node issued, while agents
+# decline, transfer and close with after-contact work (one queue offering, one auto-accepting) and two agents call each
+# other on their voice widgets; then the independent checkers (server/src/test/.../testing/DeliveryChecker,
+# RoutingChecker, CallChecker) read the clients' logs and the database. CI runs the same scenario with the defaults; this runs it longer and faster.
 #
 #   bench/faults/run.sh [--messages=20000] [--rate=100] [--skew=+3m] [--customer-every-ms=1000]
 #

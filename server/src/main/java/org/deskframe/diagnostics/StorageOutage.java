@@ -11,6 +11,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a database outage from the server's own failure, so that a client is told {@code storage.unavailable}
@@ -38,6 +39,11 @@ public final class StorageOutage {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || OUTAGE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+            // The rollback after an outage fails too (its connection is gone) and replaces the exception that said so.
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && rollback.getApplicationException() != e && isCause(rollback.getApplicationException())) {
                 return true;
             }
             if (t.getCause() == t) break;

@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@link SharedClock} on the configured database's clock: the offset is measured at start-up (before anything is
  * stamped) and then every {@code deskframe.storage.clock-sample-interval}; a failed measurement keeps the last offset.
+ * Between measurements it runs on the monotonic clock from the last one, so a step of this node's wall clock (NTP
+ * correcting it, a VM resumed) moves nothing routing stamps or compares; the next measurement sees the new offset.
  */
 @Component
 class DatabaseClock implements SharedClock {
@@ -42,7 +44,11 @@ class DatabaseClock implements SharedClock {
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("database-clock").daemon(true).factory());
     private volatile Duration offset = Duration.ZERO;
+    /** The database's time at the last measurement and System.nanoTime() then: what {@link #instant()} runs from. */
+    private volatile Anchor anchor;
     private volatile boolean warned;
+
+    private record Anchor(Instant databaseTime, long nanos) {}
 
     DatabaseClock(DataSource dataSource, StorageSettings settings, @Qualifier(LOCAL_CLOCK) ObjectProvider<Clock> local,
                   ObjectProvider<MeterRegistry> registry) throws SQLException {
@@ -73,7 +79,8 @@ class DatabaseClock implements SharedClock {
 
     @Override
     public Instant instant() {
-        return local.instant().plus(offset);
+        Anchor a = anchor;
+        return a.databaseTime().plusNanos(System.nanoTime() - a.nanos());
     }
 
     @Override
@@ -112,7 +119,15 @@ class DatabaseClock implements SharedClock {
     }
 
     private void record(ClockOffset measured) {
+        Duration before = offset;
+        Anchor previous = anchor;
+        long nanos = System.nanoTime();
+        anchor = new Anchor(local.instant().plus(measured.offset()), nanos);
         offset = measured.offset();
+        if (previous != null && measured.offset().minus(before).abs().compareTo(settings.clockOffsetWarning()) > 0) {
+            log.warn("this node's clock stepped by {} s since the last measurement (the shared clock did not follow it)",
+                    seconds(before.minus(measured.offset())));
+        }
         boolean beyond = measured.offset().abs().compareTo(settings.clockOffsetWarning()) > 0;
         if (beyond && !warned) {
             log.warn("this node's clock is {} s off the database's (measured within {} ms); run NTP on every node and on the "

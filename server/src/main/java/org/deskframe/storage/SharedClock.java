@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The one time base that durable timers share across nodes: the database's clock, as this node estimates it (its own
- * clock plus the offset it last measured to the database's). A timer one node stamps and another node's sweeper compares
+ * The one time base that durable timers share across nodes: the database's clock, as this node estimates it (the database's
+ * time at its last measurement, run on from there by the node's monotonic clock, so a step of the node's own clock moves
+ * it not). A timer one node stamps and another node's sweeper compares
  * then agrees however far the nodes' own clocks are apart. Token checks do not use it: their skew is the issuer's.
  */
 public interface SharedClock {
@@ -14,7 +15,7 @@ public interface SharedClock {
     /** The bean name of the node's own wall clock that the offset is measured from (a test shifts one node's). */
     String LOCAL_CLOCK = "deskframeLocalClock";
 
-    /** Now on the database's clock: this node's clock plus {@link #offset()}. */
+    /** Now on the database's clock: its time at the last measurement plus the monotonic time since. */
     Instant instant();
 
     /** The database's time as of the last measurement minus this node's: positive when this node is behind. */

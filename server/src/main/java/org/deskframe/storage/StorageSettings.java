@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Storage settings.
  *
  * @param clockSampleInterval how often each node measures its clock's offset to the database's (the shared time base
- *                            of routing's and calls' timers, {@link SharedClock}); a local clock that steps is followed
- *                            within this
+ *                            of routing's and calls' timers, {@link SharedClock}, which runs on the monotonic clock in between, so a
+ *                            local clock that steps moves it not at all)
  * @param clockOffsetWarning  an offset beyond this is logged as a warning (nodes' clocks should agree anyway: token
  *                            checks use each node's own clock)
  */

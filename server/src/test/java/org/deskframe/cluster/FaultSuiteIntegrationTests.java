@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.testing.AttachmentDisk;
+import org.deskframe.testing.AttachmentUploader;
+import org.deskframe.testing.CallChecker;
+import org.deskframe.testing.CallDriver;
 import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.CustomerDriver;
 import org.deskframe.testing.DeliveryChecker;
@@ -42,10 +46,13 @@ import org.junit.jupiter.api.Test;
  * through a {@link FaultyTcpProxy}, node 3's wall clock runs three minutes ahead (libfaketime). Two agents keep
  * talking, and customers keep arriving to be routed to three agents of capacity 2, through the balancer while the suite
  * SIGKILLs a node that holds a session, SIGSTOPs one past the heartbeat and the cluster's presence timeout, restarts
- * Redis, restarts PostgreSQL, black-holes, delays and resets node 2's Redis link, and sends both agents' handshakes
- * through tokens the skewed node issued. Then {@link DeliveryChecker} and {@link RoutingChecker}, which trust only the
+ * Redis, restarts PostgreSQL, black-holes, delays and resets node 2's Redis link, fills node 2's attachment disk,
+ * steps node 1's clock ahead and back, and sends both agents' handshakes through tokens the skewed node issued; the
+ * routing agents decline, transfer and close with after-contact work on two queues (one auto-accepting), and two agents
+ * call each other. Then {@link DeliveryChecker}, {@link RoutingChecker} and {@link CallChecker}, which trust only the
  * clients' logs and the database's rows, must find nothing lost, reused, duplicated or out of order, no conversation
- * assigned twice or dropped, no agent past its capacity, and every error the clients were shown must be the catalogue's.
+ * assigned twice or dropped, no agent past its capacity, no offer timed out early or made in after-contact work, no
+ * call lost or left live, and every error the clients were shown must be the catalogue's.
  */
 class FaultSuiteIntegrationTests {
 
@@ -66,12 +73,32 @@ class FaultSuiteIntegrationTests {
     static final String DEPLOYMENT = "faults-web";
     static final String ORIGIN = "https://shop.faults.example";
     static final String WRAP_UP = "resolved";
+    /** A second queue of the same agents that assigns at once (auto-accept); every third customer comes through it. */
+    static final String AUTO_QUEUE = "faults-auto";
+    static final String AUTO_DEPLOYMENT = "faults-auto-web";
+    static final Duration OFFER_TIMEOUT = Duration.ofSeconds(10);
+    /** After-contact work after each close, on both queues: no offer may reach an agent during it. */
+    static final Duration AFTER_CONTACT_WORK = Duration.ofSeconds(2);
+    /** A queue no one serves, for the customer who sends files to node 2 while its attachment disk fills. */
+    static final String FILES_QUEUE = "faults-files";
+    static final String FILES_DEPLOYMENT = "faults-files-web";
+    /** The calls: the demo agents' voice widgets, agent1 ringing agent2 again and again, each call 3 s long. */
+    static final String CALLER = "agent1";
+    static final String CALLEE = "agent2";
+    static final Duration CALL_REATTACH = Duration.ofSeconds(8);
+    /** How far node 1's clock steps ahead and then back mid-run: past the 30 s token leeway and a 2 min assertion. */
+    static final Duration CLOCK_STEP = Duration.ofSeconds(180);
 
     static PrivatePostgres postgres;
     static FaultyTcpProxy node2Redis;
     static ClusterDeployment<ServerProcess> deployment;
     static List<ServerProcess> nodes;
     static PrivateRedis redis;
+    /** Node 1's libfaketime offset file (its clock steps mid-run). */
+    static Path clockFile;
+    /** Node 2's attachment directory, a small tmpfs (null where mounting is not possible: that fault is skipped). */
+    static AttachmentDisk attachmentDisk;
+    static String attachmentDiskMissing;
 
     @BeforeAll
     static void start() throws Exception {
@@ -79,7 +106,16 @@ class FaultSuiteIntegrationTests {
         postgres = new PrivatePostgres().start();
         redis = new PrivateRedis();
         node2Redis = new FaultyTcpProxy(redis.port);
-        deployment = ClusterDeployment.of("deskframe_faults", 3).on(postgres).withRedis(redis).behindHaproxy()
+        clockFile = Files.createTempDirectory("deskframe-faults-clock").resolve("node1-faketime.rc");
+        attachmentDiskMissing = AttachmentDisk.unavailable();
+        if (attachmentDiskMissing == null) {
+            try {
+                attachmentDisk = AttachmentDisk.mount("16m");
+            } catch (java.io.IOException e) {
+                attachmentDiskMissing = e.getMessage();
+            }
+        }
+        ClusterDeployment.Builder builder = ClusterDeployment.of("deskframe_faults", 3).on(postgres).withRedis(redis).behindHaproxy()
                 .property("deskframe.gateway.heartbeat", "3s")
                 .property("deskframe.gateway.drain-spread", "0s")
                 .property("deskframe.gateway.sends-per-second-per-agent", 1000)
@@ -88,15 +124,26 @@ class FaultSuiteIntegrationTests {
                 // A send waiting for a connection while PostgreSQL restarts gives up (server.internal) rather than hang.
                 .property("spring.datasource.hikari.connection-timeout", 5_000)
                 .property("deskframe.cluster.presence-ttl", "6s")
+                // A call side no session carries ends the call this soon (peer_gone); a call rings at most this long.
+                .property("deskframe.calls.reattach-timeout", CALL_REATTACH.toSeconds() + "s")
+                .property("deskframe.calls.ring-timeout", "10s")
+                // Routing's own remedy for an assignment its agent never answers: a push of it lost to an agent's open
+                // session (an auto-accepted one, after Redis and PostgreSQL restarted) left its customer waiting for good.
+                .property("deskframe.routing.requeue-unanswered-after", "30s")
                 // Every customer comes from this machine through the balancer: one address, one page origin.
                 .property("deskframe.guest.sessions-per-minute", 600_000)
                 .property("deskframe.guest.session-burst", 10_000)
                 .nodeProperty(1, "deskframe.cluster.redis-url", "redis://127.0.0.1:" + node2Redis.port())
+                .nodeEnvironment(0, ServerProcess.clockSteppedBy(clockFile))
+                .nodeStartTimeout(0, Duration.ofMinutes(6))
                 .nodeEnvironment(2, ServerProcess.clockSkewedBy(SKEW))
                 .nodeStartTimeout(2, Duration.ofMinutes(6))
-                .alsoClose(node2Redis)
-                .childJvms();
+                .alsoClose(node2Redis);
+        if (attachmentDisk != null) builder.nodeProperty(1, "deskframe.messaging.attachments.directory", attachmentDisk.directory.toString());
+        deployment = builder.childJvms();
         nodes = deployment.nodes();
+        // The checker's own clock for routing's timers: the database's time of each audit row's insert.
+        RoutingChecker.recordInsertTimes(deployment.schema().jdbcUrl(), "postgres");
     }
 
     @AfterAll
@@ -104,7 +151,11 @@ class FaultSuiteIntegrationTests {
         try {
             if (deployment != null) deployment.close();
         } finally {
-            if (postgres != null) postgres.close();
+            try {
+                if (postgres != null) postgres.close();
+            } finally {
+                if (attachmentDisk != null) attachmentDisk.close();
+            }
         }
     }
 
@@ -116,8 +167,11 @@ class FaultSuiteIntegrationTests {
         String conversation = startConversation(http);
         List<String> agentIds = routingSetUp();
         List<RoutingAgentDriver> desks = new ArrayList<>();
+        Set<String> transferredOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (String id : agentIds) {
-            RoutingAgentDriver desk = new RoutingAgentDriver(deployment.base(), id, WRAP_UP, Duration.ofMillis(300), Duration.ofSeconds(1));
+            // Every fifth offer declined, every fourth conversation transferred (to a colleague, or to the other queue).
+            RoutingAgentDriver desk = new RoutingAgentDriver(deployment.base(), id, WRAP_UP, Duration.ofMillis(300), Duration.ofSeconds(1))
+                    .declining(5).transferring(4, agentIds, List.of(QUEUE, AUTO_QUEUE), transferredOnce);
             desks.add(desk);
             Thread.ofPlatform().name("faults-desk-" + id).start(desk);
         }
@@ -126,7 +180,8 @@ class FaultSuiteIntegrationTests {
         Thread arriving = Thread.ofPlatform().name("faults-arrivals").start(() -> {
             int n = 0;
             while (arrivals.get()) {
-                CustomerDriver c = new CustomerDriver("customer" + (++n), deployment.base(), ORIGIN, DEPLOYMENT);
+                ++n;
+                CustomerDriver c = new CustomerDriver("customer" + n, deployment.base(), ORIGIN, n % 3 == 0 ? AUTO_DEPLOYMENT : DEPLOYMENT);
                 customers.add(c);
                 Thread.ofPlatform().name("faults-customer-" + n).start(c);
                 try {
@@ -137,11 +192,21 @@ class FaultSuiteIntegrationTests {
             }
         });
 
+        CallDriver callee = CallDriver.answering(deployment.base(), CALLEE);
+        CallDriver caller = CallDriver.calling(deployment.base(), CALLER, CALLEE, Duration.ofSeconds(3));
+        List<CallDriver> phones = List.of(callee, caller);
+        List<Thread> phoneThreads = phones.stream().map(p -> Thread.ofPlatform().name("faults-call-" + p.agent).start(p)).toList();
+
+        AttachmentUploader files = new AttachmentUploader(nodes.get(1).base(), ORIGIN, FILES_DEPLOYMENT, Duration.ofMillis(500));
+        Thread uploading = Thread.ofPlatform().name("faults-files").start(files);
+
         AtomicInteger acked = new AtomicInteger();
         long began = System.nanoTime();
         AtomicBoolean faultsOver = new AtomicBoolean();
-        // Whatever the faults take on a loaded machine, messages flow through all of them.
-        IntSupplier paced = () -> faultsOver.get() ? EACH : (int) ((System.nanoTime() - began) * RATE / 1_000_000_000L);
+        // Whatever the faults take on a loaded machine, messages flow through all of them: RATE at first, slowing so that
+        // some are always left (a run of all faults took ~350 s at load 25, past the 250 s that 5,000 at 20/s would last).
+        IntSupplier paced = () -> faultsOver.get() ? EACH
+                : (int) (EACH * (1 - Math.exp(-(System.nanoTime() - began) / 1e9 * RATE / EACH)));
         DeliveryDriver one = new DeliveryDriver("agent1", conversation, EACH, 2 * EACH, 21, http, acked, paced, 0);
         DeliveryDriver two = new DeliveryDriver("agent2", conversation, EACH, 2 * EACH, 22, http, acked, paced, 0);
         List<DeliveryDriver> drivers = List.of(one, two);
@@ -181,6 +246,33 @@ class FaultSuiteIntegrationTests {
         // Node 2's Redis connections reset (RST) and every reconnect refused for 3 s: what a restarted proxy or a
         // firewall that forgot the connections looks like.
         during("node's Redis link reset 3 s", recoveryMs, faultAt, drivers, Duration.ofSeconds(3), node2Redis::reset, node2Redis::restore);
+
+        // Node 2's attachment disk full for 6 s: files are refused, saying so, while messages go on; then space returns.
+        String diskFull = "node's attachment disk full 6 s";
+        long diskFreedAt = 0;
+        if (attachmentDisk != null) {
+            during(diskFull, recoveryMs, faultAt, drivers, Duration.ofSeconds(6), attachmentDisk::fill, attachmentDisk::free);
+            diskFreedAt = System.nanoTime();
+            long freed = diskFreedAt;
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> files.firstStoredAfter(freed) > 0);
+        } else {
+            System.out.printf("fault suite: the attachment disk fault is skipped: %s%n", attachmentDiskMissing);
+        }
+
+        // Node 1's clock steps 3 minutes ahead while routing's timers and tokens run, then back: routing's timers
+        // (on the database's clock) must not follow it; tokens node 1 issues meanwhile are refused elsewhere, saying so.
+        String stepAhead = "node's clock steps " + CLOCK_STEP.toSeconds() + " s ahead";
+        String stepBack = "node's clock steps back " + CLOCK_STEP.toSeconds() + " s";
+        // Held past the 10 s offer timeout: an offer node 1's sweeper withdrew early on its own clock would show.
+        during(stepAhead, recoveryMs, faultAt, drivers, Duration.ofSeconds(12), () -> {
+            ServerProcess.stepClock(clockFile, "+" + CLOCK_STEP.toSeconds());
+            awaitClock(nodes.getFirst(), CLOCK_STEP);
+        }, () -> { });
+        ServerProcess.stepClock(clockFile, "+0");
+        awaitClock(nodes.getFirst(), Duration.ZERO);
+        long back = System.nanoTime();
+        faultAt.put(stepBack, back);
+        recoveryMs.put(stepBack, recovered(drivers, back));
 
         // Node 3's clock runs ahead. A backend on time is refused there (its assertion looks expired), saying clocks
         // must agree; what node 3 issues (to a backend whose clock agrees with it) is not yet valid on the nodes on time.
@@ -246,13 +338,36 @@ class FaultSuiteIntegrationTests {
         if (!routedMessages.clean()) {
             for (DeliveryChecker.ClientLog log : routedLogs) {
                 DeliveryChecker.Report one1 = DeliveryChecker.check(deployment.schema().jdbcUrl(), "postgres", List.of(log));
-                if (!one1.clean()) System.out.printf("fault suite routing: %s of %s: %s; arrived %s, acks %s%n", log.client(),
-                        log.conversation(), one1, log.arrived(), log.acks());
+                if (!one1.clean()) System.out.printf("fault suite routing: %s of %s: %s; arrived %s, acks %s; routing %s%n", log.client(),
+                        log.conversation(), one1, log.arrived(), log.acks(),
+                        RoutingChecker.history(deployment.schema().jdbcUrl(), "postgres", log.conversation()));
             }
         }
         List<RoutingChecker.ToldAssigned> told = desks.stream().flatMap(d -> d.toldAssigned().stream()).toList();
-        RoutingChecker.Report routing = RoutingChecker.check(deployment.schema().jdbcUrl(), "postgres", QUEUE,
-                customers.stream().map(c -> c.conversation).toList(), told);
+        RoutingChecker.Report routing = RoutingChecker.check(deployment.schema().jdbcUrl(), "postgres", List.of(QUEUE, AUTO_QUEUE),
+                customers.stream().map(c -> c.conversation).toList(), told, new RoutingChecker.Timers(OFFER_TIMEOUT, AFTER_CONTACT_WORK));
+        files.stop = true;
+        uploading.join(Duration.ofSeconds(30));
+        List<String> unreadable = files.unreadable();
+        phones.forEach(p -> p.stop = true);
+        for (Thread t : phoneThreads) t.join(Duration.ofSeconds(30));
+        // Their sessions gone, what a call they left has becomes peer_gone within the re-attach timeout and a sweep.
+        String jdbc = deployment.schema().jdbcUrl();
+        Map<String, List<String>> callLogs = new LinkedHashMap<>();
+        try {
+            await().atMost(CALL_REATTACH.multipliedBy(6)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> CallChecker.check(jdbc, "postgres", List.of(CALLER, CALLEE), List.of()).leftLive() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf("fault suite calls: calls still live %d s after the phones stopped%n", CALL_REATTACH.multipliedBy(6).toSeconds());
+        }
+        CallChecker.Report calls = CallChecker.check(jdbc, "postgres", List.of(CALLER, CALLEE), List.of(caller.told, callee.told));
+        Map<String, Long> callRecoveryMs = new LinkedHashMap<>();
+        faultAt.forEach((fault, when) -> callRecoveryMs.put(fault, caller.invitedAt.entrySet().stream().filter(e -> e.getValue() > when)
+                .map(e -> caller.connectedAt.get(e.getKey())).filter(java.util.Objects::nonNull)
+                .mapToLong(t -> (t - when) / 1_000_000).min().orElse(-1)));
+        System.out.printf("fault suite calls: %s; signals: gaps caller %d callee %d, repeats %d/%d; recovery (a call invited after"
+                        + " the fault connected) %s; errors shown caller %s callee %s%n", calls, caller.signalGaps, callee.signalGaps,
+                caller.signalRepeats, callee.signalRepeats, callRecoveryMs, caller.gateway.errors, callee.gateway.errors);
         Map<String, Long> routingRecoveryMs = routingRecovery(faultAt, customers, desks);
 
         Map<String, Integer> errors = new TreeMap<>();
@@ -273,9 +388,33 @@ class FaultSuiteIntegrationTests {
                 CustomerDriver.PATIENCE.toSeconds(), customers.stream().mapToInt(c -> c.reloads).sum(), routing,
                 routedMessages, routingRecoveryMs, routingErrors,
                 desks.stream().map(d -> d.agent + " connections " + d.gateway.connections + " stalls " + d.stalls
-                        + " closed " + d.closed.size()).toList());
+                        + " closed " + d.closed.size() + " declined " + d.declined + " transferred " + d.transferredAway.size()).toList());
+        long diskAt = faultAt.getOrDefault(diskFull, 0L);
+        Map<String, Integer> whileFull = attachmentDisk == null ? Map.of() : files.answers(diskAt, diskFreedAt);
+        long filesBackMs = attachmentDisk == null ? -1 : (files.firstStoredAfter(diskFreedAt) - diskFreedAt) / 1_000_000;
+        System.out.printf("fault suite files (node 2): answers before the disk filled %s, while full %s, after %s; stored again %d ms"
+                        + " after space returned; stored %d, unreadable %s%n", files.answers(0, diskAt == 0 ? Long.MAX_VALUE : diskAt), whileFull,
+                files.answers(diskFreedAt == 0 ? Long.MAX_VALUE : diskFreedAt, Long.MAX_VALUE), filesBackMs,
+                files.uploads.stream().filter(u -> u.attachment() != null).count(), unreadable);
         for (CustomerDriver c : customers) assertThat(c.failure).as(c.name + " failed").isNull();
         for (RoutingAgentDriver d : desks) assertThat(d.failure).as(d.agent + " failed").isNull();
+        assertThat(files.failure).as("the files' customer failed").isNull();
+        for (CallDriver p : phones) assertThat(p.failure).as(p.agent + "'s phone failed").isNull();
+        assertThat(calls.clean()).as(calls.toString()).isTrue();
+        assertThat(calls.connected()).as("calls connected").isGreaterThan(faultAt.size());
+        assertThat(caller.signalGaps + callee.signalGaps).as("signals lost or out of order").isZero();
+        Set<String> catalogue0 = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
+        assertThat(caller.gateway.errors.keySet()).as("errors the phones were shown").isSubsetOf(catalogue0);
+        assertThat(callee.gateway.errors.keySet()).as("errors the phones were shown").isSubsetOf(catalogue0);
+        assertThat(unreadable).as("every stored file reads back byte for byte").isEmpty();
+        if (attachmentDisk != null) {
+            // Refused saying the disk is full (503), or not answered at all by a node stopped meanwhile: never stored, never another error.
+            assertThat(whileFull).as("uploads while node 2's attachment disk was full").containsKey("503 attachment.unavailable");
+            assertThat(whileFull.keySet()).as("uploads while node 2's attachment disk was full").allMatch(k -> k.equals("503 attachment.unavailable"));
+        }
+        assertThat(desks.stream().mapToInt(d -> d.declined).sum()).as("offers declined").isPositive();
+        assertThat(desks.stream().mapToInt(d -> d.transferredAway.size()).sum()).as("conversations transferred").isPositive();
+        assertThat(routing.kinds()).as("auto-accepted assignments").containsKey("assigned");
         assertThat(unserved).as("every customer served").isNull();
         assertThat(report.acknowledged()).isEqualTo(2 * EACH);
         assertThat(report.stored()).isEqualTo(2 * EACH);
@@ -319,19 +458,28 @@ class FaultSuiteIntegrationTests {
         TestClient admin = nodes.get(0).http();
         String token = admin.clientToken("demo-admin", "admin");
         String org = "/api/v2/admin/orgs/demo";
-        expect(admin.send("POST", org + "/queues", token, json("id", QUEUE, "name", "Fault suite")), 201);
-        expect(admin.send("PUT", org + "/queues/" + QUEUE + "/routing", token, json("offerTimeoutSeconds", 10,
-                "wrapUpRequired", true, "wrapUpCodes", List.of(Map.of("code", WRAP_UP, "label", "Resolved")))), 200);
+        for (String queue : List.of(QUEUE, AUTO_QUEUE)) {
+            expect(admin.send("POST", org + "/queues", token, json("id", queue, "name", "Fault suite " + queue)), 201);
+            expect(admin.send("PUT", org + "/queues/" + queue + "/routing", token, json("offerTimeoutSeconds", OFFER_TIMEOUT.toSeconds(),
+                    "autoAccept", queue.equals(AUTO_QUEUE), "afterContactWorkSeconds", AFTER_CONTACT_WORK.toSeconds(),
+                    "wrapUpRequired", true, "wrapUpCodes", List.of(Map.of("code", WRAP_UP, "label", "Resolved")))), 200);
+        }
+        expect(admin.send("POST", org + "/queues", token, json("id", FILES_QUEUE, "name", "Fault suite files")), 201);
         List<String> agents = new ArrayList<>();
         for (int i = 1; i <= AGENTS; i++) {
             String id = "faults-desk" + i;
             expect(admin.send("POST", org + "/agents", token, json("username", id, "displayName", "Desk " + i)), 201);
             expect(admin.send("PUT", org + "/agents/" + id + "/routing", token, json("capacity", CAPACITY)), 200);
-            expect(admin.send("PUT", org + "/queues/" + QUEUE + "/members/" + id, token, null), 200);
+            // every desk serves both queues
+            for (String queue : List.of(QUEUE, AUTO_QUEUE)) expect(admin.send("PUT", org + "/queues/" + queue + "/members/" + id, token, null), 200);
             agents.add(id);
         }
         expect(admin.send("POST", org + "/messenger-deployments", token, json("id", DEPLOYMENT, "name", "Fault suite shop",
                 "allowedOrigins", List.of(ORIGIN), "queue", QUEUE, "greeting", "Hello, how can we help?", "prechatFields", List.of("name"))), 201);
+        expect(admin.send("POST", org + "/messenger-deployments", token, json("id", AUTO_DEPLOYMENT, "name", "Fault suite shop, auto-accept",
+                "allowedOrigins", List.of(ORIGIN), "queue", AUTO_QUEUE, "greeting", "Hello, how can we help?", "prechatFields", List.of("name"))), 201);
+        expect(admin.send("POST", org + "/messenger-deployments", token, json("id", FILES_DEPLOYMENT, "name", "Fault suite files",
+                "allowedOrigins", List.of(ORIGIN), "queue", FILES_QUEUE)), 201);
         return agents;
     }
 
@@ -397,6 +545,12 @@ class FaultSuiteIntegrationTests {
     @FunctionalInterface
     interface Step {
         void run() throws Exception;
+    }
+
+    /** Until {@code node}'s wall clock (its HTTP Date header) is {@code ahead} of this JVM's, within 5 s. */
+    private static void awaitClock(ServerProcess node, Duration ahead) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                Duration.between(java.time.Instant.now().plus(ahead), node.httpDate()).abs().compareTo(Duration.ofSeconds(5)) < 0);
     }
 
     /** A node with an established connection on its gateway port, read from the kernel's tables (from outside it). */

@@ -9,6 +9,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /** What counts as the database being away (storage.unavailable) and what stays the server's own failure. */
 class StorageOutageTests {
@@ -24,6 +25,18 @@ class StorageOutageTests {
                 new RuntimeException(new SQLException("An I/O error occurred while sending to the backend.", "08006"))))).isTrue();
         assertThat(StorageOutage.isCause(new SQLException("terminating connection due to administrator command", "57P01"))).isTrue();
         assertThat(StorageOutage.isCause(new SQLException("sorry, too many clients already", "53300"))).isTrue();
+    }
+
+    @Test
+    void aRollbackThatFailedAfterAnOutageIsTheOutage() {
+        // Seen in the fault suite: a close while PostgreSQL restarted; Hikari's closed connection refuses the rollback
+        // (no SQL state), and Spring throws that instead of the outage, which it keeps as the application exception.
+        TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        rollback.initApplicationException(new SQLException("terminating connection due to administrator command", "57P01"));
+        assertThat(StorageOutage.isCause(rollback)).isTrue();
+        TransactionSystemException afterBug = new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        afterBug.initApplicationException(new IllegalStateException("a bug"));
+        assertThat(StorageOutage.isCause(afterBug)).isFalse();
     }
 
     @Test

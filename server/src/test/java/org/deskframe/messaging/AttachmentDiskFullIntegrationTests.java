@@ -3,14 +3,13 @@ package org.deskframe.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.deskframe.testing.AttachmentDisk;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
@@ -29,35 +28,28 @@ import tools.jackson.databind.JsonNode;
  */
 class AttachmentDiskFullIntegrationTests {
 
-    static Path disk;
-    static boolean mounted;
+    static AttachmentDisk disk;
     static ServerInstance server;
     static TestClient http;
 
     @BeforeAll
     static void start() throws Exception {
-        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        Assumptions.assumeTrue(uid == 0, "mounting a tmpfs as the attachment disk needs root; running as uid " + uid + ", so skipped");
-        disk = Files.createTempDirectory("deskframe-attachment-disk");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(mount.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0,
-                "mount -t tmpfs failed (no CAP_SYS_ADMIN in this container?), so skipped: " + out);
-        mounted = true;
+        String why = AttachmentDisk.unavailable();
+        Assumptions.assumeTrue(why == null, () -> why + ", so skipped");
+        try {
+            disk = AttachmentDisk.mount("2m");
+        } catch (IOException e) {
+            Assumptions.abort(e.getMessage() + ", so skipped");
+        }
         server = new ServerInstance(Files.createTempDirectory("deskframe-attachment-data"),
-                Map.of("deskframe.messaging.attachments.directory", disk.toString())).start();
+                Map.of("deskframe.messaging.attachments.directory", disk.directory.toString())).start();
         http = server.http();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (server != null) server.close();
-        if (mounted) {
-            Process umount = new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
-            assertThat(umount.waitFor(30, TimeUnit.SECONDS) && umount.exitValue() == 0)
-                    .as("umount %s: %s", disk, new String(umount.getInputStream().readAllBytes())).isTrue();
-        }
+        if (disk != null) disk.close();
     }
 
     @Test
@@ -69,8 +61,8 @@ class AttachmentDiskFullIntegrationTests {
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         String earlierId = first.json().get("attachment").get("id").asString();
 
-        Path filler = fill(disk);
-        assertThat(Files.getFileStore(disk).getUsableSpace()).as("the disk is full").isLessThan(64 * 1024);
+        Path filler = disk.fill();
+        assertThat(disk.usableSpace()).as("the disk is full").isLessThan(64 * 1024);
         long seqBefore = lastSeq(chat);
         byte[] photo = AttachmentFixture.png(200);
         Reply refused = f.upload(chat.conversation(), chat.guestToken(), "photo.png", "image/png", photo, "text", "see photo");
@@ -80,8 +72,8 @@ class AttachmentDiskFullIntegrationTests {
         assertThat(problem.get("message").asString()).contains("photo.png").contains("the attachment store's disk is full");
         assertThat(problem.get("hint").asString()).contains("deskframe.messaging.attachments.directory")
                 .contains("messages and earlier files keep working");
-        assertThat(problem.toString()).as("no server path reaches the client").doesNotContain(disk.toString());
-        assertThat(files(disk)).as("no partial file is left").containsExactlyInAnyOrder(earlierId, filler.getFileName().toString());
+        assertThat(problem.toString()).as("no server path reaches the client").doesNotContain(disk.directory.toString());
+        assertThat(files(disk.directory)).as("no partial file is left").containsExactlyInAnyOrder(earlierId, filler.getFileName().toString());
         assertThat(lastSeq(chat)).as("nothing was posted").isEqualTo(seqBefore);
 
         // Messages go on (the database is elsewhere), and the earlier file is still served.
@@ -98,27 +90,12 @@ class AttachmentDiskFullIntegrationTests {
         assertThat(down.body()).isEqualTo(earlier);
 
         // Space returns: the same upload works.
-        Files.delete(filler);
+        disk.free();
         Reply again = f.upload(chat.conversation(), chat.guestToken(), "photo.png", "image/png", photo, "text", "see photo");
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         HttpResponse<byte[]> back = f.download(chat.conversation(), again.json().get("attachment").get("id").asString(), chat.agentToken());
         assertThat(back.body()).isEqualTo(photo);
         assertThat(lastSeq(chat)).isEqualTo(seqBefore + 2);
-    }
-
-    /** Writes into {@code dir} until the disk refuses (ENOSPC): the file that holds the space. */
-    static Path fill(Path dir) throws IOException {
-        Path filler = dir.resolve("filler");
-        byte[] chunk = new byte[16 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            for (int i = 0; i < 1024; i++) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (IOException full) {
-            // the disk is full
-        }
-        return filler;
     }
 
     static List<String> files(Path dir) throws IOException {

@@ -8,6 +8,7 @@ import org.deskframe.identity.Agent;
 import org.deskframe.storage.SharedClock;
 import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerInstance;
+import org.deskframe.testing.ShiftedClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Two nodes over one PostgreSQL schema, the second node's own clock three minutes ahead (as libfaketime runs the fault
  * suite's node 3). Routing's timers are stamped and compared on the database's clock, so an offer the node on time makes
- * lasts its full timeout although the skewed node's sweeper looks for expired offers every second.
+ * lasts its full timeout although the skewed node's sweeper looks for expired offers every second; and when the skewed
+ * node's clock steps further (as the fault suite steps node 1's), its shared clock does not follow the step.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RoutingClockSkewIntegrationTests {
 
     static final Duration AHEAD = Duration.ofMinutes(3);
@@ -28,12 +31,15 @@ class RoutingClockSkewIntegrationTests {
     static ServerInstance onTime;
     static ServerInstance skewed;
 
-    /** The skewed node's wall clock, the one its shared clock measures its offset from. */
+    /** The skewed node's wall clock, the one its shared clock measures its offset from (a test steps it). */
+    static final ShiftedClock SKEWED_CLOCK = new ShiftedClock();
+
     @TestConfiguration(proxyBeanMethods = false)
     static class ThreeMinutesAhead {
         @Bean(SharedClock.LOCAL_CLOCK)
         Clock threeMinutesAhead() {
-            return Clock.offset(Clock.systemUTC(), AHEAD);
+            SKEWED_CLOCK.shift(AHEAD);
+            return SKEWED_CLOCK;
         }
     }
 
@@ -59,13 +65,34 @@ class RoutingClockSkewIntegrationTests {
 
     @Test
     void anOfferTheNodeOnTimeMakesIsNotExpiredEarlyByTheSkewedNodesSweeper() {
+        // The skewed node sweeps every second; on its own clock the 20 s offer expired 2 min 40 s ago.
+        anOfferTheNodeOnTimeMakesLastsAndIsAccepted();
+    }
+
+    /** Last: a measurement of the skewed node's offset taken during the step would be what the first test reads. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void whenTheSkewedNodesClockStepsAheadItsSweeperStillLeavesAnOfferItsTime() {
+        // Three minutes further ahead between two measurements of its offset (every 30 s): without the monotonic clock
+        // between them its sweeper's "now" was six minutes ahead until the next one, and every open offer expired.
+        SKEWED_CLOCK.shift(AHEAD.multipliedBy(2));
+        try {
+            anOfferTheNodeOnTimeMakesLastsAndIsAccepted();
+            assertThat(Duration.between(onTime.bean(SharedClock.class).instant(), skewed.bean(SharedClock.class).instant()).abs())
+                    .isLessThan(Duration.ofSeconds(1));
+        } finally {
+            SKEWED_CLOCK.shift(AHEAD);
+        }
+    }
+
+    /** A 20 s offer the node on time makes: not withdrawn within 4 s, then accepted, the audit saying just that. */
+    private void anOfferTheNodeOnTimeMakesLastsAndIsAccepted() {
         RoutingFixture fixture = new RoutingFixture(onTime.context(), onTime.base());
         String queue = fixture.queue(RoutingFixture.offersFor(20));
         Agent agent = fixture.agent(queue, 1);
         try (AgentDesk desk = fixture.connect(agent, true)) {
             String conversation = fixture.customerConversation(queue);
             assertThat(desk.nextOp("conversation_offered").get("conversation").asString()).isEqualTo(conversation);
-            // The skewed node sweeps every second; on its own clock the 20 s offer expired 2 min 40 s ago.
             assertThat(desk.pollOp("offer_withdrawn", Duration.ofSeconds(4))).as("offer withdrawn early").isNull();
             JsonNode accepted = desk.command("op", "accept", "conversation", conversation);
             assertThat(accepted.get("op").asString()).as(accepted.toString()).isEqualTo("conversation_assigned");

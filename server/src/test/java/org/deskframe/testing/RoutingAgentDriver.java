@@ -13,7 +13,9 @@ import tools.jackson.databind.JsonNode;
  * An agent of the fault suite's routing load, at its desk through any failure: available, it accepts each offer after
  * a short delay, reads the conversation from its start, answers the customer's first message, closes the conversation
  * (with the queue's wrap-up code) a while after the customer's second one, and sets itself available again if the
- * system set it otherwise. After a failure it reconnects through {@link GatewayReconnect} resuming every conversation
+ * system set it otherwise. Given {@link #declining} and {@link #transferring}, it also declines every n-th offer and
+ * transfers every n-th conversation (after the customer's second message), by turns to a colleague and to another queue,
+ * each conversation at most once across the desks. After a failure it reconnects through {@link GatewayReconnect} resuming every conversation
  * it holds, and takes the conversations the server says it holds ({@code conversation_assigned} after {@code ready}).
  * Everything it is told goes into its {@link RoutingLog}.
  */
@@ -45,6 +47,21 @@ public final class RoutingAgentDriver implements Runnable {
     private final Map<String, Integer> customerMessages = new HashMap<>();
     /** Conversations whose replay from their start has not yet ended with caught_up. */
     private final java.util.Set<String> reading = new java.util.HashSet<>();
+    /** Every n-th offer declined (0: none). */
+    private int declineEvery;
+    private int offers;
+    /** Every n-th conversation transferred (0: none), by turns to one of {@link #colleagues} and to the other queue. */
+    private int transferEvery;
+    private List<String> colleagues = List.of();
+    private List<String> queues = List.of();
+    /** Conversations some desk transferred already, shared by the desks: each is transferred at most once. */
+    private java.util.Set<String> transferredOnce = java.util.Set.of();
+    private int conversationsHeld;
+    private int transfers;
+    private final Map<String, String> queueOf = new HashMap<>();
+    /** Conversations it transferred away itself (the reply to its transfer). */
+    public final List<String> transferredAway = new CopyOnWriteArrayList<>();
+    public volatile int declined;
     public volatile boolean stop;
     public volatile Throwable failure;
     public int stalls;
@@ -56,6 +73,37 @@ public final class RoutingAgentDriver implements Runnable {
         this.closeAfter = closeAfter;
         this.longestHold = Duration.ofSeconds(30);
         this.gateway = GatewayReconnect.agent(base, agent, SCOPES);
+    }
+
+    /** Declines every {@code n}-th offer it is made. */
+    public RoutingAgentDriver declining(int n) {
+        declineEvery = n;
+        return this;
+    }
+
+    /**
+     * Transfers every {@code n}-th conversation it holds once the customer wrote twice: by turns to the next of
+     * {@code desks} (but itself) and to the other of {@code queueIds}, unless another desk transferred it already
+     * ({@code shared}).
+     */
+    public RoutingAgentDriver transferring(int n, List<String> desks, List<String> queueIds, java.util.Set<String> shared) {
+        transferEvery = n;
+        colleagues = desks.stream().filter(d -> !d.equals(agent)).toList();
+        queues = List.copyOf(queueIds);
+        transferredOnce = shared;
+        return this;
+    }
+
+    /** The transfer for a conversation the customer wrote twice in, or null to close it as usual. */
+    private Object[] transferOf(String conversation) {
+        if (transferEvery == 0 || ++conversationsHeld % transferEvery != 0 || !transferredOnce.add(conversation)) return null;
+        String queue = queueOf.get(conversation);
+        if (transfers++ % 2 == 1 && queue != null && queues.contains(queue)) {
+            String other = queues.get((queues.indexOf(queue) + 1) % queues.size());
+            return new Object[]{"op", "transfer", "id", "transfer:" + conversation, "conversation", conversation, "queue", other};
+        }
+        String colleague = colleagues.get(transfers % colleagues.size());
+        return new Object[]{"op", "transfer", "id", "transfer:" + conversation, "conversation", conversation, "agent", colleague};
     }
 
     /** The conversations it holds now (assigned, not yet ended). */
@@ -123,7 +171,13 @@ public final class RoutingAgentDriver implements Runnable {
             switch (op) {
                 case "conversation_offered" -> {
                     log.told(op, conversation, null);
-                    if (!assignedAt.containsKey(conversation)) acceptAt.putIfAbsent(conversation, System.nanoTime() + acceptAfter.toNanos());
+                    if (assignedAt.containsKey(conversation) || acceptAt.containsKey(conversation)) break;
+                    if (declineEvery > 0 && ++offers % declineEvery == 0) {
+                        declined++;
+                        ws.sendFrame("op", "decline", "id", "decline:" + conversation, "conversation", conversation);
+                    } else {
+                        acceptAt.put(conversation, System.nanoTime() + acceptAfter.toNanos());
+                    }
                 }
                 case "offer_withdrawn" -> {
                     log.told(op, conversation, f.path("reason").asString(null));
@@ -131,6 +185,7 @@ public final class RoutingAgentDriver implements Runnable {
                 }
                 case "conversation_assigned" -> {
                     log.told(op, conversation, id == null ? "pushed" : "accepted");
+                    if (f.path("queue").isString()) queueOf.put(conversation, f.get("queue").asString());
                     acceptAt.remove(conversation);
                     accepting.remove(conversation);
                     if (!assignedAt.containsKey(conversation)) {
@@ -141,6 +196,10 @@ public final class RoutingAgentDriver implements Runnable {
                         // it: the transcript counts from the replay on.
                         reading.add(conversation);
                         ws.sendFrame("op", "resume", "id", "read:" + conversation, "positions", Map.of(conversation, t.lastSeen));
+                        // back after a transfer to a queue: the customer has written all it will
+                        if (customerMessages.getOrDefault(conversation, 0) >= 2) {
+                            closeAt.putIfAbsent(conversation, System.nanoTime() + closeAfter.toNanos());
+                        }
                     }
                 }
                 case "caught_up" -> {
@@ -155,13 +214,28 @@ public final class RoutingAgentDriver implements Runnable {
                     if (n == 1 && t.ackedIds.isEmpty() && t.inFlight() == 0) {
                         String reply = agent + "-" + conversation + "-1";
                         t.send(ws, reply, "How can I help?");
-                    } else if (n >= 2 && assignedAt.containsKey(conversation)) {
-                        closeAt.putIfAbsent(conversation, System.nanoTime() + closeAfter.toNanos());
+                    } else if (n >= 2 && assignedAt.containsKey(conversation) && !closeAt.containsKey(conversation)) {
+                        Object[] transfer = transferOf(conversation);
+                        // its answer (conversation_transferred) ends it here; a refusal closes it as usual
+                        if (transfer != null) {
+                            log.told("transfer", conversation, String.valueOf(transfer[transfer.length - 1]));
+                            closing.add(conversation);
+                            ws.sendFrame(transfer);
+                        } else {
+                            closeAt.put(conversation, System.nanoTime() + closeAfter.toNanos());
+                        }
                     }
                 }
                 case "ack" -> {
                     ClientTranscript t = transcripts.get(conversation);
                     if (t != null) t.acked(f);
+                }
+                case "conversation_transferred" -> {
+                    log.told(op, conversation, f.path("to").path("id").asString(null));
+                    if (agent.equals(f.path("from").path("id").asString(null))) {
+                        transferredAway.add(conversation);
+                        ended(conversation);
+                    }
                 }
                 case "conversation_ended" -> {
                     log.told(op, conversation, f.path("reason").asString(null));
@@ -188,6 +262,14 @@ public final class RoutingAgentDriver implements Runnable {
                         if (!"offer.expired".equals(code) && !"resource.not_found".equals(code)) {
                             acceptAt.put(c, System.nanoTime() + 250_000_000L);
                         }
+                    } else if (id.startsWith("decline:")) {
+                        // Expired or taken meanwhile: nothing to pass on.
+                    } else if (id.startsWith("transfer:")) {
+                        String c = id.substring("transfer:".length());
+                        closing.remove(c);
+                        // Not ours any more, or the target is away or full: closed as usual then.
+                        if ("conversation.not_assigned".equals(code) || "conversation.closed".equals(code)) ended(c);
+                        else closeAt.put(c, System.nanoTime() + closeAfter.toNanos());
                     } else if (id.startsWith("close:")) {
                         String c = id.substring("close:".length());
                         // Not ours any more (requeued, or a close whose reply was lost, now answered as not assigned).

@@ -23,21 +23,58 @@ import java.util.TreeMap;
  * suite runs one node minutes ahead), and reports conversations offered or assigned to a second agent while one held
  * them, customers' conversations that never reached an agent or were left neither waiting nor with an agent, instants
  * when an agent held more offers and assignments than its capacity, events that release what was not held, and
- * assignments agents were told of that the audit does not hold.
+ * assignments agents were told of that the audit does not hold. Timers it checks on the database's own clock, never a
+ * node's: the suite adds a column to the audit that PostgreSQL fills with {@code clock_timestamp()} at each insert
+ * ({@link #RECORDED_AT}), and an offer that timed out sooner than the queue's offer timeout after it was made, or an offer
+ * or auto-assignment to an agent within its after-contact work after a close, is reported.
  */
 public final class RoutingChecker {
 
-    /** A row of {@code routing_events}: its number, conversation, kind and agent. */
-    public record Event(long id, String conversation, String kind, String agent) {}
+    /**
+     * The checker's own column of {@code routing_events}: the database's time of each insert, whatever the deciding
+     * node's clock said ({@link #recordInsertTimes} adds it).
+     */
+    public static final String RECORDED_AT = "checker_recorded_at";
+
+    /** Slack for the time between a decision's own instant and its audit row's insert (a loaded machine, a commit). */
+    static final java.time.Duration SLACK = java.time.Duration.ofSeconds(1);
+
+    /**
+     * A row of {@code routing_events}: its number, conversation, kind, agent and the database's time of its insert
+     * (null: not known, the timer checks skip it).
+     */
+    public record Event(long id, String conversation, String kind, String agent, java.time.Instant recordedAt) {
+        public Event(long id, String conversation, String kind, String agent) {
+            this(id, conversation, kind, agent, null);
+        }
+    }
+
+    /** The timers the queues were configured with: how long an offer stays open, after-contact work after a close. */
+    public record Timers(java.time.Duration offerTimeout, java.time.Duration afterContactWork) {
+        public static final Timers UNCHECKED = new Timers(null, null);
+    }
 
     /** An agent was told it holds {@code conversation} ({@code conversation_assigned}, a reply to accept or a push). */
     public record ToldAssigned(String agent, String conversation) {}
 
     /** What the checker found; {@link #clean()} needs every count but {@code highestLoad} to be 0. */
     public record Report(int conversations, int assignedTwice, int dropped, int capacityViolations, int unmatchedReleases,
-                         int acceptedNotAssigned, int neverClosed, Map<String, Integer> highestLoad, Map<String, Integer> kinds) {
+                         int acceptedNotAssigned, int neverClosed, int earlyTimeouts, int offeredInAfterContactWork,
+                         Map<String, Integer> highestLoad, Map<String, Integer> kinds) {
         public boolean clean() {
-            return assignedTwice == 0 && dropped == 0 && capacityViolations == 0 && unmatchedReleases == 0 && acceptedNotAssigned == 0;
+            return assignedTwice == 0 && dropped == 0 && capacityViolations == 0 && unmatchedReleases == 0 && acceptedNotAssigned == 0
+                    && earlyTimeouts == 0 && offeredInAfterContactWork == 0;
+        }
+    }
+
+    /**
+     * Adds {@link #RECORDED_AT} to {@code routing_events} (filled by PostgreSQL at each insert): test instrumentation on
+     * the suite's own schema, so that the timer checks need no node's clock.
+     */
+    public static void recordInsertTimes(String jdbcUrl, String user) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("alter table routing_events add column if not exists " + RECORDED_AT + " timestamptz default clock_timestamp()");
         }
     }
 
@@ -48,28 +85,34 @@ public final class RoutingChecker {
      * checks them with what the agents were told; {@code customers} are the conversations customers started (from
      * their own logs: one the database lost would be missing from its rows).
      */
-    public static Report check(String jdbcUrl, String user, String queue, Collection<String> customers,
-                               List<ToldAssigned> told) throws SQLException {
+    public static Report check(String jdbcUrl, String user, Collection<String> queues, Collection<String> customers,
+                               List<ToldAssigned> told, Timers timers) throws SQLException {
+        String in = String.join(", ", java.util.Collections.nCopies(queues.size(), "?"));
         List<Event> events = new ArrayList<>();
         Map<String, String> finalStates = new HashMap<>();
         Map<String, Integer> capacities = new HashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, "")) {
-            try (PreparedStatement q = c.prepareStatement("select w.conversation_id, w.state from routing_work w where w.queue_id = ?")) {
-                q.setString(1, queue);
+            try (PreparedStatement q = c.prepareStatement("select w.conversation_id, w.state from routing_work w where w.queue_id in (" + in + ")")) {
+                bind(q, queues);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) finalStates.put(rs.getString(1), rs.getString(2));
                 }
             }
-            try (PreparedStatement q = c.prepareStatement("select e.id, e.conversation_id, e.kind, e.agent_id from routing_events e "
-                    + "where e.conversation_id in (select conversation_id from routing_work where queue_id = ?) order by e.id")) {
-                q.setString(1, queue);
+            boolean timed = c.getMetaData().getColumns(null, null, "routing_events", RECORDED_AT).next();
+            try (PreparedStatement q = c.prepareStatement("select e.id, e.conversation_id, e.kind, e.agent_id, "
+                    + (timed ? "e." + RECORDED_AT : "null") + " from routing_events e "
+                    + "where e.conversation_id in (select conversation_id from routing_work where queue_id in (" + in + ")) order by e.id")) {
+                bind(q, queues);
                 try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) events.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    while (rs.next()) {
+                        java.sql.Timestamp at = rs.getTimestamp(5);
+                        events.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), at == null ? null : at.toInstant()));
+                    }
                 }
             }
             try (PreparedStatement q = c.prepareStatement("select a.agent_id, a.capacity from routing_agents a "
-                    + "where a.agent_id in (select agent_id from routing_queue_members where queue_id = ?)")) {
-                q.setString(1, queue);
+                    + "where a.agent_id in (select agent_id from routing_queue_members where queue_id in (" + in + "))")) {
+                bind(q, queues);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) capacities.put(rs.getString(1), rs.getInt(2));
                 }
@@ -77,7 +120,12 @@ public final class RoutingChecker {
         }
         Set<String> conversations = new LinkedHashSet<>(customers);
         conversations.addAll(finalStates.keySet());
-        return check(events, capacities, finalStates, conversations, told);
+        return check(events, capacities, finalStates, conversations, told, timers);
+    }
+
+    private static void bind(PreparedStatement q, Collection<String> values) throws SQLException {
+        int i = 0;
+        for (String v : values) q.setString(++i, v);
     }
 
     /** A conversation's routing row and audit as the database holds them, for a failure message. */
@@ -119,6 +167,16 @@ public final class RoutingChecker {
      */
     public static Report check(List<Event> events, Map<String, Integer> capacities, Map<String, String> finalStates,
                                Collection<String> conversations, List<ToldAssigned> told) {
+        return check(events, capacities, finalStates, conversations, told, Timers.UNCHECKED);
+    }
+
+    /** The same, with the timers checked on the events' {@link Event#recordedAt} where known. */
+    public static Report check(List<Event> events, Map<String, Integer> capacities, Map<String, String> finalStates,
+                               Collection<String> conversations, List<ToldAssigned> told, Timers timers) {
+        int earlyTimeouts = 0, inAfterContactWork = 0;
+        // Per conversation and agent, when its open offer was made; per agent, when its last close was.
+        Map<String, java.time.Instant> offeredAt = new HashMap<>();
+        Map<String, java.time.Instant> closedAt = new HashMap<>();
         Map<String, Holding> holdings = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();
         Map<String, Integer> highest = new TreeMap<>();
@@ -127,6 +185,27 @@ public final class RoutingChecker {
         for (Event e : events) {
             kinds.merge(e.kind(), 1, Integer::sum);
             Holding h = holdings.computeIfAbsent(e.conversation(), c -> new Holding());
+            if (e.recordedAt() != null && e.agent() != null) {
+                String key = e.conversation() + " " + e.agent();
+                switch (e.kind()) {
+                    case "offered", "assigned" -> {
+                        if (e.kind().equals("offered")) offeredAt.put(key, e.recordedAt());
+                        java.time.Instant close = closedAt.get(e.agent());
+                        if (timers.afterContactWork() != null && close != null
+                                && e.recordedAt().isBefore(close.plus(timers.afterContactWork()).minus(SLACK))) inAfterContactWork++;
+                    }
+                    case "timed_out" -> {
+                        java.time.Instant offered = offeredAt.remove(key);
+                        if (timers.offerTimeout() != null && offered != null
+                                && e.recordedAt().isBefore(offered.plus(timers.offerTimeout()).minus(SLACK))) earlyTimeouts++;
+                    }
+                    // an agent's close of what it held: its after-contact work starts
+                    case "closed" -> {
+                        if (h.assigned && e.agent().equals(h.agent)) closedAt.put(e.agent(), e.recordedAt());
+                    }
+                    default -> offeredAt.remove(key);
+                }
+            }
             switch (e.kind()) {
                 case "offered", "assigned" -> {
                     // A conversation has at most one open offer or assignment.
@@ -181,7 +260,7 @@ public final class RoutingChecker {
             if (h == null || !h.assignedTo.contains(t.agent())) acceptedNotAssigned++;
         }
         return new Report(conversations.size(), twice, dropped, capacityViolations, unmatched, acceptedNotAssigned, neverClosed,
-                highest, kinds);
+                earlyTimeouts, inAfterContactWork, highest, kinds);
     }
 
     private static void assignedTo(Holding h, String agent) {

@@ -20,6 +20,19 @@ class RoutingCheckerTests {
         return this;
     }
 
+    /** An event the database recorded {@code atMs} after a fixed instant. */
+    private RoutingCheckerTests at(long atMs, String conversation, String kind, String agent) {
+        events.add(new Event(events.size() + 1, conversation, kind, agent, T0.plusMillis(atMs)));
+        return this;
+    }
+
+    static final java.time.Instant T0 = java.time.Instant.parse("2026-12-06T12:00:00Z");
+    static final RoutingChecker.Timers TIMERS = new RoutingChecker.Timers(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2));
+
+    private Report checkTimed(Map<String, String> finalStates) {
+        return RoutingChecker.check(events, Map.of("a1", 2, "a2", 2), finalStates, finalStates.keySet(), List.of(), TIMERS);
+    }
+
     /** Queued, offered to {@code agent}, accepted. */
     private RoutingCheckerTests served(String conversation, String agent) {
         return event(conversation, "queued", null).event(conversation, "offered", agent).event(conversation, "accepted", agent);
@@ -106,5 +119,48 @@ class RoutingCheckerTests {
         Report r = check(Map.of("c1", "assigned", "c2", "assigned", "c3", "assigned"), List.of());
         assertThat(r.capacityViolations()).isEqualTo(1);
         assertThat(r.highestLoad()).containsEntry("a1", 1).containsEntry("a2", 3);
+    }
+
+    @Test
+    void aTransferToAnotherAgentIsNotADoubleAssignment() {
+        served("c1", "a1").event("c1", "transferred", "a2").event("c1", "closed", "a2");
+        // to a queue (no agent): offered there again, to the agent that transferred it even
+        served("c2", "a1").event("c2", "transferred", null).event("c2", "offered", "a1").event("c2", "accepted", "a1")
+                .event("c2", "closed", "a1");
+        Report r = check(Map.of("c1", "closed", "c2", "closed"), List.of(new ToldAssigned("a2", "c1"), new ToldAssigned("a1", "c2")));
+        assertThat(r.clean()).as(r.toString()).isTrue();
+        assertThat(r.highestLoad()).containsEntry("a1", 1).containsEntry("a2", 1);
+    }
+
+    @Test
+    void anOfferThatTimedOutBeforeTheQueuesTimeoutIsEarly() {
+        // c1's offer withdrawn as timed out after 3 s of a 10 s timeout (a sweeper whose clock jumped ahead); c2's after 10 s.
+        at(0, "c1", "queued", null).at(0, "c1", "offered", "a1").at(3_000, "c1", "timed_out", "a1")
+                .at(3_000, "c1", "offered", "a2").at(3_500, "c1", "accepted", "a2").at(4_000, "c1", "closed", "a2");
+        at(0, "c2", "queued", null).at(100, "c2", "offered", "a1").at(10_200, "c2", "timed_out", "a1")
+                .at(10_200, "c2", "offered", "a1").at(10_300, "c2", "accepted", "a1").at(11_000, "c2", "closed", "a1");
+        Report r = checkTimed(Map.of("c1", "closed", "c2", "closed"));
+        assertThat(r.earlyTimeouts()).isEqualTo(1);
+        assertThat(r.clean()).isFalse();
+    }
+
+    @Test
+    void anOfferToAnAgentInItsAfterContactWorkIsAViolationAndOneAfterItIsNot() {
+        at(0, "c1", "queued", null).at(0, "c1", "offered", "a1").at(100, "c1", "accepted", "a1").at(1_000, "c1", "closed", "a1");
+        // a1's after-contact work lasts until 3 s: c2 offered at 1.5 s breaks it, c3 at 3.1 s does not
+        at(1_400, "c2", "queued", null).at(1_500, "c2", "offered", "a1").at(1_600, "c2", "accepted", "a1");
+        at(3_000, "c3", "queued", null).at(3_100, "c3", "offered", "a2").at(3_200, "c3", "accepted", "a2");
+        Report bad = checkTimed(Map.of("c1", "closed", "c2", "assigned", "c3", "assigned"));
+        assertThat(bad.offeredInAfterContactWork()).isEqualTo(1);
+        assertThat(bad.clean()).isFalse();
+
+        events.clear();
+        at(0, "c1", "queued", null).at(0, "c1", "offered", "a1").at(100, "c1", "accepted", "a1").at(1_000, "c1", "closed", "a1");
+        at(2_900, "c2", "queued", null).at(3_100, "c2", "offered", "a1").at(3_200, "c2", "accepted", "a1");
+        // an offer made and closed before it was accepted starts no after-contact work
+        at(3_300, "c3", "queued", null).at(3_300, "c3", "offered", "a2").at(3_400, "c3", "closed", "a2").at(3_500, "c4", "offered", "a2");
+        Report good = checkTimed(Map.of("c1", "closed", "c2", "assigned", "c3", "closed", "c4", "offered"));
+        assertThat(good.offeredInAfterContactWork()).as(good.toString()).isZero();
+        assertThat(good.earlyTimeouts()).isZero();
     }
 }

@@ -72,12 +72,56 @@ public final class ServerProcess implements ClusterDeployment.Node {
      * it with a longer {@link #withStartTimeout} (every wall-clock read goes through the library).
      */
     public static Map<String, String> clockSkewedBy(String offset) {
-        return Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", offset,
-                // The JVM's timers and GC need a true monotonic clock; only the wall clock is skewed, not files.
-                "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1",
-                // With the monotonic clock left alone its fix is not needed, and costs: a loop of wall-clock reads
-                // took ~5x the CPU with it and ~2x without (4M reads, 2.23 s vs 0.39 s user; 0.21 s with no libfaketime).
-                "FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        Map<String, String> env = new LinkedHashMap<>(FAKED_WALL_CLOCK);
+        env.put("FAKETIME", offset);
+        return env;
+    }
+
+    /**
+     * The environment that makes a child JVM's wall clock follow the offset written in {@code file} ("+0", "+180",
+     * "-60": seconds), which libfaketime reads again at most a second after it changes: a clock that steps while the
+     * node runs ({@link #stepClock}). FAKETIME itself must stay unset (it outranks the file).
+     */
+    public static Map<String, String> clockSteppedBy(Path file) {
+        if (!Files.exists(file)) stepClock(file, "+0");
+        Map<String, String> env = new LinkedHashMap<>(FAKED_WALL_CLOCK);
+        env.put("FAKETIME_TIMESTAMP_FILE", file.toString());
+        env.put("FAKETIME_CACHE_DURATION", "1");
+        return env;
+    }
+
+    /** Steps the wall clock of the JVMs started with {@link #clockSteppedBy} this {@code file} to {@code offset}. */
+    public static void stepClock(Path file, String offset) {
+        try {
+            Path next = file.resolveSibling(file.getFileName() + ".next");
+            Files.writeString(next, offset + "\n");
+            // renamed into place: libfaketime never reads a half-written file
+            Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final Map<String, String> FAKED_WALL_CLOCK = Map.of("LD_PRELOAD", FAKETIME.toString(),
+            // The JVM's timers and GC need a true monotonic clock; only the wall clock is skewed, not files.
+            "FAKETIME_DONT_FAKE_MONOTONIC", "1", "NO_FAKE_STAT", "1",
+            // With the monotonic clock left alone its fix is not needed, and costs: a loop of wall-clock reads
+            // took ~5x the CPU with it and ~2x without (4M reads, 2.23 s vs 0.39 s user; 0.21 s with no libfaketime).
+            "FAKETIME_FORCE_MONOTONIC_FIX", "0");
+
+    /** This node's wall clock as its HTTP answers' {@code Date} header says (to the second). */
+    public java.time.Instant httpDate() {
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            return java.time.ZonedDateTime.parse(r.headers().firstValue("date").orElseThrow(),
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public ServerProcess start() {
