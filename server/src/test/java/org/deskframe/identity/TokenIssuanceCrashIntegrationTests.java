@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,12 +47,9 @@ class TokenIssuanceCrashIntegrationTests {
     @Test
     void whenANodeOnPostgresIsKilledWhileIssuingThenEveryTokenAnsweredIsAcceptedAndEveryAssertionStaysUsed(@TempDir Path dir)
             throws Exception {
-        try (PostgresSchema schema = PostgresSchema.named("deskframe_token_crash")) {
-            Map<String, Object> props = new LinkedHashMap<>(LONG_ASSERTIONS);
-            props.putAll(schema.properties());
-            try (ServerProcess server = new ServerProcess(dir, props)) {
-                crashWhileIssuingAndCheck(server);
-            }
+        try (PostgresSchema schema = PostgresSchema.named("deskframe_token_crash");
+             ServerProcess server = new ServerProcess(dir, schema.properties(LONG_ASSERTIONS))) {
+            crashWhileIssuingAndCheck(server);
         }
     }
 
