@@ -30,6 +30,13 @@ public record PostgresSchema(String name, String server) implements AutoCloseabl
         return server + "?currentSchema=" + name;
     }
 
+    /** {@code extra}, then the datasource and Flyway properties of a node on this schema. */
+    public Map<String, Object> properties(Map<String, Object> extra) {
+        Map<String, Object> p = new LinkedHashMap<>(extra);
+        p.putAll(properties());
+        return p;
+    }
+
     /** The datasource and Flyway properties of a node on this schema (add a pool size or more as needed). */
     public Map<String, Object> properties() {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -67,9 +67,9 @@ class AuthorizationServerConfig {
     @Bean
     LedgeredAuthorizationService authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
                                                       JdbcTokenLedger ledger, JdbcClient jdbc, TransactionTemplate tx,
-                                                      SigningKeyRing keys) {
+                                                      SigningKeyRing keys, IssuanceGroupCommit issuance) {
         return new LedgeredAuthorizationService(new JdbcOAuth2AuthorizationService(jdbcTemplate, clients), ledger, jdbc, tx,
-                clients, keys);
+                clients, keys, issuance);
     }
 
     @Bean
@@ -89,12 +89,12 @@ class AuthorizationServerConfig {
     SecurityFilterChain authorizationServerChain(HttpSecurity http, LedgeredAuthorizationService authorizations,
                                                  OAuth2TokenGenerator<?> tokens, ClientDirectory clients,
                                                  JdbcAgentDirectory agents, RegisteredClientRepository registered,
-                                                 RegionSettings region, IdentitySettings settings, JdbcClient jdbc,
+                                                 RegionSettings region, IdentitySettings settings,
                                                  FailureThrottle throttle, ClientSecretHashes clientSecrets,
-                                                 ObjectProvider<Clock> clock, TransactionTemplate tx) throws Exception {
-        JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings, jdbc, tx);
+                                                 ObjectProvider<Clock> clock, IssuanceGroupCommit issuance) throws Exception {
+        JwtBearerGrantProvider jwtBearer = new JwtBearerGrantProvider(clients, agents, authorizations, tokens, region, settings);
         JwtClientAssertionAuthenticationProvider privateKeyJwt = new JwtClientAssertionAuthenticationProvider(registered, authorizations);
-        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, jdbc));
+        privateKeyJwt.setJwtDecoderFactory(new ClientAssertionDecoders(clients, region, settings, issuance));
 
         http.oauth2AuthorizationServer(as -> {
             http.securityMatcher(as.getEndpointsMatcher());

@@ -1,7 +1,6 @@
 package org.deskframe.identity.internal;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import java.sql.Timestamp;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +9,6 @@ import java.util.Set;
 import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.RegionSettings;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -38,13 +35,13 @@ class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
     private final ClientDirectory clients;
     private final RegionSettings region;
     private final IdentitySettings settings;
-    private final JdbcClient jdbc;
+    private final IssuanceGroupCommit issuance;
 
-    ClientAssertionDecoders(ClientDirectory clients, RegionSettings region, IdentitySettings settings, JdbcClient jdbc) {
+    ClientAssertionDecoders(ClientDirectory clients, RegionSettings region, IdentitySettings settings, IssuanceGroupCommit issuance) {
         this.clients = clients;
         this.region = region;
         this.settings = settings;
-        this.jdbc = jdbc;
+        this.issuance = issuance;
     }
 
     @Override
@@ -90,11 +87,10 @@ class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
 
     private void remember(String clientId, Jwt assertion) {
         try {
-            jdbc.sql("insert into used_assertions (issuer, jti, expires_at) values (?, ?, ?)")
-                    .params("client-auth:" + clientId, assertion.getId(),
-                            Timestamp.from(assertion.getExpiresAt().plus(settings.clockSkew())))
-                    .update();
-        } catch (DuplicateKeyException e) {
+            // Group-committed with the tokens issued meanwhile; durable before the client is authenticated.
+            issuance.useUp(new IssuanceGroupCommit.UsedAssertion("client-auth:" + clientId, assertion.getId(),
+                    assertion.getExpiresAt().plus(settings.clockSkew())));
+        } catch (IssuanceGroupCommit.AssertionAlreadyUsed e) {
             throw new BadJwtException("the client assertion was already used (jti '" + assertion.getId()
                     + "'); sign a new one for each request");
         }

@@ -41,7 +41,10 @@ class JdbcTokenLedger implements TokenLedger {
         return n;
     }
 
-    /** Records a token issued just now (its jti is new): one insert, no prior read. */
+    /**
+     * Records a token issued just now (its jti is new): one insert, no prior read, in the caller's transaction (a guest
+     * token's row commits with its conversation). The authorization server's tokens go through {@link IssuanceGroupCommit}.
+     */
     void recordIssued(String jti, String authorizationId, String clientId, String subject, Instant expiresAt) {
         jdbc.sql("insert into access_token_ledger (jti, authorization_id, client_id, subject, expires_at) values (?, ?, ?, ?, ?)")
                 .params(jti, authorizationId, clientId, subject, Timestamp.from(expiresAt))

@@ -14,7 +14,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.sql.Timestamp;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +29,6 @@ import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.RegionSettings;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -43,7 +40,6 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
@@ -51,7 +47,6 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.token.DefaultOAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The trusted-backend grant (RFC 7523 JWT bearer): an integrator's backend, authenticated as its OAuth client, gets an
@@ -65,24 +60,20 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
 
     private final ClientDirectory clients;
     private final AgentDirectory agents;
-    private final OAuth2AuthorizationService authorizations;
+    private final LedgeredAuthorizationService authorizations;
     private final OAuth2TokenGenerator<? extends OAuth2Token> tokens;
     private final RegionSettings region;
     private final IdentitySettings settings;
-    private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
 
-    JwtBearerGrantProvider(ClientDirectory clients, AgentDirectory agents, OAuth2AuthorizationService authorizations,
+    JwtBearerGrantProvider(ClientDirectory clients, AgentDirectory agents, LedgeredAuthorizationService authorizations,
                            OAuth2TokenGenerator<? extends OAuth2Token> tokens, RegionSettings region,
-                           IdentitySettings settings, JdbcClient jdbc, TransactionTemplate tx) {
+                           IdentitySettings settings) {
         this.clients = clients;
         this.agents = agents;
         this.authorizations = authorizations;
         this.tokens = tokens;
         this.region = region;
         this.settings = settings;
-        this.jdbc = jdbc;
-        this.tx = tx;
     }
 
     @Override
@@ -158,12 +149,15 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         } else {
             authorization.accessToken(accessToken);
         }
-        // The assertion is used up in the commit that records the token: one durable commit per token, and a replay
-        // racing it waits on the assertion's key and is refused once this commits.
-        tx.executeWithoutResult(status -> {
-            rememberAssertion(client, claims);
-            authorizations.save(authorization.build());
-        });
+        // The assertion is used up in the commit that records the token (group-committed with other tokens): a replay,
+        // before or in the same group, is refused and gets no token.
+        try {
+            authorizations.saveIssued(authorization.build(), new IssuanceGroupCommit.UsedAssertion(client.clientId(),
+                    claims.getJWTID(), claims.getExpirationTime().toInstant().plus(settings.clockSkew())));
+        } catch (IssuanceGroupCommit.AssertionAlreadyUsed replay) {
+            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_REPLAYED,
+                    Map.of("jti", claims.getJWTID()));
+        }
         return new OAuth2AccessTokenAuthenticationToken(registered, clientAuth, accessToken);
     }
 
@@ -244,18 +238,6 @@ class JwtBearerGrantProvider implements org.springframework.security.authenticat
         }
         if (claims.getJWTID() == null || claims.getJWTID().isBlank()) {
             throw invalid(client, "jti is missing (each assertion is single use)");
-        }
-    }
-
-    private void rememberAssertion(OAuthClient client, JWTClaimsSet claims) {
-        try {
-            jdbc.sql("insert into used_assertions (issuer, jti, expires_at) values (?, ?, ?)")
-                    .params(client.clientId(), claims.getJWTID(),
-                            Timestamp.from(claims.getExpirationTime().toInstant().plus(settings.clockSkew())))
-                    .update();
-        } catch (DuplicateKeyException e) {
-            throw CatalogueOAuth2Error.refusal(OAuth2ErrorCodes.INVALID_GRANT, ErrorCode.ASSERTION_REPLAYED,
-                    Map.of("jti", claims.getJWTID()));
         }
     }
 

@@ -47,15 +47,18 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
     private final TransactionTemplate tx;
     private final RegisteredClientRepository clients;
     private final SigningKeys keys;
+    private final IssuanceGroupCommit issuance;
 
     LedgeredAuthorizationService(OAuth2AuthorizationService delegate, JdbcTokenLedger ledger, JdbcClient jdbc,
-                                 TransactionTemplate tx, RegisteredClientRepository clients, SigningKeys keys) {
+                                 TransactionTemplate tx, RegisteredClientRepository clients, SigningKeys keys,
+                                 IssuanceGroupCommit issuance) {
         this.delegate = delegate;
         this.ledger = ledger;
         this.jdbc = jdbc;
         this.tx = tx;
         this.clients = clients;
         this.keys = keys;
+        this.issuance = issuance;
     }
 
     @Override
@@ -63,10 +66,9 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
         if (accessTokenOnly(authorization)) {
             // No row of Spring's: the ledger row is the authorization (findByToken rebuilds it from the token). Such an
             // authorization is saved twice at most: when its token is issued (a new jti), and when it is revoked.
-            OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
-            if (access != null && !access.isInvalidated() && access.getClaims() != null && access.getClaims().get("jti") != null) {
-                ledger.recordIssued(String.valueOf(access.getClaims().get("jti")), authorization.getId(),
-                        authorization.getRegisteredClientId(), subject(authorization, access), expiry(access));
+            Optional<IssuanceGroupCommit.IssuedToken> issued = newlyIssued(authorization);
+            if (issued.isPresent()) {
+                issuance.commit(issued.get(), null);
             } else {
                 tx.executeWithoutResult(status -> recordAccessToken(authorization));
             }
@@ -91,6 +93,27 @@ class LedgeredAuthorizationService implements OAuth2AuthorizationService {
                 ledger.revokeAuthorization(authorization.getId());
             }
         });
+    }
+
+    /**
+     * Saves a newly issued access-token-only authorization together with the single-use assertion it was granted for,
+     * in one durable commit; throws {@link IssuanceGroupCommit.AssertionAlreadyUsed} (and saves nothing) for a replay.
+     */
+    void saveIssued(OAuth2Authorization authorization, IssuanceGroupCommit.UsedAssertion assertion) {
+        Optional<IssuanceGroupCommit.IssuedToken> issued = newlyIssued(authorization);
+        if (!accessTokenOnly(authorization) || issued.isEmpty()) {
+            throw new IllegalArgumentException("not a newly issued access-token-only authorization");
+        }
+        issuance.commit(issued.get(), assertion);
+    }
+
+    private static Optional<IssuanceGroupCommit.IssuedToken> newlyIssued(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+        if (access == null || access.isInvalidated() || access.getClaims() == null || access.getClaims().get("jti") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new IssuanceGroupCommit.IssuedToken(String.valueOf(access.getClaims().get("jti")), authorization.getId(),
+                authorization.getRegisteredClientId(), subject(authorization, access), expiry(access)));
     }
 
     @Override
