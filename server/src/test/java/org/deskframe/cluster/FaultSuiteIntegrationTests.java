@@ -268,9 +268,10 @@ class FaultSuiteIntegrationTests {
                 one.connections, two.connections, one.stalls, two.stalls, loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("fault suite routing: %d customers (%d waited behind others, longest wait to an agent %d ms, session"
-                        + " retries %d, reloads after %d s of silence %d), %s; routed messages %s; routing recovery %s; errors shown %s; desks: %s%n",
+                        + " retries %d, reloads after %d s of silence %d, of which found news %d), %s; routed messages %s; routing recovery %s; errors shown %s; desks: %s%n",
                 customers.size(), waited, longestWaitMs, customers.stream().mapToInt(c -> c.sessionRetries).sum(),
-                CustomerDriver.PATIENCE.toSeconds(), customers.stream().mapToInt(c -> c.reloads).sum(), routing,
+                CustomerDriver.PATIENCE.toSeconds(), customers.stream().mapToInt(c -> c.reloads).sum(),
+                customers.stream().mapToInt(c -> c.reloadsThatFoundNews).sum(), routing,
                 routedMessages, routingRecoveryMs, routingErrors,
                 desks.stream().map(d -> d.agent + " connections " + d.gateway.connections + " stalls " + d.stalls
                         + " closed " + d.closed.size()).toList());
