@@ -86,6 +86,8 @@ class StandingResync {
         pending.set(false);
         int told = 0;
         for (GatewaySession s : sessions.all()) {
+            // A session still in its handshake is told after its ready, as every new one.
+            if (!s.mayReceive(RoutingNotices.AUDIENCE)) continue;
             try {
                 if (tell(s)) told++;
             } catch (RuntimeException e) {
