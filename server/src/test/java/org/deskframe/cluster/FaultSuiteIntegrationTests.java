@@ -275,6 +275,9 @@ class FaultSuiteIntegrationTests {
                 routedMessages, routingRecoveryMs, routingErrors,
                 desks.stream().map(d -> d.agent + " connections " + d.gateway.connections + " stalls " + d.stalls
                         + " closed " + d.closed.size()).toList());
+        // What a reload learnt that the open session had not been told: the pushes the platform failed to resync.
+        customers.stream().filter(c -> c.reloadsThatFoundNews > 0)
+                .forEach(c -> System.out.printf("fault suite: a reload of %s found news; its log %s%n", c.name, c.log.entries()));
         for (CustomerDriver c : customers) assertThat(c.failure).as(c.name + " failed").isNull();
         for (RoutingAgentDriver d : desks) assertThat(d.failure).as(d.agent + " failed").isNull();
         assertThat(unserved).as("every customer served").isNull();
