@@ -1,8 +1,8 @@
 // Unit tests of the customer messenger's pure logic (no DOM): run by `node --test` from the Maven build (server/pom.xml).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {EVENTS, ROUTING_OPS, composerText, customerToken, endedText, eventFor, senderLabel, sessionFailure, sessionRequest, storageKey,
-  waitText} from '../../main/resources/embed/v1/messenger-core.js';
+import {EVENTS, ROUTING_OPS, composerText, customerToken, endedText, eventFor, senderLabel, sessionFailure, sessionRequest, standingKey,
+  storageKey, waitText} from '../../main/resources/embed/v1/messenger-core.js';
 
 test('storageKey is one key per platform and deployment', () => {
   assert.equal(storageKey('https://df.example', 'web'), 'deskframe.messenger:https://df.example:web');
@@ -88,4 +88,19 @@ test('endedText says who ended the conversation', () => {
   assert.equal(endedText({kind: 'agent', id: 'agent2'}, 'g_1', {agents: {agent2: 'Agent 2'}}), 'Agent 2 ended the conversation.');
   assert.equal(endedText({kind: 'system', id: 'deskframe'}, 'g_1'), 'The conversation has ended.');
   assert.equal(endedText(undefined, 'g_1'), 'The conversation has ended.');
+});
+
+test('standingKey tells a standing told again (reconnect, resync after lost pushes) from a change', () => {
+  const joined = {op: ROUTING_OPS.AGENT_JOINED, conversation: 'c1', agent: {id: 'agent1', displayName: 'Agent One'}};
+  assert.equal(standingKey(joined), standingKey({...joined, agent: {id: 'agent1'}}));
+  assert.notEqual(standingKey(joined), standingKey({...joined, agent: {id: 'agent2'}}));
+  const place = {op: ROUTING_OPS.QUEUE_POSITION, conversation: 'c1', position: 2, estimatedWaitSeconds: 90};
+  assert.equal(standingKey(place), standingKey({...place}));
+  assert.notEqual(standingKey(place), standingKey({...place, position: 1}));
+  assert.notEqual(standingKey(place), standingKey(joined));
+  const ended = {op: ROUTING_OPS.CONVERSATION_ENDED, conversation: 'c1', by: {kind: 'agent', id: 'agent1'}, reason: 'closed_by_agent'};
+  assert.equal(standingKey(ended), standingKey({...ended, reason: 'inactivity'}));
+  assert.notEqual(standingKey(ended), standingKey(joined));
+  assert.equal(standingKey({op: 'message', conversation: 'c1', seq: 3}), null);
+  assert.equal(standingKey(null), null);
 });

@@ -70,6 +70,20 @@ export function eventFor(frame, me) {
   }
 }
 
+/**
+ * What a routing push says about where the conversation stands, as a key (null for other frames). The server sends
+ * the same standing again after every reconnect and after its node may have lost pushes: the same key again is a
+ * repeat, which changes nothing on the page and emits no event.
+ */
+export function standingKey(frame) {
+  switch (frame && frame.op) {
+    case ROUTING_OPS.QUEUE_POSITION: return `queue:${frame.conversation}:${frame.position}:${frame.estimatedWaitSeconds}`;
+    case ROUTING_OPS.AGENT_JOINED: return `agent:${frame.conversation}:${frame.agent && frame.agent.id}`;
+    case ROUTING_OPS.CONVERSATION_ENDED: return `ended:${frame.conversation}`;
+    default: return null;
+  }
+}
+
 /** "You are number 3 in the queue (about 2 minutes)." */
 export function waitText(position, estimatedWaitSeconds) {
   if (typeof position !== 'number' || position < 1) return 'Waiting for an agent…';

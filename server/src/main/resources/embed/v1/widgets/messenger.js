@@ -8,7 +8,7 @@ import {applyTheme, errorPanel, h} from './dom.js';
 import {attachmentView, uploadAttachment} from './attachments.js';
 import {Op} from '../ops.js';
 import {sendRetryDelay} from '../core.js';
-import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, waitText} from '../messenger-core.js';
+import {ROUTING_OPS, composerText, endedText, eventFor, senderLabel, standingKey, waitText} from '../messenger-core.js';
 import {messengerCalls} from './messenger-calls.js';
 
 const app = document.getElementById('app');
@@ -16,7 +16,7 @@ const bridge = new WidgetBridge('messenger', {needsToken: true});
 
 const state = {conversation: null, me: null, token: null, lastSeq: 0, agents: {}, deploymentName: document.title || 'Support',
   bySeq: new Map(), pending: new Map(), visible: true, typingTimer: null, lastTypingSent: 0, ended: false, gateway: null,
-  caughtUp: false, deferred: []};
+  caughtUp: false, deferred: [], standing: null};
 
 // ---- layout --------------------------------------------------------------------------------------------------------
 const title = h('h1', {class: 'df-m-title', id: 'df-m-title'}, state.deploymentName);
@@ -175,8 +175,15 @@ function onGatewayState(s) {
 // ---- frames --------------------------------------------------------------------------------------------------------
 function onFrame(f) {
   if (f.conversation && f.conversation !== state.conversation) return;
+  // A message or a standing told again (a reconnect, the server's resync after lost pushes) emits no second event.
+  let fresh = true;
+  const standing = standingKey(f);
+  if (standing !== null) {
+    fresh = standing !== state.standing;
+    state.standing = standing;
+  }
   switch (f.op) {
-    case Op.MESSAGE: addMessage(f); break;
+    case Op.MESSAGE: fresh = addMessage(f); break;
     case Op.CAUGHT_UP: onCaughtUp(f); break;
     case 'receipt': if (f.participant && f.participant.kind !== 'customer') markOwn(f.kind, f.seq); break;
     case Op.TYPING: showTyping(f.participant); break;
@@ -191,7 +198,7 @@ function onFrame(f) {
     case ROUTING_OPS.CONVERSATION_ENDED: endedBy(f); break;
     default: break;
   }
-  const ev = eventFor(f, state.me);
+  const ev = fresh ? eventFor(f, state.me) : null;
   if (ev) bridge.event(ev.type, ev.detail);
 }
 
@@ -205,8 +212,9 @@ function onCaughtUp(f) {
   markRead();
 }
 
+/** Shows a message; false when it is one already shown (a redelivery). */
 function addMessage(m) {
-  if (state.bySeq.has(m.seq)) return;
+  if (state.bySeq.has(m.seq)) return false;
   state.lastSeq = Math.max(state.lastSeq, m.seq);
   const own = m.sender && m.sender.kind === 'customer' && m.sender.id === state.me;
   const pending = own && m.clientMessageId ? state.pending.get(m.clientMessageId) : null;
@@ -215,7 +223,7 @@ function addMessage(m) {
     pending.dataset.seq = String(m.seq);
     setReceipt(pending, 'sent');
     state.bySeq.set(m.seq, pending);
-    return;
+    return true;
   }
   const li = entry(m.sender, m.text, m.sentAt, own, m.attachment);
   li.dataset.seq = String(m.seq);
@@ -228,6 +236,7 @@ function addMessage(m) {
     // During the replay one receipt for the whole transcript follows caught_up.
     if (state.caughtUp) receipt(m.seq);
   }
+  return true;
 }
 
 function entry(sender, text, sentAt, own, attachment, conversation = state.conversation) {

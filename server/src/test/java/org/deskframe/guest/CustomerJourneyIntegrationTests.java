@@ -79,6 +79,8 @@ class CustomerJourneyIntegrationTests extends DeskframeServerTest {
                 assertThat(a1.nextOp("typing").get("participant").get("id").asString()).isEqualTo(customerId);
                 JsonNode ack = customer.command("op", "send", "conversation", conv, "clientMessageId", "c-1", "text", "Where is my order 1234?");
                 assertThat(ack.get("op").asString()).as(ack.toString()).isEqualTo("ack");
+                // The history first (the greeting), before the agent's first live message.
+                assertThat(a1.nextOp("message").get("text").asString()).isEqualTo("Hello from " + dep);
                 JsonNode atAgent = a1.nextOp("message");
                 assertThat(atAgent.get("text").asString()).isEqualTo("Where is my order 1234?");
                 assertThat(atAgent.get("sender").get("kind").asString()).isEqualTo("customer");

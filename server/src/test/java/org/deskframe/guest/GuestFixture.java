@@ -21,7 +21,7 @@ import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
 
 /** What the guest tests share: deployments of their own (unique ids and origins), guest-session requests, customer tokens. */
-final class GuestFixture {
+public final class GuestFixture {
 
     static final String DEPLOYMENTS = "/api/v2/admin/orgs/demo/messenger-deployments";
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -29,7 +29,7 @@ final class GuestFixture {
     private final TestClient http;
     private String adminToken;
 
-    GuestFixture(TestClient http) {
+    public GuestFixture(TestClient http) {
         this.http = http;
     }
 
@@ -39,7 +39,7 @@ final class GuestFixture {
     }
 
     /** A fresh deployment on queue demo-support allowing {@code origin}; extra fields override the defaults. */
-    String deployment(String origin, Object... extra) {
+    public String deployment(String origin, Object... extra) {
         String id = "dep-" + System.nanoTime() % 1_000_000_000 + "-" + SEQ.incrementAndGet();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
@@ -53,11 +53,11 @@ final class GuestFixture {
         return id;
     }
 
-    static String uniqueOrigin() {
+    public static String uniqueOrigin() {
         return "https://shop" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 1_000_000 + ".example";
     }
 
-    Reply session(String origin, Object... fields) {
+    public Reply session(String origin, Object... fields) {
         Map<String, Object> body = new LinkedHashMap<>();
         for (int i = 0; i + 1 < fields.length; i += 2) body.put((String) fields[i], fields[i + 1]);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + "/api/v2/guest/sessions"))

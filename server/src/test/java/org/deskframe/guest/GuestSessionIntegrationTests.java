@@ -242,6 +242,9 @@ class GuestSessionIntegrationTests extends DeskframeServerTest {
             customer(tab1, s.get("token").asString(), origin);
             customer(tab2, again.get("token").asString(), origin);
             tab1.sendFrame("op", "send", "id", "s1", "conversation", conv, "clientMessageId", "m-1", "text", "from tab 1");
+            // tab2 named no position: what the customer has not acknowledged (the greeting) comes first, then the new one.
+            assertThat(tab2.next(f -> "message".equals(f.get("op").asString()), Duration.ofSeconds(10)).get("text").asString())
+                    .isEqualTo("Hello from " + dep);
             JsonNode m = tab2.next(f -> "message".equals(f.get("op").asString()), Duration.ofSeconds(10));
             assertThat(m.get("text").asString()).isEqualTo("from tab 1");
         }

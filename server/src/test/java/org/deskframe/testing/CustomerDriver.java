@@ -31,10 +31,21 @@ public final class CustomerDriver implements Runnable {
     public int sessionRetries;
     /**
      * Times it reconnected because nothing but heartbeats came for {@link #PATIENCE} while it waited for the other side
-     * (as a customer reloads a page that seems stuck): a push lost on the way (best effort across nodes) is learnt then.
+     * (as a customer reloads a page that seems stuck). A last resort: the platform tells open sessions again what a lost
+     * push said, so a reload should find nothing new; most are a long wait in the queue.
      */
     public volatile int reloads;
+    /**
+     * Reloads after which the new session said something the open one had not been told (another standing, or messages
+     * beyond the last it saw, within {@link #NEWS_WINDOW} of the new session): what the platform failed to resync.
+     */
+    public volatile int reloadsThatFoundNews;
     public static final Duration PATIENCE = Duration.ofSeconds(15);
+    static final Duration NEWS_WINDOW = Duration.ofSeconds(2);
+    /** Where it was last told its conversation stands (queue:n, agent:id, ended); read when judging a reload. */
+    private String standing = "";
+    private String standingAtReload;
+    private long seenAtReload;
     public volatile boolean done;
     public volatile boolean stop;
     public volatile Throwable failure;
@@ -111,11 +122,18 @@ public final class CustomerDriver implements Runnable {
             transcript.resendAll(ws);
         }
         long lastFrame = System.nanoTime(), lastNews = lastFrame;
+        long judgeUntil = standingAtReload == null ? 0 : lastFrame + NEWS_WINDOW.toNanos();
         while (!done && !stop && !ws.isClosed()) {
             transcript.retryDue(ws);
+            if (judgeUntil != 0 && System.nanoTime() - judgeUntil > 0) {
+                judgeUntil = 0;
+                standingAtReload = null;
+            }
             if (System.nanoTime() - lastNews > PATIENCE.toNanos()) {
                 reloads++;
                 log.told("reload", conversation, null);
+                standingAtReload = standing;
+                seenAtReload = transcript.lastSeen;
                 return;
             }
             JsonNode f = ws.poll(Duration.ofMillis(100));
@@ -126,9 +144,21 @@ public final class CustomerDriver implements Runnable {
             lastFrame = System.nanoTime();
             String op = f.get("op").asString();
             if (!"ping".equals(op)) lastNews = lastFrame;
+            if (judgeUntil != 0 && foundNews(op, f)) {
+                reloadsThatFoundNews++;
+                log.told("reload_found_news", conversation, op);
+                judgeUntil = 0;
+                standingAtReload = null;
+            }
             switch (op) {
-                case "queue_position" -> log.told(op, conversation, f.path("position").asString(null));
-                case "agent_joined" -> log.told(op, conversation, f.path("agent").path("id").asString(null));
+                case "queue_position" -> {
+                    log.told(op, conversation, f.path("position").asString(null));
+                    standing = "queue:" + f.path("position").asString(null);
+                }
+                case "agent_joined" -> {
+                    log.told(op, conversation, f.path("agent").path("id").asString(null));
+                    standing = "agent:" + f.path("agent").path("id").asString(null);
+                }
                 case "message" -> {
                     if (!transcript.arrived(f)) break;
                     if ("agent".equals(f.path("sender").path("kind").asString(null)) && !secondSent && !ended) {
@@ -139,6 +169,7 @@ public final class CustomerDriver implements Runnable {
                 case "ack" -> transcript.acked(f);
                 case "conversation_ended" -> {
                     log.told(op, conversation, f.path("reason").asString(null));
+                    standing = "ended";
                     ended = true;
                     // Read to the end: a push may overtake the messages before it.
                     ws.sendFrame("op", "resume", "id", "to-the-end", "positions", Map.of(conversation, transcript.lastSeen));
@@ -155,6 +186,17 @@ public final class CustomerDriver implements Runnable {
                 default -> { }
             }
         }
+    }
+
+    /** Whether a frame of the session after a reload says what the session before it was never told. */
+    private boolean foundNews(String op, JsonNode f) {
+        return switch (op) {
+            case "queue_position" -> !standingAtReload.equals("queue:" + f.path("position").asString(null));
+            case "agent_joined" -> !standingAtReload.equals("agent:" + f.path("agent").path("id").asString(null));
+            case "conversation_ended" -> !standingAtReload.equals("ended");
+            case "message" -> f.path("seq").asLong() > seenAtReload;
+            default -> false;
+        };
     }
 
     /** When it was first told an agent had joined (System.nanoTime), or 0. */

@@ -45,8 +45,6 @@ public final class RoutingAgentDriver implements Runnable {
     /** Closed at {@link #longestHold} without the customer's second message: not necessarily received whole. */
     private final java.util.Set<String> closedEarly = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> customerMessages = new HashMap<>();
-    /** Conversations whose replay from their start has not yet ended with caught_up. */
-    private final java.util.Set<String> reading = new java.util.HashSet<>();
     /** Every n-th offer declined (0: none). */
     private int declineEvery;
     private int offers;
@@ -191,10 +189,9 @@ public final class RoutingAgentDriver implements Runnable {
                     if (!assignedAt.containsKey(conversation)) {
                         assignedAt.put(conversation, System.nanoTime());
                         ClientTranscript t = transcripts.computeIfAbsent(conversation, ClientTranscript::new);
-                        // The conversation from its start (the greeting, the customer's first message). A new
-                        // participant's live messages begin at its join, so one may overtake this replay, which repeats
-                        // it: the transcript counts from the replay on.
-                        reading.add(conversation);
+                        // The conversation from its start (the greeting, the customer's first message). The server
+                        // sends a new participant the history before its first live message already, so this replay only
+                        // repeats what came (dropped by sequence), as a widget that asks on accept does.
                         ws.sendFrame("op", "resume", "id", "read:" + conversation, "positions", Map.of(conversation, t.lastSeen));
                         // back after a transfer to a queue: the customer has written all it will
                         if (customerMessages.getOrDefault(conversation, 0) >= 2) {
@@ -202,12 +199,9 @@ public final class RoutingAgentDriver implements Runnable {
                         }
                     }
                 }
-                case "caught_up" -> {
-                    if (("read:" + conversation).equals(id)) reading.remove(conversation);
-                }
                 case "message" -> {
                     ClientTranscript t = transcripts.get(conversation);
-                    if (t == null || (reading.contains(conversation) && t.lastSeen == 0 && f.path("seq").asLong() != 1)) break;
+                    if (t == null) break;
                     if (!t.arrived(f)) break;
                     if (!"customer".equals(f.path("sender").path("kind").asString(null))) break;
                     int n = customerMessages.merge(conversation, 1, Integer::sum);

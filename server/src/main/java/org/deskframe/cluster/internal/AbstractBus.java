@@ -80,7 +80,10 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
 
     private boolean emit(String target, ClusterMessage message) {
         String type = codec.nameOf(message.getClass());
+        boolean beacon = message instanceof Beacon;
         if (!transportReady()) {
+            // A refused beacon would only hide the gap it exists to reveal.
+            if (!beacon) skipPosition(target);
             refused(type);
             return false;
         }
@@ -88,21 +91,36 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
         synchronized (this) {
             long seq = (target == null ? broadcastSeq : directSeq.getOrDefault(target, 0L)) + 1;
             if (!transmit(target, EnvelopeCodec.envelope(type, node, epoch, seq, body))) {
+                if (!beacon) skipPosition(target);
                 refused(type);
                 return false;
             }
-            if (target == null) {
-                broadcastSeq = seq;
-                if (!(message instanceof Beacon)) {
-                    lastRealSeq = seq;
-                    beaconsSinceReal = 0;
-                }
-            } else {
-                directSeq.put(target, seq);
-            }
+            advance(target, seq, beacon);
         }
         counters.published.incrementAndGet();
         return true;
+    }
+
+    /**
+     * A message refused (the cluster unreachable) still takes its place in the sequence: receivers then see the gap at
+     * this node's next message, or from the beacons that follow it once the link is back, and catch up from the
+     * durable truth, as for a message lost on the way. Without it a push refused while this node's Redis link was cut
+     * would leave no trace on the nodes that missed it.
+     */
+    private synchronized void skipPosition(String target) {
+        advance(target, (target == null ? broadcastSeq : directSeq.getOrDefault(target, 0L)) + 1, false);
+    }
+
+    private void advance(String target, long seq, boolean beacon) {
+        if (target == null) {
+            broadcastSeq = seq;
+            if (!beacon) {
+                lastRealSeq = seq;
+                beaconsSinceReal = 0;
+            }
+        } else {
+            directSeq.put(target, seq);
+        }
     }
 
     private void refused(String type) {
@@ -148,6 +166,8 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
     static final int BEACONS_AFTER_LAST_MESSAGE = 3;
 
     void beacon() {
+        // Beacons wait for the link: those after a refused message must reach the other nodes to reveal its gap.
+        if (!transportReady()) return;
         synchronized (this) {
             if (lastRealSeq == 0 || beaconsSinceReal >= BEACONS_AFTER_LAST_MESSAGE) return;
             beaconsSinceReal++;

@@ -80,6 +80,16 @@ class JdbcConversations implements Conversations {
         return positions;
     }
 
+    /**
+     * The participant's delivered position in the conversation (0 for one that never acknowledged anything, such as an
+     * agent just assigned), or empty when it does not take part.
+     */
+    java.util.OptionalLong deliveredPosition(String conversationId, Participant participant) {
+        return jdbc.sql("select delivered_seq from conversation_participants where conversation_id = ? and kind = ? and participant_id = ?")
+                .params(conversationId, kind(participant), participant.id()).query(Long.class).optional()
+                .map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty());
+    }
+
     @Override
     public void recordReceipt(Conversation c, Participant participant, String kind, long seq) {
         String column = switch (kind) {

@@ -46,9 +46,12 @@ class MessageDelivery {
     private final ClusterBus bus;
     private final ConversationLog log;
     private final Views views;
+    private final JdbcConversations conversations;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterBus bus, ConversationLog log, Views views) {
+    MessageDelivery(LocalSessions sessions, Pushes pushes, ClusterBus bus, ConversationLog log, Views views,
+            JdbcConversations conversations) {
+        this.conversations = conversations;
         this.sessions = sessions;
         this.pushes = pushes;
         this.bus = bus;
@@ -163,16 +166,35 @@ class MessageDelivery {
             if (!session.mayReceive(Scope.MESSAGING_READ)) return;
             Map<String, Long> cursors = session.attachment(CURSORS);
             Long cursor = cursors.get(m.conversationId());
-            long from = cursor == null ? m.seq() - 1 : cursor;
+            long from = cursor == null ? firstPosition(session, m) : cursor;
             if (m.seq() <= from) return;
             if (m.seq() > from + 1) {
                 for (Message missed : log.read(m.conversationId(), from, (int) Math.min(m.seq() - from - 1, 10_000))) {
                     if (missed.seq() >= m.seq()) break;
-                    if (!session.send(FrameCodec.encode(messageFrame(missed)))) return;
+                    // Paced: filling a newly joined participant's history is a replay, not a slow reader.
+                    if (!session.sendPaced(messageFrame(missed))) return;
                     from = missed.seq();
                 }
             }
             cursors.put(m.conversationId(), session.send(FrameCodec.encode(messageFrame(m))) ? m.seq() : from);
+        }
+    }
+
+    /**
+     * Where a session that named no position for a conversation starts: after what its participant acknowledged as
+     * delivered. An agent just assigned has acknowledged nothing, so the conversation's history comes before its first
+     * live message instead of after it (which a resume sent on accept would otherwise bring); a widget that sends
+     * receipts gets only what it has not acknowledged.
+     */
+    private long firstPosition(GatewaySession session, Message m) {
+        try {
+            long delivered = conversations.deliveredPosition(m.conversationId(), MessagingOps.member(session).participant())
+                    .orElse(m.seq() - 1);
+            return Math.min(delivered, m.seq() - 1);
+        } catch (RuntimeException e) {
+            // The database away: the live message now, the history by the client's resume.
+            LOG.debug("delivered position of {} not read: {}", m.conversationId(), e.toString());
+            return m.seq() - 1;
         }
     }
 

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * What routing tells people after a decision committed: frames to the agent's sessions ({@code agent:<id>}) and the
  * customer's ({@code customer:<id>}) on every node, and the system messages that say in the transcript who
- * transferred it. Best effort like every push: an agent's widget re-reads its offers and presence when it reconnects.
+ * transferred it. Best effort like every push: a new session is told where it stands, and so is every open one after its
+ * node may have lost pushes ({@link StandingResync}).
  */
 @Component
 class RoutingNotices {

@@ -28,12 +28,14 @@ class RoutingOps implements SessionListener {
     private final RoutingNotices notices;
     private final RoutingStore store;
     private final Presence presence;
+    private final StandingResync standing;
 
-    RoutingOps(RoutingEngine engine, RoutingNotices notices, RoutingStore store, Presence presence) {
+    RoutingOps(RoutingEngine engine, RoutingNotices notices, RoutingStore store, Presence presence, StandingResync standing) {
         this.engine = engine;
         this.notices = notices;
         this.store = store;
         this.presence = presence;
+        this.standing = standing;
     }
 
     @Bean
@@ -96,22 +98,13 @@ class RoutingOps implements SessionListener {
      */
     @Override
     public void ready(GatewaySession session, ClientFrame.Authenticate frame) {
-        if (session.principal() instanceof Principal.Customer && session.token() != null && session.token().isGuestToken()) {
-            engine.standing(session.token().guest().conversationId()).ifPresent(st -> session.send(notices.standingFrame(st)));
-            return;
-        }
-        if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return;
-        // One read of the agent's row; a write only when a grace period is running (a reconnect), not on every handshake.
-        RoutingStore.AgentRow row = engine.agentRow(a.id(), a.orgId());
-        if (row.disconnectedAt() != null) store.connected(a.id());
-        // Presence is told to the sessions that may set it (scope presence): a widget without it never asked.
-        if (session.mayReceive(Scope.PRESENCE)) session.send(RoutingNotices.presenceFrame(null, row));
-        for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "offered")) {
-            session.send(new ServerFrame.ConversationOffered(w.conversationId(), RoutingEngine.customerView(w), w.queueId(), w.offerExpiresAt()));
-        }
-        // And the conversations it holds, so a reloaded desktop can still transfer and close them.
-        for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "assigned")) {
-            session.send(new ServerFrame.ConversationAssigned(null, w.conversationId(), RoutingEngine.customerView(w), w.queueId()));
+        if (session.principal() instanceof Principal.Agent a && session.mayReceive(RoutingNotices.AUDIENCE)) {
+            // One read of the agent's row; a write only when a grace period is running (a reconnect), not on every handshake.
+            RoutingStore.AgentRow row = engine.agentRow(a.id(), a.orgId());
+            if (row.disconnectedAt() != null) store.connected(a.id());
+            standing.tellAgent(session, a, row);
+        } else {
+            standing.tell(session);
         }
     }
 

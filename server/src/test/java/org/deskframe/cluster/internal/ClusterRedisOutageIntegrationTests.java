@@ -146,4 +146,36 @@ class ClusterRedisOutageIntegrationTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> b.presence.lookup(AGENT_1).equals(new PresenceView(AGENT_1, Map.of("a", 1), true)));
         assertThat(b.limits.tryAcquire(SLOTS, "b-1", 1)).isEqualTo(new ClusterLimits.Lease(false, 1, true));
     }
+
+    @Test
+    void aBroadcastRefusedWhileOneNodesLinkIsCutIsNoticedByTheOthersOnceItIsBackThoughNothingFollowsIt() throws Exception {
+        try (org.deskframe.testing.FaultyTcpProxy link = new org.deskframe.testing.FaultyTcpProxy(redis.port)) {
+            TestNode c = TestNode.overRedis("redis://127.0.0.1:" + link.port(), "outage", "c", TTL);
+            try {
+                List<Integer> onB = new CopyOnWriteArrayList<>();
+                List<Instant> lossesOnB = new CopyOnWriteArrayList<>();
+                b.bus.subscribe(TestMessages.Numbered.class, m -> onB.add(m.n()));
+                b.bus.onLoss(lossesOnB::add);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    c.bus.publish(new TestMessages.Numbered("c", 1));
+                    return onB.contains(1);
+                });
+                // Beacons after that first message are over before the cut: only the refused message can leave a gap.
+                Thread.sleep(AbstractBus.BEACON_INTERVAL.toMillis() * (AbstractBus.BEACONS_AFTER_LAST_MESSAGE + 1));
+                int lossesBefore = lossesOnB.size();
+
+                link.reset();
+                await().atMost(Duration.ofSeconds(3)).until(() -> !c.up());
+                assertThat(c.bus.publish(new TestMessages.Numbered("c", 2))).as("refused while the link is cut").isFalse();
+                link.restore();
+
+                // c publishes nothing more: the gap its refused message left shows from the beacons that follow it.
+                await().atMost(Duration.ofSeconds(10)).until(() -> lossesOnB.size() > lossesBefore);
+                assertThat(onB).doesNotContain(2);
+                assertThat(b.bus.counters().get("gapsSeen")).isPositive();
+            } finally {
+                c.close();
+            }
+        }
+    }
 }
