@@ -156,6 +156,19 @@ class StreamHandler {
         }
     }
 
+    /**
+     * The plain {@code {"op":"pong"}} of a ready session with no frame of its own waiting, on the I/O thread: what
+     * {@link #onText} would do with it (the peer is alive; the frame counts against the rate), without a thread or a
+     * parse. False when the frame is over the rate: then it takes the normal path, which answers that.
+     */
+    boolean onBarePong(StreamSession session) {
+        if (session.state != StreamSession.State.READY) return false;
+        session.lastInbound = System.currentTimeMillis();
+        if (!session.frames.tryTake()) return false;
+        session.idlessFrameRefused = false;
+        return true;
+    }
+
     /** A text frame over {@code deskframe.gateway.max-frame-bytes} (but within what the transport takes). */
     void onOversized(StreamSession session, int size) {
         if (session.state == StreamSession.State.CLOSED) return;
