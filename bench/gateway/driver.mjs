@@ -532,8 +532,8 @@ class Workers {
   /** Opens connections until `total` are held across the workers; returns the summed worker reports. */
   async openTo(total) {
     const reports = await this.call('open', { total });
-    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: { ...s.errors, ...r.errors } }),
-      { open: 0, failed: 0, errors: {} });
+    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: { ...s.errors, ...r.errors },
+      handshakeMs: s.handshakeMs.concat(r.handshakeMs) }), { open: 0, failed: 0, errors: {}, handshakeMs: [] });
   }
 
   async status() {
@@ -603,6 +603,8 @@ async function idleScenario() {
     const r = {
       target, requested: level, open: n, failed: opened.failed, errors: opened.errors, stillOpenAfterIdle: st.open, closedByServer: st.closedByServer,
       pingsAnswered: st.pings, openSeconds, connectsPerSecond: accepted / openSeconds,
+      // connect -> ready of each connection this level opened (up to --concurrency at a time per worker)
+      handshakeMs: summary(opened.handshakeMs),
       heapPerConnBytes: (h.liveBytes - base.heap.liveBytes) / n,
       rssPerConnBytes: ((after.rssKb - base.rssKb) * 1024) / n,
       // RSS outside the Java heap: what the process holds besides the heap G1 chose to commit (direct buffers, etc.).
@@ -617,15 +619,17 @@ async function idleScenario() {
     console.log(`${target} ${n} open (${opened.failed} failed, ${st.closedByServer} closed by the server, ${st.open} still open after ${idleWall.toFixed(0)} s idle): `
       + `heap ${(r.heapPerConnBytes / 1024).toFixed(2)} KB/conn, RSS ${(r.rssPerConnBytes / 1024).toFixed(2)} KB/conn `
       + `(outside the heap ${(r.nonHeapRssPerConnBytes / 1024).toFixed(2)}), `
-      + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s`);
+      + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s, `
+      + `handshake p50 ${f1(r.handshakeMs.p50)} p99 ${f1(r.handshakeMs.p99)} ms`);
     console.log('  largest heap growth per connection (bytes): ' + diff.top.slice(0, 10)
       .map((c) => `${c.name} ${c.perConnection.toFixed(0)} (${c.countPerConnection.toFixed(2)}×)`).join(', '));
   }
   await workers.stop();
   console.log(table(['stack', 'connections', 'failed', 'heap KB/conn', 'RSS KB/conn', 'RSS outside heap KB/conn', 'idle CPU µs/s/conn',
-    'CPU µs/accepted conn', 'conn/s', 'live heap MiB', 'committed heap MiB', 'RSS MiB'],
+    'CPU µs/accepted conn', 'conn/s', 'handshake p50 ms', 'handshake p99 ms', 'live heap MiB', 'committed heap MiB', 'RSS MiB'],
   results.map((r) => [target, r.open, r.failed + r.closedByServer, (r.heapPerConnBytes / 1024).toFixed(2), (r.rssPerConnBytes / 1024).toFixed(2),
     (r.nonHeapRssPerConnBytes / 1024).toFixed(2), r.idleCpuUsPerConnPerS.toFixed(2), r.cpuUsPerAcceptedConn.toFixed(0), r.connectsPerSecond.toFixed(0),
+    f1(r.handshakeMs.p50), f1(r.handshakeMs.p99),
     r.liveHeapMiB.toFixed(1), r.committedHeapMiB.toFixed(0), r.rssMiB.toFixed(1)])));
   writeOut({ scenario: 'idle', target, baseline: { liveBytes: base.heap.liveBytes, committedKb: base.heap.committedKb, rssKb: base.rssKb, threads: base.threads, fds: base.fds }, results });
 }
@@ -680,11 +684,13 @@ function worker() {
       let failed = 0;
       const todo = [];
       while (index < share) todo.push(index++ * cfg.of + cfg.index);
+      const handshakeMs = [];
       await pool(todo, Number(args.concurrency ?? 32), async (g) => {
+        const t = nowMs();
         const r = await open1(g);
-        if (r !== 'ok') { failed++; errors[r] = (errors[r] ?? 0) + 1; }
+        if (r !== 'ok') { failed++; errors[r] = (errors[r] ?? 0) + 1; } else handshakeMs.push(nowMs() - t);
       });
-      process.send({ type: 'open:done', open: conns.size, failed, errors });
+      process.send({ type: 'open:done', open: conns.size, failed, errors, handshakeMs });
     } else if (m.type === 'status') {
       process.send({ type: 'status:done', open: conns.size, closedByServer, pings });
     } else if (m.type === 'close') {
