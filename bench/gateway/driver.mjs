@@ -4,7 +4,8 @@
 //   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200 --warmup-handshakes=300]
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
 //                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
-//   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
+//   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo
+//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>)]
 //   node driver.mjs idle      --target=socketio --socketio=http://127.0.0.1:RELAYPORT --pid=RELAY_PID [--levels=... ...]
 //   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
 //                             --dribble-ms=8000 --reconnect-ms=1000]
@@ -516,7 +517,9 @@ class Workers {
     this.workers = Array.from({ length: n }, (_, w) => {
       const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`,
         ...(SOCKETIO ? [`--socketio=${SOCKETIO}`] : [])], { stdio: 'inherit' });
-      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + 2}` });
+      // Each worker its own source address: one address has only the ephemeral range (~28k ports here) for its
+      // sockets, so nodes measured side by side (gateway-nodes.sh) give each node's workers addresses of their own.
+      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + Number(args['first-source'] ?? 2)}` });
       return child;
     });
   }
