@@ -18,9 +18,9 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 mkdir -p bench/results
 PIDS=()
 for i in $(seq 1 "$N"); do
-  # Node i's two workers connect from 127.0.0.(2i) and 127.0.0.(2i+1): each source address has only the ephemeral
-  # port range (~28k here), which two nodes' 19.5k sessions from one pair of addresses would exhaust.
-  BENCH_TIMEOUT=${BENCH_TIMEOUT:-3600} BENCH_RUN=node$i bench/gateway-bench.sh idle --first-source=$((2 * i)) "$@" >"bench/results/$STAMP-nodes$N-node$i.out" 2>&1 &
+  # Unbound sockets (--first-source=0): each node's connections take ports per its own gateway port. Bound to source
+  # addresses, N nodes' sockets would bar most of the machine's ephemeral ports (~28k) for every other connect().
+  BENCH_TIMEOUT=${BENCH_TIMEOUT:-3600} BENCH_RUN=node$i bench/gateway-bench.sh idle --first-source=0 "$@" >"bench/results/$STAMP-nodes$N-node$i.out" 2>&1 &
   PIDS+=($!)
   sleep 2   # distinct result stamps, and the JVMs' start-up CPU a little apart
 done

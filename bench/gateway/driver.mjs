@@ -5,7 +5,7 @@
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
 //                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo
-//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>)]
+//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>; 0: unbound)]
 //   node driver.mjs idle      --target=socketio --socketio=http://127.0.0.1:RELAYPORT --pid=RELAY_PID [--levels=... ...]
 //   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
 //                             --dribble-ms=8000 --reconnect-ms=1000]
@@ -517,9 +517,13 @@ class Workers {
     this.workers = Array.from({ length: n }, (_, w) => {
       const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`,
         ...(SOCKETIO ? [`--socketio=${SOCKETIO}`] : [])], { stdio: 'inherit' });
-      // Each worker its own source address: one address has only the ephemeral range (~28k ports here) for its
-      // sockets, so nodes measured side by side (gateway-nodes.sh) give each node's workers addresses of their own.
-      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + Number(args['first-source'] ?? 2)}` });
+      // Each worker binds a source address of its own (127.0.0.<first-source + w>). --first-source=0 binds none: the
+      // kernel then picks 127.0.0.1 and a port per destination. Ports taken by an explicit bind are barred from every
+      // other connect() on the machine, so several nodes' worth of bound sockets (gateway-nodes.sh) would leave other
+      // loopback clients (tests, other benches) "Cannot assign requested address"; unbound, each node's ~19.5k
+      // connections use ports of its own gateway port's range and share them with every other destination.
+      const first = Number(args['first-source'] ?? 2);
+      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: first > 0 ? `127.0.0.${w + first}` : undefined });
       return child;
     });
   }
