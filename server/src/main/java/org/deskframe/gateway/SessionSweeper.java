@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
 import org.deskframe.protocol.ServerFrame;
@@ -74,9 +75,15 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
             }
         }
         // Each loop writes its own sessions' pings in one task; writes from this thread would wake it once per ping.
-        pings.forEach((loop, sessions) -> loop.execute(() -> {
-            for (StreamSession s : sessions) s.sendPing();
-        }));
+        pings.forEach((loop, sessions) -> {
+            try {
+                loop.execute(() -> {
+                    for (StreamSession s : sessions) s.sendPing();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // The gateway is stopping: its sessions are being closed, none needs a ping.
+            }
+        });
         admission.reportRefusals();
     }
 
