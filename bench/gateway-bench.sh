@@ -15,7 +15,9 @@
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. a copy built from an older commit, to
 # compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 4g, as in shared/STACK.md),
 # BENCH_DB=postgres to run the server on the local PostgreSQL (127.0.0.1:5432/test, a schema of its own, dropped after),
-# BENCH_PROPS (more server properties, e.g. "--deskframe.gateway.max-connections=2000"), BENCH_JAVA_OPTS (more JVM options).
+# BENCH_PROPS (more server properties, e.g. "--deskframe.gateway.max-connections=2000"), BENCH_JAVA_OPTS (more JVM options),
+# BENCH_RUN (a suffix for the result files, so that runs started in the same second do not share them; gateway-nodes.sh),
+# BENCH_TIMEOUT (seconds the driver may take, default 1500; a 10-minute hold on a loaded machine needs more).
 # Results: bench/results/<time>-<scenario>.json (+ .log with the server's output, + heap histograms for idle).
 # The Socket.IO relay, when a run uses it, is a Node process of its own on another free port, started and stopped by its
 # pid like the server (its output: <time>-<scenario>-relay.log).
@@ -49,7 +51,7 @@ fi
 
 mkdir -p bench/results
 STAMP=$(date +%Y%m%d-%H%M%S)
-OUT="bench/results/$STAMP-$SCENARIO"
+OUT="bench/results/$STAMP-$SCENARIO${BENCH_RUN:+-$BENCH_RUN}"   # BENCH_RUN: a name for runs started side by side
 DATA=$(mktemp -d /tmp/deskframe-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 GATEWAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -124,7 +126,7 @@ if [ -n "$RELAY" ]; then
 fi
 
 if [ -z "$NEEDS_SERVER" ]; then
-  timeout 1500 node bench/gateway/driver.mjs idle --out="$OUT.json" "${DRIVER[@]}" "$@"
+  timeout "${BENCH_TIMEOUT:-1500}" node bench/gateway/driver.mjs idle --out="$OUT.json" "${DRIVER[@]}" "$@"
   echo "Results: $OUT.json"
   exit 0
 fi
@@ -147,5 +149,5 @@ echo "Server up (JVM pid $SERVER_PID, open-file limit $(awk '/Max open files/ {p
 
 DRIVER_SCENARIO=$SCENARIO
 case "$SCENARIO" in idle-*) DRIVER_SCENARIO=idle ;; esac
-timeout 1500 node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --gateway="$GATEWAY" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
+timeout "${BENCH_TIMEOUT:-1500}" node bench/gateway/driver.mjs "$DRIVER_SCENARIO" --base="$BASE" --gateway="$GATEWAY" --pid="$SERVER_PID" --out="$OUT.json" "${DRIVER[@]}" "$@"
 echo "Results: $OUT.json"

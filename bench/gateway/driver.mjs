@@ -4,7 +4,8 @@
 //   node driver.mjs handshake --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream [--count=1000 --concurrency=32 --rounds=2 --serial=200 --warmup-handshakes=300]
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
 //                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
-//   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo]
+//   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo
+//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>; 0: unbound)]
 //   node driver.mjs idle      --target=socketio --socketio=http://127.0.0.1:RELAYPORT --pid=RELAY_PID [--levels=... ...]
 //   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
 //                             --dribble-ms=8000 --reconnect-ms=1000]
@@ -516,7 +517,13 @@ class Workers {
     this.workers = Array.from({ length: n }, (_, w) => {
       const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`,
         ...(SOCKETIO ? [`--socketio=${SOCKETIO}`] : [])], { stdio: 'inherit' });
-      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: `127.0.0.${w + 2}` });
+      // Each worker binds a source address of its own (127.0.0.<first-source + w>). --first-source=0 binds none: the
+      // kernel then picks 127.0.0.1 and a port per destination. Ports taken by an explicit bind are barred from every
+      // other connect() on the machine, so several nodes' worth of bound sockets (gateway-nodes.sh) would leave other
+      // loopback clients (tests, other benches) "Cannot assign requested address"; unbound, each node's ~19.5k
+      // connections use ports of its own gateway port's range and share them with every other destination.
+      const first = Number(args['first-source'] ?? 2);
+      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: first > 0 ? `127.0.0.${w + first}` : undefined });
       return child;
     });
   }
@@ -532,8 +539,8 @@ class Workers {
   /** Opens connections until `total` are held across the workers; returns the summed worker reports. */
   async openTo(total) {
     const reports = await this.call('open', { total });
-    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: { ...s.errors, ...r.errors } }),
-      { open: 0, failed: 0, errors: {} });
+    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: { ...s.errors, ...r.errors },
+      handshakeMs: s.handshakeMs.concat(r.handshakeMs) }), { open: 0, failed: 0, errors: {}, handshakeMs: [] });
   }
 
   async status() {
@@ -603,6 +610,8 @@ async function idleScenario() {
     const r = {
       target, requested: level, open: n, failed: opened.failed, errors: opened.errors, stillOpenAfterIdle: st.open, closedByServer: st.closedByServer,
       pingsAnswered: st.pings, openSeconds, connectsPerSecond: accepted / openSeconds,
+      // connect -> ready of each connection this level opened (up to --concurrency at a time per worker)
+      handshakeMs: summary(opened.handshakeMs),
       heapPerConnBytes: (h.liveBytes - base.heap.liveBytes) / n,
       rssPerConnBytes: ((after.rssKb - base.rssKb) * 1024) / n,
       // RSS outside the Java heap: what the process holds besides the heap G1 chose to commit (direct buffers, etc.).
@@ -617,15 +626,17 @@ async function idleScenario() {
     console.log(`${target} ${n} open (${opened.failed} failed, ${st.closedByServer} closed by the server, ${st.open} still open after ${idleWall.toFixed(0)} s idle): `
       + `heap ${(r.heapPerConnBytes / 1024).toFixed(2)} KB/conn, RSS ${(r.rssPerConnBytes / 1024).toFixed(2)} KB/conn `
       + `(outside the heap ${(r.nonHeapRssPerConnBytes / 1024).toFixed(2)}), `
-      + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s`);
+      + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s, `
+      + `handshake p50 ${f1(r.handshakeMs.p50)} p99 ${f1(r.handshakeMs.p99)} ms`);
     console.log('  largest heap growth per connection (bytes): ' + diff.top.slice(0, 10)
       .map((c) => `${c.name} ${c.perConnection.toFixed(0)} (${c.countPerConnection.toFixed(2)}×)`).join(', '));
   }
   await workers.stop();
   console.log(table(['stack', 'connections', 'failed', 'heap KB/conn', 'RSS KB/conn', 'RSS outside heap KB/conn', 'idle CPU µs/s/conn',
-    'CPU µs/accepted conn', 'conn/s', 'live heap MiB', 'committed heap MiB', 'RSS MiB'],
+    'CPU µs/accepted conn', 'conn/s', 'handshake p50 ms', 'handshake p99 ms', 'live heap MiB', 'committed heap MiB', 'RSS MiB'],
   results.map((r) => [target, r.open, r.failed + r.closedByServer, (r.heapPerConnBytes / 1024).toFixed(2), (r.rssPerConnBytes / 1024).toFixed(2),
     (r.nonHeapRssPerConnBytes / 1024).toFixed(2), r.idleCpuUsPerConnPerS.toFixed(2), r.cpuUsPerAcceptedConn.toFixed(0), r.connectsPerSecond.toFixed(0),
+    f1(r.handshakeMs.p50), f1(r.handshakeMs.p99),
     r.liveHeapMiB.toFixed(1), r.committedHeapMiB.toFixed(0), r.rssMiB.toFixed(1)])));
   writeOut({ scenario: 'idle', target, baseline: { liveBytes: base.heap.liveBytes, committedKb: base.heap.committedKb, rssKb: base.rssKb, threads: base.threads, fds: base.fds }, results });
 }
@@ -680,11 +691,13 @@ function worker() {
       let failed = 0;
       const todo = [];
       while (index < share) todo.push(index++ * cfg.of + cfg.index);
+      const handshakeMs = [];
       await pool(todo, Number(args.concurrency ?? 32), async (g) => {
+        const t = nowMs();
         const r = await open1(g);
-        if (r !== 'ok') { failed++; errors[r] = (errors[r] ?? 0) + 1; }
+        if (r !== 'ok') { failed++; errors[r] = (errors[r] ?? 0) + 1; } else handshakeMs.push(nowMs() - t);
       });
-      process.send({ type: 'open:done', open: conns.size, failed, errors });
+      process.send({ type: 'open:done', open: conns.size, failed, errors, handshakeMs });
     } else if (m.type === 'status') {
       process.send({ type: 'status:done', open: conns.size, closedByServer, pings });
     } else if (m.type === 'close') {

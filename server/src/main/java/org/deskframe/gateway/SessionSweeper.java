@@ -1,10 +1,13 @@
 package org.deskframe.gateway;
 
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.Problem;
-import org.deskframe.protocol.FrameCodec;
 import org.deskframe.protocol.ServerFrame;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
@@ -16,19 +19,24 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * One pass over every open session, twice a second, instead of a timer per connection: handshake timeouts, heartbeats
- * and dead peers, token expiry warnings and expiry. (Revocation is {@link SessionControl}'s.)
+ * The sessions' deadlines, each session looked at only when one of its own falls due (a timing wheel of 500 ms ticks,
+ * not a pass over every session): handshake timeouts, heartbeats and dead peers, token expiry warnings and expiry. The
+ * pings of a pass go to each event loop in one task, so an idle node wakes its I/O threads a few times a second, not
+ * once per ping. (Revocation is {@link SessionControl}'s.)
  */
 @Component
 class SessionSweeper implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SessionSweeper.class);
-    private static final String PING = FrameCodec.encode(new ServerFrame.Ping());
+    static final long TICK_MS = 500;
+    /** 64 s a turn: the default heartbeat (25 s) and silence limit (50 s) fall within one turn. */
+    private static final int SLOTS = 128;
 
     private final SessionRegistry registry;
     private final GatewaySettings settings;
     private final ConnectionAdmission admission;
     private final ApplicationEventPublisher events;
+    private final DeadlineWheel<StreamSession> deadlines = new DeadlineWheel<>(TICK_MS, SLOTS, System.currentTimeMillis());
 
     SessionSweeper(SessionRegistry registry, GatewaySettings settings, ConnectionAdmission admission,
                    ApplicationEventPublisher events) {
@@ -38,21 +46,49 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
         this.settings = settings;
     }
 
-    @Scheduled(fixedDelay = 500)
+    /** A connection upgraded: its handshake deadline starts. */
+    void opened(StreamSession s) {
+        reschedule(s);
+    }
+
+    /** A session became ready or changed its token: its deadlines from now on (an expiry warning may be due at once). */
+    void recheck(StreamSession s) {
+        reschedule(s);
+    }
+
+    void closed(StreamSession s) {
+        deadlines.cancel(s);
+    }
+
+    @Scheduled(fixedDelay = TICK_MS)
     void sweep() {
         long now = System.currentTimeMillis();
         long heartbeatMs = settings.heartbeat().toMillis();
-        for (StreamSession s : registry.all()) {
+        Map<EventLoop, List<StreamSession>> pings = new HashMap<>();
+        for (StreamSession s : deadlines.drainDue(now)) {
             try {
-                sweep(s, now, heartbeatMs);
+                if (check(s, now, heartbeatMs)) pings.computeIfAbsent(s.channel.eventLoop(), l -> new ArrayList<>()).add(s);
             } catch (RuntimeException e) {
                 log.warn("sweeping session {} failed", s.id, e);
+            } finally {
+                reschedule(s);
             }
         }
+        // Each loop writes its own sessions' pings in one task; writes from this thread would wake it once per ping.
+        pings.forEach((loop, sessions) -> {
+            try {
+                loop.execute(() -> {
+                    for (StreamSession s : sessions) s.sendPing();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // The gateway is stopping: its sessions are being closed, none needs a ping.
+            }
+        });
         admission.reportRefusals();
     }
 
-    private void sweep(StreamSession s, long now, long heartbeatMs) {
+    /** Ends or warns the session if a deadline has passed; true if a ping is due (it is counted as sent). */
+    private boolean check(StreamSession s, long now, long heartbeatMs) {
         switch (s.state) {
             case CLOSED -> { }
             case AWAITING_AUTH -> {
@@ -64,12 +100,12 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
                 VerifiedToken token = s.token;
                 if (now - s.lastInbound > 2 * heartbeatMs) {
                     StreamHandler.fail(s, null, Problem.of(ErrorCode.HEARTBEAT_TIMEOUT, Map.of("seconds", 2 * heartbeatMs / 1000)));
-                    return;
+                    return false;
                 }
                 long expiresAt = token.expiresAt().toEpochMilli();
                 if (now > expiresAt + settings.expiryGrace().toMillis()) {
                     StreamHandler.fail(s, null, Problem.of(ErrorCode.TOKEN_EXPIRED, Map.of("expiredAt", token.expiresAt().toString())));
-                    return;
+                    return false;
                 }
                 if (!s.expiryWarned && expiresAt - now <= settings.expiryWarning().toMillis()) {
                     s.expiryWarned = true;
@@ -77,10 +113,42 @@ class SessionSweeper implements org.springframework.context.SmartLifecycle {
                 }
                 if (now - s.lastPing >= heartbeatMs) {
                     s.lastPing = now;
-                    s.send(PING);
+                    return true;
                 }
             }
         }
+        return false;
+    }
+
+    /**
+     * Places the session at its earliest deadline; a closed one leaves the wheel. Frames that arrive move the silence
+     * deadline later without moving the session: it is looked at early, finds nothing due, and is placed again.
+     */
+    private void reschedule(StreamSession s) {
+        long next = nextCheck(s);
+        if (next == Long.MAX_VALUE) {
+            deadlines.cancel(s);
+            return;
+        }
+        deadlines.schedule(s, next);
+        // A close that ran while this pass held the session found it outside the wheel (onClosed sets CLOSED first).
+        if (s.state == StreamSession.State.CLOSED) deadlines.cancel(s);
+    }
+
+    /** The first time at which {@link #check} would act on the session; Long.MAX_VALUE for a closed one. */
+    long nextCheck(StreamSession s) {
+        return switch (s.state) {
+            case CLOSED -> Long.MAX_VALUE;
+            case AWAITING_AUTH -> s.openedAt + settings.handshakeTimeout().toMillis() + 1;
+            case READY -> {
+                long heartbeatMs = settings.heartbeat().toMillis();
+                long expiresAt = s.token.expiresAt().toEpochMilli();
+                long next = Math.min(s.lastPing + heartbeatMs, s.lastInbound + 2 * heartbeatMs + 1);
+                next = Math.min(next, expiresAt + settings.expiryGrace().toMillis() + 1);
+                if (!s.expiryWarned) next = Math.min(next, expiresAt - settings.expiryWarning().toMillis());
+                yield next;
+            }
+        };
     }
 
     private volatile boolean running;

@@ -1,5 +1,8 @@
 package org.deskframe.gateway;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -11,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -28,6 +32,9 @@ final class StreamChannel extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(StreamChannel.class);
     private static final Executor FRAMES = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-frames-", 0).factory());
     static final int MAX_QUEUED = 64;
+    /** The heartbeat's answer as clients send it (docs/protocol.md; the embed client's JSON.stringify): a third of an idle session's frames. */
+    private static final ByteBuf BARE_PONG = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer("{\"op\":\"pong\"}", StandardCharsets.UTF_8)).asReadOnly();
     /** Queued in place of a frame's text: a binary frame, or a text frame over the protocol's size limit. */
     private record NotText(boolean binary, int size) {}
 
@@ -57,6 +64,9 @@ final class StreamChannel extends ChannelInboundHandlerAdapter {
         }
         Object item;
         try {
+            if (frame instanceof TextWebSocketFrame text && ByteBufUtil.equals(text.content(), BARE_PONG) && barePong()) {
+                return;
+            }
             if (frame instanceof TextWebSocketFrame text) {
                 int size = text.content().readableBytes();
                 item = size > handler.maxFrameBytes() ? new NotText(false, size) : text.text();
@@ -79,6 +89,15 @@ final class StreamChannel extends ChannelInboundHandlerAdapter {
             if (queued.size() >= MAX_QUEUED) ctx.channel().config().setAutoRead(false);
         }
         if (start) FRAMES.execute(() -> handleQueued(ctx));
+    }
+
+    /** Handles a bare pong here, unless frames of this connection wait (order) or it is over the rate (refusal). */
+    private boolean barePong() {
+        synchronized (this) {
+            if (handling) return false;
+        }
+        // Only this I/O thread starts a handler for this connection, so none starts before this returns.
+        return handler.onBarePong(session);
     }
 
     private void handleQueued(ChannelHandlerContext ctx) {

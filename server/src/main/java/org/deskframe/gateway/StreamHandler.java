@@ -80,6 +80,7 @@ class StreamHandler {
     StreamSession open(io.netty.channel.Channel channel, Problem originProblem) {
         StreamSession session = new StreamSession(channel, new TokenBucket(settings.framesPerSecond(), settings.framesPerSecond() * 2));
         registry.opened(session);
+        lifecycle.opened(session);
         if (originProblem != null) {
             // Before any frame, so the widget is not known yet.
             fail(session, null, originProblem);
@@ -155,6 +156,19 @@ class StreamHandler {
         }
     }
 
+    /**
+     * The plain {@code {"op":"pong"}} of a ready session with no frame of its own waiting, on the I/O thread: what
+     * {@link #onText} would do with it (the peer is alive; the frame counts against the rate), without a thread or a
+     * parse. False when the frame is over the rate: then it takes the normal path, which answers that.
+     */
+    boolean onBarePong(StreamSession session) {
+        if (session.state != StreamSession.State.READY) return false;
+        session.lastInbound = System.currentTimeMillis();
+        if (!session.frames.tryTake()) return false;
+        session.idlessFrameRefused = false;
+        return true;
+    }
+
     /** A text frame over {@code deskframe.gateway.max-frame-bytes} (but within what the transport takes). */
     void onOversized(StreamSession session, int size) {
         if (session.state == StreamSession.State.CLOSED) return;
@@ -170,6 +184,7 @@ class StreamHandler {
     void onClosed(StreamSession session) {
         session.state = StreamSession.State.CLOSED;
         registry.closed(session);
+        lifecycle.closed(session);
         // Every way a handshake ends refused is counted here, once: origin, authenticate, limits, a bad first frame,
         // handshake.timeout, server.restarting while draining.
         if (session.handshakeRefusal != null) metrics.handshakeRefused(session.claimedWidget, session.handshakeRefusal);
@@ -251,6 +266,7 @@ class StreamHandler {
             session.state = StreamSession.State.READY;
             session.send(ready);
         }
+        lifecycle.recheck(session);
         admission.authenticated(session.channel);
         presence.register(PrincipalKey.of(session.principal.key()), session.id);
         log.info("handshake ok: session {} {} org {} client {} widget {}", session.id, session.principal.key(), token.orgId(),
@@ -287,6 +303,7 @@ class StreamHandler {
         }
         session.token = next;
         session.expiryWarned = false;
+        lifecycle.recheck(session);
         session.send(new ServerFrame.Refreshed(r.id(), next.expiresAt(), next.scopes().stream().sorted().toList()));
         log.info("token refreshed in place: session {} agent {} new expiry {}", session.id, next.agentId(), next.expiresAt());
         metrics.refreshed(session.widget);

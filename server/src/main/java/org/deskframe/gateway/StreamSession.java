@@ -1,9 +1,12 @@
 package org.deskframe.gateway;
 
 import java.util.Arrays;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -20,7 +23,7 @@ import org.deskframe.tokens.VerifiedToken;
  * the per-session state capabilities attach to it (messaging's delivery cursors). Kept small: there is one per open
  * widget, and an idle one holds no queue of any kind.
  */
-final class StreamSession implements GatewaySession {
+final class StreamSession extends DeadlineWheel.Entry implements GatewaySession {
 
     enum State { AWAITING_AUTH, READY, CLOSED }
 
@@ -36,6 +39,9 @@ final class StreamSession implements GatewaySession {
      * the send buffer ahead of it): a reader still reading gets the close code, one that stopped is cut off here.
      */
     static final long MAX_CLOSE_QUEUE_MS = 10_000;
+    /** The ping frame's text, encoded once for every session; each write sends a duplicate that shares its bytes. */
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer().writeBytes(FrameCodec.encode(new ServerFrame.Ping()).getBytes(StandardCharsets.UTF_8))).asReadOnly();
 
     final String id;
     final Channel channel;
@@ -76,12 +82,24 @@ final class StreamSession implements GatewaySession {
      */
     @Override
     public boolean send(String json) {
+        if (!mayWrite()) return false;
+        channel.writeAndFlush(new TextWebSocketFrame(json));
+        return true;
+    }
+
+    /** The heartbeat's ping, from its shared bytes (on the channel's event loop, the write costs no task of its own). */
+    boolean sendPing() {
+        if (!mayWrite()) return false;
+        channel.writeAndFlush(new TextWebSocketFrame(PING.duplicate()));
+        return true;
+    }
+
+    private boolean mayWrite() {
         if (state == State.CLOSED || !channel.isActive()) return false;
         if (!channel.isWritable()) {
             close(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.code());
             return false;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(json));
         return true;
     }
 

@@ -59,6 +59,23 @@ class GatewayLimitsIntegrationTests {
     }
 
     @Test
+    void aPeerAnsweringEveryPingWithABarePongStaysOpenPastTwiceTheHeartbeat() {
+        try (StreamClient ws = StreamClient.connect(server.base())) {
+            ws.authenticate(http.agentToken("demo-backend", "agent1", RW), "messaging");
+            // Heartbeat 1 s: silence would close it after 2 s. The pongs are answered on the I/O thread (StreamChannel).
+            for (int i = 0; i < 4; i++) {
+                JsonNode ping = ws.next(f -> "ping".equals(f.get("op").asString()), Duration.ofSeconds(3));
+                assertThat(ping.get("op").asString()).isEqualTo("ping");
+            }
+            assertThat(ws.isClosed()).as("closed with %s", ws.isClosed() ? ws.closeReason() : "").isFalse();
+            // And the session still serves ops after the pongs took the short path.
+            ws.sendFrame("op", "refresh", "id", "r1", "token", http.agentToken("demo-backend", "agent1", RW));
+            assertThat(ws.next(f -> "r1".equals(f.path("id").asString()), Duration.ofSeconds(10)).get("op").asString())
+                    .isEqualTo("refreshed");
+        }
+    }
+
+    @Test
     void aVoiceSessionRefusedForTheConnectionLimitLeavesTheAgentUnreachableForCalls() {
         String calls = RW + " voice";
         String agent2 = http.agentToken("demo-backend", "agent2", calls);
