@@ -7,7 +7,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -77,6 +80,8 @@ public class AccessTokenVerifier {
     private final Cache<String, SignedToken> signedTokens;
     /** One verifier per published key (weak keys compare by identity; the ring keeps its key objects). */
     private final Cache<RSAKey, RSASSAVerifier> signatureVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
+    /** One HMAC verifier per server key (guest tokens), kept like {@link #signatureVerifiers}. */
+    private final Cache<OctetSequenceKey, MACVerifier> macVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
 
     @Autowired
     AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
@@ -165,7 +170,7 @@ public class AccessTokenVerifier {
             throw ProblemException.of(ErrorCode.TOKEN_WRONG_REGION, Map.of("tokenIssuer", issuer == null ? "(none)" : issuer,
                     "expectedIssuer", region.issuer(), "region", region.id()));
         }
-        RSAKey key = verifySignature(jwt);
+        RSAKey key = verifySignature(jwt, claims.getClaim(GUEST_CLAIM) != null);
         List<String> audience = claims.getAudience();
         if (audience == null || !audience.contains(region.apiAudience())) {
             throw ProblemException.of(ErrorCode.TOKEN_WRONG_AUDIENCE, Map.of("audience", audience == null ? List.of() : audience,
@@ -230,7 +235,7 @@ public class AccessTokenVerifier {
     public static final String GUEST_CLAIM = "guest";
 
     /**
-     * A guest token: signed by this region like every access token, scope {@code guest} only, bound by its
+     * A guest token: signed by this region (HS256 with its server key, or RS256 from a build before that), scope {@code guest} only, bound by its
      * {@code guest} claim to a customer, a deployment and a conversation. No OAuth client and no agent stand behind
      * it, so only the ledger is checked after the times.
      */
@@ -346,23 +351,43 @@ public class AccessTokenVerifier {
         return (SignedJWT) parsed;
     }
 
-    private RSAKey verifySignature(SignedJWT jwt) {
+    /**
+     * RS256 with a published key; or, for a guest token only, HS256 with the server key of a published kid, which only
+     * this region's nodes hold (the token is one the guest capability issued here). The published key is returned either
+     * way: a rotation that retires it ends the cached outcome.
+     */
+    private RSAKey verifySignature(SignedJWT jwt, boolean guest) {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        if (!JWSAlgorithm.RS256.equals(alg)) {
-            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "alg '" + alg + "' is not accepted, only RS256"));
+        boolean server = JWSAlgorithm.HS256.equals(alg);
+        if (!JWSAlgorithm.RS256.equals(alg) && !(server && guest)) {
+            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", server
+                    ? "alg 'HS256' is accepted only for the messenger's guest tokens, which this region issues itself; access tokens are RS256"
+                    : "alg '" + alg + "' is not accepted, only RS256 (HS256 for the messenger's guest tokens)"));
         }
         String kid = jwt.getHeader().getKeyID();
         RSAKey key = (kid == null ? Optional.<RSAKey>empty() : keys.verificationKey(kid)).orElseThrow(() ->
                 ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason",
                         "key id '" + kid + "' is not among this deployment's published keys (rotated out long ago, or another server's key)")));
         try {
-            if (!jwt.verify(signatureVerifiers.get(key, AccessTokenVerifier::rsaVerifier))) {
+            JWSVerifier verifier = server
+                    ? macVerifiers.get(keys.serverKey(kid).orElseThrow(() -> new IllegalStateException("no server key for " + kid)),
+                            AccessTokenVerifier::macVerifier)
+                    : signatureVerifiers.get(key, AccessTokenVerifier::rsaVerifier);
+            if (!jwt.verify(verifier)) {
                 throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature does not match the content"));
             }
         } catch (JOSEException | IllegalStateException e) {
             throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature cannot be checked"));
         }
         return key;
+    }
+
+    private static MACVerifier macVerifier(OctetSequenceKey key) {
+        try {
+            return new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RSASSAVerifier rsaVerifier(RSAKey key) {
