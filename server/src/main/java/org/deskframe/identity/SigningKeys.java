@@ -1,6 +1,7 @@
 package org.deskframe.identity;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.util.Optional;
 
@@ -11,6 +12,12 @@ import java.util.Optional;
 public interface SigningKeys {
     /** Public key for a {@code kid} among the published keys (reloads from storage on a miss, for other nodes' rotations). */
     Optional<RSAKey> verificationKey(String kid);
+    /**
+     * The region's own HS256 key that goes with signing key {@code kid}: derived from its private half, so every node
+     * holds the same one, it rotates and retires with that key, and it is never published. It signs what only this
+     * region verifies (messenger guest tokens); empty for a kid that is not published (reloads on a miss too).
+     */
+    Optional<OctetSequenceKey> serverKey(String kid);
     /** Current and previous public keys. */
     JWKSet publicKeys();
     /** Creates a new current key; the old current key becomes the previous one. Returns the new {@code kid}. */

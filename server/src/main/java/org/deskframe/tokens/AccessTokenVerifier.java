@@ -4,8 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -79,6 +83,8 @@ public class AccessTokenVerifier {
     private final Cache<String, SignedToken> signedTokens;
     /** One verifier per published key (weak keys compare by identity; the ring keeps its key objects). */
     private final Cache<RSAKey, RegionSignature> signatureVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
+    /** One HMAC verifier per server key (guest tokens), kept like {@link #signatureVerifiers}. */
+    private final Cache<OctetSequenceKey, MACVerifier> macVerifiers = Caffeine.newBuilder().weakKeys().maximumSize(16).build();
 
     @Autowired
     AccessTokenVerifier(RegionSettings region, SigningKeys keys, TokenLedger ledger, ClientDirectory clients,
@@ -168,7 +174,7 @@ public class AccessTokenVerifier {
             throw ProblemException.of(ErrorCode.TOKEN_WRONG_REGION, Map.of("tokenIssuer", issuer == null ? "(none)" : issuer,
                     "expectedIssuer", region.issuer(), "region", region.id()));
         }
-        RSAKey key = verifySignature(jwt);
+        RSAKey key = verifySignature(jwt, claims.getClaim(GUEST_CLAIM) != null);
         List<String> audience = claims.getAudience();
         if (audience == null || !audience.contains(region.apiAudience())) {
             throw ProblemException.of(ErrorCode.TOKEN_WRONG_AUDIENCE, Map.of("audience", audience == null ? List.of() : audience,
@@ -233,7 +239,7 @@ public class AccessTokenVerifier {
     public static final String GUEST_CLAIM = "guest";
 
     /**
-     * A guest token: signed by this region like every access token, scope {@code guest} only, bound by its
+     * A guest token: signed by this region (HS256 with its server key, or RS256 from a build before that), scope {@code guest} only, bound by its
      * {@code guest} claim to a customer, a deployment and a conversation. No OAuth client and no agent stand behind
      * it, so only the ledger is checked after the times.
      */
@@ -349,10 +355,18 @@ public class AccessTokenVerifier {
         return (SignedJWT) parsed;
     }
 
-    private RSAKey verifySignature(SignedJWT jwt) {
+    /**
+     * RS256 with a published key; or, for a guest token only, HS256 with the server key of a published kid, which only
+     * this region's nodes hold (the token is one the guest capability issued here). The published key is returned either
+     * way: a rotation that retires it ends the cached outcome.
+     */
+    private RSAKey verifySignature(SignedJWT jwt, boolean guest) {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        if (!JWSAlgorithm.RS256.equals(alg)) {
-            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "alg '" + alg + "' is not accepted, only RS256"));
+        boolean server = JWSAlgorithm.HS256.equals(alg);
+        if (!JWSAlgorithm.RS256.equals(alg) && !(server && guest)) {
+            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", server
+                    ? "alg 'HS256' is accepted only for the messenger's guest tokens, which this region issues itself; access tokens are RS256"
+                    : "alg '" + alg + "' is not accepted, only RS256 (HS256 for the messenger's guest tokens)"));
         }
         String kid = jwt.getHeader().getKeyID();
         RSAKey key = (kid == null ? Optional.<RSAKey>empty() : keys.verificationKey(kid)).orElseThrow(() ->
@@ -360,8 +374,16 @@ public class AccessTokenVerifier {
                         "key id '" + kid + "' is not among this deployment's published keys (rotated out long ago, or another server's key)")));
         RegionSignature signature;
         try {
+            if (server) {
+                JWSVerifier mac = macVerifiers.get(keys.serverKey(kid).orElseThrow(() -> new IllegalStateException("no server key for " + kid)),
+                        AccessTokenVerifier::macVerifier);
+                if (!jwt.verify(mac)) {
+                    throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature does not match the content"));
+                }
+                return key;
+            }
             signature = signatureVerifiers.get(key, RegionSignature::new);
-        } catch (IllegalArgumentException e) {
+        } catch (JOSEException | IllegalStateException | IllegalArgumentException e) {
             throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature cannot be checked"));
         }
         if (!signature.verifies(jwt)) {
@@ -371,6 +393,14 @@ public class AccessTokenVerifier {
                             : "the signature does not match the content"));
         }
         return key;
+    }
+
+    private static MACVerifier macVerifier(OctetSequenceKey key) {
+        try {
+            return new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) {

@@ -40,6 +40,24 @@ class GuestSessionIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void whenAGuestTokenIsIssuedThenItIsSignedWithTheServerKeyOfAPublishedKidThatTheJwksDoesNotCarry() throws Exception {
+        String origin = GuestFixture.uniqueOrigin();
+        JsonNode session = guests.session(origin, "deployment", guests.deployment(origin)).json();
+        String token = session.get("token").asString();
+        com.nimbusds.jose.JWSHeader header = com.nimbusds.jwt.SignedJWT.parse(token).getHeader();
+
+        assertThat(header.getAlgorithm().getName()).isEqualTo("HS256");
+        JsonNode jwks = http.get("/oauth2/jwks", null).json();
+        List<String> kids = jwks.get("keys").valueStream().map(k -> k.get("kid").asString()).toList();
+        assertThat(kids).contains(header.getKeyID());
+        // Public RSA keys only: no symmetric key is ever published.
+        assertThat(jwks.get("keys").valueStream().map(k -> k.get("kty").asString()).toList()).containsOnly("RSA");
+        // The one access-token verifier accepts it where a guest token may go.
+        Reply history = http.get("/api/v2/conversations/" + session.get("conversation").asString() + "/messages", token);
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+    }
+
+    @Test
     void whenTheSameBrowserComesBackWithItsResumeCredentialThenItGetsTheSameConversationAndTranscript() {
         String origin = GuestFixture.uniqueOrigin();
         String dep = guests.deployment(origin);

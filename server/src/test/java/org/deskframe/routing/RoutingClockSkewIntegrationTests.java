@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.deskframe.identity.Agent;
 import org.deskframe.storage.SharedClock;
 import org.deskframe.testing.ClusterDeployment;
 import org.deskframe.testing.ServerInstance;
 import org.deskframe.testing.ShiftedClock;
+import org.deskframe.testing.StreamClient;
+import org.deskframe.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,31 @@ class RoutingClockSkewIntegrationTests {
             JsonNode accepted = desk.command("op", "accept", "conversation", conversation);
             assertThat(accepted.get("op").asString()).as(accepted.toString()).isEqualTo("conversation_assigned");
             assertThat(fixture.eventKinds(fixture.token(agent), conversation)).containsExactly("queued", "offered", "accepted");
+        }
+    }
+
+    @Test
+    void theSupervisorViewOnTheSkewedNodeStatesTimesAndWaitsOnTheDatabasesClock() {
+        RoutingFixture fixture = new RoutingFixture(onTime.context(), onTime.base());
+        // No members: it waits, enqueued on the database's clock.
+        String queue = fixture.queue(RoutingFixture.offersFor(30));
+        fixture.customerConversation(queue);
+        String token = onTime.http().agentToken("demo-backend", "agent1", "supervisor:read");
+
+        TestClient.Reply snapshot = skewed.http().get("/api/v2/supervisor/queues", token);
+        assertThat(snapshot.status()).as(snapshot.body()).isEqualTo(200);
+        // On the node's own clock "at" would be three minutes ahead and the wait would be three minutes long.
+        assertThat(Duration.between(Instant.now(), Instant.parse(snapshot.json().get("at").asString())).abs()).isLessThan(Duration.ofSeconds(30));
+        JsonNode q = SupervisorViewIntegrationTests.queueOf(snapshot.json().get("queues"), queue);
+        assertThat(q.get("waiting").asInt()).isEqualTo(1);
+        assertThat(q.get("longestWaitSeconds").asLong()).isLessThan(60);
+
+        try (StreamClient sup = StreamClient.connect(skewed.base())) {
+            sup.authenticate(token, "supervisor");
+            sup.sendFrame("op", "watch_queues", "id", "w1");
+            JsonNode view = sup.next(f -> "w1".equals(RoutingFixture.text(f, "id")), Duration.ofSeconds(15));
+            assertThat(Duration.between(Instant.now(), Instant.parse(view.get("at").asString())).abs()).isLessThan(Duration.ofSeconds(30));
+            assertThat(SupervisorViewIntegrationTests.queueOf(view.get("queues"), queue).get("longestWaitSeconds").asLong()).isLessThan(60);
         }
     }
 }

@@ -37,7 +37,8 @@ class RoutingClusterIntegrationTests {
 
     @BeforeAll
     static void start() throws Exception {
-        deployment = ClusterDeployment.of("deskframe_routing", 2).withRedis().inProcess();
+        // No resync within a test: what a supervisor sees comes from routing.queues_changed alone.
+        deployment = ClusterDeployment.of("deskframe_routing", 2).withRedis().property("deskframe.routing.supervisor-resync", "10m").inProcess();
         nodeA = deployment.node(0);
         nodeB = deployment.node(1);
     }
@@ -113,5 +114,55 @@ class RoutingClusterIntegrationTests {
             JsonNode pushed = SupervisorViewIntegrationTests.nextQueues(sup, queue, q -> q.get("waiting").asInt() == 1);
             assertThat(pushed.get("id")).isNull();
         }
+    }
+
+    @Test
+    void aChangeInAnotherOrgPushesToThatOrgsWatchersAndReadsNoOtherOrgsView() {
+        RoutingFixture onA = new RoutingFixture(nodeA.context(), nodeA.base());
+        String queue = onA.queue(RoutingFixture.offersFor(30));
+        Agent agent = onA.agent(queue, 1);
+        nodeA.bean(QueueRouting.class).addMember("acme", "acme-support", "acme-agent1");
+        try (StreamClient demoOnA = watch(nodeA, "demo-backend", "agent1"); StreamClient demoOnB = watch(nodeB, "demo-backend", "agent1");
+             StreamClient acmeOnB = watch(nodeB, "acme-backend", "acme-agent1")) {
+            // The set-up's own changes may still be pushed (debounced): let them pass first.
+            for (StreamClient c : List.of(demoOnA, demoOnB, acmeOnB)) {
+                while (c.nextWithin(f -> "queues".equals(RoutingFixture.text(f, "op")), Duration.ofMillis(1200)) != null) {
+                    // an earlier change's push
+                }
+            }
+            // Past routing's code, so no change is announced: only a read of demo's view can show it.
+            assertThat(nodeA.bean(JdbcClient.class).sql("update routing_agents set status = 'away' where agent_id = ?")
+                    .param(agent.id()).update()).isEqualTo(1);
+            int capacity = 7 + (int) (System.nanoTime() % 5);
+            nodeA.bean(QueueRouting.class).configureAgent("acme", "acme-agent1", capacity, null);
+
+            // Node A told node B that acme changed; B read acme's view and pushed it.
+            JsonNode acme = SupervisorViewIntegrationTests.nextQueues(acmeOnB, "acme-support",
+                    q -> SupervisorViewIntegrationTests.member(q, "acme-agent1").get("capacity").asInt() == capacity);
+            assertThat(acme.get("id")).isNull();
+            // Neither node read demo's view for it: the unannounced change shows nowhere.
+            for (StreamClient demo : List.of(demoOnA, demoOnB)) {
+                assertThat(demo.nextWithin(f -> "queues".equals(RoutingFixture.text(f, "op")), Duration.ofMillis(1500)))
+                        .as("a demo view pushed after acme's change (read again for it)").isNull();
+            }
+
+            // A change in demo reads demo's view again on both nodes, and then the earlier write shows too.
+            onA.customerConversation(queue);
+            for (StreamClient demo : List.of(demoOnA, demoOnB)) {
+                JsonNode q = SupervisorViewIntegrationTests.queueOf(
+                        SupervisorViewIntegrationTests.nextQueues(demo, queue, v -> v.get("waiting").asInt() == 1).get("queues"), queue);
+                assertThat(SupervisorViewIntegrationTests.member(q, agent.id()).get("status").asString()).isEqualTo("away");
+            }
+        }
+    }
+
+    /** A supervisor session on {@code node} watching its org's queues, past the first (answered) view. */
+    static StreamClient watch(ServerInstance node, String client, String username) {
+        StreamClient sup = StreamClient.connect(node.base());
+        sup.authenticate(nodeA.http().agentToken(client, username, "supervisor:read"), "supervisor");
+        sup.sendFrame("op", "watch_queues", "id", "w1");
+        JsonNode view = sup.next(f -> "w1".equals(RoutingFixture.text(f, "id")), Duration.ofSeconds(15));
+        assertThat(view.get("op").asString()).as(view.toString()).isEqualTo("queues");
+        return sup;
     }
 }

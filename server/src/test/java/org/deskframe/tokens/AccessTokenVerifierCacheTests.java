@@ -295,6 +295,11 @@ class AccessTokenVerifierCacheTests {
             }
 
             @Override
+            public Optional<com.nimbusds.jose.jwk.OctetSequenceKey> serverKey(String kid) {
+                return Optional.empty();
+            }
+
+            @Override
             public JWKSet publicKeys() {
                 return new JWKSet(List.copyOf(published));
             }

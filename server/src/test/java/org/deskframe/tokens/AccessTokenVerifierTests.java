@@ -8,7 +8,9 @@ import static org.mockito.Mockito.when;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -42,6 +44,7 @@ class AccessTokenVerifierTests {
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
     private static final Duration SKEW = Duration.ofSeconds(30);
 
+    private static final OctetSequenceKey SERVER_KEY = new OctetSequenceKey.Builder(new byte[32]).keyID("current").build();
     private static RSAKey current;
     private static RSAKey previous;
 
@@ -61,6 +64,11 @@ class AccessTokenVerifierTests {
             @Override
             public Optional<RSAKey> verificationKey(String kid) {
                 return List.of(current, previous).stream().filter(k -> k.getKeyID().equals(kid)).findFirst().map(RSAKey::toPublicJWK);
+            }
+
+            @Override
+            public Optional<OctetSequenceKey> serverKey(String kid) {
+                return "current".equals(kid) ? Optional.of(SERVER_KEY) : Optional.empty();
             }
 
             @Override
@@ -192,6 +200,51 @@ class AccessTokenVerifierTests {
         when(agents.find("a2")).thenReturn(Optional.of(new Agent("a2", "demo", "agent2", null, "Agent", Set.of("agent"), false)));
 
         assertProblem(token(c -> c.subject("a2")), "agent.disabled");
+    }
+
+    @Test
+    void aGuestTokenSignedWithTheServerKeyIsAccepted() throws Exception {
+        VerifiedToken token = verifier.verify(hs256(SERVER_KEY.toByteArray(), guestClaims()));
+
+        assertThat(token.guest().conversationId()).isEqualTo("c1");
+        assertThat(token.scopes()).containsExactly("guest");
+    }
+
+    @Test
+    void aGuestTokenSignedWithRs256ByAnEarlierBuildIsStillAccepted() throws Exception {
+        assertThat(verifier.verify(sign(current, "at+jwt", guestClaims())).guest().deploymentId()).isEqualTo("web");
+    }
+
+    @Test
+    void anAgentTokenSignedWithTheServerKeyIsRefusedAsBadSignature() throws Exception {
+        assertThatThrownBy(() -> verifier.verify(hs256(SERVER_KEY.toByteArray(), claims(c -> c)))).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).problem().code()).isEqualTo("token.bad_signature"))
+                .hasMessageContaining("only for the messenger's guest tokens");
+    }
+
+    @Test
+    void aGuestTokenSignedWithAnotherHmacKeyIsRefusedAsBadSignature() throws Exception {
+        byte[] other = new byte[32];
+        other[0] = 1;
+
+        assertProblem(hs256(other, guestClaims()), "token.bad_signature");
+    }
+
+    @Test
+    void aGuestTokenSignedWithThePublicKeyAsHmacSecretIsRefused() throws Exception {
+        // The classic RS256 -> HS256 confusion: the public key is what an attacker has.
+        assertProblem(hs256(current.toPublicJWK().toRSAPublicKey().getEncoded(), guestClaims()), "token.bad_signature");
+    }
+
+    private static JWTClaimsSet guestClaims() {
+        return claims(c -> c.subject("customer:g1").claim("client_id", null).claim("scope", "guest")
+                .claim("guest", java.util.Map.of("customer", "g1", "deployment", "web", "conversation", "c1")));
+    }
+
+    private static String hs256(byte[] secret, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt")).keyID("current").build(), claims);
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
     }
 
     private void assertProblem(String token, String code) {

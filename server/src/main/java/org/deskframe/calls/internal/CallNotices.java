@@ -48,7 +48,7 @@ class CallNotices {
         return new CallView(c.id(), c.state(), c.media(), party(c, Side.CALLER), party(c, Side.CALLEE), c.conversationId(),
                 c.callee() == null ? c.queueId() : null, c.createdAt(), c.answeredAt(), c.endedAt(),
                 c.endedBy() == null ? null : new ParticipantView(c.endedBy().kind(), c.endedBy().id(), name(c.endedBy())),
-                c.endReason(), c.endCode(), c.ended() || c.answeredAt() != null ? c.durationSeconds() : null,
+                c.endReason(), c.endCode(), c.ended() || c.answeredAt() != null ? c.durationSeconds(ledger.now()) : null,
                 quality.isEmpty() ? null : quality);
     }
 

@@ -78,9 +78,10 @@ record CallRow(String id, String orgId, String media, String state, Party caller
         return "video".equals(media) ? Widget.VIDEO : Widget.VOICE;
     }
 
-    Long durationSeconds() {
+    /** From the answer to the end, or to {@code now} while it lasts: the database's clock, on which both are stamped. */
+    Long durationSeconds(Instant now) {
         if (answeredAt == null) return endedAt == null ? null : 0L;
-        Instant end = endedAt == null ? Instant.now() : endedAt;
+        Instant end = endedAt == null ? now : endedAt;
         return Duration.between(answeredAt, end).toSeconds();
     }
 }

@@ -4,7 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import org.deskframe.identity.AccessTokenSigner;
 import org.springframework.stereotype.Component;
 
-/** Signs with the ring's current key and records the token in the ledger first (a token the ledger lacks is refused). */
+/** Signs with the ring's current server key (HS256) and records the token in the ledger first (a token the ledger lacks is refused). */
 @Component
 class LedgeredTokenSigner implements AccessTokenSigner {
 
@@ -24,6 +24,6 @@ class LedgeredTokenSigner implements AccessTokenSigner {
         String family = (issuedTo + ":" + claims.getSubject());
         ledger.recordIssued(claims.getJWTID(), family.length() > 100 ? family.substring(0, 100) : family, issuedTo,
                 claims.getSubject(), claims.getExpirationTime().toInstant());
-        return keys.signAccessToken(claims);
+        return keys.signServerToken(claims);
     }
 }

@@ -2,12 +2,15 @@ package org.deskframe.routing.internal;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.diagnostics.ErrorCode;
 import org.deskframe.diagnostics.ProblemException;
+import org.deskframe.identity.Queue;
+import org.deskframe.identity.QueueDirectory;
 import org.deskframe.identity.Scope;
 import org.deskframe.protocol.QueueView;
 import org.deskframe.routing.QueueRouting;
@@ -29,10 +32,12 @@ class RoutingOptionsController {
 
     private final RoutingStore store;
     private final SupervisorView view;
+    private final QueueDirectory queues;
 
-    RoutingOptionsController(RoutingStore store, SupervisorView view) {
+    RoutingOptionsController(RoutingStore store, SupervisorView view, QueueDirectory queues) {
         this.store = store;
         this.view = view;
+        this.queues = queues;
     }
 
     record Target(String id, String name, String status, int load, int capacity) {}
@@ -53,15 +58,19 @@ class RoutingOptionsController {
                     "agent", String.valueOf(token.agentId())));
         }
         boolean wrapUpRequired = store.findQueue(w.queueId()).map(RoutingStore.QueueRow::wrapUpRequired).orElse(false);
-        List<QueueView> queues = view.queues(token.orgId(), Instant.now());
+        // Only what the pickers show: members' standings and waiting counts, no times and no per-state loads.
+        Map<String, String> names = view.displayNames(token.orgId());
         // An agent in several queues appears once; the caller is not a target of its own transfer.
         Map<String, Target> agents = new LinkedHashMap<>();
-        for (QueueView q : queues) {
-            for (QueueView.Member m : q.agents()) {
-                if (!m.id().equals(token.agentId())) agents.putIfAbsent(m.id(), new Target(m.id(), m.name(), m.status(), m.load(), m.capacity()));
-            }
+        for (RoutingStore.MemberStanding m : store.membersOfOrg(token.orgId())) {
+            if (m.agentId().equals(token.agentId()) || agents.containsKey(m.agentId())) continue;
+            QueueView.Member member = SupervisorView.member(m, names);
+            agents.put(m.agentId(), new Target(member.id(), member.name(), member.status(), member.load(), member.capacity()));
         }
-        return new Options(id, w.queueId(), wrapUpRequired, store.wrapUpCodes(w.queueId()), List.copyOf(agents.values()),
-                queues.stream().map(q -> new QueueTarget(q.id(), q.name(), q.waiting())).toList());
+        Map<String, Long> waiting = new HashMap<>();
+        for (RoutingStore.QueueWait q : store.waitingByQueue(token.orgId())) waiting.put(q.queueId(), q.waiting());
+        List<QueueTarget> targets = queues.inOrg(token.orgId()).stream().sorted(Comparator.comparing(Queue::id))
+                .map(q -> new QueueTarget(q.id(), q.name(), waiting.getOrDefault(q.id(), 0L).intValue())).toList();
+        return new Options(id, w.queueId(), wrapUpRequired, store.wrapUpCodes(w.queueId()), List.copyOf(agents.values()), targets);
     }
 }

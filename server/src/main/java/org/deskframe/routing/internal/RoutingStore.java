@@ -96,7 +96,7 @@ class RoutingStore {
                 .query(Integer.class).single() > 0) return false;
         try {
             jdbc.sql("insert into routing_queue_members (queue_id, agent_id, added_at) values (?, ?, ?)").params(queueId, agentId, ts(now)).update();
-            changes.changed();
+            changes.agentChanged(agentId);
             return true;
         } catch (DuplicateKeyException raced) {
             return false;
@@ -104,8 +104,32 @@ class RoutingStore {
     }
 
     void removeMember(String queueId, String agentId) {
-        changes.changed();
+        changes.agentChanged(agentId);
         jdbc.sql("delete from routing_queue_members where queue_id = ? and agent_id = ?").params(queueId, agentId).update();
+    }
+
+    /** A member of a queue with its routing row's standing; status null when routing has no row for the agent yet. */
+    record MemberStanding(String queueId, String agentId, AgentStatus status, int load, int capacity) {}
+
+    /** Every member of the org's queues, by queue then agent: one statement for what each view lists per member. */
+    List<MemberStanding> membersOfOrg(String orgId) {
+        return jdbc.sql("select m.queue_id, m.agent_id, a.status, a.load_count, a.capacity from routing_queue_members m "
+                        + "join routing_queues q on q.queue_id = m.queue_id left join routing_agents a on a.agent_id = m.agent_id "
+                        + "where q.org_id = ? order by m.queue_id, m.agent_id").param(orgId)
+                .query((rs, n) -> {
+                    String status = rs.getString(3);
+                    return status == null ? new MemberStanding(rs.getString(1), rs.getString(2), null, 0, DEFAULT_CAPACITY)
+                            : new MemberStanding(rs.getString(1), rs.getString(2), AgentStatus.ofLabel(status).orElse(AgentStatus.OFFLINE),
+                                    rs.getInt(4), rs.getInt(5));
+                }).list();
+    }
+
+    /** Waiting conversations per queue of one org (the transfer options' counts). */
+    List<QueueWait> waitingByQueue(String orgId) {
+        return jdbc.sql("select org_id, queue_id, count(*), min(enqueued_at) from routing_work where org_id = ? and state = 'waiting' "
+                        + "group by org_id, queue_id").param(orgId)
+                .query((rs, n) -> new QueueWait(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant()))
+                .list();
     }
 
     List<String> queuesOf(String agentId) {
@@ -136,7 +160,7 @@ class RoutingStore {
     void createAgent(String agentId, String orgId, Instant now) {
         jdbc.sql("insert into routing_agents (agent_id, org_id, status, status_since, capacity, load_count, idle_since, ignored_offers, skills) "
                 + "values (?, ?, 'offline', ?, ?, 0, ?, 0, '')").params(agentId, orgId, ts(now), DEFAULT_CAPACITY, ts(now)).update();
-        changes.changed();
+        changes.orgChanged(orgId);
     }
 
     Optional<AgentRow> findAgent(String agentId) {
@@ -158,20 +182,20 @@ class RoutingStore {
      * at the moment the row is updated (under its row lock). False when it is not (anymore).
      */
     boolean takeSlot(String agentId, Instant now) {
-        changes.changed();
+        changes.agentChanged(agentId);
         return jdbc.sql("update routing_agents set load_count = load_count + 1, idle_since = ? where agent_id = ? "
                 + "and status = 'available' and load_count < capacity").params(ts(now), agentId).update() == 1;
     }
 
     /** A transfer's target may be busy or away (a colleague hands it over), but not offline, and never above capacity. */
     boolean takeSlotForTransfer(String agentId) {
-        changes.changed();
+        changes.agentChanged(agentId);
         return jdbc.sql("update routing_agents set load_count = load_count + 1 where agent_id = ? "
                 + "and status <> 'offline' and load_count < capacity").param(agentId).update() == 1;
     }
 
     void releaseSlot(String agentId, Instant now, boolean conversationEnded) {
-        changes.changed();
+        changes.agentChanged(agentId);
         jdbc.sql("update routing_agents set load_count = load_count - 1" + (conversationEnded ? ", idle_since = ?" : "")
                 + " where agent_id = ? and load_count > 0")
                 .params(conversationEnded ? new Object[]{ts(now), agentId} : new Object[]{agentId}).update();
@@ -179,7 +203,7 @@ class RoutingStore {
 
     /** Sets the status unless it is already that; true when it changed. */
     boolean setStatus(String agentId, AgentStatus status, Instant now) {
-        changes.changed();
+        changes.agentChanged(agentId);
         return jdbc.sql("update routing_agents set status = ?, status_since = ?, acw_until = null"
                         + (status == AgentStatus.AVAILABLE ? ", idle_since = ?, ignored_offers = 0" : "")
                         + " where agent_id = ? and status <> ?")
@@ -189,7 +213,7 @@ class RoutingStore {
     }
 
     boolean startAfterContactWork(String agentId, Instant now, Instant until) {
-        changes.changed();
+        changes.agentChanged(agentId);
         return jdbc.sql("update routing_agents set status = 'after_contact_work', status_since = ?, acw_until = ? "
                 + "where agent_id = ? and status in ('available', 'after_contact_work')").params(ts(now), ts(until), agentId).update() == 1;
     }
@@ -200,7 +224,7 @@ class RoutingStore {
     }
 
     boolean endAfterContactWork(String agentId, Instant now) {
-        changes.changed();
+        changes.agentChanged(agentId);
         return jdbc.sql("update routing_agents set status = 'available', status_since = ?, acw_until = null, idle_since = ? "
                 + "where agent_id = ? and status = 'after_contact_work' and acw_until <= ?").params(ts(now), ts(now), agentId, ts(now)).update() == 1;
     }
@@ -216,7 +240,7 @@ class RoutingStore {
     }
 
     void setCapacityAndSkills(String agentId, Integer capacity, Set<String> skills) {
-        changes.changed();
+        changes.agentChanged(agentId);
         if (capacity != null) jdbc.sql("update routing_agents set capacity = ? where agent_id = ?").params(capacity, agentId).update();
         if (skills != null) jdbc.sql("update routing_agents set skills = ? where agent_id = ?").params(words(skills), agentId).update();
     }
@@ -386,7 +410,7 @@ class RoutingStore {
 
     void record(String conversationId, String orgId, Instant at, String kind, String queueId, String agentId, String actor,
                 String reason, String detail) {
-        changes.changed();
+        changes.orgChanged(orgId);
         metrics.recorded(kind);
         jdbc.sql("insert into routing_events (conversation_id, org_id, occurred_at, kind, queue_id, agent_id, actor, reason, detail) "
                 + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)").params(conversationId, orgId, ts(at), kind, queueId, agentId, actor, reason, detail).update();

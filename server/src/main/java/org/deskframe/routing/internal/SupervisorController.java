@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import org.deskframe.identity.Scope;
 import org.deskframe.protocol.QueueView;
+import org.deskframe.storage.SharedClock;
 import org.deskframe.tokens.VerifiedToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 class SupervisorController {
 
     private final SupervisorView view;
+    private final SharedClock clock;
 
-    SupervisorController(SupervisorView view) {
+    SupervisorController(SupervisorView view, SharedClock clock) {
         this.view = view;
+        this.clock = clock;
     }
 
     /** {@code at} and {@code queues}, as the {@code queues} frame carries them (docs/routing.md, "Supervisor view"). */
@@ -29,7 +32,7 @@ class SupervisorController {
     @Operation(summary = "The org's queues now: waiting, longest wait, offered, assigned, agents by presence with load and capacity")
     Snapshot queues(@Parameter(hidden = true) VerifiedToken token) {
         token.requireScopes(List.of(Scope.SUPERVISOR_READ.value()), "the supervisor queues API");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return new Snapshot(now, view.queues(token.orgId(), now));
     }
 }
