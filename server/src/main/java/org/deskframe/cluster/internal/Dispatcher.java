@@ -50,6 +50,13 @@ final class Dispatcher {
             return size() > PUBLISHERS_TRACKED;
         }
     };
+    /** The last epoch seen per publisher and stream, to tell a restarted publisher; cluster thread only. */
+    private final Map<String, String> epochs = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > PUBLISHERS_TRACKED;
+        }
+    };
     private volatile Thread thread;
     private volatile boolean running;
 
@@ -198,6 +205,14 @@ final class Dispatcher {
         long now = System.currentTimeMillis();
         long[] last = positions.get(key);
         if (last == null) {
+            String previous = epochs.put(in.node() + '|' + stream, in.epoch());
+            if (previous != null && !previous.equals(in.epoch())) {
+                // A publisher that restarted (a killed node) may have died with messages it decided and never sent:
+                // no sequence shows those, so its return counts as a loss from when it was last heard.
+                long[] before = positions.get(in.node() + '|' + previous + '|' + stream);
+                counters.gaps.incrementAndGet();
+                reportLoss(Instant.ofEpochMilli(before == null ? now : before[1]));
+            }
             positions.put(key, new long[] {in.seq(), now});
             return true;
         }
