@@ -41,7 +41,7 @@ public final class AccessTokenVerificationCpu {
     }
 
     /** Runs the variant for about {@code millis} of wall time; returns the operations done and the CPU nanoseconds they took. */
-    private static long[] run(ThreadMXBean threads, Supplier<Object> variant, long millis) {
+    static long[] run(ThreadMXBean threads, Supplier<Object> variant, long millis) {
         long ops = 0;
         long sink = 0;
         long cpu0 = threads.getCurrentThreadCpuTime();

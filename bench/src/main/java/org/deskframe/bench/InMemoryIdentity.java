@@ -108,6 +108,12 @@ final class InMemoryIdentity {
             return publicKey.getKeyID().equals(kid) ? Optional.of(publicKey) : Optional.empty();
         }
 
+        /** The benchmarks' tokens are agents' (RS256): no server key. */
+        @Override
+        public Optional<com.nimbusds.jose.jwk.OctetSequenceKey> serverKey(String kid) {
+            return Optional.empty();
+        }
+
         @Override
         public JWKSet publicKeys() {
             return new JWKSet(publicKey);
