@@ -119,12 +119,6 @@ final class InMemoryIdentity {
             return new JWKSet(publicKey);
         }
 
-        /** The benchmarks check agent tokens only (RS256): no guest token, so no server key. */
-        @Override
-        public Optional<com.nimbusds.jose.jwk.OctetSequenceKey> serverKey(String kid) {
-            return Optional.empty();
-        }
-
         @Override
         public String rotate() {
             throw new UnsupportedOperationException();
