@@ -1,5 +1,6 @@
 package org.deskframe.e2e;
 
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,10 +231,6 @@ class CustomerJourneyBrowserIntegrationTests {
         assertThat(p.page()).hasURL(desktop.origin() + "/");
         assertThat(p.page().locator("#widget-status [data-widget=messaging] .state")).hasAttribute("data-state", "ready");
         return p;
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
     }
 
     private static FrameLocator openPanel(Page page) {

@@ -16,6 +16,16 @@ final class EmbeddedWidgets {
 
     private EmbeddedWidgets() {}
 
+    /** The messaging widget's frame on a page that embeds it. */
+    static FrameLocator messaging(Page page) {
+        return page.frameLocator("iframe[title='Deskframe messaging']");
+    }
+
+    /** A message in the messaging widget's transcript that the platform stored (not one still pending). */
+    static Locator message(FrameLocator messaging, String text) {
+        return messaging.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHasText(text));
+    }
+
     static void send(FrameLocator messaging, String text) {
         Locator box = messaging.locator("#df-composer-text");
         box.fill(text);

@@ -1,5 +1,7 @@
 package org.deskframe.e2e;
 
+import static org.deskframe.e2e.EmbeddedWidgets.message;
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitTrue;
 import static org.deskframe.e2e.EmbeddedWidgets.error;
@@ -216,14 +218,6 @@ class EmbeddingBrowserIntegrationTests {
 
     private AgentPage open(String agent, String query) {
         return browser.open(desktop.origin() + "/desktop?agent=" + agent + (query.isEmpty() ? "" : "&" + query));
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
-    }
-
-    private static Locator message(FrameLocator m, String text) {
-        return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHasText(text));
     }
 
     private static void startConversation(FrameLocator m, String agents, String subject) {

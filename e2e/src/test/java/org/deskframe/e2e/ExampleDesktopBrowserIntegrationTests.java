@@ -1,5 +1,6 @@
 package org.deskframe.e2e;
 
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitTrue;
 import static org.deskframe.e2e.EmbeddedWidgets.error;
@@ -293,10 +294,6 @@ class ExampleDesktopBrowserIntegrationTests {
         page.getByLabel("Username").fill(user);
         page.getByLabel("Password").fill(ExampleDesktop.password(user));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
     }
 
     private static Locator message(FrameLocator m, String text) {

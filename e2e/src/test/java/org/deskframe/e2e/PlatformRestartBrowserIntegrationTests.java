@@ -2,6 +2,8 @@ package org.deskframe.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.deskframe.e2e.EmbeddedWidgets.message;
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitTrue;
 import static org.deskframe.e2e.EmbeddedWidgets.send;
@@ -95,14 +97,6 @@ class PlatformRestartBrowserIntegrationTests {
             List<String> texts = historyTexts("agent2", "Restart 42");
             assertThat(texts).containsExactly("before the restart", "typed while offline", "after the restart");
         }
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
-    }
-
-    private static Locator message(FrameLocator m, String text) {
-        return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHasText(text));
     }
 
     /** The texts of the conversation with {@code subject}, in sequence order, from the history API as {@code agent}. */

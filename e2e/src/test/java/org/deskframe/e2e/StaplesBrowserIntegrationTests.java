@@ -1,6 +1,8 @@
 package org.deskframe.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.deskframe.e2e.EmbeddedWidgets.message;
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
 import static org.deskframe.e2e.EmbeddedWidgets.send;
 
@@ -132,14 +134,6 @@ class StaplesBrowserIntegrationTests {
         AgentPage page = browser.open(desktop.origin() + "/desktop?agent=" + agent);
         awaitState(page.page(), "messaging", "ready");
         return page;
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
-    }
-
-    private static Locator message(FrameLocator m, String text) {
-        return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHasText(text));
     }
 
     private static void select(FrameLocator m, String subject) {

@@ -2,6 +2,8 @@ package org.deskframe.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.deskframe.e2e.EmbeddedWidgets.message;
+import static org.deskframe.e2e.EmbeddedWidgets.messaging;
 import static org.deskframe.e2e.EmbeddedWidgets.awaitState;
 import static org.deskframe.e2e.EmbeddedWidgets.send;
 
@@ -99,13 +101,5 @@ class StorageOutageBrowserIntegrationTests {
                     .param("Outage 7").query(String.class).list();
             assertThat(stored).containsExactly("before the outage", "sent while the database is away");
         }
-    }
-
-    private static FrameLocator messaging(Page page) {
-        return page.frameLocator("iframe[title='Deskframe messaging']");
-    }
-
-    private static Locator message(FrameLocator m, String text) {
-        return m.locator(".df-message:not(.df-pending)", new FrameLocator.LocatorOptions().setHasText(text));
     }
 }
