@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -372,27 +371,41 @@ public class AccessTokenVerifier {
         RSAKey key = (kid == null ? Optional.<RSAKey>empty() : keys.verificationKey(kid)).orElseThrow(() ->
                 ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason",
                         "key id '" + kid + "' is not among this deployment's published keys (rotated out long ago, or another server's key)")));
-        RegionSignature signature;
-        try {
-            if (server) {
-                JWSVerifier mac = macVerifiers.get(keys.serverKey(kid).orElseThrow(() -> new IllegalStateException("no server key for " + kid)),
-                        AccessTokenVerifier::macVerifier);
-                if (!jwt.verify(mac)) {
-                    throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature does not match the content"));
-                }
-                return key;
+        if (server) {
+            if (!serverKeyMatches(jwt, kid)) {
+                throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature does not match the content"));
             }
-            signature = signatureVerifiers.get(key, RegionSignature::new);
-        } catch (JOSEException | IllegalStateException | IllegalArgumentException e) {
-            throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature cannot be checked"));
+            return key;
         }
-        if (!signature.verifies(jwt)) {
+        if (!regionSignature(key).verifies(jwt)) {
             throw ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason",
                     jwt.getHeader().getCriticalParams() != null && !jwt.getHeader().getCriticalParams().isEmpty()
                             ? "its header has critical parameters (crit) this deployment does not process"
                             : "the signature does not match the content"));
         }
         return key;
+    }
+
+    /** A guest token's HS256 signature against the server key of its kid. */
+    private boolean serverKeyMatches(SignedJWT jwt, String kid) {
+        try {
+            OctetSequenceKey serverKey = keys.serverKey(kid).orElseThrow(() -> new IllegalStateException("no server key for " + kid));
+            return jwt.verify(macVerifiers.get(serverKey, AccessTokenVerifier::macVerifier));
+        } catch (JOSEException | IllegalStateException e) {
+            throw signatureCannotBeChecked();
+        }
+    }
+
+    private RegionSignature regionSignature(RSAKey key) {
+        try {
+            return signatureVerifiers.get(key, RegionSignature::new);
+        } catch (IllegalArgumentException e) {
+            throw signatureCannotBeChecked();
+        }
+    }
+
+    private static ProblemException signatureCannotBeChecked() {
+        return ProblemException.of(ErrorCode.TOKEN_BAD_SIGNATURE, Map.of("reason", "the signature cannot be checked"));
     }
 
     private static MACVerifier macVerifier(OctetSequenceKey key) {
