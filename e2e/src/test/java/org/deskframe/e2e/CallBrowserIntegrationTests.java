@@ -265,6 +265,47 @@ class CallBrowserIntegrationTests {
     }
 
     @Test
+    void whenTheTurnServerIsReplacedMidCallTheCallerRestartsIceAndRelayedMediaFlowsAgainOnTheSameCall() throws Exception {
+        List<String> callerLog = new CopyOnWriteArrayList<>();
+        try (AgentPage one = browser.open(deskUrl("agent1", RELAY), p -> p.onConsoleMessage(m -> callerLog.add(m.text())));
+             AgentPage two = desk("agent2", RELAY)) {
+            awaitState(one.page(), "voice", "ready");
+            String call = dial(one.page(), "agent2", false);
+            awaitEvent(two.page(), "callIncoming", call);
+            two.page().evaluate("id => df.answer(id)", call);
+            awaitAudioGrowing(one.page(), call);
+            awaitAudioGrowing(two.page(), call);
+            assertThat(callerLog).noneMatch(l -> l.contains("ice restart offer sent"));
+
+            // Every allocation dies with the TURN server; the relay-only path cannot heal by itself. The caller (the side
+            // that made the offer) sees the ICE connection fail and sends an ICE-restart offer, which gathers new relay
+            // candidates from the TURN server now running on the same address.
+            coturn.restart();
+            long replaced = System.currentTimeMillis();
+            long deadline = replaced + 45_000;
+            while (callerLog.stream().noneMatch(l -> l.contains("ice restart offer sent") && l.contains(call))) {
+                assertThat(System.currentTimeMillis()).as("an ICE-restart offer within 45 s; caller's log: " + callerLog).isLessThan(deadline);
+                one.page().waitForTimeout(250);
+            }
+            long restartOffer = System.currentTimeMillis();
+            assertThat(callerLog).anyMatch(l -> l.contains("ice state") && l.contains(call)
+                    && (l.contains("state=disconnected") || l.contains("state=failed")));
+            awaitTrue(one.page(), "() => df.callStats('" + call + "').then(s => s.relayed === true)");
+            long before = value(one.page(), call, "s => s.audio.bytesReceived");
+            awaitAudioGrowing(one.page(), call);
+            awaitAudioGrowing(two.page(), call);
+            assertThat(value(one.page(), call, "s => s.audio.bytesReceived")).isGreaterThan(before);
+            System.out.printf("TURN server replaced mid-call: ICE-restart offer after %.1f s, relayed audio growing on both sides after %.1f s%n",
+                    (restartOffer - replaced) / 1000.0, (System.currentTimeMillis() - replaced) / 1000.0);
+            // The same call carried on: no end on either side, and the control still works.
+            assertThat(one.page().evaluate("id => window.events.some(e => e.type === 'callEnded' && e.call.id === id)", call)).isEqualTo(false);
+            assertThat(two.page().evaluate("id => window.events.some(e => e.type === 'callEnded' && e.call.id === id)", call)).isEqualTo(false);
+            one.page().evaluate("id => df.hangup(id)", call);
+            awaitEnded(two.page(), call, "hangup");
+        }
+    }
+
+    @Test
     void whenOneSidesGatewaySocketIsKilledMidCallMediaKeepsFlowingAndHangUpStillWorks() {
         List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
         try (AgentPage one = desk("agent1", LOOPBACK);

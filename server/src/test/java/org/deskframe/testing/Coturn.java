@@ -17,23 +17,36 @@ public final class Coturn implements AutoCloseable {
     public final int port;
     public final String secret;
     private final Path dir;
-    private final Process process;
+    private Process process;
 
     public Coturn(String secret) throws IOException, InterruptedException {
         this.secret = secret;
         this.port = LoopbackPorts.free(17000, true);
         this.dir = Files.createTempDirectory("coturn");
+        start();
+    }
+
+    private void start() throws IOException, InterruptedException {
         process = new ProcessBuilder("/usr/bin/turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
                 "--listening-port=" + port, "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=deskframe.test",
                 "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers", "--simple-log", "--log-file=stdout",
                 "--pidfile=" + dir.resolve("turnserver.pid"), "--min-port=49160", "--max-port=49999")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("turnserver.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("turnserver.log").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!LoopbackPorts.listening(port)) {
             if (!process.isAlive()) throw new IllegalStateException("turnserver exited: " + Files.readString(dir.resolve("turnserver.log")));
             if (System.nanoTime() > deadline) throw new IllegalStateException("turnserver did not listen on port " + port);
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Kills the server (SIGKILL, as a crashed or replaced TURN host) and starts a new one on the same port with the
+     * same secret: every allocation is gone, credentials handed out before stay valid.
+     */
+    public void restart() throws IOException, InterruptedException {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        start();
     }
 
     /** {@code turn:127.0.0.1:PORT?transport=udp}, as a deployment would list it. */
