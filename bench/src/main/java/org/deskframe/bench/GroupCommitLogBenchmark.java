@@ -114,6 +114,11 @@ public class GroupCommitLogBenchmark {
             String id = "c_bench_" + i;
             jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, 'demo', null, 'open', 0, ?)")
                     .params(id, Timestamp.from(now)).update();
+            for (Participant p : List.of(a, b)) {
+                // The log stores a send only from a participant the database holds.
+                jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
+                        + "values (?, ?, ?, ?, 0, 0)").params(id, p.kind().label(), p.id(), Timestamp.from(now)).update();
+            }
             convs.add(new Conversation(id, "demo", null, "open", 0, List.of(a, b), now));
         }
         running = ConversationLogFixture.start(dataSource, e -> events.incrementAndGet());

@@ -58,6 +58,11 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
     /** Hands the envelope to the transport without waiting; {@code target} null means every other node. */
     protected abstract boolean transmit(String target, String payload);
 
+    /** False when the transport knows that no node would receive a message to {@code target} (null: all others). */
+    protected boolean anyReceiver(String target) {
+        return true;
+    }
+
     @Override
     public String nodeId() {
         return node;
@@ -87,10 +92,12 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
             refused(type);
             return false;
         }
-        String body = codec.body(message);
+        // With nobody to hear it the message is not encoded, but it still takes its place in the sequence.
+        boolean heard = anyReceiver(target);
+        String body = heard ? codec.body(message) : null;
         synchronized (this) {
             long seq = (target == null ? broadcastSeq : directSeq.getOrDefault(target, 0L)) + 1;
-            if (!transmit(target, EnvelopeCodec.envelope(type, node, epoch, seq, body))) {
+            if (heard && !transmit(target, EnvelopeCodec.envelope(type, node, epoch, seq, body))) {
                 if (!beacon) skipPosition(target);
                 refused(type);
                 return false;

@@ -28,6 +28,12 @@ final class MemoryBus extends AbstractBus {
         return true;
     }
 
+    /** A single node (the embedded default) has no one to publish to: saves encoding every message posted. */
+    @Override
+    protected boolean anyReceiver(String target) {
+        return target == null ? hub.hasOthersThan(node) : hub.inboundOf(target) != null;
+    }
+
     @Override
     public void start() {
         super.start();

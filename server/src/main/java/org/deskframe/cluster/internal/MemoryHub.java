@@ -49,6 +49,13 @@ final class MemoryHub implements SharedState {
         return others;
     }
 
+    boolean hasOthersThan(String except) {
+        for (String n : buses.keySet()) {
+            if (!n.equals(except)) return true;
+        }
+        return false;
+    }
+
     Dispatcher inboundOf(String node) {
         return buses.get(node);
     }

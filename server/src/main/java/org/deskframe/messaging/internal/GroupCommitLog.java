@@ -13,6 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.deskframe.diagnostics.ErrorCode;
+import org.deskframe.diagnostics.ProblemException;
 import org.deskframe.messaging.Attachment;
 import org.deskframe.messaging.Conversation;
 import org.deskframe.messaging.ConversationLog;
@@ -173,7 +175,7 @@ class GroupCommitLog implements ConversationLog {
     }
 
     private void commit(List<Pending> batch) {
-        List<Appended> results;
+        List<Outcome> results;
         long started = System.nanoTime();
         try {
             results = tx.execute(s -> writeAll(batch));
@@ -182,33 +184,49 @@ class GroupCommitLog implements ConversationLog {
             // One bad send must not fail its neighbours: retry each on its own.
             for (Pending p : batch) {
                 try {
-                    Appended a = tx.execute(s -> writeAll(List.of(p)).getFirst());
-                    if (a == null) p.result().completeExceptionally(closed(p.conversation().id()));
-                    else publishAndComplete(p, a);
+                    complete(p, tx.execute(s -> writeAll(List.of(p)).getFirst()));
                 } catch (RuntimeException e) {
                     p.result().completeExceptionally(e);
                 }
             }
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            Appended a = results.get(i);
-            if (a == null) batch.get(i).result().completeExceptionally(closed(batch.get(i).conversation().id()));
-            else publishAndComplete(batch.get(i), a);
+        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+    }
+
+    /**
+     * One send's outcome in its group: stored (or found already stored), with the conversation's participants as the
+     * transaction read them, or refused under the lock with nothing stored.
+     */
+    private record Outcome(Appended appended, List<Participant> participants, ProblemException refused) {
+        static Outcome refusedWith(ProblemException e) {
+            return new Outcome(null, null, e);
         }
     }
 
-    /** A new message for a conversation that has ended: refused, nothing stored (a retry of a stored one is still acked). */
-    private static org.deskframe.diagnostics.ProblemException closed(String conversationId) {
-        return org.deskframe.diagnostics.ProblemException.of(org.deskframe.diagnostics.ErrorCode.CONVERSATION_CLOSED,
-                Map.of("conversation", conversationId));
+    private void complete(Pending p, Outcome o) {
+        if (o.refused() != null) p.result().completeExceptionally(o.refused());
+        else publishAndComplete(p, o.appended(), o.participants());
     }
 
-    private void publishAndComplete(Pending p, Appended a) {
+    /** A new message for a conversation that has ended: refused, nothing stored (a retry of a stored one is still acked). */
+    private static ProblemException closed(String conversationId) {
+        return ProblemException.of(ErrorCode.CONVERSATION_CLOSED, Map.of("conversation", conversationId));
+    }
+
+    /**
+     * A sender the conversation no longer has (removed on any node since its session looked the conversation up): the
+     * same refusal as for a conversation it never took part in.
+     */
+    private static ProblemException notAParticipant(String conversationId) {
+        return ProblemException.of(ErrorCode.NOT_FOUND, Map.of("resource", "Conversation " + conversationId));
+    }
+
+    private void publishAndComplete(Pending p, Appended a, List<Participant> participants) {
         if (!a.duplicate()) {
             committed.increment();
             try {
-                events.publishEvent(new MessagePosted(p.conversation().orgId(), a.message(), p.conversation().participants()));
+                events.publishEvent(new MessagePosted(p.conversation().orgId(), a.message(), participants));
             } catch (RuntimeException e) {
                 log.warn("delivering message {}#{} live failed; receivers catch up on resume", a.message().conversationId(), a.message().seq(), e);
             }
@@ -217,55 +235,71 @@ class GroupCommitLog implements ConversationLog {
     }
 
     /**
-     * Writes a group in one transaction with four round trips whatever its size: lock the group's conversation rows
+     * Writes a group in one transaction with five round trips whatever its size: lock the group's conversation rows
      * (in id order, so writers on several nodes never deadlock; the lock is what keeps sequences gapless across
-     * nodes), look up the client ids already stored, insert the new messages as one JDBC batch, and move each
-     * conversation's last sequence in another. Returns one result per pending send, in order: null for a new message
-     * to a conversation that has ended (read under the same row lock as the close's update, so a send is either stored
-     * before the close or refused after it).
+     * nodes), read their participants, look up the client ids already stored, insert the new messages as one JDBC
+     * batch, and move each conversation's last sequence in another. Returns one outcome per pending send, in order. A
+     * sender must be a participant as the database holds it under the lock (a session's view of the conversation may
+     * be older), and a new message to a conversation that has ended is refused (its state is read under the same lock
+     * as the close's update, so a send is either stored before the close or refused after it).
      */
-    private List<Appended> writeAll(List<Pending> batch) {
+    private List<Outcome> writeAll(List<Pending> batch) {
         List<String> conversations = batch.stream().map(p -> p.conversation().id()).distinct().sorted().toList();
+        String[] ids = conversations.toArray(String[]::new);
         Map<String, Long> lastSeq = new HashMap<>();
         Set<String> closed = new HashSet<>();
         jdbc.sql(statements.lockConversations())
-                .param(conversations.toArray(String[]::new))
+                .param(ids)
                 .query((rs, n) -> {
                     if ("closed".equals(rs.getString(3))) closed.add(rs.getString(1));
                     return lastSeq.put(rs.getString(1), rs.getLong(2));
                 })
                 .list();
+        Map<String, List<Participant>> participants = new HashMap<>();
+        jdbc.sql(statements.participantsOf())
+                .param(ids)
+                .query((rs, n) -> participants.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(Participant.of(rs.getString(2), rs.getString(3))))
+                .list();
         Map<String, Message> stored = alreadyStored(batch);
-        Appended[] results = new Appended[batch.size()];
+        Outcome[] results = new Outcome[batch.size()];
         List<Object[]> inserts = new ArrayList<>(batch.size());
+        Set<String> written = new HashSet<>();
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             String conv = p.conversation().id();
+            Long last = lastSeq.get(conv);
+            if (last == null) throw new IllegalStateException("conversation " + conv + " does not exist");
+            List<Participant> members = participants.getOrDefault(conv, List.of());
+            boolean system = p.sender().equals(Participant.SYSTEM);
+            if (!system && !members.contains(p.sender())) {
+                results[i] = Outcome.refusedWith(notAParticipant(conv));
+                continue;
+            }
             String key = idempotencyKey(conv, p.sender(), p.clientMessageId());
             Message existing = stored.get(key);
             if (existing != null) {
-                results[i] = new Appended(existing, true);
+                results[i] = new Outcome(new Appended(existing, true), members, null);
                 continue;
             }
-            Long last = lastSeq.get(conv);
-            if (last == null) throw new IllegalStateException("conversation " + conv + " does not exist");
-            if (closed.contains(conv) && !p.sender().equals(Participant.SYSTEM)) {
-                results[i] = null;
+            if (closed.contains(conv) && !system) {
+                results[i] = Outcome.refusedWith(closed(conv));
                 continue;
             }
             long seq = last + 1;
             lastSeq.put(conv, seq);
             Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now, false, p.attachment());
             stored.put(key, m); // a retry inside the same group is a duplicate of this one
-            results[i] = new Appended(m, false);
+            results[i] = new Outcome(new Appended(m, false), members, null);
             inserts.add(LogStatements.insertRow(m));
+            written.add(conv);
         }
         if (!inserts.isEmpty()) {
             jdbcTemplate.batchUpdate(LogStatements.INSERT, inserts);
-            List<Object[]> updates = new ArrayList<>();
+            List<Object[]> updates = new ArrayList<>(written.size());
             for (String conv : conversations) {
-                if (inserts.stream().anyMatch(r -> r[0].equals(conv))) updates.add(new Object[]{lastSeq.get(conv), conv});
+                if (written.contains(conv)) updates.add(new Object[]{lastSeq.get(conv), conv});
             }
             jdbcTemplate.batchUpdate("update conversations set last_seq = ? where id = ?", updates);
         }

@@ -19,8 +19,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *                                order (so writers on several nodes never deadlock); answers id, last_seq, state
  * @param storedByIdempotencyKey  the messages already stored under the given keys: four arrays of equal length
  *                                (conversation, sender kind, sender id, client message id)
+ * @param participantsOf          the participants of the given conversations (one array of ids), read under the lock so
+ *                                that who may send and who receives is what the database holds at commit; answers
+ *                                conversation id, kind, participant id, each conversation's in joining order
  */
-record LogStatements(String lockConversations, String storedByIdempotencyKey) {
+record LogStatements(String lockConversations, String storedByIdempotencyKey, String participantsOf) {
 
     /** A message row, as {@link #message} reads it. */
     static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at, lost, "
@@ -36,11 +39,18 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey) {
             "select c.id, c.last_seq, c.state from unnest(cast(? as varchar array)) as k(id) cross join lateral "
                     + "(select id, last_seq, state from conversations where id = k.id limit 1 for update) c",
             "select m.* from " + KEYS + " cross join lateral (select " + COLUMNS + " from messages m where " + SAME_KEY
-                    + " limit 1) m");
+                    + " limit 1) m",
+            // Per key, a range of the primary key (conversation_id, kind, participant_id). "offset 0" keeps the subquery
+            // from being flattened into a join, which on an empty table hashes the keys against a sequential scan.
+            "select k.id, p.kind, p.participant_id from unnest(cast(? as varchar array)) as k(id) "
+                    + "cross join lateral (select kind, participant_id, joined_at from conversation_participants "
+                    + "where conversation_id = k.id offset 0) p order by k.id, p.joined_at, p.kind, p.participant_id");
 
     static final LogStatements H2 = new LogStatements(
             "select id, last_seq, state from conversations where id = any(?) order by id for update",
-            "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY);
+            "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY,
+            "select conversation_id, kind, participant_id from conversation_participants where conversation_id = any(?) "
+                    + "order by conversation_id, joined_at, kind, participant_id");
 
     static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Message(rs.getString(1), rs.getLong(2), rs.getString(3),

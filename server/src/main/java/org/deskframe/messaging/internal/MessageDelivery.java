@@ -104,10 +104,14 @@ class MessageDelivery {
 
     /** Delivers a message to this node's sessions of its recipients (from this node's log or another node's). */
     void deliverToLocalSessions(Message message, List<Participant> recipients) {
+        String encoded = null; // once for all the sessions, and only if this node has any of them
         for (Participant p : recipients) {
             String key = principalKey(p);
             if (key == null) continue;
-            for (GatewaySession s : sessions.of(key)) deliver(s, message);
+            for (GatewaySession s : sessions.of(key)) {
+                if (encoded == null) encoded = FrameCodec.encode(messageFrame(message));
+                deliver(s, message, encoded);
+            }
         }
     }
 
@@ -162,6 +166,11 @@ class MessageDelivery {
     }
 
     void deliver(GatewaySession session, Message m) {
+        deliver(session, m, null);
+    }
+
+    /** As above, with the message's frame already encoded (null: encoded here, if it is sent). */
+    private void deliver(GatewaySession session, Message m, String encoded) {
         synchronized (session) {
             if (!session.mayReceive(Scope.MESSAGING_READ)) return;
             Map<String, Long> cursors = session.attachment(CURSORS);
@@ -176,7 +185,7 @@ class MessageDelivery {
                     from = missed.seq();
                 }
             }
-            cursors.put(m.conversationId(), session.send(FrameCodec.encode(messageFrame(m))) ? m.seq() : from);
+            cursors.put(m.conversationId(), session.send(encoded != null ? encoded : FrameCodec.encode(messageFrame(m))) ? m.seq() : from);
         }
     }
 

@@ -43,10 +43,13 @@ class LogStatementsTests {
                 s.execute("prepare lock_conversations(varchar[]) as " + numbered(LogStatements.POSTGRES.lockConversations()));
                 s.execute("prepare stored_keys(varchar[], varchar[], varchar[], varchar[]) as "
                         + numbered(LogStatements.POSTGRES.storedByIdempotencyKey()));
+                s.execute("prepare participants_of(varchar[]) as " + numbered(LogStatements.POSTGRES.participantsOf()));
                 String lock = plan(s, "explain execute lock_conversations('{c_a,c_b}')");
                 String lookup = plan(s, "explain execute stored_keys('{c_a,c_b}', '{agent,agent}', '{a1,a2}', '{m1,m2}')");
+                String members = plan(s, "explain execute participants_of('{c_a,c_b}')");
                 assertThat(lock).contains("Index Scan using conversations_pkey on conversations").doesNotContain("Seq Scan");
                 assertThat(lookup).contains("Index Scan using messages_idempotency on messages").doesNotContain("Seq Scan");
+                assertThat(members).containsPattern("Index (Only )?Scan using conversation_participants_pkey").doesNotContain("Seq Scan");
             }
         } finally {
             dropSchema(schema);
@@ -64,7 +67,10 @@ class LogStatementsTests {
                     (Object) new String[]{"c_a", "c_b"}));
             String lookup = String.join("\n", jdbc.queryForList("explain " + LogStatements.H2.storedByIdempotencyKey(), String.class,
                     new String[]{"c_a"}, new String[]{"agent"}, new String[]{"a1"}, new String[]{"m1"}));
+            String members = String.join("\n", jdbc.queryForList("explain " + LogStatements.H2.participantsOf(), String.class,
+                    (Object) new String[]{"c_a", "c_b"}));
             assertThat(lock).contains("PRIMARY_KEY").contains("IN(");
+            assertThat(members).containsPattern("INDEX\\w*: CONVERSATION_ID IN\\(");
             assertThat(lookup).containsPattern("MESSAGES_IDEMPOTENCY\\w*: CONVERSATION_ID = K.C");
         }
     }
@@ -97,6 +103,7 @@ class LogStatementsTests {
             String id = "c_plan_" + i;
             jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, 'demo', null, 'open', 0, ?)")
                     .params(id, Timestamp.from(Instant.now())).update();
+            join(jdbc, id, a);
             convs.add(new Conversation(id, "demo", null, "open", 0, List.of(a), Instant.now()));
         }
         GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)), e -> { },
@@ -141,6 +148,44 @@ class LogStatementsTests {
         } finally {
             log.stop();
         }
+    }
+
+    @Test
+    void whenTheSenderLeftSinceItsViewThenTheLogRefusesItAndDeliversToTheParticipantsTheDatabaseHolds(@TempDir Path dir) throws Exception {
+        SyncedH2Files.register();
+        try (HikariDataSource ds = dataSource("jdbc:h2:" + SyncedH2Files.SCHEME + ":" + dir.resolve("log") + ";WRITE_DELAY=0", "sa", null)) {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(ds);
+            Participant a = Participant.agent("a1");
+            Participant b = Participant.agent("a2");
+            Participant c = Participant.agent("a3");
+            jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values ('c_view', 'demo', null, 'open', 0, ?)")
+                    .param(Timestamp.from(Instant.now())).update();
+            join(jdbc, "c_view", a);
+            join(jdbc, "c_view", c);
+            // What a session looked up earlier: a1 and a2 took part, a3 not yet.
+            Conversation view = new Conversation("c_view", "demo", null, "open", 0, List.of(a, b), Instant.now());
+            List<org.deskframe.messaging.MessagePosted> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)),
+                    e -> posted.add((org.deskframe.messaging.MessagePosted) e), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            try {
+                var refused = log.append(view, b, "m-b", "from a2, who has left");
+                ConversationLog.Appended stored = log.append(view, a, "m-a", "from a1").join();
+                assertThat(refused).failsWithin(java.time.Duration.ofSeconds(10)).withThrowableThat()
+                        .havingCause().isInstanceOfSatisfying(org.deskframe.diagnostics.ProblemException.class,
+                                p -> assertThat(p.problem().error()).isEqualTo(org.deskframe.diagnostics.ErrorCode.NOT_FOUND));
+                assertThat(stored.message().seq()).isEqualTo(1);
+                assertThat(jdbc.sql("select count(*) from messages").query(Long.class).single()).isEqualTo(1);
+                assertThat(posted).singleElement().satisfies(e -> assertThat(e.recipients()).containsExactlyInAnyOrder(a, c));
+            } finally {
+                log.stop();
+            }
+        }
+    }
+
+    private static void join(JdbcClient jdbc, String conversation, Participant p) {
+        jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
+                + "values (?, ?, ?, ?, 0, 0)").params(conversation, p.kind().label(), p.id(), Timestamp.from(Instant.now())).update();
     }
 
     private static HikariDataSource postgres(String schema) throws Exception {
