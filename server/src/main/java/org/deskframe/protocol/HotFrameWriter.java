@@ -3,6 +3,7 @@ package org.deskframe.protocol;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,9 +29,7 @@ final class HotFrameWriter {
     }
 
     private static String write(JsonMapper json, ServerFrame.Ready r) {
-        StringWriter out = new StringWriter(384);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            start(g, Op.READY);
+        return frame(json, Op.READY, 384, g -> {
             string(g, "id", r.id());
             string(g, "session", r.session());
             string(g, "widget", r.widget());
@@ -48,53 +47,46 @@ final class HotFrameWriter {
             instant(g, "expiresAt", r.expiresAt());
             g.writeNumberProperty("heartbeatSeconds", r.heartbeatSeconds());
             g.writeNumberProperty("maxFrameBytes", r.maxFrameBytes());
-            g.writeEndObject();
-        }
-        return out.toString();
+        });
     }
 
     private static String write(JsonMapper json, ServerFrame.Presence p) {
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            start(g, Op.PRESENCE);
+        return frame(json, Op.PRESENCE, 160, g -> {
             string(g, "id", p.id());
             string(g, "agent", p.agent());
             string(g, "status", p.status());
             instant(g, "since", p.since());
-            g.writeEndObject();
-        }
-        return out.toString();
+        });
     }
 
     private static String write(JsonMapper json, ServerFrame.Ack a) {
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            start(g, Op.ACK);
+        return frame(json, Op.ACK, 160, g -> {
             string(g, "id", a.id());
             string(g, "conversation", a.conversation());
             g.writeNumberProperty("seq", a.seq());
             string(g, "clientMessageId", a.clientMessageId());
             g.writeBooleanProperty("duplicate", a.duplicate());
-            g.writeEndObject();
-        }
-        return out.toString();
+        });
     }
 
     private static String write(JsonMapper json, ServerFrame.Refreshed r) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            start(g, Op.REFRESHED);
+        return frame(json, Op.REFRESHED, 256, g -> {
             string(g, "id", r.id());
             instant(g, "expiresAt", r.expiresAt());
             strings(g, "scopes", r.scopes());
+        });
+    }
+
+    /** One JSON object: {@code op} first, then what {@code fields} writes. */
+    private static String frame(JsonMapper json, Op op, int size, Consumer<JsonGenerator> fields) {
+        StringWriter out = new StringWriter(size);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("op", op.wire());
+            fields.accept(g);
             g.writeEndObject();
         }
         return out.toString();
-    }
-
-    private static void start(JsonGenerator g, Op op) {
-        g.writeStartObject();
-        g.writeStringProperty("op", op.wire());
     }
 
     /** Left out when null (the frames' NON_NULL rule). */
