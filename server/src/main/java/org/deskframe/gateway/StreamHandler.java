@@ -260,19 +260,26 @@ class StreamHandler {
                 agent == null ? null : new AgentView(agent.id(), agent.username(), agent.displayName(), agent.orgId()),
                 token.scopes().stream().sorted().toList(), token.expiresAt(), settings.heartbeat().toSeconds(),
                 settings.maxFrameBytes()));
-        // Pushes take the same lock and check READY inside it: none can overtake `ready`, and none is lost once the
-        // client has seen `ready` (one that came earlier happened before the session existed, as far as it knows).
-        synchronized (session) {
-            session.state = StreamSession.State.READY;
-            session.send(ready);
+        // `ready` and what the capabilities tell a new session (presence, offers, assignments, live calls) leave in one
+        // batch and one flush; pushes meanwhile join it in order.
+        session.hold();
+        try {
+            // Pushes take the same lock and check READY inside it: none can overtake `ready`, and none is lost once the
+            // client has seen `ready` (one that came earlier happened before the session existed, as far as it knows).
+            synchronized (session) {
+                session.state = StreamSession.State.READY;
+                session.send(ready);
+            }
+            lifecycle.recheck(session);
+            admission.authenticated(session.channel);
+            presence.register(PrincipalKey.of(session.principal.key()), session.id);
+            log.info("handshake ok: session {} {} org {} client {} widget {}", session.id, session.principal.key(), token.orgId(),
+                    token.clientId(), session.widget.id());
+            metrics.handshakeReady(session.widget);
+            for (SessionListener l : listeners) l.ready(session, a);
+        } finally {
+            session.release();
         }
-        lifecycle.recheck(session);
-        admission.authenticated(session.channel);
-        presence.register(PrincipalKey.of(session.principal.key()), session.id);
-        log.info("handshake ok: session {} {} org {} client {} widget {}", session.id, session.principal.key(), token.orgId(),
-                token.clientId(), session.widget.id());
-        metrics.handshakeReady(session.widget);
-        for (SessionListener l : listeners) l.ready(session, a);
     }
 
     private void refresh(StreamSession session, ClientFrame.Refresh r) {

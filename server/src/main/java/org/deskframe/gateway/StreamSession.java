@@ -1,5 +1,6 @@
 package org.deskframe.gateway;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -62,6 +63,9 @@ final class StreamSession extends DeadlineWheel.Entry implements GatewaySession 
     int rejectedFrames;
     long refusalWindowStart;
     boolean idlessFrameRefused;
+    /** Frames kept between {@link #hold} and {@link #release} (null otherwise); guarded by this once set. */
+    private volatile List<String> held;
+    static final int MAX_HELD = 16;
     /** Capabilities' per-session state, by {@link Attachment#index}; grown on first use (guarded by this). */
     private Object[] attachments;
 
@@ -83,8 +87,58 @@ final class StreamSession extends DeadlineWheel.Entry implements GatewaySession 
     @Override
     public boolean send(String json) {
         if (!mayWrite()) return false;
+        if (held != null) {
+            synchronized (this) {
+                if (held != null) {
+                    held.add(json);
+                    if (held.size() >= MAX_HELD) releaseHeld(true);
+                    return true;
+                }
+            }
+        }
         channel.writeAndFlush(new TextWebSocketFrame(json));
         return true;
+    }
+
+    /**
+     * From here until {@link #release}, frames sent to this session (by any thread, in call order) are held and then
+     * written together with one flush, in one hand-off to the event loop: a handshake's {@code ready} and the frames
+     * that follow it (presence, offers, assignments, live calls) leave as one batch instead of a task and a flush
+     * each. At most {@link #MAX_HELD} frames wait; a bulk run ({@link #sendPaced}) and {@link #close} release first.
+     */
+    void hold() {
+        synchronized (this) {
+            if (held == null) held = new ArrayList<>(4);
+        }
+    }
+
+    /** Writes what {@link #hold} kept, then sends go straight to the transport again. */
+    void release() {
+        synchronized (this) {
+            if (held != null) releaseHeld(false);
+        }
+    }
+
+    /** Guarded by this; {@code keepHolding} after a full batch. */
+    private void releaseHeld(boolean keepHolding) {
+        List<String> batch = held;
+        held = keepHolding ? new ArrayList<>(4) : null;
+        if (batch.isEmpty()) return;
+        if (channel.eventLoop().inEventLoop()) {
+            writeAll(batch);
+            return;
+        }
+        // Submitted while holding the monitor: a send after the release queues its own task behind this one.
+        try {
+            channel.eventLoop().execute(() -> writeAll(batch));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // The transport is shutting down: these frames could not have been written either way.
+        }
+    }
+
+    private void writeAll(List<String> batch) {
+        for (String json : batch) channel.write(new TextWebSocketFrame(json));
+        channel.flush();
     }
 
     /** The heartbeat's ping, from its shared bytes (on the channel's event loop, the write costs no task of its own). */
@@ -170,6 +224,7 @@ final class StreamSession extends DeadlineWheel.Entry implements GatewaySession 
      * {@code waitMs}, before the session is closed as a slow consumer. Only for virtual threads that may wait.
      */
     boolean sendPaced(String json, long waitMs) {
+        release();
         long deadline = System.nanoTime() + waitMs * 1_000_000;
         while (!channel.isWritable() && channel.isActive() && state != State.CLOSED && System.nanoTime() < deadline) {
             try {
@@ -187,6 +242,7 @@ final class StreamSession extends DeadlineWheel.Entry implements GatewaySession 
      * the socket closes when the peer answers it, or after {@link #FORCE_CLOSE_MS}.
      */
     void close(int code, String reason) {
+        release();
         state = State.CLOSED;
         closeGracefully(channel, new CloseWebSocketFrame(code, reason));
     }

@@ -166,6 +166,12 @@ public final class FrameCodec {
 
     /** The frame as JSON text, {@code op} first. */
     public static String encode(ServerFrame frame) {
+        String hot = HotFrameWriter.write(JSON, frame);
+        return hot != null ? hot : FRAMES.writeValueAsString(frame);
+    }
+
+    /** Through Jackson's polymorphic pass always: what {@link HotFrameWriter} must match byte for byte. */
+    static String encodeWithJackson(ServerFrame frame) {
         return FRAMES.writeValueAsString(frame);
     }
 

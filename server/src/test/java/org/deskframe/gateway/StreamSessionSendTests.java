@@ -117,6 +117,45 @@ class StreamSessionSendTests {
     }
 
     @Test
+    void framesSentWhileHeldLeaveOnReleaseInCallOrderBeforeAnySentAfterAndAFullBatchLeavesAtOnce() throws Exception {
+        listen(1024 * 1024);
+        try (Socket client = connect(64 * 1024)) {
+            StreamSession session = acceptedSession();
+            DataInputStream in = new DataInputStream(client.getInputStream());
+            session.hold();
+            session.send("ready");
+            // Another thread's push while held joins the batch, in call order.
+            Thread.ofVirtual().start(() -> session.send("push")).join(5_000);
+            session.send("standing");
+            client.setSoTimeout(300);
+            assertThat(readsNothing(in)).as("nothing leaves while held").isTrue();
+            client.setSoTimeout(10_000);
+            session.release();
+            session.send("after");
+            assertThat(List.of(readFrame(in).text(), readFrame(in).text(), readFrame(in).text(), readFrame(in).text()))
+                    .containsExactly("ready", "push", "standing", "after");
+
+            session.hold();
+            for (int i = 0; i < StreamSession.MAX_HELD; i++) session.send("b" + i);
+            // A full batch is written without waiting for the release (a long run is never kept back whole).
+            for (int i = 0; i < StreamSession.MAX_HELD; i++) assertThat(readFrame(in).text()).isEqualTo("b" + i);
+            session.send("tail");
+            session.close(4003, "session.slow_consumer");
+            assertThat(readFrame(in).text()).as("a close releases what was held first").isEqualTo("tail");
+            assertThat(readFrame(in).closeCode()).isEqualTo(4003);
+        }
+    }
+
+    private static boolean readsNothing(DataInputStream in) throws IOException {
+        try {
+            in.read();
+            return false;
+        } catch (java.net.SocketTimeoutException expected) {
+            return true;
+        }
+    }
+
+    @Test
     void aReaderBehindByMoreThanTheSendBufferIsClosedWithSlowConsumerAfterExactlyTheFramesBefore() throws Exception {
         listen(16 * 1024);
         try (Socket client = connect(4096)) {

@@ -277,6 +277,51 @@ class RoutingIntegrationTests extends DeskframeServerTest {
     }
 
     @Test
+    void aNewAgentSessionIsToldItsPresenceThenItsOpenOffersThenItsAssignmentsInArrivalOrderRightAfterReady() {
+        String queue = fx.queue(RoutingFixture.offersFor(30));
+        Agent a = fx.agent(queue, 3);
+        String c1, c2, c3;
+        JsonNode offered3;
+        try (AgentDesk ca = fx.connect(a, true)) {
+            c1 = fx.customerConversation(queue);
+            offer(ca);
+            ca.command("op", "accept", "conversation", c1);
+            c2 = fx.customerConversation(queue);
+            offer(ca);
+            ca.command("op", "accept", "conversation", c2);
+            c3 = fx.customerConversation(queue);
+            offered3 = offer(ca);
+            try (StreamClient again = StreamClient.connect(BASE)) {
+                again.authenticate(fx.token(a), "messaging");
+                JsonNode presence = again.next();
+                assertThat(presence.get("op").asString()).as(presence.toString()).isEqualTo("presence");
+                assertThat(presence.get("status").asString()).isEqualTo("available");
+                assertThat(text(presence, "id")).isNull();
+                // The offer as it was pushed (its expiry as the database keeps it, to the microsecond), then what the
+                // agent holds, oldest first.
+                JsonNode offered = again.next();
+                assertThat(offered.get("op").asString()).isEqualTo("conversation_offered");
+                for (String field : List.of("conversation", "customer", "queue")) {
+                    assertThat(offered.get(field)).as(field).isEqualTo(offered3.get(field));
+                }
+                assertThat(Duration.between(java.time.Instant.parse(offered3.get("expiresAt").asString()),
+                        java.time.Instant.parse(offered.get("expiresAt").asString())).abs()).isLessThan(Duration.ofMillis(1));
+                assertThat(offered.propertyNames()).containsExactlyElementsOf(offered3.propertyNames());
+                List<JsonNode> assigned = List.of(again.next(), again.next());
+                assertThat(assigned).extracting(f -> f.get("op").asString()).containsExactly("conversation_assigned", "conversation_assigned");
+                assertThat(assigned).extracting(f -> f.get("conversation").asString()).containsExactly(c1, c2);
+                assertThat(assigned).allSatisfy(f -> {
+                    assertThat(text(f, "id")).isNull();
+                    assertThat(f.get("queue").asString()).isEqualTo(queue);
+                    assertThat(f.get("customer").get("attributes").get("plan").asString()).isEqualTo("gold");
+                });
+                assertThat(again.nextWithin(f -> !"ping".equals(f.get("op").asString()), Duration.ofMillis(500))).as("nothing more after its standing").isNull();
+            }
+        }
+        assertThat(c3).isEqualTo(offered3.get("conversation").asString());
+    }
+
+    @Test
     void aTransferToAQueuePutsItAtTheEndOfThatQueue() {
         String first = fx.queue(RoutingFixture.offersFor(30)), second = fx.queue(RoutingFixture.offersFor(30));
         Agent a = fx.agent(first, 3), b = fx.agent(second, 3);

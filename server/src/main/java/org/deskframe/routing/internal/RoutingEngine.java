@@ -139,10 +139,22 @@ class RoutingEngine {
     /** The agent's routing row, created on first use: one read when it exists. */
     RoutingStore.AgentRow agentRow(String agentId, String orgId) {
         return store.findAgent(agentId).orElseGet(() -> {
-            Instant now = now();
-            createOnce(() -> store.createAgent(agentId, orgId, now));
+            createAgent(agentId, orgId);
             return store.findAgent(agentId).orElseThrow();
         });
+    }
+
+    /** The agent's routing row (created on first use) with its open offers and assignments: one read when it exists. */
+    RoutingStore.AgentStanding agentStanding(String agentId, String orgId) {
+        return store.findAgentStanding(agentId).orElseGet(() -> {
+            createAgent(agentId, orgId);
+            return store.findAgentStanding(agentId).orElseThrow();
+        });
+    }
+
+    private void createAgent(String agentId, String orgId) {
+        Instant now = now();
+        createOnce(() -> store.createAgent(agentId, orgId, now));
     }
 
     // --- dispatch

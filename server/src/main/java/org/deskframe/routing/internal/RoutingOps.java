@@ -99,10 +99,11 @@ class RoutingOps implements SessionListener {
     @Override
     public void ready(GatewaySession session, ClientFrame.Authenticate frame) {
         if (session.principal() instanceof Principal.Agent a && session.mayReceive(RoutingNotices.AUDIENCE)) {
-            // One read of the agent's row; a write only when a grace period is running (a reconnect), not on every handshake.
-            RoutingStore.AgentRow row = engine.agentRow(a.id(), a.orgId());
-            if (row.disconnectedAt() != null) store.connected(a.id());
-            standing.tellAgent(session, a, row);
+            // One read (the agent's row with its open work); a write only when a grace period is running (a reconnect),
+            // not on every handshake.
+            RoutingStore.AgentStanding agent = engine.agentStanding(a.id(), a.orgId());
+            if (agent.agent().disconnectedAt() != null) store.connected(a.id());
+            standing.tellAgent(session, agent);
         } else {
             standing.tell(session);
         }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -165,6 +166,24 @@ class RoutingStore {
 
     Optional<AgentRow> findAgent(String agentId) {
         return jdbc.sql(AGENT_COLUMNS + " where agent_id = ?").param(agentId).query(RoutingStore::agentRow).optional();
+    }
+
+    /** An agent's routing row and the conversations offered to it and assigned to it, each in arrival order. */
+    record AgentStanding(AgentRow agent, List<WorkRow> offered, List<WorkRow> assigned) {}
+
+    /** {@link #findAgent} and {@link #ofAgent} for both open states, in one read (what a new agent session is told). */
+    Optional<AgentStanding> findAgentStanding(String agentId) {
+        return jdbc.sql(STANDING).param(agentId).query(rs -> {
+            if (!rs.next()) return Optional.<AgentStanding>empty();
+            AgentRow agent = agentAt(rs, 0);
+            List<WorkRow> offered = new ArrayList<>(), assigned = new ArrayList<>();
+            do {
+                if (rs.getString(AGENT_FIELDS.size() + 1) == null) continue;
+                WorkRow w = workAt(rs, AGENT_FIELDS.size());
+                (w.state().equals("offered") ? offered : assigned).add(w);
+            } while (rs.next());
+            return Optional.of(new AgentStanding(agent, List.copyOf(offered), List.copyOf(assigned)));
+        });
     }
 
     /** The queue's members who could be offered work now (available with free capacity), unlocked. */
@@ -426,26 +445,47 @@ class RoutingStore {
 
     // --- mapping
 
-    private static final String AGENT_COLUMNS = "select agent_id, org_id, status, status_since, capacity, load_count, idle_since, "
-            + "ignored_offers, skills, acw_until, disconnected_at from routing_agents";
-    private static final String WORK_COLUMNS = "select conversation_id, org_id, queue_id, arrival, state, customer_id, customer, "
-            + "required_skills, enqueued_at, agent_id, offer_id, offer_expires_at, assigned_at, passed_by, announced_position from routing_work";
+    private static final List<String> AGENT_FIELDS = List.of("agent_id", "org_id", "status", "status_since", "capacity",
+            "load_count", "idle_since", "ignored_offers", "skills", "acw_until", "disconnected_at");
+    private static final List<String> WORK_FIELDS = List.of("conversation_id", "org_id", "queue_id", "arrival", "state",
+            "customer_id", "customer", "required_skills", "enqueued_at", "agent_id", "offer_id", "offer_expires_at",
+            "assigned_at", "passed_by", "announced_position");
+    private static final String AGENT_COLUMNS = "select " + String.join(", ", AGENT_FIELDS) + " from routing_agents";
+    private static final String WORK_COLUMNS = "select " + String.join(", ", WORK_FIELDS) + " from routing_work";
+    /** The agent's row beside its open work (one row per offered or assigned conversation, or one with no work). */
+    private static final String STANDING = "select " + AGENT_FIELDS.stream().map(f -> "a." + f).collect(Collectors.joining(", "))
+            + ", " + WORK_FIELDS.stream().map(f -> "w." + f).collect(Collectors.joining(", "))
+            + " from routing_agents a left join routing_work w on w.agent_id = a.agent_id and w.state in ('offered', 'assigned')"
+            + " where a.agent_id = ? order by w.arrival";
 
     private static QueueRow queueRow(ResultSet rs, int n) throws SQLException {
         return new QueueRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4), rs.getBoolean(5), rs.getInt(6), set(rs.getString(7)));
     }
 
     private static AgentRow agentRow(ResultSet rs, int n) throws SQLException {
-        return new AgentRow(rs.getString(1), rs.getString(2), AgentStatus.ofLabel(rs.getString(3)).orElse(AgentStatus.OFFLINE),
-                instant(rs.getTimestamp(4)), rs.getInt(5), rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8),
-                set(rs.getString(9)), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)));
+        return agentAt(rs, 0);
+    }
+
+    /** The agent columns in {@link #AGENT_FIELDS}' order, after {@code before} other columns. */
+    private static AgentRow agentAt(ResultSet rs, int before) throws SQLException {
+        int c = before;
+        return new AgentRow(rs.getString(c + 1), rs.getString(c + 2), AgentStatus.ofLabel(rs.getString(c + 3)).orElse(AgentStatus.OFFLINE),
+                instant(rs.getTimestamp(c + 4)), rs.getInt(c + 5), rs.getInt(c + 6), instant(rs.getTimestamp(c + 7)), rs.getInt(c + 8),
+                set(rs.getString(c + 9)), instant(rs.getTimestamp(c + 10)), instant(rs.getTimestamp(c + 11)));
     }
 
     private static WorkRow workRow(ResultSet rs, int n) throws SQLException {
-        int position = rs.getInt(15);
-        return new WorkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), set(rs.getString(8)), instant(rs.getTimestamp(9)), rs.getString(10), rs.getString(11),
-                instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)), set(rs.getString(14)), rs.wasNull() ? null : position);
+        return workAt(rs, 0);
+    }
+
+    /** The work columns in {@link #WORK_FIELDS}' order, after {@code before} other columns. */
+    private static WorkRow workAt(ResultSet rs, int before) throws SQLException {
+        int c = before;
+        int position = rs.getInt(c + 15);
+        return new WorkRow(rs.getString(c + 1), rs.getString(c + 2), rs.getString(c + 3), rs.getLong(c + 4), rs.getString(c + 5),
+                rs.getString(c + 6), rs.getString(c + 7), set(rs.getString(c + 8)), instant(rs.getTimestamp(c + 9)),
+                rs.getString(c + 10), rs.getString(c + 11), instant(rs.getTimestamp(c + 12)), instant(rs.getTimestamp(c + 13)),
+                set(rs.getString(c + 14)), rs.wasNull() ? null : position);
     }
 
     /** Adds an agent to passed_by unless it is there already (params: its LIKE pattern, then " agentId"); both dialects. */

@@ -32,16 +32,14 @@ class StandingResync {
 
     private final RoutingEngine engine;
     private final RoutingNotices notices;
-    private final RoutingStore store;
     private final LocalSessions sessions;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("routing-resync").factory());
 
-    StandingResync(RoutingEngine engine, RoutingNotices notices, RoutingStore store, LocalSessions sessions, ClusterBus bus) {
+    StandingResync(RoutingEngine engine, RoutingNotices notices, LocalSessions sessions, ClusterBus bus) {
         this.engine = engine;
         this.notices = notices;
-        this.store = store;
         this.sessions = sessions;
         // On the cluster thread: only schedules.
         bus.onLoss(since -> schedule());
@@ -54,19 +52,19 @@ class StandingResync {
             return true;
         }
         if (!(session.principal() instanceof Principal.Agent a) || !session.mayReceive(RoutingNotices.AUDIENCE)) return false;
-        tellAgent(session, a, engine.agentRow(a.id(), a.orgId()));
+        tellAgent(session, engine.agentStanding(a.id(), a.orgId()));
         return true;
     }
 
     /** An agent's session: its presence (to sessions that may set it), its open offers, the conversations it holds. */
-    void tellAgent(GatewaySession session, Principal.Agent a, RoutingStore.AgentRow row) {
+    void tellAgent(GatewaySession session, RoutingStore.AgentStanding agent) {
         // Presence is told to the sessions that may set it (scope presence): a widget without it never asked.
-        if (session.mayReceive(Scope.PRESENCE)) session.send(RoutingNotices.presenceFrame(null, row));
-        for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "offered")) {
+        if (session.mayReceive(Scope.PRESENCE)) session.send(RoutingNotices.presenceFrame(null, agent.agent()));
+        for (RoutingStore.WorkRow w : agent.offered()) {
             session.send(new ServerFrame.ConversationOffered(w.conversationId(), RoutingEngine.customerView(w), w.queueId(), w.offerExpiresAt()));
         }
         // And the conversations it holds, so a reloaded desktop can still transfer and close them.
-        for (RoutingStore.WorkRow w : store.ofAgent(a.id(), "assigned")) {
+        for (RoutingStore.WorkRow w : agent.assigned()) {
             session.send(new ServerFrame.ConversationAssigned(null, w.conversationId(), RoutingEngine.customerView(w), w.queueId()));
         }
     }
