@@ -39,7 +39,7 @@ final class InMemoryIdentity {
 
     static final RegionSettings REGION = new RegionSettings("local", "http://localhost:8080");
     static final IdentitySettings SETTINGS = new IdentitySettings("unused-secret-key-0123456789abcdef", null,
-            Duration.ofSeconds(30), null, null, 0, null, null);
+            Duration.ofSeconds(30), null, null, 0, null, null, 0);
     static final String CLIENT_ID = "demo-backend";
     static final String AGENT_ID = "agent1";
     static final String ORG_ID = "demo";

@@ -57,7 +57,7 @@ class AccessTokenVerifierCacheTests {
     private final AtomicLong nanos = new AtomicLong();
     private final Ticker ticker = nanos::get;
     private final AccessTokenVerifier verifier = new AccessTokenVerifier(new RegionSettings("local", ISSUER), identity.keys,
-            identity, identity.clients, identity.agents, new IdentitySettings("k", null, Duration.ofSeconds(30), null, null, 0, null, null),
+            identity, identity.clients, identity.agents, new IdentitySettings("k", null, Duration.ofSeconds(30), null, null, 0, null, null, 0),
             new TokenCheckSettings(100, STALENESS), clock, ticker);
 
     @BeforeAll

@@ -86,7 +86,7 @@ class AccessTokenVerifierTests {
                 Duration.ofMinutes(15), Duration.ofHours(8), true)));
         when(agents.find("a1")).thenReturn(Optional.of(new Agent("a1", "demo", "agent1", null, "Agent", Set.of("agent"), true)));
         verifier = new AccessTokenVerifier(new RegionSettings("local", ISSUER), keys, revoked::contains, clients, agents,
-                new IdentitySettings("k", null, SKEW, null, null, 0, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
+                new IdentitySettings("k", null, SKEW, null, null, 0, null, null, 0), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

@@ -6,8 +6,10 @@ import org.deskframe.identity.ClientDirectory;
 import org.deskframe.identity.IdentitySettings;
 import org.deskframe.identity.RegionSettings;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -77,6 +79,18 @@ class AuthorizationServerConfig {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
         jwt.setJwtCustomizer(new AccessTokenClaims(region, agents, keys));
         return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2RefreshTokenGenerator());
+    }
+
+    /**
+     * After the character-encoding filter (the grant type is read from the form) and the request observation (so the
+     * queue shows in http.server.requests), before the security chains that do the work.
+     */
+    @Bean
+    FilterRegistrationBean<IssuanceAdmission> issuanceAdmissionFilter(IssuanceAdmission admission) {
+        FilterRegistrationBean<IssuanceAdmission> registration = new FilterRegistrationBean<>(admission);
+        registration.addUrlPatterns("/oauth2/token");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
     }
 
     @Bean

@@ -61,10 +61,12 @@ class IssuanceGroupCommit {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(10_000);
     private final Thread writer;
     private final Timer commits;
+    private final IssuanceAdmission admission;
     private volatile boolean running = true;
 
-    IssuanceGroupCommit(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics) {
+    IssuanceGroupCommit(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics, IssuanceAdmission admission) {
         this.jdbc = jdbc;
+        this.admission = admission;
         this.tx = tx;
         this.commits = Timer.builder("deskframe.identity.issuance.commits")
                 .description("Group commits of token issuance (ledger rows and used assertions; each is one transaction)")
@@ -93,7 +95,8 @@ class IssuanceGroupCommit {
         return p.durable();
     }
 
-    private static void await(CompletableFuture<Void> durable) {
+    private void await(CompletableFuture<Void> durable) {
+        admission.leave(); // what is left of the request is a wait for the disk, then the response
         try {
             durable.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

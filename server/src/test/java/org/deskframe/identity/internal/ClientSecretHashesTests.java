@@ -18,7 +18,7 @@ class ClientSecretHashesTests {
     Path dataDir;
 
     private ClientSecretHashes hashes(String serverKey) {
-        return new ClientSecretHashes(new SecretCipher(new IdentitySettings(serverKey, dataDir.toString(), null, null, null, 0, null, null)));
+        return new ClientSecretHashes(new SecretCipher(new IdentitySettings(serverKey, dataDir.toString(), null, null, null, 0, null, null, 0)));
     }
 
     @Test
