@@ -7,7 +7,7 @@
 # POST /api/v2/guest/sessions + the gateway at each rate. The server is stopped by its JVM's process id at the end.
 #
 #   bench/routing-bench.sh [--postgres] [driver options: --agents=50 --capacity=20 --customers=1000 --rates=10,50,100
-#                          --accept-delay-ms=1000 --warmup=200 --timeout-ms=30000]
+#                          --accept-delay-ms=1000 --warmup=200 --timeout-ms=30000 --agents-thread=worker|main]
 #
 # Every customer comes from 127.0.0.1 and one page origin, so the guest-session rate limit per origin and address
 # (deskframe.guest.sessions-per-minute / session-burst, docs/messenger.md) is raised for this deployment through those
