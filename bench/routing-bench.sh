@@ -7,7 +7,7 @@
 # POST /api/v2/guest/sessions + the gateway at each rate. The server is stopped by its JVM's process id at the end.
 #
 #   bench/routing-bench.sh [--postgres] [driver options: --agents=50 --capacity=20 --customers=1000 --rates=10,50,100
-#                          --accept-delay-ms=1000 --warmup=200 --timeout-ms=30000]
+#                          --accept-delay-ms=1000 --warmup=200 --timeout-ms=30000 --agents-thread=worker|main]
 #
 # Every customer comes from 127.0.0.1 and one page origin, so the guest-session rate limit per origin and address
 # (deskframe.guest.sessions-per-minute / session-burst, docs/messenger.md) is raised for this deployment through those
@@ -16,6 +16,7 @@
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another exec jar, e.g. one built at an older commit, to
 # compare; default: the worktree's, rebuilt when sources are newer), BENCH_XMX (server heap, default 1g), BENCH_PROPS
 # (more server properties), BENCH_JAVA_OPTS (more JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/r.jfr).
+# BENCH_START_SECONDS: how long to wait for the server to come up (300).
 # Results: bench/results/<time>-routing-<db>.json (+ .log with the server's output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ DRIVER_ARGS=()
 for arg in "$@"; do
   case "$arg" in
     --postgres) DB=postgres ;;
-    --help|-h) sed -n '2,19p' "$0"; exit 0 ;;
+    --help|-h) sed -n '2,20p' "$0"; exit 0 ;;
     *) DRIVER_ARGS+=("$arg") ;;
   esac
 done
@@ -90,12 +91,13 @@ echo "Starting the server on $BASE ($DB; log: $OUT.log)"
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_PROPS are word lists
 "$JAVA_HOME/bin/java" -Xmx"${BENCH_XMX:-1g}" ${BENCH_JAVA_OPTS:-} -jar "$JAR" "${PROPS[@]}" ${BENCH_PROPS:-} >"$OUT.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 240); do
+# Start-up takes ~10 s on a quiet machine and over 2 minutes at a load average of 40: BENCH_START_SECONDS (default 300).
+for _ in $(seq 1 $(( ${BENCH_START_SECONDS:-300} * 2 ))); do
   if curl -fsS "$BASE/actuator/health" >/dev/null 2>&1; then break; fi
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT.log"; tail -20 "$OUT.log"; exit 1; }
   sleep 0.5
 done
-curl -fsS "$BASE/actuator/health" >/dev/null || { echo "server not healthy after 120 s"; exit 1; }
+curl -fsS "$BASE/actuator/health" >/dev/null || { echo "server not healthy after ${BENCH_START_SECONDS:-300} s"; exit 1; }
 echo "Server up (JVM pid $SERVER_PID); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 timeout 1800 node bench/routing/driver.mjs --base="$BASE" --gateway="$GATEWAY" --pid="$SERVER_PID" \

@@ -5,7 +5,7 @@
 //   node driver.mjs --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream --pid=JVM_PID
 //                   --admin-id=ID --admin-secret=SECRET
 //                   [--agents=50 --capacity=20 --customers=1000 --rates=10,50,100 --accept-delay-ms=1000
-//                    --warmup=200 --timeout-ms=30000]
+//                    --warmup=200 --timeout-ms=30000 --agents-thread=worker]
 //
 // Setup, all through the admin API as an operator would: organisation `bench`, queue `bench-q`, N agents with
 // capacity C who are members of it, an OAuth client for the agents' tokens (jwt-bearer), a messenger deployment on
@@ -19,11 +19,19 @@
 //   session: the session request's round trip; first message: send -> ack (durable)
 // A customer whose offer (or agent_joined) did not come within --timeout-ms counts as lost. Between rates the agents
 // close every conversation, so each rate starts with every agent's capacity free. Bounded in count and time.
+//
+// Threads (--agents-thread=worker, the default): the agents run in a worker thread of their own (agents.mjs), so the
+// offer is stamped when it reaches an event loop that serves only agents; with --agents-thread=main they share the
+// customers' loop (as before 2026-12-07), and a frame waits there behind the customers' work. Each thread's loop lag
+// is reported, and so is how late the customers' requests went out against their schedule ("start delay"): an offer
+// is timed from the request actually sent, so a late start would hide time; the delay shows whether it did.
 
-import { WebSocket } from 'ws';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { openGateway as open, request, nowMs } from './gateway.mjs';
+import { serveAgents } from './agents.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
@@ -42,6 +50,8 @@ const ACCEPT_DELAY_MS = Number(args['accept-delay-ms'] ?? 1000);
 const WARMUP = Number(args.warmup ?? 200);
 const TIMEOUT_MS = Number(args['timeout-ms'] ?? 30_000);
 const PID = args.pid ? Number(args.pid) : null;
+const AGENTS_THREAD = args['agents-thread'] ?? 'worker';
+if (!['worker', 'main'].includes(AGENTS_THREAD)) throw new Error(`--agents-thread is worker or main, not ${AGENTS_THREAD}`);
 
 const ORG = 'bench';
 const QUEUE = 'bench-q';
@@ -51,7 +61,7 @@ const DESK_ORIGIN = 'http://desk.bench.example';
 const CLIENT = 'bench-backend';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const openGateway = (authenticate) => open(GATEWAY, authenticate);
 
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP: admin API and tokens
@@ -126,40 +136,6 @@ async function setUp() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Gateway connections
-
-/** Opens and authenticates a gateway session; resolves with {ws, handlers, ready}. Answers the server's pings. */
-function openGateway(authenticate) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(GATEWAY, { perMessageDeflate: false });
-    const conn = { ws, handlers: new Set(), ready: null, early: [] };
-    const timer = setTimeout(() => { ws.terminate(); reject(new Error('handshake timeout')); }, 10_000);
-    ws.on('open', () => ws.send(JSON.stringify({ op: 'authenticate', id: 'auth', ...authenticate })));
-    ws.on('message', (data) => {
-      const at = nowMs();
-      const f = JSON.parse(data.toString());
-      if (f.op === 'ping') { ws.send('{"op":"pong"}'); return; }
-      if (f.op === 'ready' && !conn.ready) { clearTimeout(timer); conn.ready = f; resolve(conn); return; }
-      if (f.op === 'error' && !conn.ready) { clearTimeout(timer); reject(new Error(`${f.code}: ${f.message}`)); return; }
-      for (const h of conn.handlers) h(f, at);
-    });
-    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
-
-function request(conn, frame, ops) {
-  return new Promise((resolve, reject) => {
-    const h = (f) => {
-      if (f.id !== frame.id) return;
-      conn.handlers.delete(h);
-      if (ops.includes(f.op)) resolve(f); else reject(new Error(JSON.stringify(f)));
-    };
-    conn.handlers.add(h);
-    conn.ws.send(JSON.stringify(frame));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Statistics
 
 function pct(sorted, p) {
@@ -196,39 +172,49 @@ const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').sl
 const offers = new Map(); // conversation -> {at, agent}
 const joined = new Map(); // conversation -> at (agent_joined at the customer)
 const accepts = new Map(); // conversation -> at (accept sent)
-const assigned = new Map(); // agent -> Set(conversation)
 let errorFrames = 0;
 const errorCodes = {};
 
-async function connectAgents(ids, tokens) {
-  const agents = [];
-  for (const id of ids) {
-    const conn = await openGateway({ token: tokens.get(id), widget: 'messaging', embedOrigin: DESK_ORIGIN });
-    conn.agent = id;
-    assigned.set(id, new Set());
-    conn.handlers.add((f, at) => {
-      if (f.op === 'conversation_offered') {
-        if (!offers.has(f.conversation)) offers.set(f.conversation, { at, agent: id });
-        setTimeout(() => {
-          accepts.set(f.conversation, nowMs());
-          conn.ws.send(JSON.stringify({ op: 'accept', id: `acc-${f.conversation}`, conversation: f.conversation }));
-        }, ACCEPT_DELAY_MS);
-      } else if (f.op === 'conversation_assigned' && f.id) {
-        assigned.get(id).add(f.conversation);
-      } else if (f.op === 'error') {
-        errorFrames++;
-        errorCodes[f.code] = (errorCodes[f.code] ?? 0) + 1;
-      }
-    });
-    await request(conn, { op: 'set_presence', id: 'p1', status: 'available' }, ['presence']);
-    agents.push(conn);
+/**
+ * The agents' side (agents.mjs) in a worker thread or in this one; returns a port to it and a way to wait for its next
+ * reply of one kind. Offers, accepts and errors it reports are filed as they come.
+ */
+function startAgents() {
+  const config = { gateway: GATEWAY, deskOrigin: DESK_ORIGIN, acceptDelayMs: ACCEPT_DELAY_MS };
+  let port;
+  let worker = null;
+  if (AGENTS_THREAD === 'worker') {
+    worker = new Worker(new URL('./agents.mjs', import.meta.url), { workerData: { role: 'agents', config } });
+    worker.on('error', (e) => { console.error('agents thread failed:', e); process.exit(1); });
+    port = worker;
+  } else {
+    const channel = new MessageChannel();
+    serveAgents(channel.port2, config);
+    port = channel.port1;
   }
-  return agents;
+  const waiting = new Map(); // op -> resolve
+  port.on('message', (m) => {
+    if (m.op === 'offer') { if (!offers.has(m.conversation)) offers.set(m.conversation, { at: m.at, agent: m.agent }); }
+    else if (m.op === 'accept') accepts.set(m.conversation, m.at);
+    else if (m.op === 'error') { errorFrames++; errorCodes[m.code] = (errorCodes[m.code] ?? 0) + 1; }
+    else { waiting.get(m.op)?.(m); waiting.delete(m.op); }
+  });
+  const ask = (message, replyOp) => new Promise((resolve) => {
+    if (replyOp) waiting.set(replyOp, resolve);
+    port.postMessage(message);
+    if (!replyOp) resolve();
+  });
+  const stop = async () => {
+    await ask({ op: 'stop' });
+    if (worker) { await sleep(200); await worker.terminate(); } else { port.close(); }
+  };
+  return { ask, stop };
 }
 
 /** One customer: session, gateway, first message. Resolves with its own figures; never throws. */
-async function customer(k, label) {
+async function customer(k, label, scheduledAt) {
   const c = { k, label, startedAt: nowMs() };
+  c.startDelayMs = c.startedAt - scheduledAt;
   try {
     const res = await fetch(`${BASE}/api/v2/guest/sessions`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Origin: CUSTOMER_ORIGIN },
@@ -254,17 +240,18 @@ async function customer(k, label) {
   return c;
 }
 
-async function runRate(rate, count, label) {
+async function runRate(agents, rate, count, label) {
   const cpu0 = PID ? cpuMs(PID) : NaN;
   const load0 = loadAverage();
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
+  if (AGENTS_THREAD === 'worker') await agents.ask({ op: 'lag-start' });
   const t0 = nowMs();
   const pending = [];
   let started = 0;
   while (started < count) {
     const due = Math.min(count, Math.floor(((nowMs() - t0) / 1000) * rate) + 1);
-    while (started < due) pending.push(customer(started++, label));
+    while (started < due) { pending.push(customer(started, label, t0 + (started * 1000) / rate)); started++; }
     await sleep(2);
   }
   const arrivalSeconds = (nowMs() - t0) / 1000;
@@ -274,6 +261,8 @@ async function runRate(rate, count, label) {
   const done = () => customers.every((c) => c.failed || (offers.has(c.conversation) && joined.has(c.conversation)));
   while (nowMs() < deadline && !done()) await sleep(50);
   lag.disable();
+  // With the agents in this thread, its lag is theirs too.
+  const agentsLag = AGENTS_THREAD === 'worker' ? await agents.ask({ op: 'lag-stop' }, 'lag') : null;
   const cpu = PID ? cpuMs(PID) - cpu0 : NaN;
   const load1 = loadAverage();
   const offer = [];
@@ -304,7 +293,10 @@ async function runRate(rate, count, label) {
     firstMessageAck: summary(customers.filter((c) => c.ackMs !== undefined).map((c) => c.ackMs)),
     offersPerAgent: { agents: spread.length, min: Math.min(...spread), max: Math.max(...spread) },
     serverCpuMsPerCustomer: cpu / count, loadAverageBefore: load0, loadAverageAfter: load1,
+    agentsThread: AGENTS_THREAD,
+    startDelay: summary(customers.map((c) => c.startDelayMs)),
     driverLoopDelayMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+    agentsLoopDelayMs: agentsLag && { p50: agentsLag.p50, p99: agentsLag.p99, max: agentsLag.max },
     errorFrames, errorCodes: { ...errorCodes },
     _customers: customers,
   };
@@ -316,14 +308,7 @@ async function closeAll(agents, customers) {
   for (const c of customers) {
     c.conn?.handlers.add((f) => { if (f.op === 'conversation_ended') ended.add(f.conversation); });
   }
-  let closes = 0;
-  for (const a of agents) {
-    for (const conversation of assigned.get(a.agent)) {
-      a.ws.send(JSON.stringify({ op: 'close', id: `x-${conversation}`, conversation }));
-      closes++;
-    }
-    assigned.get(a.agent).clear();
-  }
+  const { closes } = await agents.ask({ op: 'close-all' }, 'closing');
   const deadline = nowMs() + 60_000;
   while (nowMs() < deadline && ended.size < closes) await sleep(50);
   for (const c of customers) c.conn?.ws.close(1000);
@@ -333,16 +318,18 @@ async function closeAll(agents, customers) {
 async function main() {
   if (!ADMIN_ID || !ADMIN_SECRET) throw new Error('--admin-id and --admin-secret are required (routing-bench.sh passes them)');
   const { ids, tokens } = await setUp();
-  const agents = await connectAgents(ids, tokens);
-  console.log(`${N_AGENTS} agents connected and available (capacity ${CAPACITY} each), accepting after ${ACCEPT_DELAY_MS} ms`);
+  const agents = startAgents();
+  await agents.ask({ op: 'connect', ids, tokens: [...tokens] }, 'connected');
+  console.log(`${N_AGENTS} agents connected and available (capacity ${CAPACITY} each, in the ${AGENTS_THREAD} thread), `
+    + `accepting after ${ACCEPT_DELAY_MS} ms`);
   const results = [];
   if (WARMUP > 0) {
-    const w = await runRate(50, WARMUP, 'warmup');
+    const w = await runRate(agents, 50, WARMUP, 'warmup');
     console.log(`warm-up: ${WARMUP} customers at 50/s, offer p50 ${f1(w.offer.p50)} ms, p99 ${f1(w.offer.p99)} ms`);
     await closeAll(agents, w._customers);
   }
   for (const rate of RATES) {
-    const r = await runRate(rate, N_CUSTOMERS, `r${rate}`);
+    const r = await runRate(agents, rate, N_CUSTOMERS, `r${rate}`);
     const closed = await closeAll(agents, r._customers);
     delete r._customers;
     r.closed = closed;
@@ -352,13 +339,15 @@ async function main() {
   const rows = results.map((r) => [r.rate, f1(r.achievedRate), r.offer.n, f1(r.offer.p50), f1(r.offer.p90), f1(r.offer.p99), f1(r.offer.max),
     `${r.lostOffers}`, `${f1(r.joined.p50)} / ${f1(r.joined.p99)}`, `${r.lostJoins}`, `${f1(r.session.p50)} / ${f1(r.session.p99)}`,
     `${f1(r.firstMessageAck.p50)} / ${f1(r.firstMessageAck.p99)}`, `${r.offersPerAgent.min}-${r.offersPerAgent.max}`,
-    f1(r.serverCpuMsPerCustomer), `${r.loadAverageBefore[0]} → ${r.loadAverageAfter[0]}`, f1(r.driverLoopDelayMs.p99),
+    f1(r.serverCpuMsPerCustomer), `${r.loadAverageBefore[0]} → ${r.loadAverageAfter[0]}`,
+    `${f1(r.driverLoopDelayMs.p99)} / ${r.agentsLoopDelayMs ? f1(r.agentsLoopDelayMs.p99) : 'same'}`, f1(r.startDelay.p99),
     Object.entries(r.failed).map(([k, v]) => `${k}:${v}`).join(' ') || '0']);
   console.log(`${N_CUSTOMERS} customers per rate, ${N_AGENTS} agents; offer = session request sent -> conversation_offered at the agent`);
   console.log(table(['rate /s', 'achieved /s', 'offers', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'lost', 'joined p50 / p99 ms', 'lost joined',
-    'session p50 / p99 ms', '1st msg ack p50 / p99 ms', 'offers per agent', 'server CPU ms/customer', 'load 1m', 'driver lag p99 ms', 'failed'], rows));
-  for (const a of agents) a.ws.close(1000);
-  if (args.out) fs.writeFileSync(args.out, JSON.stringify({ agents: N_AGENTS, capacity: CAPACITY, customers: N_CUSTOMERS, acceptDelayMs: ACCEPT_DELAY_MS, results }, null, 2));
+    'session p50 / p99 ms', '1st msg ack p50 / p99 ms', 'offers per agent', 'server CPU ms/customer', 'load 1m',
+    'lag p99 ms customers / agents', 'start delay p99 ms', 'failed'], rows));
+  await agents.stop();
+  if (args.out) fs.writeFileSync(args.out, JSON.stringify({ agents: N_AGENTS, capacity: CAPACITY, customers: N_CUSTOMERS, acceptDelayMs: ACCEPT_DELAY_MS, agentsThread: AGENTS_THREAD, results }, null, 2));
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -30,7 +30,7 @@ public interface Conversations {
      * Adds {@code participant} (an agent accepting or receiving a transfer): from now on it receives the conversation's
      * messages and may read its whole history. Adding a participant twice does nothing.
      */
-    Conversation addParticipant(String conversationId, Participant participant);
+    void addParticipant(String conversationId, Participant participant);
 
     /** Removes {@code participant} (an agent transferring the conversation away); it no longer sees the conversation. */
     void removeParticipant(String conversationId, Participant participant);

@@ -192,7 +192,9 @@ class GuestSessions {
                                            String credential) {
         Participant queue = new Participant(Participant.Kind.QUEUE, d.queueId());
         Conversation c = conversations.start(d.orgId(), customer(profile), List.of(queue), subject(d, profile));
-        attributes.describe(c.id(), searchable(profile));
+        // A guest who gave nothing has nothing to be found by: no statements for it.
+        Map<String, String> searchable = searchable(profile);
+        if (!searchable.isEmpty()) attributes.describe(c.id(), searchable);
         if (visitor == null) visitors.add(credential, d.id(), d.orgId(), profile, c.id(), now);
         else visitors.touch(visitor, c.id(), profile, now);
         return c;

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -40,7 +42,9 @@ class JdbcConversations implements Conversations {
         LinkedHashSet<Participant> members = new LinkedHashSet<>();
         members.add(creator);
         members.addAll(others);
-        Timestamp now = Timestamp.from(Instant.now());
+        // The columns keep microseconds: what is returned is what a read would give back, without the read.
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Timestamp now = Timestamp.from(created);
         tx.executeWithoutResult(s -> {
             jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, ?, ?, 'open', 0, ?)")
                     .params(id, orgId, subject, now).update();
@@ -49,7 +53,10 @@ class JdbcConversations implements Conversations {
                         + "values (?, ?, ?, ?, 0, 0)").params(id, kind(p), p.id(), now).update();
             }
         });
-        return load(id).orElseThrow();
+        // In load's order (joined at the same instant: by kind, then id).
+        List<Participant> ordered = members.stream()
+                .sorted(Comparator.comparing((Participant p) -> kind(p)).thenComparing(Participant::id)).toList();
+        return new Conversation(id, orgId, subject, "open", 0, ordered, created);
     }
 
     @Override
@@ -112,16 +119,13 @@ class JdbcConversations implements Conversations {
 
     // routing
     @Override
-    public Conversation addParticipant(String conversationId, Participant participant) {
-        tx.executeWithoutResult(s -> {
-            int exists = jdbc.sql("select count(*) from conversation_participants where conversation_id = ? and kind = ? and participant_id = ?")
-                    .params(conversationId, kind(participant), participant.id()).query(Integer.class).single();
-            if (exists == 0) {
-                jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
-                        + "values (?, ?, ?, ?, 0, 0)").params(conversationId, kind(participant), participant.id(), Timestamp.from(Instant.now())).update();
-            }
-        });
-        return load(conversationId).orElseThrow();
+    public void addParticipant(String conversationId, Participant participant) {
+        // One statement: inserted unless it is there already.
+        jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
+                        + "select ?, ?, ?, ?, 0, 0 where not exists (select 1 from conversation_participants "
+                        + "where conversation_id = ? and kind = ? and participant_id = ?)")
+                .params(conversationId, kind(participant), participant.id(), Timestamp.from(Instant.now()),
+                        conversationId, kind(participant), participant.id()).update();
     }
 
     @Override

@@ -100,13 +100,15 @@ class RoutingEngine {
         }
         ensureQueue(e.queueId(), e.orgId());
         Boolean inserted = tx.execute(s -> {
-            // Checked before the insert: a redelivered event must not fail (and so abort) the publisher's transaction.
-            if (store.findWork(e.conversationId()).isPresent()) return false;
             CustomerProfile customer = e.customer();
             Set<String> skills = RoutingStore.set(customer.attributes().get("skills"));
             // No lock on the queue's row: the place comes from a sequence, so arrivals never wait for each other or for
             // a dispatch of their queue (which would hold every new customer's session behind one commit at a time).
-            store.insertWork(e.conversationId(), e.orgId(), e.queueId(), customer.id(), JSON.writeValueAsString(customer), skills, now);
+            // A redelivered event inserts nothing rather than fail (and so abort) the publisher's transaction.
+            if (!store.insertWorkUnlessQueued(e.conversationId(), e.orgId(), e.queueId(), customer.id(),
+                    JSON.writeValueAsString(customer), skills, now)) {
+                return false;
+            }
             store.record(e.conversationId(), e.orgId(), now, "queued", e.queueId(), null, "customer:" + customer.id(), "new_conversation",
                     "deployment " + e.deploymentId());
             return true;
@@ -176,9 +178,9 @@ class RoutingEngine {
 
     /** Offers (or assigns) waiting work of the queue until no one can take any more, then tells waiting customers their place. */
     void dispatchNow(String queueId) {
-        if (store.findQueue(queueId).isEmpty()) return;
         while (true) {
             List<Decision> decided = decideSome(queueId);
+            if (decided == null) return; // no routing row for the queue: nothing was ever queued there
             decided.forEach(notices::decided);
             if (decided.size() < DECISIONS_PER_TRANSACTION) break;
         }
@@ -192,12 +194,14 @@ class RoutingEngine {
      * One transaction under the queue's lock: the waiting conversations in arrival order, each offered (or assigned) to
      * the best candidate as the rule ranks them, up to {@link #DECISIONS_PER_TRANSACTION}. The candidates' loads are
      * kept up to date in memory as slots are taken (exactly as a fresh read would show them), and each slot is still
-     * taken by the conditional update, so a row another node changed meanwhile only costs that candidate.
+     * taken by the conditional update, so a row another node changed meanwhile only costs that candidate. Null when the
+     * queue has no routing row.
      */
     private List<Decision> decideSome(String queueId) {
         return tx.execute(s -> {
-            store.lockQueue(queueId);
-            QueueRow q = store.findQueue(queueId).orElseThrow();
+            Optional<QueueRow> locked = store.lockQueue(queueId);
+            if (locked.isEmpty()) return null;
+            QueueRow q = locked.get();
             List<AssignmentRule.Candidate> candidates = new ArrayList<>(store.candidates(queueId));
             // An agent on a call is busy: no offer until the call ends.
             org.deskframe.routing.OnCallAgents calls = onCall.getIfAvailable();
@@ -419,6 +423,7 @@ class RoutingEngine {
     }
 
     private void checkWrapUp(QueueRow q, String orgId, String conversationId, String wrapUp) {
+        if (wrapUp == null && !q.wrapUpRequired()) return; // nothing to check: the codes are not read
         List<String> codes = store.wrapUpCodes(q.queueId()).stream().map(org.deskframe.routing.QueueRouting.WrapUpCode::code).toList();
         String allowed = codes.isEmpty() ? "(none configured)" : String.join(", ", codes);
         if (wrapUp == null) {

@@ -66,9 +66,10 @@ class RoutingStore {
                 + "from routing_queues where queue_id = ?").param(queueId).query(RoutingStore::queueRow).optional();
     }
 
-    /** Locks the queue's row until commit: the dispatches of one queue are serialised across nodes. */
-    void lockQueue(String queueId) {
-        jdbc.sql("select next_arrival from routing_queues where queue_id = ? for update").param(queueId).query(Long.class).single();
+    /** Reads the queue's row and locks it until commit: the dispatches of one queue are serialised across nodes. */
+    Optional<QueueRow> lockQueue(String queueId) {
+        return jdbc.sql("select queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, required_skills "
+                + "from routing_queues where queue_id = ? for update").param(queueId).query(RoutingStore::queueRow).optional();
     }
 
     void updateQueue(String queueId, int offerTimeout, boolean autoAccept, boolean wrapUpRequired, int acwSeconds, Set<String> skills) {
@@ -294,11 +295,18 @@ class RoutingStore {
      * database sequence ({@code routing_arrivals}, V12), so an arrival locks nothing and arrivals commit side by side.
      * The caller has checked that the conversation is not routed yet (a duplicate key would abort PostgreSQL's transaction).
      */
-    void insertWork(String conversationId, String orgId, String queueId, String customerId, String customerJson,
-                    Set<String> skills, Instant now) {
-        jdbc.sql("insert into routing_work (conversation_id, org_id, queue_id, arrival, state, customer_id, customer, required_skills, "
-                        + "enqueued_at, last_activity_at, passed_by) values (?, ?, ?, " + NEXT_ARRIVAL + ", 'waiting', ?, ?, ?, ?, ?, '')")
-                .params(conversationId, orgId, queueId, customerId, customerJson, words(skills), ts(now), ts(now)).update();
+    /**
+     * Queues the conversation unless it is queued already (a redelivered event), in one statement; whether it did. The
+     * casts are for PostgreSQL, which types a select list's parameters as text.
+     */
+    boolean insertWorkUnlessQueued(String conversationId, String orgId, String queueId, String customerId, String customerJson,
+                                   Set<String> skills, Instant now) {
+        return jdbc.sql("insert into routing_work (conversation_id, org_id, queue_id, arrival, state, customer_id, customer, required_skills, "
+                        + "enqueued_at, last_activity_at, passed_by) select ?, ?, ?, " + NEXT_ARRIVAL + ", 'waiting', ?, ?, ?, "
+                        + "cast(? as timestamp), cast(? as timestamp), '' where not exists "
+                        + "(select 1 from routing_work where conversation_id = ?)")
+                .params(conversationId, orgId, queueId, customerId, customerJson, words(skills), ts(now), ts(now), conversationId)
+                .update() == 1;
     }
 
     /** The next place in a queue, any queue: H2 and PostgreSQL both know {@code nextval}; a rolled-back arrival leaves a gap. */

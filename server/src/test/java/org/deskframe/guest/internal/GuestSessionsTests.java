@@ -108,6 +108,19 @@ class GuestSessionsTests {
     }
 
     @Test
+    void whenAGuestGivesNothingThenItsConversationGetsNoAttributes() {
+        Conversation c = new Conversation("c_1", "demo", "Guest via Web", "open", 0, List.of(), Instant.now());
+        when(conversations.start(eq("demo"), any(), any(), anyString())).thenReturn(c);
+        when(log.append(any(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(null));
+
+        sessions.open(new GuestSessions.Request("web", null, null, null, false), ORIGIN, "10.0.0.1");
+
+        // Nothing to be found by: not a lock, a count and a cache eviction for an empty set.
+        verify(attributes, never()).describe(anyString(), any());
+        verify(events).publishEvent((Object) any());
+    }
+
+    @Test
     void whenTheBrowserResumesThenNoConversationStartsAndNothingIsPublished() {
         CustomerProfile ada = new CustomerProfile("g_1", "Ada", null, false, Map.of());
         Visitors.Visitor v = new Visitors.Visitor("h", "web", "demo", "g_1", "c_1", false, ada, Instant.now());
