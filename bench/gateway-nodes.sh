@@ -6,13 +6,17 @@
 #
 #   bench/gateway-nodes.sh 3 --levels=19500 --idle-seconds=600     # 58,500 sessions held 10 minutes on 3 processes
 #   bench/gateway-nodes.sh 2 --levels=1000,10000,19500             # the per-node cost of growth with 2 nodes
+#   bench/gateway-nodes.sh 3 --levels=1000,10000,19500 --idle-seconds=60 --last-idle-seconds=600   # both in one run
+#
+# The drivers refresh every session's token in place when the gateway pushes token_expiring (a hold longer than the
+# token's lifetime needs it; the table shows the refreshes and the close codes of any session a server ended).
 #
 # Environment: as gateway-bench.sh (BENCH_JAR, BENCH_XMX, BENCH_PROPS, BENCH_JAVA_OPTS). Results: each node's
 # bench/results/<time>-idle-node<i>.json and .log, and the table on stdout (and in bench/results/<time>-nodes<N>.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-}
-[[ "$N" =~ ^[1-9]$ ]] || { sed -n '2,13p' "$0"; exit 2; }
+[[ "$N" =~ ^[1-9]$ ]] || { sed -n '2,17p' "$0"; exit 2; }
 shift
 STAMP=$(date +%Y%m%d-%H%M%S)
 mkdir -p bench/results
@@ -35,13 +39,13 @@ done
 import json, sys
 runs = [json.load(open(f)) for f in sys.argv[1:]]
 print(f"{len(runs)} node(s) side by side")
-print("| node | connections | failed | closed by server | still open after idle | idle s | heap KB/conn | RSS MiB | idle CPU µs/s/conn | CPU µs/accepted conn | handshake p50 / p99 ms |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| node | connections | failed | closed by server (codes) | still open after idle | refreshed in place | idle s | heap KB/conn | RSS MiB | idle CPU µs/s/conn | CPU µs/accepted conn | handshake p50 / p99 ms |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 tot = {}
 for i, run in enumerate(runs, 1):
     for r in run["results"]:
         hs = r.get("handshakeMs") or {}
-        print(f"| {i} | {r['open']} | {r['failed']} | {r['closedByServer']} | {r['stillOpenAfterIdle']} | {r['idleSeconds']:.0f} | {r['heapPerConnBytes']/1024:.2f} | {r['rssMiB']:.0f} | {r['idleCpuUsPerConnPerS']:.2f} | {r['cpuUsPerAcceptedConn']:.0f} | {hs.get('p50', float('nan')):.1f} / {hs.get('p99', float('nan')):.1f} |")
+        print(f"| {i} | {r['open']} | {r['failed']} | {r['closedByServer']} {json.dumps(r.get('closeCodes', {}))} | {r['stillOpenAfterIdle']} | {r.get('refreshed', '-')} {json.dumps(r.get('refreshFailures', {}))} | {r['idleSeconds']:.0f} | {r['heapPerConnBytes']/1024:.2f} | {r['rssMiB']:.0f} | {r['idleCpuUsPerConnPerS']:.2f} | {r['cpuUsPerAcceptedConn']:.0f} | {hs.get('p50', float('nan')):.1f} / {hs.get('p99', float('nan')):.1f} |")
         t = tot.setdefault(r["requested"], {"open": 0, "failed": 0, "closed": 0, "still": 0, "rss": 0.0})
         t["open"] += r["open"]; t["failed"] += r["failed"]; t["closed"] += r["closedByServer"]; t["still"] += r["stillOpenAfterIdle"]; t["rss"] += r["rssMiB"]
 for level, t in tot.items():

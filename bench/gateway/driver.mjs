@@ -5,7 +5,10 @@
 //   node driver.mjs latency   --base=... [--pairs=10 --rates=200,1000 --seconds=15 --warmup=3 --rounds=1 --prewarm=10]
 //                             [--baseline=socketio --socketio=http://127.0.0.1:RELAYPORT --relay-pid=PID]
 //   node driver.mjs idle      --base=... --pid=JVM_PID [--levels=10000,19500 --workers=2 --idle-seconds=60 --target=gateway|echo
-//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>; 0: unbound)]
+//                             --concurrency=32 --first-source=2 (workers connect from 127.0.0.<first-source + i>; 0: unbound)
+//                             --token-ttl=SECONDS (sets demo-backend's access-token lifetime first, to see refreshes in a short run)
+//                             --refresh=false (do not answer token_expiring: sessions then end at their token's expiry)
+//                             --last-idle-seconds=N (hold the last level N s instead of --idle-seconds)]
 //   node driver.mjs idle      --target=socketio --socketio=http://127.0.0.1:RELAYPORT --pid=RELAY_PID [--levels=... ...]
 //   node driver.mjs slowloris --base=... --pid=JVM_PID [--hostile=20000 --workers=2 --seconds=90 --baseline-seconds=15
 //                             --dribble-ms=8000 --reconnect-ms=1000]
@@ -90,6 +93,22 @@ async function createAgents(n) {
     if (res.status !== 201 && res.status !== 409) throw new Error(`creating agent ${id}: ${res.status} ${await res.text()}`);
   });
   return ids;
+}
+
+/** The claims of a JWT (unchecked: the driver only reads its own token's expiry). */
+function jwtClaims(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+}
+
+/** Sets the access-token lifetime of the driver's client (the admin API's updateClient). */
+async function setTokenTtl(seconds) {
+  const admin = await tokenRequest('demo-admin', 'demo-admin-secret-0123456789abcdef', { grant_type: 'client_credentials', scope: 'admin' });
+  const res = await fetch(`${BASE}/api/v2/admin/orgs/demo/clients/${CLIENT}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ accessTokenTtlSeconds: seconds }),
+  });
+  if (res.status !== 200) throw new Error(`setting the token lifetime: ${res.status} ${await res.text()}`);
 }
 
 async function tokensFor(ids) {
@@ -512,8 +531,15 @@ function histogramDiff(before, after, n, top = 25) {
   return { total, perConnection: total / n, top: rows.slice(0, top).map((r) => ({ ...r, perConnection: r.bytes / n, countPerConnection: r.count / n })) };
 }
 
+/** Counts by key, added up (the workers' reports). */
+function sumCounts(a, b) {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 class Workers {
-  constructor(n, target, tokens, perAgent) {
+  constructor(n, target, tokens, agents, perAgent) {
     this.workers = Array.from({ length: n }, (_, w) => {
       const child = fork(fileURLToPath(import.meta.url), ['worker', `--base=${BASE}`, `--gateway=${GATEWAY}`,
         ...(SOCKETIO ? [`--socketio=${SOCKETIO}`] : [])], { stdio: 'inherit' });
@@ -523,7 +549,7 @@ class Workers {
       // loopback clients (tests, other benches) "Cannot assign requested address"; unbound, each node's ~19.5k
       // connections use ports of its own gateway port's range and share them with every other destination.
       const first = Number(args['first-source'] ?? 2);
-      child.send({ type: 'init', index: w, of: n, target, tokens, perAgent, localAddress: first > 0 ? `127.0.0.${w + first}` : undefined });
+      child.send({ type: 'init', index: w, of: n, target, tokens, agents, perAgent, refresh: args.refresh !== 'false', localAddress: first > 0 ? `127.0.0.${w + first}` : undefined });
       return child;
     });
   }
@@ -539,14 +565,16 @@ class Workers {
   /** Opens connections until `total` are held across the workers; returns the summed worker reports. */
   async openTo(total) {
     const reports = await this.call('open', { total });
-    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: { ...s.errors, ...r.errors },
+    return reports.reduce((s, r) => ({ open: s.open + r.open, failed: s.failed + r.failed, errors: sumCounts(s.errors, r.errors),
       handshakeMs: s.handshakeMs.concat(r.handshakeMs) }), { open: 0, failed: 0, errors: {}, handshakeMs: [] });
   }
 
   async status() {
     const reports = await this.call('status');
-    return reports.reduce((s, r) => ({ open: s.open + r.open, closedByServer: s.closedByServer + r.closedByServer, pings: s.pings + r.pings }),
-      { open: 0, closedByServer: 0, pings: 0 });
+    return reports.reduce((s, r) => ({ open: s.open + r.open, closedByServer: s.closedByServer + r.closedByServer, pings: s.pings + r.pings,
+      closeCodes: sumCounts(s.closeCodes, r.closeCodes), refreshed: s.refreshed + r.refreshed, refreshFailures: sumCounts(s.refreshFailures, r.refreshFailures),
+      tokensFetched: s.tokensFetched + r.tokensFetched }),
+    { open: 0, closedByServer: 0, pings: 0, closeCodes: {}, refreshed: 0, refreshFailures: {}, tokensFetched: 0 });
   }
 
   async stop() {
@@ -562,18 +590,22 @@ async function idleScenario() {
   const target = args.target ?? 'gateway';
   const workersN = Number(args.workers ?? 2);
   const idleSeconds = Number(args['idle-seconds'] ?? 60);
+  // The last level may be held longer (the 10-minute hold after the cost-of-growth levels, in one run).
+  const lastIdleSeconds = Number(args['last-idle-seconds'] ?? idleSeconds);
   const perAgent = Number(args['per-agent'] ?? 10);
   const max = Math.max(...levels);
   let tokens = [];
+  let ids = [];
   const t0 = nowMs();
   if (target === 'gateway') {
-    const ids = await createAgents(Math.ceil(max / perAgent));
+    if (args['token-ttl']) await setTokenTtl(Number(args['token-ttl']));
+    ids = await createAgents(Math.ceil(max / perAgent));
     tokens = await tokensFor(ids);
     console.log(`${ids.length} agents and tokens ready in ${((nowMs() - t0) / 1000).toFixed(1)} s (${perAgent} connections per agent)`);
   }
   // The JVM is weighed by its class histogram, the Socket.IO relay by its own heap figures after a GC.
   const weigh = target === 'socketio' ? relayHeap : async (p) => heap(p);
-  const workers = new Workers(workersN, target, tokens, perAgent);
+  const workers = new Workers(workersN, target, tokens, ids, perAgent);
   // Warm-up: the same path as the measured connections (class loading, JIT), then closed again.
   await workers.openTo(Math.min(400, max));
   await workers.call('close');
@@ -595,7 +627,7 @@ async function idleScenario() {
     await sleep(5000);
     const idleStart = procStat(pid);
     const tIdle = nowMs();
-    await sleep(idleSeconds * 1000);
+    await sleep((level === levels[levels.length - 1] ? lastIdleSeconds : idleSeconds) * 1000);
     const idleEnd = procStat(pid);
     const idleWall = (nowMs() - tIdle) / 1000;
     const st = await workers.status();
@@ -609,6 +641,8 @@ async function idleScenario() {
     }
     const r = {
       target, requested: level, open: n, failed: opened.failed, errors: opened.errors, stillOpenAfterIdle: st.open, closedByServer: st.closedByServer,
+      // since the workers started: the close codes of server-side closes, and the in-place token refreshes
+      closeCodes: st.closeCodes, refreshed: st.refreshed, refreshFailures: st.refreshFailures, tokensFetched: st.tokensFetched,
       pingsAnswered: st.pings, openSeconds, connectsPerSecond: accepted / openSeconds,
       // connect -> ready of each connection this level opened (up to --concurrency at a time per worker)
       handshakeMs: summary(opened.handshakeMs),
@@ -627,7 +661,8 @@ async function idleScenario() {
       + `heap ${(r.heapPerConnBytes / 1024).toFixed(2)} KB/conn, RSS ${(r.rssPerConnBytes / 1024).toFixed(2)} KB/conn `
       + `(outside the heap ${(r.nonHeapRssPerConnBytes / 1024).toFixed(2)}), `
       + `idle CPU ${r.idleCpuUsPerConnPerS.toFixed(2)} µs/s/conn, accept ${r.cpuUsPerAcceptedConn.toFixed(0)} µs CPU/conn, ${r.connectsPerSecond.toFixed(0)} conn/s, `
-      + `handshake p50 ${f1(r.handshakeMs.p50)} p99 ${f1(r.handshakeMs.p99)} ms`);
+      + `handshake p50 ${f1(r.handshakeMs.p50)} p99 ${f1(r.handshakeMs.p99)} ms; `
+      + `${r.refreshed} tokens refreshed in place (${JSON.stringify(r.refreshFailures)} refused), server close codes ${JSON.stringify(r.closeCodes)}`);
     console.log('  largest heap growth per connection (bytes): ' + diff.top.slice(0, 10)
       .map((c) => `${c.name} ${c.perConnection.toFixed(0)} (${c.countPerConnection.toFixed(2)}×)`).join(', '));
   }
@@ -641,12 +676,39 @@ async function idleScenario() {
   writeOut({ scenario: 'idle', target, baseline: { liveBytes: base.heap.liveBytes, committedKb: base.heap.committedKb, rssKb: base.rssKb, threads: base.threads, fds: base.fds }, results });
 }
 
-// A worker process: holds its share of idle connections, answers pings.
+// A worker process: holds its share of idle connections, answers pings, and refreshes each session's token in place when
+// the gateway pushes token_expiring, as the embed client does (a new token from the integrator's side, then `refresh`).
 function worker() {
   let cfg;
   const conns = new Set();
   let closedByServer = 0;
   let pings = 0;
+  const closeCodes = {};
+  let refreshed = 0;
+  const refreshFailures = {};
+  let tokensFetched = 0;
+  // Per agent, its newest token (shared by its connections, as a token broker caches one) and a fetch under way.
+  const newest = new Map();
+  const fetching = new Map();
+  let fetchesRunning = 0;
+  const freshToken = async (a, expiringAtMs) => {
+    const have = newest.get(a);
+    if (have && have.expMs > expiringAtMs) return have.token;
+    if (!fetching.has(a)) {
+      fetching.set(a, (async () => {
+        // a few token requests at a time per worker: the warnings of one agent's sessions come together
+        while (fetchesRunning >= 4) await sleep(20);
+        fetchesRunning++;
+        try {
+          const token = await agentToken(cfg.agents[a]);
+          tokensFetched++;
+          newest.set(a, { token, expMs: jwtClaims(token).exp * 1000 });
+          return token;
+        } finally { fetchesRunning--; fetching.delete(a); }
+      })());
+    }
+    return fetching.get(a);
+  };
   let index = 0; // how many this worker has opened so far (its k-th connection has global number k*of + index)
   // A Socket.IO client: connected is ready (the relay checks nothing); engine.io answers the relay's pings itself.
   const openSocketIo1 = (g) => new Promise((resolve) => {
@@ -679,8 +741,14 @@ function worker() {
       const f = JSON.parse(text);
       if (f.op === 'ready' && !ready) { ready = true; clearTimeout(timer); conns.add(ws); resolve('ok'); }
       else if (f.op === 'error' && !ready) { clearTimeout(timer); ws.terminate(); resolve(f.code); }
+      else if (f.op === 'token_expiring' && cfg.refresh) {
+        freshToken(Math.floor(g / cfg.perAgent), Date.parse(f.expiresAt))
+          .then((token) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ op: 'refresh', id: 'r1', token })); })
+          .catch((e) => { refreshFailures[e.message] = (refreshFailures[e.message] ?? 0) + 1; });
+      } else if (f.op === 'refreshed') refreshed++;
+      else if (f.op === 'error' && f.id === 'r1') refreshFailures[f.code] = (refreshFailures[f.code] ?? 0) + 1;
     });
-    ws.on('close', () => { if (conns.delete(ws) && !ws.closingByUs) closedByServer++; });
+    ws.on('close', (code) => { if (conns.delete(ws) && !ws.closingByUs) { closedByServer++; closeCodes[code] = (closeCodes[code] ?? 0) + 1; } });
     ws.on('error', (e) => { if (!ready) { clearTimeout(timer); resolve(e.code ?? e.message); } });
   });
   process.on('message', async (m) => {
@@ -699,7 +767,7 @@ function worker() {
       });
       process.send({ type: 'open:done', open: conns.size, failed, errors, handshakeMs });
     } else if (m.type === 'status') {
-      process.send({ type: 'status:done', open: conns.size, closedByServer, pings });
+      process.send({ type: 'status:done', open: conns.size, closedByServer, pings, closeCodes, refreshed, refreshFailures, tokensFetched });
     } else if (m.type === 'close') {
       for (const ws of conns) { ws.closingByUs = true; ws.close(1000); }
       const deadline = Date.now() + 20_000;
@@ -922,7 +990,9 @@ if (!scenarios[scenario]) {
   console.error(`usage: driver.mjs <${Object.keys(scenarios).filter((s) => s !== 'worker' && s !== 'hostile').join('|')}> --base=URL [options]`);
   process.exit(2);
 }
-const hardLimit = Number(args['max-seconds'] ?? 1200);
+// An idle run holds each level for its idle window on top of the set-up (a 10-minute hold on a loaded machine).
+const hardLimit = Number(args['max-seconds'] ?? (1200 + (scenario === 'idle'
+  ? Number(args['idle-seconds'] ?? 60) * (args.levels ?? '10000,19500').split(',').length + Number(args['last-idle-seconds'] ?? 0) : 0)));
 if (scenario !== 'worker' && scenario !== 'hostile') setTimeout(() => { console.error(`stopped: over ${hardLimit} s`); process.exit(3); }, hardLimit * 1000).unref();
 await scenarios[scenario]();
 if (scenario !== 'worker' && scenario !== 'hostile') process.exit(0);

@@ -10,6 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -62,8 +63,27 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
                 || environment.getProperty("server.ssl.bundle") != null;
     }
 
+    /** The system property that sets Netty's leak detection (Netty's own name for it). */
+    static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+
+    /**
+     * Netty's leak detection for this process: off unless the property asks for a level. Netty's default samples one
+     * buffer in 128 and builds a stack trace for each sample, ~34 a second on an idle node (docs/benchmarks.md, c3),
+     * which is what it costs a node in production; the test suites set it to paranoid (the root pom.xml).
+     */
+    static ResourceLeakDetector.Level leakDetection(String configured) {
+        if (configured == null || configured.isBlank()) return ResourceLeakDetector.Level.DISABLED;
+        try {
+            return ResourceLeakDetector.Level.valueOf(configured.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(LEAK_DETECTION_PROPERTY + "=" + configured
+                    + ": expected one of disabled, simple, advanced, paranoid", e);
+        }
+    }
+
     @Override
     public void start() {
+        ResourceLeakDetector.setLevel(leakDetection(System.getProperty(LEAK_DETECTION_PROPERTY)));
         // Frames are handled on virtual threads (StreamChannel), so the I/O threads only encode and decode.
         group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("deskframe-gateway-io", true), NioIoHandler.newFactory());
