@@ -43,7 +43,7 @@ NEEDS_SERVER=yes
 if [ -n "$NEEDS_SERVER" ] && { { [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; } \
     || [ ! -f "$ECHO_JAR" ] || [ -n "$(find bench/src bench/pom.xml -newer "$ECHO_JAR" -print -quit)" ]; }; then
   echo "Building the server and the echo endpoint..."
-  mvn -B -q -DskipTests -pl server,bench -am package
+  bin/mvn -B -q -DskipTests -pl server,bench -am package
 fi
 if [ ! -d bench/node_modules/ws ] || [ ! -d bench/node_modules/socket.io ]; then
   (cd bench && npm ci --no-audit --no-fund --silent)

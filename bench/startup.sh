@@ -46,7 +46,7 @@ $KEYCLOAK && CONFIGS="$CONFIGS,keycloak"
 
 if [ ! -f "$PLATFORM_EXEC_JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$PLATFORM_EXEC_JAR" -print -quit)" ]; then
   echo "Building the server..."
-  mvn -B -q -DskipTests -pl server -am package
+  bin/mvn -B -q -DskipTests -pl server -am package
 fi
 
 mkdir -p bench/results

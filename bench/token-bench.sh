@@ -45,11 +45,11 @@ JAR=${BENCH_JAR:-server/target/deskframe-server-0.1.0-SNAPSHOT-exec.jar}
 DRIVER_JAR=bench/target/benchmarks.jar
 if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find server/src pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; }; then
   echo "Building the server..."
-  mvn -B -q -DskipTests -pl server -am package
+  bin/mvn -B -q -DskipTests -pl server -am package
 fi
 if [ ! -f "$DRIVER_JAR" ] || [ -n "$(find bench/src bench/pom.xml -newer "$DRIVER_JAR" -print -quit)" ]; then
   echo "Building the load driver..."
-  mvn -B -q -DskipTests -pl server,bench -am package
+  bin/mvn -B -q -DskipTests -pl server,bench -am package
 fi
 for port in $DF_PORT $DF_GATEWAY_PORT $($KEYCLOAK && echo $KC_PORT); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use; stop what listens there first"; exit 1; fi
