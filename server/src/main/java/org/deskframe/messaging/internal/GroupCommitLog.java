@@ -250,7 +250,9 @@ class GroupCommitLog implements ConversationLog {
             }
             Long last = lastSeq.get(conv);
             if (last == null) throw new IllegalStateException("conversation " + conv + " does not exist");
-            if (closed.contains(conv) && !p.sender().equals(Participant.SYSTEM)) {
+            // The system's notices too (a transfer's, written after the transfer committed): a participant told that the
+            // conversation ended reads it to its end, and nothing may be stored beyond the end it read.
+            if (closed.contains(conv)) {
                 results[i] = null;
                 continue;
             }
