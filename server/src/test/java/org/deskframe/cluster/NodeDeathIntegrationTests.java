@@ -129,10 +129,12 @@ class NodeDeathIntegrationTests {
             GuestFixture guests = new GuestFixture(via.http());
             TestClient.Reply opened = guests.session(ORIGIN, "deployment", deploymentId);
             assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-            StreamClient c = StreamClient.connect(nodeB.base(), nodeB.base());
+            // The messenger's page is the platform's (the region's public URL, node A's here), embedded on the shop.
+            StreamClient c = StreamClient.connect(nodeB.base(), nodeA.base());
             c.sendFrame("op", "authenticate", "id", "auth", "token", opened.json().get("token").asString(), "widget", "messenger",
                     "embedOrigin", ORIGIN);
-            assertThat(c.next().get("op").asString()).isEqualTo("ready");
+            JsonNode ready = c.next();
+            assertThat(ready.get("op").asString()).as(ready.toString()).isEqualTo("ready");
             String conversation = opened.json().get("conversation").asString();
             AgentDesk desk = new AgentDesk(c);
             // Read from the start, as the messenger does: the session then stands at a position in the conversation.
