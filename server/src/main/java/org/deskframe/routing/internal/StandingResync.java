@@ -131,21 +131,21 @@ class StandingResync {
      */
     void retellUnanswered() {
         Duration after = settings.retellUnansweredAfter();
-        Map<String, Set<String>> unanswered = new HashMap<>();
+        Map<String, Map<String, RoutingStore.WorkRow>> unanswered = new HashMap<>();
         for (RoutingStore.WorkRow w : store.unansweredSince(engine.now().minus(after))) {
-            unanswered.computeIfAbsent(w.agentId(), k -> new HashSet<>()).add(w.conversationId());
+            unanswered.computeIfAbsent(w.agentId(), k -> new java.util.LinkedHashMap<>()).put(w.conversationId(), w);
         }
         Set<String> open = new HashSet<>();
         int told = 0;
-        for (Map.Entry<String, Set<String>> agent : unanswered.entrySet()) {
+        for (Map.Entry<String, Map<String, RoutingStore.WorkRow>> agent : unanswered.entrySet()) {
             for (GatewaySession s : sessions.of(Principal.keyOfAgent(agent.getKey()))) {
                 if (!s.mayReceive(RoutingNotices.AUDIENCE)) continue;
                 open.add(s.id());
                 Set<String> retold = retoldBySession.computeIfAbsent(s.id(), k -> new HashSet<>());
                 // Answered or ended since: forgotten, so a conversation assigned to it again is told again.
-                retold.retainAll(agent.getValue());
-                for (RoutingStore.WorkRow w : store.ofAgent(agent.getKey(), "assigned")) {
-                    if (!agent.getValue().contains(w.conversationId()) || !retold.add(w.conversationId())) continue;
+                retold.retainAll(agent.getValue().keySet());
+                for (RoutingStore.WorkRow w : agent.getValue().values()) {
+                    if (!retold.add(w.conversationId())) continue;
                     if (s.send(new ServerFrame.ConversationAssigned(null, w.conversationId(), RoutingEngine.customerView(w), w.queueId()))) {
                         told++;
                     } else {
