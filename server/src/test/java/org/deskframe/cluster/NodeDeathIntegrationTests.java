@@ -53,6 +53,8 @@ class NodeDeathIntegrationTests {
                 .nodeProperty(0, "deskframe.cluster.redis-url", "redis://127.0.0.1:" + nodeARedis.port())
                 // Node B's sweeper never dispatches within the test: every decision is node A's.
                 .nodeProperty(1, "deskframe.routing.sweep-interval", "1h")
+                // Child JVMs on a loaded machine (two cores shared with other builds) start slowly.
+                .nodeStartTimeout(0, Duration.ofMinutes(6)).nodeStartTimeout(1, Duration.ofMinutes(6))
                 .alsoClose(nodeARedis).childJvms();
         nodeA = deployment.node(0);
         nodeB = deployment.node(1);
