@@ -55,7 +55,9 @@ public interface ClusterBus {
 
     /**
      * Calls {@code listener} on the cluster thread, once per loss, with a time from which this node may have missed
-     * messages: after an outage of the cluster connection, and on a gap in another node's sequence. Capabilities whose
+     * messages: after an outage of the cluster connection, on a gap in another node's sequence, on another node's return
+     * under a new epoch, and when another node is found dead (its liveness ran out: it may have died between a commit and
+     * its publish, which no sequence shows). Capabilities whose
      * messages carry a durable truth (messaging's log) catch up from it.
      */
     Subscription onLoss(Consumer<java.time.Instant> listener);

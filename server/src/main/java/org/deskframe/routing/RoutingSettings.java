@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ignoredOffersBeforeAway offers an agent may let expire in a row before it is set {@code away}; 0: never
  * @param requeueUnansweredAfter  an assigned conversation its agent has not answered for this long goes back to its
  *                                queue at its original place; 0: never
+ * @param retellUnansweredAfter   an assigned conversation its agent has not answered for this long is told again
+ *                                ({@code conversation_assigned}) to each open session of the agent, once per session: a
+ *                                push lost where no sequence shows it cannot hold a conversation unseen; 0: never
  * @param requeueWhenOffline      whether an agent going offline returns its assigned conversations to their queues
  *                                (at their original places); its open offers are always withdrawn
  * @param closeInactiveAfter      a routed conversation without any message for this long is closed by the system
@@ -28,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("deskframe.routing")
 public record RoutingSettings(@DefaultValue("30s") Duration offlineGrace, @DefaultValue("1s") Duration sweepInterval,
                               @DefaultValue("3") int ignoredOffersBeforeAway, @DefaultValue("0s") Duration requeueUnansweredAfter,
+                              @DefaultValue("10s") Duration retellUnansweredAfter,
                               @DefaultValue("true") boolean requeueWhenOffline, @DefaultValue("0s") Duration closeInactiveAfter,
                               @DefaultValue("2m") Duration defaultHandleTime,
                               @DefaultValue("500ms") Duration supervisorDebounce,

@@ -28,7 +28,8 @@ class RoutingTimersIntegrationTests {
         server = new ServerInstance(Files.createTempDirectory("deskframe-routing-timers"), Map.of(
                 "spring.datasource.url", "jdbc:h2:mem:routing-timers;DB_CLOSE_DELAY=-1",
                 "deskframe.routing.offline-grace", "1s",
-                "deskframe.routing.requeue-unanswered-after", "3s")).start();
+                "deskframe.routing.requeue-unanswered-after", "3s",
+                "deskframe.routing.retell-unanswered-after", "1s")).start();
         fx = new RoutingFixture(server.context(), server.base());
     }
 
@@ -73,6 +74,25 @@ class RoutingTimersIntegrationTests {
         desk.sendFrame("op", "send", "id", "answer-" + conversation, "conversation", conversation, "clientMessageId",
                 "answer-" + conversation, "text", "Hello, how can I help?");
         assertThat(desk.nextOp("ack").get("conversation").asString()).isEqualTo(conversation);
+    }
+
+    @Test
+    void anAutoAssignmentItsAgentLeavesUnansweredIsToldAgainToItsOpenSessionOnceAndNotAfterTheAnswer() {
+        String queue = fx.queue(RoutingFixture.autoAccept());
+        Agent a = fx.agent(queue, 2);
+        try (AgentDesk da = fx.connect(a, true)) {
+            String c1 = fx.customerConversation(queue);
+            java.util.function.Predicate<JsonNode> assigned = f -> "conversation_assigned".equals(RoutingFixture.text(f, "op"))
+                    && c1.equals(RoutingFixture.text(f, "conversation"));
+            da.next(assigned, Duration.ofSeconds(15));
+            // Had that push been lost (nothing shows it), this is what tells the agent: the database's assignment, again.
+            JsonNode again = da.next(assigned, Duration.ofSeconds(3));
+            assertThat(RoutingFixture.text(again, "id")).isNull();
+            // Once per session: not again while it stays unanswered, nor once it is answered.
+            assertThat(da.pollOp("conversation_assigned", Duration.ofMillis(700))).isNull();
+            answer(da, c1);
+            assertThat(da.pollOp("conversation_assigned", Duration.ofMillis(2000))).isNull();
+        }
     }
 
     @Test

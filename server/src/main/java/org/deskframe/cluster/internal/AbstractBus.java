@@ -169,6 +169,23 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
     @ClusterMessage.Name("cluster.beacon")
     record Beacon() implements ClusterMessage {}
 
+    /**
+     * A node found dead by the one that swept it. A node killed between a commit and its publish leaves no gap in any
+     * sequence (nothing of it follows), and it may never come back under a new epoch: its death is the loss.
+     */
+    @ClusterMessage.Name("cluster.node_gone")
+    record NodeGone(String node) implements ClusterMessage {}
+
+    /**
+     * Another node's liveness ran out (this node swept it): it may have died with messages it decided and never sent,
+     * so this node and every other count it as a loss from when it was last heard, and catch up from the durable truth.
+     */
+    void peerGone(String deadNode) {
+        dispatcher.execute(() -> dispatcher.publisherGone(deadNode));
+        // Lost on the way, it leaves a gap in this node's sequence, which is a loss there too.
+        publish(new NodeGone(deadNode));
+    }
+
     static final Duration BEACON_INTERVAL = Duration.ofSeconds(1);
     static final int BEACONS_AFTER_LAST_MESSAGE = 3;
 
@@ -186,6 +203,9 @@ abstract class AbstractBus implements NodeBus, SmartLifecycle {
     public void start() {
         dispatcher.start();
         dispatcher.subscribe(Beacon.class, b -> { });
+        dispatcher.subscribe(NodeGone.class, g -> {
+            if (!g.node().equals(node)) dispatcher.publisherGone(g.node());
+        });
         running = true;
         beacons = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cluster-beacon-" + node).factory());

@@ -78,8 +78,10 @@ class ClusterConfiguration {
         }
 
         @Bean
-        NodeRegistry clusterRegistry(MemoryHub hub, ClusterSettings settings, org.springframework.beans.factory.ObjectProvider<Clock> clock) {
-            return new NodeRegistry(settings.nodeId(), hub, settings, false, clock.getIfAvailable(Clock::systemUTC), e -> { });
+        NodeRegistry clusterRegistry(MemoryHub hub, MemoryBus bus, ClusterSettings settings, org.springframework.beans.factory.ObjectProvider<Clock> clock) {
+            NodeRegistry registry = new NodeRegistry(settings.nodeId(), hub, settings, false, clock.getIfAvailable(Clock::systemUTC), e -> { });
+            registry.onNodeGone(bus::peerGone);
+            return registry;
         }
 
         @Bean
@@ -113,8 +115,10 @@ class ClusterConfiguration {
         }
 
         @Bean
-        NodeRegistry clusterRegistry(RedisLink link, ClusterSettings settings) {
-            return registry(link, settings);
+        NodeRegistry clusterRegistry(RedisLink link, RedisBus bus, ClusterSettings settings) {
+            NodeRegistry registry = registry(link, settings);
+            registry.onNodeGone(bus::peerGone);
+            return registry;
         }
 
         @Bean

@@ -122,6 +122,17 @@ final class Dispatcher {
         queue.offer(WAKE);
     }
 
+    /** A publisher found dead: a loss from when it was last heard (now if never); on the cluster thread. */
+    void publisherGone(String node) {
+        long lastHeard = 0;
+        String prefix = node + '|';
+        for (Map.Entry<String, long[]> e : positions.entrySet()) {
+            if (e.getKey().startsWith(prefix)) lastHeard = Math.max(lastHeard, e.getValue()[1]);
+        }
+        counters.gaps.incrementAndGet();
+        reportLoss(lastHeard == 0 ? Instant.now() : Instant.ofEpochMilli(lastHeard));
+    }
+
     Subscription onLoss(Consumer<Instant> listener) {
         lossListeners.add(listener);
         return () -> lossListeners.remove(listener);

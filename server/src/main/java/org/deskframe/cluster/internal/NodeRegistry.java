@@ -54,6 +54,7 @@ final class NodeRegistry implements SmartLifecycle {
     private volatile boolean degradedLogged;
     private volatile boolean running;
     private ScheduledFuture<?> heartbeat;
+    private volatile Consumer<String> nodeGone = n -> { };
 
     /**
      * @param ownWriter  whether writes go through a thread of their own (Redis) or run at once under the lock (memory)
@@ -238,6 +239,14 @@ final class NodeRegistry implements SmartLifecycle {
 
     // --- liveness
 
+    /**
+     * Told of each other node this node finds dead (its liveness ran out: killed, paused, cut off) as it sweeps it; on
+     * the registry's writer thread, must not block.
+     */
+    void onNodeGone(Consumer<String> listener) {
+        this.nodeGone = listener;
+    }
+
     /** The shared state is reachable again: register everything again and touch liveness now. */
     void recovered() {
         resyncNeeded = true;
@@ -271,6 +280,7 @@ final class NodeRegistry implements SmartLifecycle {
                 if (!dead.equals(node)) {
                     state.purge(dead, SharedState.Purge.DEAD, 0);
                     log.info("cluster: node {} stopped its heartbeat; its sessions and slots no longer count", dead);
+                    nodeGone.accept(dead);
                 }
             }
         } catch (RuntimeException e) {

@@ -283,7 +283,9 @@ class GroupCommitLog implements ConversationLog {
                 results[i] = new Outcome(new Appended(existing, true), members, null);
                 continue;
             }
-            if (closed.contains(conv) && !system) {
+            // The system's notices too (a transfer's, written after the transfer committed): a participant told that the
+            // conversation ended reads it to its end, and nothing may be stored beyond the end it read.
+            if (closed.contains(conv)) {
                 results[i] = Outcome.refusedWith(closed(conv));
                 continue;
             }

@@ -60,7 +60,27 @@ class MessageDelivery {
         // Off the cluster thread, which must not wait on sockets or the log.
         bus.subscribe(PostedElsewhere.class, p -> executor.execute(() -> deliverToLocalSessions(p.event().message(), p.event().recipients())));
         // The fast path lost something (a gap in another node's sequence, an outage): the log has it.
-        bus.onLoss(since -> executor.execute(this::catchUpLocalSessions));
+        bus.onLoss(since -> catchUpSoon(0));
+    }
+
+    /** Catch-ups asked for and not yet started: losses come in bursts, one pass serves them all. */
+    private final java.util.concurrent.atomic.AtomicBoolean catchUpPending = new java.util.concurrent.atomic.AtomicBoolean();
+    static final long CATCH_UP_RETRY_MILLIS = 1_000;
+
+    private void catchUpSoon(long delayMillis) {
+        if (!catchUpPending.compareAndSet(false, true)) return;
+        java.util.concurrent.CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS, executor).execute(() -> {
+            catchUpPending.set(false);
+            try {
+                catchUpLocalSessions();
+            } catch (RuntimeException e) {
+                // The log unreadable (the database away, as it often is with a loss): a pass given up would leave the
+                // sessions it did not reach without what they missed until their next message or reconnect.
+                LOG.warn("cluster loss: catching up this node's sessions failed ({}); trying again in {} ms", e.toString(),
+                        CATCH_UP_RETRY_MILLIS);
+                catchUpSoon(CATCH_UP_RETRY_MILLIS);
+            }
+        });
     }
 
     /**

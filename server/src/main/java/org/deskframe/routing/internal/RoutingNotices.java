@@ -136,7 +136,13 @@ class RoutingNotices {
     private void systemMessage(WorkRow w, String clientMessageId, String text) {
         // The conversation as it stands now: its participants after the transfer receive the message.
         conversationOf(w).ifPresent(c -> transcript.append(c, Participant.SYSTEM, clientMessageId, text).exceptionally(e -> {
-            log.warn("system message in {} not stored: {}", w.conversationId(), e.toString());
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            // Closed before its notice was written: nothing is stored after the end its participants were told.
+            if (cause instanceof org.deskframe.diagnostics.ProblemException p && p.problem().error() == org.deskframe.diagnostics.ErrorCode.CONVERSATION_CLOSED) {
+                log.info("system message in {} not stored: the conversation ended first", w.conversationId());
+            } else {
+                log.warn("system message in {} not stored: {}", w.conversationId(), e.toString());
+            }
             return null;
         }).join());
     }
