@@ -69,7 +69,7 @@ class GatewayServer implements SmartLifecycle, GatewayEndpoint {
     /**
      * Netty's leak detection for this process: off unless the property asks for a level. Netty's default samples one
      * buffer in 128 and builds a stack trace for each sample, ~34 a second on an idle node (docs/benchmarks.md, c3),
-     * which is what it costs a node in production; the test suites set it to paranoid (the root pom.xml).
+     * which is what it costs a node in production; the test suites set it to advanced (the root pom.xml).
      */
     static ResourceLeakDetector.Level leakDetection(String configured) {
         if (configured == null || configured.isBlank()) return ResourceLeakDetector.Level.DISABLED;
