@@ -2,6 +2,8 @@ package org.deskframe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.deskframe.testing.TestClient.expect;
+import static org.deskframe.testing.TestClient.json;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -485,16 +487,6 @@ class FaultSuiteIntegrationTests {
         expect(admin.send("POST", org + "/messenger-deployments", token, json("id", FILES_DEPLOYMENT, "name", "Fault suite files",
                 "allowedOrigins", List.of(ORIGIN), "queue", FILES_QUEUE)), 201);
         return agents;
-    }
-
-    private static void expect(TestClient.Reply reply, int status) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
-    }
-
-    private static String json(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
-        return TestClient.JSON.writeValueAsString(m);
     }
 
     /** The trusted-backend grant at {@code node}, the assertion stamped {@code issuedAt} (the backend's clock). */

@@ -1,9 +1,10 @@
 package org.deskframe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.deskframe.testing.TestClient.expect;
+import static org.deskframe.testing.TestClient.json;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deskframe.guest.GuestFixture;
@@ -151,13 +152,4 @@ class NodeDeathIntegrationTests {
         }
     }
 
-    private static void expect(TestClient.Reply reply, int status) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
-    }
-
-    private static String json(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
-        return TestClient.JSON.writeValueAsString(m);
-    }
 }

@@ -138,4 +138,16 @@ public class TestClient {
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
+
+    /** Fails the test with the reply's body unless the reply has {@code status}. */
+    public static void expect(Reply reply, int status) {
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+    }
+
+    /** A JSON object of alternating keys and values, in that order. */
+    public static String json(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return JSON.writeValueAsString(m);
+    }
 }
