@@ -62,14 +62,12 @@ class RoutingStore {
     }
 
     Optional<QueueRow> findQueue(String queueId) {
-        return jdbc.sql("select queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, required_skills "
-                + "from routing_queues where queue_id = ?").param(queueId).query(RoutingStore::queueRow).optional();
+        return jdbc.sql(QUEUE_COLUMNS + " where queue_id = ?").param(queueId).query(RoutingStore::queueRow).optional();
     }
 
     /** Reads the queue's row and locks it until commit: the dispatches of one queue are serialised across nodes. */
     Optional<QueueRow> lockQueue(String queueId) {
-        return jdbc.sql("select queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, acw_seconds, required_skills "
-                + "from routing_queues where queue_id = ? for update").param(queueId).query(RoutingStore::queueRow).optional();
+        return jdbc.sql(QUEUE_COLUMNS + " where queue_id = ? for update").param(queueId).query(RoutingStore::queueRow).optional();
     }
 
     void updateQueue(String queueId, int offerTimeout, boolean autoAccept, boolean wrapUpRequired, int acwSeconds, Set<String> skills) {
@@ -453,6 +451,8 @@ class RoutingStore {
 
     // --- mapping
 
+    private static final String QUEUE_COLUMNS = "select queue_id, org_id, offer_timeout_seconds, auto_accept, wrapup_required, "
+            + "acw_seconds, required_skills from routing_queues";
     private static final List<String> AGENT_FIELDS = List.of("agent_id", "org_id", "status", "status_since", "capacity",
             "load_count", "idle_since", "ignored_offers", "skills", "acw_until", "disconnected_at");
     private static final List<String> WORK_FIELDS = List.of("conversation_id", "org_id", "queue_id", "arrival", "state",
