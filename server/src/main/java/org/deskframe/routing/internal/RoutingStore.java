@@ -489,11 +489,12 @@ class RoutingStore {
     /** The work columns in {@link #WORK_FIELDS}' order, after {@code before} other columns. */
     private static WorkRow workAt(ResultSet rs, int before) throws SQLException {
         int c = before;
-        int position = rs.getInt(c + 15);
+        // Read as an object: wasNull() after the other columns would tell of the last one read, not of this one.
+        Integer position = rs.getObject(c + 15, Integer.class);
         return new WorkRow(rs.getString(c + 1), rs.getString(c + 2), rs.getString(c + 3), rs.getLong(c + 4), rs.getString(c + 5),
                 rs.getString(c + 6), rs.getString(c + 7), set(rs.getString(c + 8)), instant(rs.getTimestamp(c + 9)),
                 rs.getString(c + 10), rs.getString(c + 11), instant(rs.getTimestamp(c + 12)), instant(rs.getTimestamp(c + 13)),
-                set(rs.getString(c + 14)), rs.wasNull() ? null : position);
+                set(rs.getString(c + 14)), position);
     }
 
     /** Adds an agent to passed_by unless it is there already (params: its LIKE pattern, then " agentId"); both dialects. */
