@@ -15,7 +15,9 @@
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_JAR (another Deskframe exec jar, e.g. one built at an older commit,
 # to compare; default: the worktree's, rebuilt when sources are newer), KEYCLOAK_DIR (default
-# /tmp/deskframe-bench-keycloak), BENCH_LABEL (the Deskframe rows' label, default "deskframe"), BENCH_JAVA_OPTS (extra
+# /tmp/deskframe-bench-keycloak), BENCH_LABEL (the Deskframe rows' label, default "deskframe"), BENCH_JVM (platform: the JVM options ./run.sh starts
+# the platform with, bin/platform-jvm's Serial GC, C1 only, its heap, the default since 2026-12-08; defaults: `java -jar`
+# with the JVM's own defaults, G1 and C2, as every figure before that day), BENCH_JAVA_OPTS (extra
 # JVM options for Deskframe, e.g. -Xlog:gc:file=/tmp/gc.log).
 # Results: bench/results/<time>-token.jsonl (one JSON object per run) and <time>-token-*.log (server logs).
 set -euo pipefail
@@ -37,6 +39,11 @@ done
 
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
+case "${BENCH_JVM:-platform}" in
+  platform) . bin/platform-jvm; DF_JVM=("${PLATFORM_JVM_OPTIONS[@]}" "-Xmx$PLATFORM_HEAP") ;;
+  defaults) DF_JVM=() ;;
+  *) echo "BENCH_JVM: platform or defaults"; exit 2 ;;
+esac
 KC_PORT=18080 DF_PORT=18081 DF_GATEWAY_PORT=18091
 KC="http://127.0.0.1:$KC_PORT" DF="http://127.0.0.1:$DF_PORT"
 LABEL=${BENCH_LABEL:-deskframe}
@@ -108,7 +115,7 @@ fi
 ADMIN_SECRET=bench-bootstrap-admin-secret-0123456789abcdef
 echo "Starting Deskframe ($JAR) on $DF (log: $OUT-deskframe.log)"
 # Started directly (not through a subshell) so $! is the JVM's own process id.
-"$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port=$DF_PORT --server.address=127.0.0.1 \
+"$JAVA" "${DF_JVM[@]}" ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port=$DF_PORT --server.address=127.0.0.1 \
   --deskframe.gateway.port=$DF_GATEWAY_PORT --deskframe.gateway.address=127.0.0.1 \
   --deskframe.region.public-url="$DF" --deskframe.identity.data-dir="$DATA" \
   --deskframe.identity.secret-key=bench-secret-key-0123456789abcdef-0123456789 \
@@ -144,7 +151,7 @@ if [ "$PREWARM" -gt 0 ]; then
   done
 fi
 
-echo "Date $(date -u +%FT%TZ); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); Java $("$JAVA" -version 2>&1 | head -1)"
+echo "Date $(date -u +%FT%TZ); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); Java $("$JAVA" -version 2>&1 | head -1); Deskframe JVM: ${BENCH_JVM:-platform} (${DF_JVM[*]:-no options, the JVM defaults})"
 for round in $(seq 1 "$ROUNDS"); do
   for level in ${LEVELS//,/ }; do
     for grant in ${GRANTS//,/ }; do
