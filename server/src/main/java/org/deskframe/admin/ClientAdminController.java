@@ -2,6 +2,7 @@ package org.deskframe.admin;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -30,6 +31,7 @@ import org.deskframe.identity.ClientDirectory.ClientRegistration;
 import org.deskframe.identity.Ids;
 import org.deskframe.identity.OAuthClient;
 import org.deskframe.identity.Org;
+import org.deskframe.identity.RegionSignature;
 import org.deskframe.identity.Scope;
 import org.deskframe.tokens.VerifiedToken;
 import org.slf4j.Logger;
@@ -192,6 +194,13 @@ class ClientAdminController {
         if (set.getKeys().isEmpty()) throw invalid("'jwks' has no keys");
         if (set.getKeys().stream().anyMatch(JWK::isPrivate)) {
             throw invalid("'jwks' contains private key material; register only the public keys (and treat this private key as leaked)");
+        }
+        for (JWK key : set.getKeys()) {
+            if (key instanceof RSAKey rsa && rsa.size() < RegionSignature.MIN_BITS) {
+                throw invalid("'jwks' key " + (rsa.getKeyID() == null ? "without a kid" : "'" + rsa.getKeyID() + "'")
+                        + " is an RSA key of " + rsa.size() + " bits; at least "
+                        + RegionSignature.MIN_BITS + " are required");
+            }
         }
         String json = set.toString(false);
         if (json.length() > MAX_JWKS_CHARS) throw invalid("'jwks' is longer than " + MAX_JWKS_CHARS + " characters");

@@ -23,6 +23,9 @@ public final class RegionSignature {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
+    /** The smallest RSA modulus a signature is checked with (NIST SP 800-131A; the region's own keys are 2048). */
+    public static final int MIN_BITS = 2048;
+
     private final RSAKey key;
     private final RSAPublicKey publicKey;
 
@@ -32,6 +35,11 @@ public final class RegionSignature {
             this.publicKey = key.toRSAPublicKey();
         } catch (JOSEException e) {
             throw new IllegalArgumentException("not an RSA public key: " + key.getKeyID(), e);
+        }
+        // Checked here, not left to the provider: the JDK's refuses moduli under 512 bits, the native one none.
+        if (publicKey.getModulus().bitLength() < MIN_BITS) {
+            throw new IllegalArgumentException("RSA key " + key.getKeyID() + " has " + publicKey.getModulus().bitLength()
+                    + " bits; at least " + MIN_BITS + " are required");
         }
     }
 

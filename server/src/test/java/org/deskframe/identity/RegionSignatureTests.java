@@ -79,8 +79,13 @@ class RegionSignatureTests {
     }
 
     @Test
-    void aKeyTheJdkRefusesIsRefusedAtConstruction() {
-        assertThatThrownBy(() -> new RegionSignature(new RSAKey.Builder(new Base64URL("AQAB"), new Base64URL("AQAB")).build()))
-                .isInstanceOf(IllegalArgumentException.class);
+    void aKeyTooShortToTrustIsRefusedAtConstructionWhateverTheProvider() throws Exception {
+        assertThatThrownBy(() -> new RegionSignature(new RSAKey.Builder(new Base64URL("AQAB"), new Base64URL("AQAB")).keyID("bogus").build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bogus"); // the JDK's provider refuses it as a key, the native one lets the size check refuse it
+        RSAKey weak = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).keyID("weak").generate();
+        assertThatThrownBy(() -> new RegionSignature(weak.toPublicJWK()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("RSA key weak has 1024 bits; at least 2048 are required");
     }
 }
