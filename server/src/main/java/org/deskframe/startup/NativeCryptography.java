@@ -24,7 +24,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * the same RS256 over the same keys; a token signed natively verifies with the JDK's provider and the other way round.
  *
  * <p>{@code auto} (default): native where it loads (Linux x86-64), else the JDK's providers with the reason in the
- * log; {@code native}: the start fails when it does not load; {@code jdk}: the JDK's providers only.
+ * log, loaded beside the start rather than before it; {@code native}: loaded before the start goes on, which fails when
+ * it does not load; {@code jdk}: the JDK's providers only.
  */
 final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
 
@@ -44,7 +45,36 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Choice choice = choose(environment.getProperty(PROPERTY, "auto"), NativeCryptography::loadingError);
+        String mode = environment.getProperty(PROPERTY, "auto");
+        settled();
+        if (mode.trim().equalsIgnoreCase("auto")) {
+            // Off the start's critical path: loading the library (its signed jar verified, 9.6 MB of native code
+            // extracted and linked) took 0.5-0.9 s of CPU under C1, measured. Until it is in, the JDK's providers serve
+            // (providers are looked up per operation, and the list is replaced atomically), so a token signed in the
+            // first second is signed by the JDK, the same bytes.
+            Thread loader = Thread.ofPlatform().name("native-crypto-loader").daemon().unstarted(() -> apply(mode));
+            pending = loader;
+            loader.start();
+        } else {
+            apply(mode);
+        }
+    }
+
+    private static volatile Thread pending;
+
+    /** Waits for a load started by an earlier start of this JVM to finish (tests start several platforms). */
+    static void settled() {
+        Thread loader = pending;
+        if (loader == null) return;
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void apply(String mode) {
+        Choice choice = choose(mode, NativeCryptography::loadingError);
         if (choice.install()) {
             if (Security.getProvider(AmazonCorrettoCryptoProvider.PROVIDER_NAME) == null) {
                 AmazonCorrettoCryptoProvider.install();

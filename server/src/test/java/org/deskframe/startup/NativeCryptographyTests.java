@@ -97,6 +97,7 @@ class NativeCryptographyTests {
         var environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(NativeCryptography.PROPERTY, mode)));
         new NativeCryptography(new DeferredLogs()).postProcessEnvironment(environment, new SpringApplication());
+        NativeCryptography.settled();
     }
 
     private static String providerOf(String algorithm) {
