@@ -6,15 +6,18 @@ import java.security.Security;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Puts a native cryptography provider (Amazon Corretto Crypto Provider, on AWS-LC) first among the JVM's security
- * providers, before any bean signs or checks a token, unless {@code deskframe.crypto.provider=jdk}.
+ * providers, unless {@code deskframe.crypto.provider=jdk}.
  *
  * <p>Why: the JDK's RSA is {@code BigInteger} arithmetic whose fast paths are C2 intrinsics, and the platform's JVM
  * runs C1 only ({@code bin/platform-jvm}): there an RS256 signature took ~17 ms of CPU and a check ~0.45 ms (with C2
@@ -24,7 +27,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * the same RS256 over the same keys; a token signed natively verifies with the JDK's provider and the other way round.
  *
  * <p>{@code auto} (default): native where it loads (Linux x86-64), else the JDK's providers with the reason in the
- * log, loaded beside the start rather than before it; {@code native}: loaded before the start goes on, which fails when
+ * log, loaded on a thread of its own once the platform is ready ({@link AfterStart}); {@code native}: loaded before the start goes on, which fails when
  * it does not load; {@code jdk}: the JDK's providers only.
  */
 final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
@@ -48,21 +51,37 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
         String mode = environment.getProperty(PROPERTY, "auto");
         settled();
         if (mode.trim().equalsIgnoreCase("auto")) {
-            // Off the start's critical path: loading the library (its signed jar verified, 9.6 MB of native code
-            // extracted and linked) took 0.5-0.9 s of CPU under C1, measured. Until it is in, the JDK's providers serve
-            // (providers are looked up per operation, and the list is replaced atomically), so a token signed in the
-            // first second is signed by the JDK, the same bytes.
-            Thread loader = Thread.ofPlatform().name("native-crypto-loader").daemon().unstarted(() -> apply(mode));
-            pending = loader;
-            loader.start();
+            // Loaded once the platform is ready (AfterStart), not before: loading the library (its signed jar verified,
+            // 9.6 MB of native code extracted and linked) took 0.5-0.9 s of CPU under C1, measured, which would compete
+            // with the start for the two cores. Until it is in, the JDK's providers serve (providers are looked up per
+            // operation, and the list is replaced atomically): a token signed before is signed by the JDK, same bytes.
+            autoRequested = true;
         } else {
-            apply(mode);
+            apply(mode, log);
         }
     }
 
+    private static volatile boolean autoRequested;
     private static volatile Thread pending;
 
-    /** Waits for a load started by an earlier start of this JVM to finish (tests start several platforms). */
+    /** Starts the {@code auto} load on a thread of its own once the platform is ready. */
+    static final class AfterStart implements ApplicationListener<ApplicationReadyEvent> {
+        @Override
+        public void onApplicationEvent(ApplicationReadyEvent event) {
+            loadBesideTheRunningPlatform();
+        }
+    }
+
+    static void loadBesideTheRunningPlatform() {
+        if (!autoRequested) return;
+        autoRequested = false;
+        Log log = LogFactory.getLog(NativeCryptography.class);
+        Thread loader = Thread.ofPlatform().name("native-crypto-loader").daemon().unstarted(() -> apply("auto", log));
+        pending = loader;
+        loader.start();
+    }
+
+    /** Waits for a load already started in this JVM to finish (tests start several platforms). */
     static void settled() {
         Thread loader = pending;
         if (loader == null) return;
@@ -73,7 +92,7 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
         }
     }
 
-    private void apply(String mode) {
+    private static void apply(String mode, Log log) {
         Choice choice = choose(mode, NativeCryptography::loadingError);
         if (choice.install()) {
             if (Security.getProvider(AmazonCorrettoCryptoProvider.PROVIDER_NAME) == null) {

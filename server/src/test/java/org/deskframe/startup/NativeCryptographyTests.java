@@ -84,6 +84,18 @@ class NativeCryptographyTests {
     }
 
     @Test
+    void bootRunsTheChoiceBeforeTheContextAndTheAutoLoadOnceItIsReady() throws Exception {
+        var factories = new java.util.Properties();
+        try (var in = NativeCryptography.class.getResourceAsStream("/META-INF/spring.factories")) {
+            factories.load(in);
+        }
+        assertThat(factories.getProperty("org.springframework.boot.EnvironmentPostProcessor").split(","))
+                .contains(NativeCryptography.class.getName());
+        assertThat(factories.getProperty("org.springframework.context.ApplicationListener").split(","))
+                .contains(NativeCryptography.AfterStart.class.getName());
+    }
+
+    @Test
     void anUnknownChoiceIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> NativeCryptography.choose("openssl", () -> null))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -97,6 +109,7 @@ class NativeCryptographyTests {
         var environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(NativeCryptography.PROPERTY, mode)));
         new NativeCryptography(new DeferredLogs()).postProcessEnvironment(environment, new SpringApplication());
+        NativeCryptography.loadBesideTheRunningPlatform(); // what AfterStart does once the platform is ready
         NativeCryptography.settled();
     }
 
