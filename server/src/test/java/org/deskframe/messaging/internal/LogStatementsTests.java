@@ -47,9 +47,16 @@ class LogStatementsTests {
                 String lock = plan(s, "explain execute lock_conversations('{c_a,c_b}')");
                 String lookup = plan(s, "explain execute stored_keys('{c_a,c_b}', '{agent,agent}', '{a1,a2}', '{m1,m2}')");
                 String members = plan(s, "explain execute participants_of('{c_a,c_b}')");
+                s.execute("prepare append_group(timestamp, varchar[], bigint[], varchar[], varchar[], varchar[], varchar[], "
+                        + "varchar[], varchar[], varchar[], bigint[], varchar[], bigint[]) as "
+                        + numbered(LogStatements.POSTGRES.appendGroup()));
+                String append = plan(s, "explain execute append_group(localtimestamp, '{c_a,c_b}', '{1,1}', '{m1,m2}', "
+                        + "'{agent,agent}', '{a1,a2}', '{hi,ho}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', "
+                        + "'{c_a,c_b}', '{1,1}')");
                 assertThat(lock).contains("Index Scan using conversations_pkey on conversations").doesNotContain("Seq Scan");
                 assertThat(lookup).contains("Index Scan using messages_idempotency on messages").doesNotContain("Seq Scan");
                 assertThat(members).containsPattern("Index (Only )?Scan using conversation_participants_pkey").doesNotContain("Seq Scan");
+                assertThat(append).contains("Insert on messages").contains("conversations_pkey").doesNotContain("Seq Scan");
             }
         } finally {
             dropSchema(schema);
