@@ -190,6 +190,37 @@ class LogStatementsTests {
         }
     }
 
+    @Test
+    void whenTheLogStopsThenEverySendQueuedBeforeIsAcknowledgedWithItsEventsInSequenceOrder(@TempDir Path dir) throws Exception {
+        SyncedH2Files.register();
+        try (HikariDataSource ds = dataSource("jdbc:h2:" + SyncedH2Files.SCHEME + ":" + dir.resolve("log") + ";WRITE_DELAY=0", "sa", null)) {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(ds);
+            Participant a = Participant.agent("a1");
+            List<Conversation> convs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, 'demo', null, 'open', 0, ?)")
+                        .params("c_stop_" + i, Timestamp.from(Instant.now())).update();
+                join(jdbc, "c_stop_" + i, a);
+                convs.add(new Conversation("c_stop_" + i, "demo", null, "open", 0, List.of(a), Instant.now()));
+            }
+            List<org.deskframe.messaging.MessagePosted> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)),
+                    e -> posted.add((org.deskframe.messaging.MessagePosted) e), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            List<java.util.concurrent.CompletableFuture<ConversationLog.Appended>> acks = new ArrayList<>();
+            for (int i = 0; i < 600; i++) acks.add(log.append(convs.get(i % 3), a, "m" + i, "text " + i));
+            log.stop();
+            // Acknowledged by the time stop returns, each after its event (the publisher publishes, then completes).
+            assertThat(acks).allSatisfy(f -> assertThat(f).isCompleted());
+            assertThat(posted).hasSize(600);
+            for (Conversation c : convs) {
+                assertThat(posted.stream().filter(e -> e.message().conversationId().equals(c.id())).map(e -> e.message().seq()).toList())
+                        .as("events of %s in sequence order", c.id())
+                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+            }
+        }
+    }
+
     private static void join(JdbcClient jdbc, String conversation, Participant p) {
         jdbc.sql("insert into conversation_participants (conversation_id, kind, participant_id, joined_at, delivered_seq, read_seq) "
                 + "values (?, ?, ?, ?, 0, 0)").params(conversation, p.kind().label(), p.id(), Timestamp.from(Instant.now())).update();
