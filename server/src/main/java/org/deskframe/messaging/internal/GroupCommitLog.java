@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The conversation log with group commit: sends that arrive while a commit is in flight are written together in
  * the next transaction, then each is acknowledged. This keeps "ack only after durable" while one commit carries
  * many messages. The sequence comes from the conversation row, locked for update, so it stays gapless across nodes.
- * Events are published after commit, in commit order, from the single writer thread.
+ * After each commit the writer hands the group on to one publisher thread, which publishes its events and completes its
+ * sends (the acks are encoded there) in commit order, while the writer already runs the next transaction.
  */
 @Component
 class GroupCommitLog implements ConversationLog {
@@ -50,6 +51,13 @@ class GroupCommitLog implements ConversationLog {
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean running = true;
+    /**
+     * Committed groups (and seals) waiting for their events and acks, in commit order. Bounded, so a publisher that
+     * falls behind holds up the writer instead of piling up acknowledged work in memory.
+     */
+    private final BlockingQueue<Runnable> toPublish = new LinkedBlockingQueue<>(1_024);
+    private final Thread publisher;
+    private volatile boolean writerDone;
 
     private final io.micrometer.core.instrument.Timer commits;
     private final io.micrometer.core.instrument.Counter committed;
@@ -67,6 +75,7 @@ class GroupCommitLog implements ConversationLog {
         this.tx = tx;
         this.events = events;
         this.statements = LogStatements.of(jdbcTemplate);
+        this.publisher = Thread.ofPlatform().name("conversation-log-publisher").daemon(true).start(this::publish);
         this.writer = Thread.ofPlatform().name("conversation-log-writer").daemon(true).start(this::run);
     }
 
@@ -106,6 +115,14 @@ class GroupCommitLog implements ConversationLog {
     }
 
     private void run() {
+        try {
+            write();
+        } finally {
+            writerDone = true;
+        }
+    }
+
+    private void write() {
         List<Work> drained = new ArrayList<>(MAX_BATCH);
         List<Pending> group = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
@@ -137,6 +154,32 @@ class GroupCommitLog implements ConversationLog {
         }
     }
 
+    /** Runs what commits handed on, one after the other, until the writer has stopped and nothing is left. */
+    private void publish() {
+        while (!writerDone || !toPublish.isEmpty()) {
+            try {
+                Runnable next = toPublish.poll(200, TimeUnit.MILLISECONDS);
+                if (next != null) next.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("conversation log publisher failed on a committed group", e);
+            }
+        }
+    }
+
+    /** Hands work that must follow a commit to the publisher, behind what earlier commits handed on. */
+    private void afterCommit(Runnable work) {
+        try {
+            toPublish.put(work);
+        } catch (InterruptedException e) {
+            // Only at shutdown: the commit is durable, so its acks and events still go out, here.
+            Thread.currentThread().interrupt();
+            work.run();
+        }
+    }
+
     /**
      * Gives every number after the stored last sequence, up to the reported one, a lost placeholder, under the same
      * row lock as appends. Loud on purpose: it means acknowledged messages are gone from the database.
@@ -153,11 +196,11 @@ class GroupCommitLog implements ConversationLog {
                 List<Message> lost = new ArrayList<>();
                 for (long seq = last + 1; seq <= s.upTo(); seq++) lost.add(Message.lost(conv, seq, now));
                 jdbcTemplate.batchUpdate(LogStatements.INSERT, lost.stream().map(LogStatements::insertRow).toList());
-                jdbcTemplate.update("update conversations set last_seq = ? where id = ?", s.upTo(), conv);
+                jdbcTemplate.update(LogStatements.ADVANCE, s.upTo(), conv);
                 return lost;
             });
             if (placeholders.isEmpty()) {
-                s.result().complete(new Sealed(1, 0));
+                afterCommit(() -> s.result().complete(new Sealed(1, 0)));
                 return;
             }
             long from = placeholders.getFirst().seq();
@@ -165,12 +208,14 @@ class GroupCommitLog implements ConversationLog {
                     + "reported having seen up to {}); sealed as lost so they are never given to other messages. The "
                     + "database lost committed data: check its durability (docs/postgresql.md, \"What an ack survives\")",
                     conv, from, s.upTo(), s.reportedBy().key(), s.upTo());
-            for (Message m : placeholders) {
-                events.publishEvent(new MessagePosted(s.conversation().orgId(), m, s.conversation().participants()));
-            }
-            s.result().complete(new Sealed(from, s.upTo()));
+            afterCommit(() -> {
+                for (Message m : placeholders) {
+                    events.publishEvent(new MessagePosted(s.conversation().orgId(), m, s.conversation().participants()));
+                }
+                s.result().complete(new Sealed(from, s.upTo()));
+            });
         } catch (RuntimeException e) {
-            s.result().completeExceptionally(e);
+            afterCommit(() -> s.result().completeExceptionally(e));
         }
     }
 
@@ -184,14 +229,19 @@ class GroupCommitLog implements ConversationLog {
             // One bad send must not fail its neighbours: retry each on its own.
             for (Pending p : batch) {
                 try {
-                    complete(p, tx.execute(s -> writeAll(List.of(p)).getFirst()));
+                    Outcome o = tx.execute(s -> writeAll(List.of(p)).getFirst());
+                    afterCommit(() -> complete(p, o));
                 } catch (RuntimeException e) {
-                    p.result().completeExceptionally(e);
+                    afterCommit(() -> p.result().completeExceptionally(e));
                 }
             }
             return;
         }
-        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+        // The writer reuses its list for the next group.
+        List<Pending> sends = List.copyOf(batch);
+        afterCommit(() -> {
+            for (int i = 0; i < sends.size(); i++) complete(sends.get(i), results.get(i));
+        });
     }
 
     /**
@@ -235,10 +285,10 @@ class GroupCommitLog implements ConversationLog {
     }
 
     /**
-     * Writes a group in one transaction with five round trips whatever its size: lock the group's conversation rows
-     * (in id order, so writers on several nodes never deadlock; the lock is what keeps sequences gapless across
-     * nodes), read their participants, look up the client ids already stored, insert the new messages as one JDBC
-     * batch, and move each conversation's last sequence in another. Returns one outcome per pending send, in order. A
+     * Writes a group in one transaction with four round trips whatever its size (five on H2): lock the group's
+     * conversation rows (in id order, so writers on several nodes never deadlock; the lock is what keeps sequences
+     * gapless across nodes), read their participants, look up the client ids already stored, then insert the new
+     * messages and move each conversation's last sequence (one statement on PostgreSQL, two JDBC batches on H2). Returns one outcome per pending send, in order. A
      * sender must be a participant as the database holds it under the lock (a session's view of the conversation may
      * be older), and a new message to a conversation that has ended is refused (its state is read under the same lock
      * as the close's update, so a send is either stored before the close or refused after it).
@@ -263,7 +313,7 @@ class GroupCommitLog implements ConversationLog {
                 .list();
         Map<String, Message> stored = alreadyStored(batch);
         Outcome[] results = new Outcome[batch.size()];
-        List<Object[]> inserts = new ArrayList<>(batch.size());
+        List<Message> inserts = new ArrayList<>(batch.size());
         Set<String> written = new HashSet<>();
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
@@ -294,18 +344,46 @@ class GroupCommitLog implements ConversationLog {
             Message m = new Message(conv, seq, p.clientMessageId(), p.sender(), p.text(), now, false, p.attachment());
             stored.put(key, m); // a retry inside the same group is a duplicate of this one
             results[i] = new Outcome(new Appended(m, false), members, null);
-            inserts.add(LogStatements.insertRow(m));
+            inserts.add(m);
             written.add(conv);
         }
-        if (!inserts.isEmpty()) {
-            jdbcTemplate.batchUpdate(LogStatements.INSERT, inserts);
-            List<Object[]> updates = new ArrayList<>(written.size());
-            for (String conv : conversations) {
-                if (written.contains(conv)) updates.add(new Object[]{lastSeq.get(conv), conv});
-            }
-            jdbcTemplate.batchUpdate("update conversations set last_seq = ? where id = ?", updates);
-        }
+        if (!inserts.isEmpty()) store(inserts, conversations.stream().filter(written::contains).toList(), lastSeq, now);
         return Arrays.asList(results);
+    }
+
+    /** Inserts a group's new messages and moves the last sequence of the conversations they went to. */
+    private void store(List<Message> messages, List<String> advanced, Map<String, Long> lastSeq, Instant now) {
+        if (statements.appendGroup() == null) {
+            jdbcTemplate.batchUpdate(LogStatements.INSERT, messages.stream().map(LogStatements::insertRow).toList());
+            jdbcTemplate.batchUpdate(LogStatements.ADVANCE, advanced.stream().map(c -> new Object[]{lastSeq.get(c), c}).toList());
+            return;
+        }
+        int n = messages.size();
+        String[] conversation = new String[n], clientId = new String[n], kind = new String[n], sender = new String[n],
+                body = new String[n], attachmentId = new String[n], attachmentName = new String[n], attachmentType = new String[n];
+        Long[] seq = new Long[n], attachmentSize = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Message m = messages.get(i);
+            conversation[i] = m.conversationId();
+            seq[i] = m.seq();
+            clientId[i] = m.clientMessageId();
+            kind[i] = m.sender().kind().label();
+            sender[i] = m.sender().id();
+            body[i] = m.text();
+            Attachment a = m.attachment();
+            if (a != null) {
+                attachmentId[i] = a.id();
+                attachmentName[i] = a.name();
+                attachmentType[i] = a.contentType();
+                attachmentSize[i] = a.size();
+            }
+        }
+        String[] ids = advanced.toArray(String[]::new);
+        Long[] last = advanced.stream().map(lastSeq::get).toArray(Long[]::new);
+        jdbc.sql(statements.appendGroup())
+                .params(java.sql.Timestamp.from(now), conversation, seq, clientId, kind, sender, body, attachmentId, attachmentName,
+                        attachmentType, attachmentSize, ids, last)
+                .update();
     }
 
     /** Messages already stored under the group's idempotency keys (conversation, sender, client id), along their index. */
@@ -337,9 +415,11 @@ class GroupCommitLog implements ConversationLog {
         return conversation + "\u0000" + sender.key() + "\u0000" + clientMessageId;
     }
 
+    /** Commits what was queued before the stop, then lets the publisher acknowledge it all before returning. */
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
         writer.join(5_000);
+        publisher.join(5_000);
     }
 }

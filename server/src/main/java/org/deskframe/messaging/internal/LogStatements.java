@@ -22,13 +22,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param participantsOf          the participants of the given conversations (one array of ids), read under the lock so
  *                                that who may send and who receives is what the database holds at commit; answers
  *                                conversation id, kind, participant id, each conversation's in joining order
+ * @param appendGroup             PostgreSQL only (null on H2, which has no data-modifying WITH; it runs {@link #INSERT}
+ *                                and {@link #ADVANCE} as two JDBC batches): stores a group's new messages and moves each
+ *                                conversation's last sequence in one statement, one round trip whatever the group's size.
+ *                                Takes the group's time, ten arrays of equal length (conversation, seq, client message id,
+ *                                sender kind, sender id, body, attachment id, name, type, size), then the conversations'
+ *                                ids and their new last sequences
  */
-record LogStatements(String lockConversations, String storedByIdempotencyKey, String participantsOf) {
+record LogStatements(String lockConversations, String storedByIdempotencyKey, String participantsOf, String appendGroup) {
 
     /** A message row, as {@link #message} reads it. */
     static final String COLUMNS = "conversation_id, seq, client_message_id, sender_kind, sender_id, body, created_at, lost, "
             + "attachment_id, attachment_name, attachment_type, attachment_size";
     static final String INSERT = "insert into messages (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Moves one conversation's last sequence (H2's group, as a batch, and a seal). */
+    static final String ADVANCE = "update conversations set last_seq = ? where id = ?";
     private static final String KEYS = "unnest(cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
             + "cast(? as varchar array)) as k(c, kind, sender, client_id)";
     private static final String SAME_KEY = "m.conversation_id = k.c and m.sender_kind = k.kind and m.sender_id = k.sender "
@@ -44,13 +52,24 @@ record LogStatements(String lockConversations, String storedByIdempotencyKey, St
             // from being flattened into a join, which on an empty table hashes the keys against a sequential scan.
             "select k.id, p.kind, p.participant_id from unnest(cast(? as varchar array)) as k(id) "
                     + "cross join lateral (select kind, participant_id, joined_at from conversation_participants "
-                    + "where conversation_id = k.id offset 0) p order by k.id, p.joined_at, p.kind, p.participant_id");
+                    + "where conversation_id = k.id offset 0) p order by k.id, p.joined_at, p.kind, p.participant_id",
+            // Each conversation's row found by a LATERAL probe of the primary key, then updated by its ctid: a plain join
+            // to unnest(), and even "id = any(...)", plans a sequential scan while the table is empty.
+            "with stored as (insert into messages (" + COLUMNS + ") select m.c, m.seq, m.client_id, m.kind, m.sender, m.body, "
+                    + "cast(? as timestamp), false, m.a_id, m.a_name, m.a_type, m.a_size from unnest(cast(? as varchar array), "
+                    + "cast(? as bigint array), cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
+                    + "cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), cast(? as varchar array), "
+                    + "cast(? as bigint array)) as m(c, seq, client_id, kind, sender, body, a_id, a_name, a_type, a_size)) "
+                    + "update conversations c set last_seq = u.last_seq from unnest(cast(? as varchar array), "
+                    + "cast(? as bigint array)) as u(id, last_seq) cross join lateral (select ctid from conversations "
+                    + "where id = u.id limit 1) x where c.ctid = x.ctid");
 
     static final LogStatements H2 = new LogStatements(
             "select id, last_seq, state from conversations where id = any(?) order by id for update",
             "select " + prefixed(COLUMNS) + " from " + KEYS + " join messages m on " + SAME_KEY,
             "select conversation_id, kind, participant_id from conversation_participants where conversation_id = any(?) "
-                    + "order by conversation_id, joined_at, kind, participant_id");
+                    + "order by conversation_id, joined_at, kind, participant_id",
+            null);
 
     static Message message(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Message(rs.getString(1), rs.getLong(2), rs.getString(3),

@@ -47,9 +47,16 @@ class LogStatementsTests {
                 String lock = plan(s, "explain execute lock_conversations('{c_a,c_b}')");
                 String lookup = plan(s, "explain execute stored_keys('{c_a,c_b}', '{agent,agent}', '{a1,a2}', '{m1,m2}')");
                 String members = plan(s, "explain execute participants_of('{c_a,c_b}')");
+                s.execute("prepare append_group(timestamp, varchar[], bigint[], varchar[], varchar[], varchar[], varchar[], "
+                        + "varchar[], varchar[], varchar[], bigint[], varchar[], bigint[]) as "
+                        + numbered(LogStatements.POSTGRES.appendGroup()));
+                String append = plan(s, "explain execute append_group(localtimestamp, '{c_a,c_b}', '{1,1}', '{m1,m2}', "
+                        + "'{agent,agent}', '{a1,a2}', '{hi,ho}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', "
+                        + "'{c_a,c_b}', '{1,1}')");
                 assertThat(lock).contains("Index Scan using conversations_pkey on conversations").doesNotContain("Seq Scan");
                 assertThat(lookup).contains("Index Scan using messages_idempotency on messages").doesNotContain("Seq Scan");
                 assertThat(members).containsPattern("Index (Only )?Scan using conversation_participants_pkey").doesNotContain("Seq Scan");
+                assertThat(append).contains("Insert on messages").contains("conversations_pkey").doesNotContain("Seq Scan");
             }
         } finally {
             dropSchema(schema);
@@ -179,6 +186,37 @@ class LogStatementsTests {
                 assertThat(posted).singleElement().satisfies(e -> assertThat(e.recipients()).containsExactlyInAnyOrder(a, c));
             } finally {
                 log.stop();
+            }
+        }
+    }
+
+    @Test
+    void whenTheLogStopsThenEverySendQueuedBeforeIsAcknowledgedWithItsEventsInSequenceOrder(@TempDir Path dir) throws Exception {
+        SyncedH2Files.register();
+        try (HikariDataSource ds = dataSource("jdbc:h2:" + SyncedH2Files.SCHEME + ":" + dir.resolve("log") + ";WRITE_DELAY=0", "sa", null)) {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(ds);
+            Participant a = Participant.agent("a1");
+            List<Conversation> convs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                jdbc.sql("insert into conversations (id, org_id, subject, state, last_seq, created_at) values (?, 'demo', null, 'open', 0, ?)")
+                        .params("c_stop_" + i, Timestamp.from(Instant.now())).update();
+                join(jdbc, "c_stop_" + i, a);
+                convs.add(new Conversation("c_stop_" + i, "demo", null, "open", 0, List.of(a), Instant.now()));
+            }
+            List<org.deskframe.messaging.MessagePosted> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            GroupCommitLog log = new GroupCommitLog(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new JdbcTransactionManager(ds)),
+                    e -> posted.add((org.deskframe.messaging.MessagePosted) e), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            List<java.util.concurrent.CompletableFuture<ConversationLog.Appended>> acks = new ArrayList<>();
+            for (int i = 0; i < 600; i++) acks.add(log.append(convs.get(i % 3), a, "m" + i, "text " + i));
+            log.stop();
+            // Acknowledged by the time stop returns, each after its event (the publisher publishes, then completes).
+            assertThat(acks).allSatisfy(f -> assertThat(f).isCompleted());
+            assertThat(posted).hasSize(600);
+            for (Conversation c : convs) {
+                assertThat(posted.stream().filter(e -> e.message().conversationId().equals(c.id())).map(e -> e.message().seq()).toList())
+                        .as("events of %s in sequence order", c.id())
+                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
             }
         }
     }
