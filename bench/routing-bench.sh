@@ -83,7 +83,10 @@ cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     # A flight recording is written out first: stopping the JVM by signal may cut it before its last phase.
     if [[ "${BENCH_JAVA_OPTS:-}" == *StartFlightRecording* ]]; then
-      "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump >/dev/null 2>&1 || echo "JFR.dump failed (the recording may be cut)"
+      # To the recording's own file (without a filename JFR.dump writes hotspot-pid-*.jfr into the working directory).
+      jfr_file=$(sed -nE 's/.*StartFlightRecording[^ ]*filename=([^, ]+).*/\1/p' <<<"${BENCH_JAVA_OPTS:-}")
+      "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump ${jfr_file:+filename="$jfr_file"} >/dev/null 2>&1 \
+        || echo "JFR.dump failed (the recording may be cut)"
     fi
     kill "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
