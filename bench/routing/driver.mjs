@@ -5,7 +5,7 @@
 //   node driver.mjs --base=http://127.0.0.1:PORT --gateway=ws://127.0.0.1:GWPORT/api/v2/stream --pid=JVM_PID
 //                   --admin-id=ID --admin-secret=SECRET
 //                   [--agents=50 --capacity=20 --customers=1000 --rates=10,50,100 --accept-delay-ms=1000
-//                    --warmup=200 --timeout-ms=30000 --agents-thread=worker]
+//                    --warmup=200 --timeout-ms=30000 --agents-thread=worker --idle-seconds=0]
 //
 // Setup, all through the admin API as an operator would: organisation `bench`, queue `bench-q`, N agents with
 // capacity C who are members of it, an OAuth client for the agents' tokens (jwt-bearer), a messenger deployment on
@@ -51,6 +51,7 @@ const WARMUP = Number(args.warmup ?? 200);
 const TIMEOUT_MS = Number(args['timeout-ms'] ?? 30_000);
 const PID = args.pid ? Number(args.pid) : null;
 const AGENTS_THREAD = args['agents-thread'] ?? 'worker';
+const IDLE_SECONDS = Number(args['idle-seconds'] ?? 0);
 if (!['worker', 'main'].includes(AGENTS_THREAD)) throw new Error(`--agents-thread is worker or main, not ${AGENTS_THREAD}`);
 
 const ORG = 'bench';
@@ -323,6 +324,16 @@ async function main() {
   console.log(`${N_AGENTS} agents connected and available (capacity ${CAPACITY} each, in the ${AGENTS_THREAD} thread), `
     + `accepting after ${ACCEPT_DELAY_MS} ms`);
   const results = [];
+  let idle = null;
+  if (IDLE_SECONDS > 0 && PID) {
+    // What the server costs with its agents connected and nothing arriving: a cost per deployment, not per customer.
+    const cpu0 = cpuMs(PID);
+    const load0 = loadAverage();
+    await sleep(IDLE_SECONDS * 1000);
+    idle = { seconds: IDLE_SECONDS, serverCpuMsPerSecond: (cpuMs(PID) - cpu0) / IDLE_SECONDS, loadAverageBefore: load0, loadAverageAfter: loadAverage() };
+    console.log(`idle: ${N_AGENTS} agents connected, nothing arriving, ${IDLE_SECONDS} s: server CPU ${f1(idle.serverCpuMsPerSecond)} ms per second`
+      + ` (load ${load0[0]} -> ${idle.loadAverageAfter[0]})`);
+  }
   if (WARMUP > 0) {
     const w = await runRate(agents, 50, WARMUP, 'warmup');
     console.log(`warm-up: ${WARMUP} customers at 50/s, offer p50 ${f1(w.offer.p50)} ms, p99 ${f1(w.offer.p99)} ms`);
@@ -347,7 +358,7 @@ async function main() {
     'session p50 / p99 ms', '1st msg ack p50 / p99 ms', 'offers per agent', 'server CPU ms/customer', 'load 1m',
     'lag p99 ms customers / agents', 'start delay p99 ms', 'failed'], rows));
   await agents.stop();
-  if (args.out) fs.writeFileSync(args.out, JSON.stringify({ agents: N_AGENTS, capacity: CAPACITY, customers: N_CUSTOMERS, acceptDelayMs: ACCEPT_DELAY_MS, agentsThread: AGENTS_THREAD, results }, null, 2));
+  if (args.out) fs.writeFileSync(args.out, JSON.stringify({ agents: N_AGENTS, capacity: CAPACITY, customers: N_CUSTOMERS, acceptDelayMs: ACCEPT_DELAY_MS, agentsThread: AGENTS_THREAD, idle, results }, null, 2));
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

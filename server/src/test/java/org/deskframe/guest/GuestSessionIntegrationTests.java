@@ -10,12 +10,38 @@ import org.deskframe.testing.StreamClient;
 import org.deskframe.testing.TestClient;
 import org.deskframe.testing.TestClient.Reply;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.web.FilterChainProxy;
 import tools.jackson.databind.JsonNode;
 
 /** Guest sessions over real HTTP and the real gateway: create, resume, origins, rate limit, confinement of guest tokens. */
 class GuestSessionIntegrationTests extends DeskframeServerTest {
 
     private final GuestFixture guests = new GuestFixture(http);
+
+    @Autowired
+    FilterChainProxy security;
+
+    @Test
+    void whenAGuestRequestIsServedThenItsChainHoldsOnlyHeadersAndCorsAndTheAnswerStillCarriesTheSecurityHeaders() {
+        List<String> filters = security.getFilters("/api/v2/guest/sessions").stream().map(f -> f.getClass().getSimpleName()).toList();
+        // Every customer's first request runs this chain: no authentication is read on it, so nothing to authorise.
+        assertThat(filters).contains("GuestCors", "HeaderWriterFilter")
+                .doesNotContain("AuthorizationFilter", "AnonymousAuthenticationFilter", "BearerTokenAuthenticationFilter",
+                        "SessionManagementFilter", "LogoutFilter", "ExceptionTranslationFilter", "SecurityContextHolderAwareRequestFilter");
+        assertThat(security.getFilters("/api/v2/conversations/x/messages").stream().map(f -> f.getClass().getSimpleName()))
+                .as("the API's own chain is not this one").doesNotContain("GuestCors").contains("AuthorizationFilter");
+
+        String origin = GuestFixture.uniqueOrigin();
+        Reply r = guests.session(origin, "deployment", guests.deployment(origin));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(r.header("Cache-Control")).contains("no-store");
+        assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+        Reply unknown = guests.session(origin, "deployment", "no-such-deployment");
+        assertThat(unknown.json().get("code").asString()).as(unknown.body()).isEqualTo("guest.deployment_unknown");
+        assertThat(unknown.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
 
     @Test
     void whenAllowedPageOpensASessionThenItGetsAGuestTokenAResumeCredentialAndTheGreeting() {
