@@ -129,6 +129,8 @@ public final class ServerProcess implements ClusterDeployment.Node {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx768m");
         command.add("-XX:+UseSerialGC");
+        // As the exec jar's manifest grants it: the native cryptography provider loads its library through JNI.
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("org.deskframe.DeskframeApplication");
