@@ -1,7 +1,6 @@
 package org.deskframe.startup;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
-import java.security.Provider;
 import java.security.Security;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -48,9 +47,9 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        String mode = environment.getProperty(PROPERTY, "auto");
+        String mode = normalised(environment.getProperty(PROPERTY));
         settled();
-        if (mode.trim().equalsIgnoreCase("auto")) {
+        if (mode.equals("auto")) {
             // Loaded once the platform is ready (AfterStart), not before: loading the library (its signed jar verified,
             // 9.6 MB of native code extracted and linked) took 0.5-0.9 s of CPU under C1, measured, which would compete
             // with the start for the two cores. Until it is in, the JDK's providers serve (providers are looked up per
@@ -114,7 +113,7 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
      * health check). Refuses an unknown mode, and {@code native} when the library did not load, naming the fix.
      */
     static Choice choose(String mode, Supplier<Throwable> loadingError) {
-        String normalised = mode == null ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
+        String normalised = normalised(mode);
         switch (normalised) {
             case "jdk" -> {
                 return new Choice(false, "Cryptography: the JDK's providers (" + PROPERTY + "=jdk)");
@@ -138,6 +137,11 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
         }
     }
 
+    /** The mode as written, without case or surrounding blanks; unset is {@code auto}. */
+    private static String normalised(String mode) {
+        return mode == null ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
+    }
+
     private static Throwable loadingError() {
         try {
             Throwable error = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
@@ -149,9 +153,9 @@ final class NativeCryptography implements EnvironmentPostProcessor, Ordered {
         }
     }
 
+    /** E.g. "AmazonCorrettoCryptoProvider 2.5.0 (AWS-LC v1.47.0)": the library names itself in its version string. */
     private static String describe() {
-        Provider provider = AmazonCorrettoCryptoProvider.INSTANCE;
-        return provider.getName() + " " + AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr() + " (AWS-LC "
-                + AmazonCorrettoCryptoProvider.INSTANCE.getAwsLcVersionStr() + ")";
+        AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
+        return provider.getName() + " " + provider.getVersionStr() + " (" + provider.getAwsLcVersionStr() + ")";
     }
 }

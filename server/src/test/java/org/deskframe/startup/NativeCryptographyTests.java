@@ -37,6 +37,8 @@ class NativeCryptographyTests {
         start("auto");
         assertThat(Security.getProviders()[0].getName()).isEqualTo(AmazonCorrettoCryptoProvider.PROVIDER_NAME);
         assertThat(providerOf("SHA256withRSA")).isEqualTo(AmazonCorrettoCryptoProvider.PROVIDER_NAME);
+        assertThat(NativeCryptography.choose("auto", () -> null).message())
+                .matches("Cryptography: AmazonCorrettoCryptoProvider \\S+ \\(AWS-LC v\\S+\\) first, the JDK's providers after it");
     }
 
     @Test
